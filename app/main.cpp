@@ -1,0 +1,81 @@
+// The aegis executable: global options, the command table, and the one error boundary.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/command_table.hpp"
+#include "commands/context.hpp"
+#include "core/util/error.hpp"
+
+namespace {
+
+void print_error(const aegis::cmd::Context& ctx, const std::string& message,
+                 const std::string& hint) {
+    auto st = ctx.err_style();
+    std::string line = st.bold("aegis: ") + st.red("error:") + " " + message;
+    if (!hint.empty()) line += " (" + hint + ")";
+    std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
+    app.add_option("-s,--server", g.server, "NATS URL (default: $AEGIS_NATS_URL, $NATS_URL, "
+                                            "nats://localhost:4222)");
+    app.add_option("--context", g.context, "named profile from the config file");
+    app.add_flag("--json", g.json, "print one JSON document (NDJSON for streams)");
+    app.add_option("--color", g.color, "colour: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("-v,--verbose", g.verbose, "more logging (-vv for trace)");
+    app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    aegis::cmd::Context ctx;
+    CLI::App app{"aegis: build, run, watch and test AegisSDK services on NATS", "aegis"};
+    app.set_version_flag("--version", aegis::app::version_text());
+    app.fallthrough();
+    app.require_subcommand(0, 1);
+    add_global_options(app, ctx.global);
+    for (const auto& spec : aegis::app::command_table()) spec.setup(app, ctx);
+    // Global flags work after the subcommand too.
+    for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+
+    try {
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp&) {
+            std::cout << app.help();
+            return 0;
+        } catch (const CLI::CallForAllHelp&) {
+            std::cout << app.help("", CLI::AppFormatMode::All);
+            return 0;
+        } catch (const CLI::CallForVersion& v) {
+            std::cout << v.what() << "\n";
+            return 0;
+        } catch (const CLI::ParseError& e) {
+            // A --help inside a subcommand arrives here too, through CLI11's own exit path.
+            if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+                std::cout << app.help();
+                return 0;
+            }
+            ctx.finish_setup();
+            print_error(ctx, e.what(), "see 'aegis --help'");
+            return aegis::exit_code::usage;
+        }
+        ctx.finish_setup();
+        if (!ctx.run) {
+            std::cout << app.help();
+            return argc > 1 ? aegis::exit_code::usage : aegis::exit_code::ok;
+        }
+        return ctx.run();
+    } catch (const aegis::Error& e) {
+        print_error(ctx, e.what(), e.hint());
+        return e.code();
+    } catch (const std::exception& e) {
+        print_error(ctx, std::string("internal error: ") + e.what(),
+                    "please report this with the command you ran");
+        return aegis::exit_code::internal;
+    }
+}

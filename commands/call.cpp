@@ -1,0 +1,172 @@
+// aegis call SERVICE METHOD [JSON | key=value ...]: one RPC (or --count N) from a terminal.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "commands/context.hpp"
+#include "core/client/client.hpp"
+#include "core/client/params.hpp"
+#include "core/util/error.hpp"
+#include "core/util/signals.hpp"
+#include "core/wire/timefmt.hpp"
+
+namespace aegis::cmd {
+
+namespace {
+
+struct CallOpts {
+    std::string service;
+    std::string method;
+    std::vector<std::string> args;
+    std::string data;
+    double timeout_s = 5.0;
+    int count = 1;
+    std::string format = "msgpack";
+};
+
+double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+Json envelope_json(const CallResult& r) {
+    Json j = wire::to_json_value(r.response);
+    j["rtt_ms"] = ms(r.rtt);
+    j["instance"] = r.instance ? Json(*r.instance) : Json();
+    j["format"] = wire::format_name(r.response_format);
+    return j;
+}
+
+int single(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
+           const CallOptions& co) {
+    auto r = client.call_raw(o.service, o.method, params, co);
+    auto es = ctx.err_style();
+    if (ctx.global.json) {
+        ctx.print_json(envelope_json(r));
+    } else if (r.response.success) {
+        if (ctx.stdout_tty())
+            ctx.print(output::pretty_json(r.response.result, ctx.out_style()) + "\n");
+        else
+            ctx.print(r.response.result.dump(-1, ' ', false, Json::error_handler_t::replace) +
+                      "\n");
+    }
+    if (!ctx.global.quiet && !ctx.global.json) {
+        std::string who = r.instance ? *r.instance : std::string("unknown instance");
+        std::cerr << es.dim(fmt::format("← {} in {:.2f} ms", who, ms(r.rtt))) << "\n";
+    }
+    if (!r.response.success)
+        throw RemoteError("'" + o.service + "." + o.method +
+                          "' failed: " + r.response.error.value_or("unknown error"));
+    return 0;
+}
+
+int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
+             const CallOptions& co) {
+    std::vector<double> rtts;
+    std::map<std::string, int> by_instance;
+    int ok = 0, failed = 0, unavailable = 0, timeouts = 0;
+    Json calls = Json::array();
+    auto st = ctx.out_style();
+    for (int i = 1; i <= o.count && !util::stop_requested(); ++i) {
+        Json line = {{"n", i}};
+        try {
+            auto r = client.call_raw(o.service, o.method, params, co);
+            std::string who = r.instance.value_or("?");
+            rtts.push_back(ms(r.rtt));
+            by_instance[who]++;
+            r.response.success ? ++ok : ++failed;
+            line["ok"] = r.response.success;
+            line["instance"] = who;
+            line["rtt_ms"] = ms(r.rtt);
+            if (!r.response.success) line["error"] = r.response.error.value_or("");
+            if (!ctx.global.json)
+                ctx.print(fmt::format("#{:<4} {}  {:>8.2f} ms  {}{}\n", i,
+                                      r.response.success ? st.green("ok  ") : st.red("fail"),
+                                      ms(r.rtt), who,
+                                      r.response.success ? "" : "  " + *r.response.error));
+        } catch (const NoRespondersError& e) {
+            ++unavailable;
+            line["ok"] = false;
+            line["error"] = e.what();
+            if (!ctx.global.json) ctx.print(fmt::format("#{:<4} {}  {}\n", i, st.red("fail"), e.what()));
+        } catch (const TimeoutError& e) {
+            ++timeouts;
+            line["ok"] = false;
+            line["error"] = e.what();
+            if (!ctx.global.json) ctx.print(fmt::format("#{:<4} {}  {}\n", i, st.red("fail"), e.what()));
+        }
+        calls.push_back(std::move(line));
+    }
+    std::sort(rtts.begin(), rtts.end());
+    auto pct = [&](double q) {
+        return rtts.empty() ? 0.0 : rtts[std::min(rtts.size() - 1, size_t(q * (rtts.size() - 1) + 0.5))];
+    };
+    Json summary = {{"calls", calls.size()}, {"ok", ok}, {"failed", failed},
+                    {"no_responders", unavailable}, {"timeouts", timeouts},
+                    {"p50_ms", pct(0.5)}, {"p90_ms", pct(0.9)}, {"p99_ms", pct(0.99)},
+                    {"by_instance", by_instance}};
+    if (ctx.global.json) {
+        ctx.print_json({{"calls", calls}, {"summary", summary}});
+    } else {
+        std::string spread;
+        for (auto& [who, n] : by_instance) spread += fmt::format("  {} {}", who, n);
+        ctx.print(fmt::format("{} calls: {} ok, {} failed, {} no responders, {} timeouts; "
+                              "p50 {:.2f} ms, p90 {:.2f} ms, p99 {:.2f} ms\nby instance:{}\n",
+                              calls.size(), ok, failed, unavailable, timeouts, pct(0.5),
+                              pct(0.9), pct(0.99), spread.empty() ? " none" : spread));
+    }
+    if (util::stop_requested()) return exit_code::interrupted;
+    if (ok == static_cast<int>(calls.size()) && ok > 0) return 0;
+    if (ok == 0 && unavailable == static_cast<int>(calls.size()))
+        throw NoRespondersError("no responders for 'rpc." + o.service + "." + o.method + "'",
+                                "is '" + o.service + "' running? try 'aegis explore'");
+    if (ok == 0 && timeouts == static_cast<int>(calls.size()))
+        throw TimeoutError("every call timed out");
+    return exit_code::no;
+}
+
+int run_call(Context& ctx, const CallOpts& o) {
+    if (!o.data.empty() && !o.args.empty())
+        throw UsageError("give params either as arguments or with --data, not both");
+    bool from_stdin = o.args.size() == 1 && o.args[0] == "-";
+    Json params = !o.data.empty() ? client::params_from_data(o.data, std::cin)
+                  : from_stdin    ? client::params_from_data("-", std::cin)
+                                  : client::params_from_args(o.args);
+    if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
+    if (o.count < 1) throw UsageError("--count must be at least 1");
+    CallOptions co;
+    co.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+    co.format = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
+    Client client(ctx.nats("aegis call"));
+    if (o.count == 1) return single(ctx, client, o, params, co);
+    util::install_stop_signals();
+    return repeated(ctx, client, o, params, co);
+}
+
+}  // namespace
+
+void setup_call(CLI::App& root, Context& ctx) {
+    auto o = std::make_shared<CallOpts>();
+    auto* app = root.add_subcommand("call", "call a service method and print the result");
+    app->footer(
+        "Params: one JSON object ('{\"message\":\"hi\"}'), or key=value pairs (numbers, true/false\n"
+        "and null are inferred; key:=<json> takes raw JSON; a.b=1 nests), or -d @file / -d - (stdin).\n"
+        "Examples:\n"
+        "  aegis call echo-service echo message=hi\n"
+        "  aegis call echo-service echo '{\"message\":\"hi\"}' --count 10\n"
+        "Exit codes: 0 ok, 1 the service answered with an error, 2 usage, 65 bad params,\n"
+        "69 no responders / NATS unreachable, 75 timeout.");
+    app->add_option("service", o->service, "service name, e.g. echo-service")->required();
+    app->add_option("method", o->method, "method name, e.g. echo")->required();
+    app->add_option("params", o->args, "JSON object or key=value pairs");
+    app->add_option("-d,--data", o->data, "params as JSON text, @file, or - for stdin");
+    app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for the reply")
+        ->capture_default_str();
+    app->add_option("-n,--count", o->count, "repeat the call N times and summarise")
+        ->capture_default_str();
+    app->add_option("--format", o->format, "request encoding")
+        ->check(CLI::IsMember({"msgpack", "json"}))
+        ->capture_default_str();
+    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_call(ctx, *o); }; });
+}
+
+}  // namespace aegis::cmd

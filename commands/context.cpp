@@ -1,0 +1,43 @@
+#include "commands/context.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/config/nats_url.hpp"
+#include "core/service/quick_setup.hpp"
+#include "core/util/log.hpp"
+#include "core/wire/codec.hpp"
+
+namespace aegis::cmd {
+
+void Context::finish_setup() {
+    auto mode = output::parse_color_mode(global.color);
+    m_out.color = output::use_color(mode, STDOUT_FILENO);
+    m_err.color = output::use_color(mode, STDERR_FILENO);
+    log::set_color(m_err.color);
+    log::init_from_env();
+    if (global.quiet) log::set_level(log::Level::warn);
+    if (global.verbose == 1) log::set_level(log::Level::debug);
+    if (global.verbose >= 2) log::set_level(log::Level::trace);
+}
+
+bool Context::stdout_tty() const { return output::is_tty(STDOUT_FILENO); }
+
+std::string Context::nats_url() const { return config::resolve_nats_url(global.server).url; }
+
+std::shared_ptr<nats::Connection> Context::nats(const std::string& purpose) {
+    if (!m_conn) m_conn = connect_nats(nats_url(), purpose);
+    return m_conn;
+}
+
+void Context::print_json(const Json& v) const {
+    print(v.dump(m_out.color ? 2 : -1, ' ', false, Json::error_handler_t::replace) + "\n");
+}
+
+void Context::print(const std::string& text) const {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+}  // namespace aegis::cmd

@@ -1,0 +1,60 @@
+#pragma once
+// What every command gets: the global options, output helpers and a lazily made NATS connection.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/output/style.hpp"
+#include "core/wire/json.hpp"
+
+namespace CLI {
+class App;
+}
+namespace aegis::nats {
+class Connection;
+}
+
+namespace aegis::cmd {
+
+struct GlobalOptions {
+    std::string server;   // --server URL
+    std::string context;  // --context NAME (a named profile in the config file)
+    bool json = false;
+    std::string color = "auto";
+    int verbose = 0;
+    bool quiet = false;
+};
+
+class Context {
+public:
+    GlobalOptions global;
+    // The command chosen on the command line runs after parsing, inside main's error boundary.
+    std::function<int()> run;
+
+    // Applies --color / -v / -q once parsing is done.
+    void finish_setup();
+    output::Style out_style() const { return m_out; }  // for stdout
+    output::Style err_style() const { return m_err; }  // for stderr
+    bool stdout_tty() const;
+
+    // Connects on first use (cached). `purpose` names the connection ("aegis call").
+    std::shared_ptr<nats::Connection> nats(const std::string& purpose = "aegis");
+    std::string nats_url() const;  // the URL nats() will use
+
+    // Results to stdout: one JSON document, or text.
+    void print_json(const Json& v) const;
+    void print(const std::string& text) const;
+
+private:
+    output::Style m_out, m_err;
+    std::shared_ptr<nats::Connection> m_conn;
+};
+
+// One entry of the command table (app/command_table.cpp is the only list of commands).
+struct CommandSpec {
+    const char* name;
+    const char* summary;
+    void (*setup)(CLI::App& app, Context& ctx);
+};
+
+}  // namespace aegis::cmd

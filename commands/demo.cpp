@@ -1,0 +1,33 @@
+// aegis demo [NAME]: run one of the example services, or list them.
+#include <CLI/CLI.hpp>
+
+#include "commands/context.hpp"
+#include "commands/demos/demo.hpp"
+
+namespace aegis::cmd {
+
+void setup_demo(CLI::App& root, Context& ctx) {
+    auto* app = root.add_subcommand("demo", "run an example service; 'aegis demo' lists them");
+    app->require_subcommand(0, 1);
+    for (const auto& d : demos::demo_table()) d.setup(*app, ctx);
+    app->callback([app, &ctx] {
+        if (!app->get_subcommands().empty()) return;  // a demo was chosen; it set ctx.run
+        ctx.run = [&ctx] {
+            if (ctx.global.json) {
+                Json list = Json::array();
+                for (const auto& d : demos::demo_table())
+                    list.push_back({{"name", d.name}, {"summary", d.summary}});
+                ctx.print_json(list);
+                return 0;
+            }
+            auto st = ctx.out_style();
+            std::string out = "Demos (run one with 'aegis demo NAME', stop it with Ctrl-C):\n";
+            for (const auto& d : demos::demo_table())
+                out += fmt::format("  {:<16} {}\n", st.bold(d.name), d.summary);
+            ctx.print(out);
+            return 0;
+        };
+    });
+}
+
+}  // namespace aegis::cmd

@@ -1,0 +1,25 @@
+#pragma once
+// Example services run with `aegis demo <name>`. Each demo is a small program written against
+// the public SDK, exactly as a service author would write it.
+#include <vector>
+
+#include "commands/context.hpp"
+
+namespace aegis::cmd::demos {
+
+struct DemoSpec {
+    const char* name;
+    const char* summary;
+    void (*setup)(CLI::App& demo_app, Context& ctx);
+};
+
+// The demo table (commands/demos/demo_table.cpp).
+const std::vector<DemoSpec>& demo_table();
+
+// Connects with the global --server and builds a Service (used by every demo).
+struct DemoBase {
+    std::string instance_id;
+    int instance_number = 1;
+};
+
+}  // namespace aegis::cmd::demos

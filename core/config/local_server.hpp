@@ -1,0 +1,35 @@
+#pragma once
+// The local development nats-server that `aegis up` starts: JetStream on, loopback only, in the
+// background, its state in $XDG_STATE_HOME/aegis/nats-server.json.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace aegis::config {
+
+struct LocalServer {
+    pid_t pid = 0;
+    int port = 4222;
+    std::string url;       // nats://127.0.0.1:<port>
+    std::string data_dir;  // JetStream store
+    std::string log_file;
+    std::string started_at;  // RFC 3339
+    bool running = false;    // filled by local_server_status()
+};
+
+struct UpOptions {
+    int port = 4222;
+    std::string data_dir;  // default <state dir>/jetstream
+};
+
+// Starts the server unless ours is already running (then returns it, `started` false).
+// Throws UnavailableError when nats-server is missing (naming the package) or the port is taken.
+LocalServer local_server_up(const UpOptions& options, bool* started = nullptr);
+// The recorded server, with `running` checked; nullopt when none was recorded.
+std::optional<LocalServer> local_server_status();
+// Stops the recorded server (SIGTERM, then SIGKILL); false when none was running.
+bool local_server_down();
+std::string local_server_state_file();
+
+}  // namespace aegis::config

@@ -1,0 +1,10 @@
+#pragma once
+// The aegis SDK: everything a service author or an external client needs.
+#include "core/client/client.hpp"
+#include "core/nats/connection.hpp"
+#include "core/registry/discovery.hpp"
+#include "core/registry/registry.hpp"
+#include "core/service/quick_setup.hpp"
+#include "core/service/service.hpp"
+#include "core/util/error.hpp"
+#include "core/wire/json.hpp"

@@ -1,0 +1,326 @@
+#include "core/nats/connection.hpp"
+
+#include <nats/nats.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include "core/nats/status.hpp"
+#include "core/util/error.hpp"
+
+namespace aegis::nats {
+
+namespace {
+
+// nats_Open once per process; nats.c keeps its own threads and pools after that.
+void open_library() {
+    static std::once_flag once;
+    std::call_once(once, [] { nats_Open(-1); });
+}
+
+struct OptionsGuard {
+    natsOptions* o = nullptr;
+    ~OptionsGuard() {
+        if (o) natsOptions_Destroy(o);
+    }
+};
+
+struct HandlerBox {
+    MessageHandler fn;
+};
+
+void on_message(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
+    Msg msg(m);
+    auto* box = static_cast<HandlerBox*>(closure);
+    try {
+        box->fn(msg);
+    } catch (...) {
+        // A handler must never take the delivery thread down; services report their own errors.
+    }
+}
+
+void on_complete(void* closure) {
+    delete static_cast<HandlerBox*>(closure);
+}
+
+void apply_auth(natsOptions* o, const Auth& a) {
+    if (!a.token.empty()) check(natsOptions_SetToken(o, a.token.c_str()), "set token");
+    if (!a.user.empty())
+        check(natsOptions_SetUserInfo(o, a.user.c_str(), a.password.c_str()), "set user");
+    if (!a.creds_file.empty())
+        check(natsOptions_SetUserCredentialsFromFiles(o, a.creds_file.c_str(), nullptr),
+              "load creds file '" + a.creds_file + "'");
+    if (!a.nkey_seed_file.empty()) {
+        // nats.c wants the public key plus a signing callback; the seed-file helper does both.
+        check(natsOptions_SetUserCredentialsFromFiles(o, a.nkey_seed_file.c_str(),
+                                                      a.nkey_seed_file.c_str()),
+              "load nkey seed '" + a.nkey_seed_file + "'");
+    }
+    const bool tls = !a.tls_ca.empty() || !a.tls_cert.empty();
+    if (tls) check(natsOptions_SetSecure(o, true), "enable TLS");
+    if (!a.tls_ca.empty())
+        check(natsOptions_LoadCATrustedCertificates(o, a.tls_ca.c_str()),
+              "load TLS CA '" + a.tls_ca + "'");
+    if (!a.tls_cert.empty())
+        check(natsOptions_LoadCertificatesChain(o, a.tls_cert.c_str(), a.tls_key.c_str()),
+              "load TLS certificate '" + a.tls_cert + "'");
+}
+
+}  // namespace
+
+// Outlives the Connection when needed: nats.c calls `closed` on its own thread after
+// natsConnection_Close returns, so the library holds a reference until then.
+struct Connection::Callbacks {
+    std::function<void()> on_disconnected, on_reconnected, on_closed;
+    milliseconds reconnect_wait{250}, reconnect_wait_max{2000};
+    std::atomic<bool> closing{false};  // our own close is not a disconnect worth reporting
+    std::atomic<int> refs{2};          // the Connection's and the library's
+
+    void release() {
+        if (refs.fetch_sub(1) == 1) delete this;
+    }
+    static void disconnected(natsConnection*, void* c) {
+        auto* self = static_cast<Callbacks*>(c);
+        if (!self->closing && self->on_disconnected) self->on_disconnected();
+    }
+    static void reconnected(natsConnection*, void* c) {
+        auto* self = static_cast<Callbacks*>(c);
+        if (!self->closing && self->on_reconnected) self->on_reconnected();
+    }
+    static void closed(natsConnection*, void* c) {
+        auto* self = static_cast<Callbacks*>(c);
+        if (!self->closing && self->on_closed) self->on_closed();
+        self->release();
+    }
+    static int64_t reconnect_delay(natsConnection*, int attempts, void* c) {
+        auto* self = static_cast<Callbacks*>(c);
+        int64_t d = self->reconnect_wait.count() * std::min(attempts, 16);
+        return std::min<int64_t>(d, self->reconnect_wait_max.count());
+    }
+};
+
+Connection::Connection(ConnectOptions options)
+    : m_options(std::move(options)), m_callbacks(new Callbacks()) {
+    m_callbacks->on_disconnected = m_options.on_disconnected;
+    m_callbacks->on_reconnected = m_options.on_reconnected;
+    m_callbacks->on_closed = m_options.on_closed;
+    m_callbacks->reconnect_wait = m_options.reconnect_wait;
+    m_callbacks->reconnect_wait_max = m_options.reconnect_wait_max;
+}
+
+std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
+    open_library();
+    std::shared_ptr<Connection> c(new Connection(options));
+    OptionsGuard g;
+    check(natsOptions_Create(&g.o), "create options");
+    std::vector<const char*> urls;
+    for (auto& s : c->m_options.servers) urls.push_back(s.c_str());
+    check(natsOptions_SetServers(g.o, urls.data(), static_cast<int>(urls.size())),
+          "set servers");
+    natsOptions_SetName(g.o, c->m_options.name.c_str());
+    natsOptions_SetTimeout(g.o, c->m_options.connect_timeout.count());
+    natsOptions_SetMaxReconnect(g.o, c->m_options.max_reconnect);
+    natsOptions_SetSendAsap(g.o, c->m_options.send_asap);
+    natsOptions_SetFailRequestsOnDisconnect(g.o, true);
+    natsOptions_SetNoRandomize(g.o, false);
+    auto* cb = c->m_callbacks;
+    natsOptions_SetCustomReconnectDelay(g.o, &Callbacks::reconnect_delay, cb);
+    natsOptions_SetDisconnectedCB(g.o, &Callbacks::disconnected, cb);
+    natsOptions_SetReconnectedCB(g.o, &Callbacks::reconnected, cb);
+    natsOptions_SetClosedCB(g.o, &Callbacks::closed, cb);
+    apply_auth(g.o, c->m_options.auth);
+
+    natsStatus s = natsConnection_Connect(&c->m_nc, g.o);
+    if (s != NATS_OK) {
+        c->m_callbacks->refs = 1;  // no connection: the library will never call `closed`
+        std::string where;
+        for (auto& u : c->m_options.servers) where += (where.empty() ? "" : ", ") + redact_url(u);
+        if (s == NATS_CONNECTION_AUTH_FAILED || s == NATS_NOT_PERMITTED)
+            throw AuthError("authorization failed connecting to " + where,
+                            "check the credentials ('aegis config show')");
+        if (s == NATS_SSL_ERROR) throw_status(s, "TLS handshake with " + where);
+        throw UnavailableError("cannot connect to NATS at " + where,
+                               "is nats-server running? try 'aegis up' or 'aegis validate'");
+    }
+    return c;
+}
+
+Connection::~Connection() {
+    m_callbacks->closing = true;
+    if (m_js) jsCtx_Destroy(m_js);
+    if (m_nc) {
+        natsConnection_Close(m_nc);
+        natsConnection_Destroy(m_nc);
+    }
+    m_callbacks->release();
+}
+
+void Connection::publish(std::string_view subject, std::string_view data, std::string_view reply) {
+    std::string subj(subject);
+    natsStatus s;
+    if (reply.empty()) {
+        s = natsConnection_Publish(m_nc, subj.c_str(), data.data(), static_cast<int>(data.size()));
+    } else {
+        std::string rep(reply);
+        s = natsConnection_PublishRequest(m_nc, subj.c_str(), rep.c_str(), data.data(),
+                                          static_cast<int>(data.size()));
+    }
+    check(s, "publish to '" + subj + "'");
+}
+
+void Connection::publish(std::string_view subject, std::string_view data, const Headers& headers,
+                         std::string_view reply) {
+    std::string subj(subject), rep(reply);
+    natsMsg* m = nullptr;
+    check(natsMsg_Create(&m, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
+                         static_cast<int>(data.size())),
+          "create message");
+    Msg owner(m);
+    for (auto& [k, v] : headers) natsMsgHeader_Add(m, k.c_str(), v.c_str());
+    check(natsConnection_PublishMsg(m_nc, m), "publish to '" + subj + "'");
+}
+
+Msg Connection::request(std::string_view subject, std::string_view data, milliseconds timeout,
+                        const Headers* headers) {
+    std::string subj(subject);
+    natsMsg* reply = nullptr;
+    natsStatus s;
+    if (headers && !headers->empty()) {
+        natsMsg* m = nullptr;
+        check(natsMsg_Create(&m, subj.c_str(), nullptr, data.data(),
+                             static_cast<int>(data.size())),
+              "create message");
+        Msg owner(m);
+        for (auto& [k, v] : *headers) natsMsgHeader_Add(m, k.c_str(), v.c_str());
+        s = natsConnection_RequestMsg(&reply, m_nc, m, timeout.count());
+    } else {
+        s = natsConnection_Request(&reply, m_nc, subj.c_str(), data.data(),
+                                   static_cast<int>(data.size()), timeout.count());
+    }
+    if (s != NATS_OK) throw_status(s, "'" + subj + "'");
+    Msg out(reply);
+    if (out.is_no_responders()) throw_status(NATS_NO_RESPONDERS, "'" + subj + "'");
+    return out;
+}
+
+Subscription Connection::subscribe(std::string_view subject, MessageHandler handler,
+                                   std::string_view queue) {
+    std::string subj(subject), q(queue);
+    auto* box = new HandlerBox{std::move(handler)};
+    natsSubscription* sub = nullptr;
+    natsStatus s = q.empty()
+                       ? natsConnection_Subscribe(&sub, m_nc, subj.c_str(), on_message, box)
+                       : natsConnection_QueueSubscribe(&sub, m_nc, subj.c_str(), q.c_str(),
+                                                       on_message, box);
+    if (s != NATS_OK) {
+        delete box;
+        throw_status(s, "subscribe to '" + subj + "'");
+    }
+    natsSubscription_SetPendingLimits(sub, 1 << 20, 256 << 20);
+    if (natsSubscription_SetOnCompleteCB(sub, on_complete, box) != NATS_OK) {
+        // Cannot happen on a fresh async subscription; keep the box alive rather than risk it.
+    }
+    Subscription out;
+    out.m_sub = sub;
+    return out;
+}
+
+std::string Connection::new_inbox() const {
+    natsInbox* inbox = nullptr;
+    natsInbox_Create(&inbox);
+    std::string out(inbox);
+    natsInbox_Destroy(inbox);
+    return out;
+}
+
+void Connection::flush(milliseconds timeout) {
+    check(natsConnection_FlushTimeout(m_nc, timeout.count()), "flush");
+}
+
+void Connection::drain(milliseconds timeout) {
+    m_callbacks->closing = true;
+    if (natsConnection_DrainTimeout(m_nc, timeout.count()) != NATS_OK) return;
+    // Drain closes the connection asynchronously; wait for it so handlers have finished.
+    auto deadline = std::chrono::steady_clock::now() + timeout + milliseconds(500);
+    while (!natsConnection_IsClosed(m_nc) && std::chrono::steady_clock::now() < deadline)
+        nats_Sleep(5);
+}
+
+bool Connection::is_connected() const {
+    return natsConnection_Status(m_nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+std::string Connection::connected_url() const {
+    char buf[512] = {0};
+    if (natsConnection_GetConnectedUrl(m_nc, buf, sizeof buf) != NATS_OK) return {};
+    return redact_url(buf);
+}
+
+std::string Connection::server_id() const {
+    char buf[256] = {0};
+    if (natsConnection_GetConnectedServerId(m_nc, buf, sizeof buf) != NATS_OK) return {};
+    return buf;
+}
+
+milliseconds Connection::rtt() const {
+    int64_t ns = 0;
+    check(natsConnection_GetRTT(m_nc, &ns), "measure RTT");
+    return std::chrono::duration_cast<milliseconds>(std::chrono::nanoseconds(ns));
+}
+
+jsCtx* Connection::jetstream() {
+    if (!m_js) {
+        jsOptions o;
+        jsOptions_Init(&o);
+        o.Wait = m_options.jetstream_timeout.count();
+        check(natsConnection_JetStream(&m_js, m_nc, &o), "open JetStream context");
+    }
+    return m_js;
+}
+
+Subscription::Subscription(Subscription&& o) noexcept : m_sub(std::exchange(o.m_sub, nullptr)) {}
+
+Subscription& Subscription::operator=(Subscription&& o) noexcept {
+    if (this != &o) {
+        unsubscribe();
+        m_sub = std::exchange(o.m_sub, nullptr);
+    }
+    return *this;
+}
+
+Subscription::~Subscription() { unsubscribe(); }
+
+void Subscription::unsubscribe() {
+    if (!m_sub) return;
+    auto* sub = static_cast<natsSubscription*>(m_sub);
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    m_sub = nullptr;
+}
+
+void Subscription::drain(milliseconds timeout) {
+    if (!m_sub) return;
+    auto* sub = static_cast<natsSubscription*>(m_sub);
+    if (natsSubscription_Drain(sub) == NATS_OK)
+        natsSubscription_WaitForDrainCompletion(sub, timeout.count());
+    natsSubscription_Destroy(sub);
+    m_sub = nullptr;
+}
+
+std::string Subscription::subject() const {
+    if (!m_sub) return {};
+    const char* s = natsSubscription_GetSubject(static_cast<natsSubscription*>(m_sub));
+    return s ? s : "";
+}
+
+std::string redact_url(std::string_view url) {
+    std::string u(url);
+    auto scheme = u.find("://");
+    auto start = scheme == std::string::npos ? 0 : scheme + 3;
+    auto at = u.find('@', start);
+    if (at == std::string::npos) return u;
+    return u.substr(0, start) + "***@" + u.substr(at + 1);
+}
+
+}  // namespace aegis::nats

@@ -1,0 +1,110 @@
+#pragma once
+// RAII over a nats.c connection. The only place (with the rest of core/nats) that knows nats.h.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/nats/message.hpp"
+
+typedef struct __natsConnection natsConnection;
+typedef struct __jsCtx jsCtx;
+
+namespace aegis::nats {
+
+using std::chrono::milliseconds;
+
+struct Auth {
+    std::string token;
+    std::string user;
+    std::string password;
+    std::string creds_file;      // NATS .creds (JWT + seed)
+    std::string nkey_seed_file;  // file holding an nkey seed (SU...)
+    std::string tls_ca;
+    std::string tls_cert;
+    std::string tls_key;
+};
+
+struct ConnectOptions {
+    std::vector<std::string> servers{"nats://127.0.0.1:4222"};
+    std::string name = "aegis";
+    Auth auth;
+    milliseconds connect_timeout{2000};
+    // Reconnect forever with backoff (-1 = forever).
+    int max_reconnect = -1;
+    milliseconds reconnect_wait{250};
+    milliseconds reconnect_wait_max{2000};
+    milliseconds jetstream_timeout{5000};
+    // Flush every publish at once: without it every hop waits for the flusher (~+1 ms).
+    bool send_asap = true;
+    std::function<void()> on_disconnected;
+    std::function<void()> on_reconnected;
+    std::function<void()> on_closed;
+};
+
+using MessageHandler = std::function<void(Msg&)>;
+
+// An asynchronous subscription. Destroying it unsubscribes; the handler is released only after
+// its last invocation has returned (nats.c on-complete callback), so it may own state safely.
+class Subscription {
+public:
+    Subscription() = default;
+    Subscription(Subscription&&) noexcept;
+    Subscription& operator=(Subscription&&) noexcept;
+    ~Subscription();
+    void unsubscribe();
+    // Stop receiving, let queued messages finish, wait up to `timeout`.
+    void drain(milliseconds timeout = milliseconds(2000));
+    bool active() const noexcept { return m_sub != nullptr; }
+    std::string subject() const;
+
+private:
+    friend class Connection;
+    void* m_sub = nullptr;  // natsSubscription*
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    // Connects or throws (UnavailableError naming the URLs, AuthError, ConfigError for TLS).
+    static std::shared_ptr<Connection> connect(const ConnectOptions& options);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void publish(std::string_view subject, std::string_view data, std::string_view reply = {});
+    void publish(std::string_view subject, std::string_view data, const Headers& headers,
+                 std::string_view reply = {});
+    // Request/reply. Throws NoRespondersError, TimeoutError, UnavailableError.
+    Msg request(std::string_view subject, std::string_view data, milliseconds timeout,
+                const Headers* headers = nullptr);
+    Subscription subscribe(std::string_view subject, MessageHandler handler,
+                           std::string_view queue = {});
+    std::string new_inbox() const;
+    void flush(milliseconds timeout = milliseconds(2000));
+    // Drain every subscription and close (clean stop).
+    void drain(milliseconds timeout = milliseconds(3000));
+
+    bool is_connected() const;
+    std::string connected_url() const;  // empty when not connected
+    std::string server_id() const;
+    milliseconds rtt() const;
+    const ConnectOptions& options() const noexcept { return m_options; }
+
+    natsConnection* raw() const noexcept { return m_nc; }
+    jsCtx* jetstream();  // created on first use, owned by the connection
+
+private:
+    explicit Connection(ConnectOptions options);
+    struct Callbacks;
+    ConnectOptions m_options;
+    natsConnection* m_nc = nullptr;
+    jsCtx* m_js = nullptr;
+    Callbacks* m_callbacks;  // shared with nats.c, see connection.cpp
+};
+
+// Host:port pairs in a URL list are printed without credentials (never print secrets).
+std::string redact_url(std::string_view url);
+
+}  // namespace aegis::nats

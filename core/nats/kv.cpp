@@ -1,0 +1,275 @@
+#include "core/nats/kv.hpp"
+
+#include <nats/nats.h>
+
+#include "core/nats/status.hpp"
+#include "core/util/error.hpp"
+
+namespace aegis::nats {
+
+namespace {
+
+KvOp to_op(kvOperation op) {
+    switch (op) {
+    case kvOp_Delete: return KvOp::del;
+    case kvOp_Purge: return KvOp::purge;
+    default: return KvOp::put;
+    }
+}
+
+KvEntry to_entry(kvEntry* e) {
+    KvEntry out;
+    out.key = kvEntry_Key(e);
+    const char* v = static_cast<const char*>(kvEntry_Value(e));
+    int n = kvEntry_ValueLen(e);
+    if (v && n > 0) out.value.assign(v, static_cast<size_t>(n));
+    out.revision = kvEntry_Revision(e);
+    out.op = to_op(kvEntry_Operation(e));
+    out.created = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(kvEntry_Created(e))));
+    return out;
+}
+
+struct EntryGuard {
+    kvEntry* e = nullptr;
+    ~EntryGuard() {
+        if (e) kvEntry_Destroy(e);
+    }
+};
+
+std::string where(const std::string& bucket, const std::string& key) {
+    return "KV '" + bucket + "' key '" + key + "'";
+}
+
+}  // namespace
+
+KeyValue::KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bucket)
+    : m_conn(std::move(conn)), m_kv(kv), m_bucket(std::move(bucket)) {}
+
+KeyValue::KeyValue(KeyValue&& o) noexcept
+    : m_conn(std::move(o.m_conn)), m_kv(std::exchange(o.m_kv, nullptr)),
+      m_bucket(std::move(o.m_bucket)) {}
+
+KeyValue& KeyValue::operator=(KeyValue&& o) noexcept {
+    if (this != &o) {
+        if (m_kv) kvStore_Destroy(m_kv);
+        m_conn = std::move(o.m_conn);
+        m_kv = std::exchange(o.m_kv, nullptr);
+        m_bucket = std::move(o.m_bucket);
+    }
+    return *this;
+}
+
+KeyValue::~KeyValue() {
+    if (m_kv) kvStore_Destroy(m_kv);
+}
+
+KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::string& bucket) {
+    kvStore* kv = nullptr;
+    natsStatus s = js_KeyValue(&kv, conn->jetstream(), bucket.c_str());
+    if (s == NATS_NOT_FOUND) throw NotFoundError("KV bucket '" + bucket + "' does not exist");
+    if (s == NATS_ERR || s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) {
+        // No JetStream API answering at all is the common "server started without -js" case.
+        throw UnavailableError("JetStream is not available on this server (bucket '" + bucket +
+                                   "')",
+                               "start nats-server with JetStream enabled (-js), or 'aegis up'");
+    }
+    check(s, "open KV bucket '" + bucket + "'");
+    return KeyValue(conn, kv, bucket);
+}
+
+KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
+                                  const BucketConfig& config) {
+    try {
+        return open(conn, config.name);
+    } catch (const NotFoundError&) {
+    }
+    kvConfig c;
+    kvConfig_Init(&c);
+    c.Bucket = config.name.c_str();
+    c.Description = config.description.empty() ? nullptr : config.description.c_str();
+    c.History = static_cast<uint8_t>(config.history);
+    c.TTL = config.max_age.count();  // nanoseconds
+    c.MaxValueSize = config.max_value_size;
+    c.Replicas = config.replicas;
+    c.StorageType = js_FileStorage;
+    kvStore* kv = nullptr;
+    natsStatus s = js_CreateKeyValue(&kv, conn->jetstream(), &c);
+    if (s != NATS_OK) {
+        // Someone else may have created it between our look-up and our create: use theirs.
+        try {
+            return open(conn, config.name);
+        } catch (const NotFoundError&) {
+        }
+        check(s, "create KV bucket '" + config.name + "'");
+    }
+    return KeyValue(conn, kv, config.name);
+}
+
+std::optional<KvEntry> KeyValue::get(const std::string& key) const {
+    EntryGuard g;
+    natsStatus s = kvStore_Get(&g.e, m_kv, key.c_str());
+    if (s == NATS_NOT_FOUND) return std::nullopt;
+    check(s, "get " + where(m_bucket, key));
+    auto e = to_entry(g.e);
+    if (e.op != KvOp::put) return std::nullopt;
+    return e;
+}
+
+uint64_t KeyValue::put(const std::string& key, std::string_view value) {
+    uint64_t rev = 0;
+    check(kvStore_Put(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size())),
+          "put " + where(m_bucket, key));
+    return rev;
+}
+
+uint64_t KeyValue::create(const std::string& key, std::string_view value) {
+    uint64_t rev = 0;
+    natsStatus s =
+        kvStore_Create(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()));
+    if (s == NATS_OK) return rev;
+    // A key whose last entry is a delete marker counts as absent: create over the marker.
+    EntryGuard g;
+    if (kvStore_Get(&g.e, m_kv, key.c_str()) == NATS_NOT_FOUND) {
+        auto last = uint64_t{0};
+        // kvStore_Get reports deleted keys as not found; find the marker's revision.
+        kvEntryList list{};
+        if (kvStore_History(&list, m_kv, key.c_str(), nullptr) == NATS_OK && list.Count > 0) {
+            last = kvEntry_Revision(list.Entries[list.Count - 1]);
+            bool deleted = kvEntry_Operation(list.Entries[list.Count - 1]) != kvOp_Put;
+            kvEntryList_Destroy(&list);
+            if (deleted) return update(key, value, last);
+        }
+    }
+    check(s, "create " + where(m_bucket, key));
+    return rev;
+}
+
+uint64_t KeyValue::update(const std::string& key, std::string_view value, uint64_t last_revision) {
+    uint64_t rev = 0;
+    check(kvStore_Update(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()),
+                         last_revision),
+          "update " + where(m_bucket, key));
+    return rev;
+}
+
+void KeyValue::erase(const std::string& key) {
+    check(kvStore_Delete(m_kv, key.c_str()), "delete " + where(m_bucket, key));
+}
+
+void KeyValue::erase(const std::string& key, uint64_t last_revision) {
+    // nats.c has no revision-checked delete: publish the delete marker ourselves.
+    std::string subject = "$KV." + m_bucket + "." + key;
+    natsMsg* m = nullptr;
+    check(natsMsg_Create(&m, subject.c_str(), nullptr, nullptr, 0), "create message");
+    Msg owner(m);
+    natsMsgHeader_Set(m, "KV-Operation", "DEL");
+    jsPubOptions o;
+    jsPubOptions_Init(&o);
+    o.ExpectLastSubjectSeq = last_revision;
+    jsPubAck* ack = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_PublishMsg(&ack, m_conn->jetstream(), m, &o, &code);
+    if (ack) jsPubAck_Destroy(ack);
+    check(s, "delete " + where(m_bucket, key));
+}
+
+void KeyValue::purge(const std::string& key) {
+    check(kvStore_Purge(m_kv, key.c_str(), nullptr), "purge " + where(m_bucket, key));
+}
+
+std::vector<std::string> KeyValue::keys() const {
+    std::vector<std::string> out;
+    for (auto& e : entries()) out.push_back(std::move(e.key));
+    return out;
+}
+
+std::vector<KvEntry> KeyValue::entries(const std::string& prefix) const {
+    kvWatchOptions o;
+    kvWatchOptions_Init(&o);
+    o.IgnoreDeletes = true;
+    kvWatcher* w = nullptr;
+    check(kvStore_WatchAll(&w, m_kv, &o), "list KV '" + m_bucket + "'");
+    std::vector<KvEntry> out;
+    for (;;) {
+        kvEntry* e = nullptr;
+        natsStatus s = kvWatcher_Next(&e, w, m_conn->options().jetstream_timeout.count());
+        if (s != NATS_OK) {
+            kvWatcher_Destroy(w);
+            check(s, "list KV '" + m_bucket + "'");
+        }
+        if (!e) break;  // caught up
+        EntryGuard g{e};
+        if (kvEntry_Operation(e) != kvOp_Put) continue;
+        const char* k = kvEntry_Key(e);
+        if (prefix.empty() || std::string_view(k).starts_with(prefix)) out.push_back(to_entry(e));
+    }
+    kvWatcher_Destroy(w);
+    return out;
+}
+
+BucketStatus KeyValue::status() const {
+    kvStatus* st = nullptr;
+    check(kvStore_Status(&st, m_kv), "status of KV '" + m_bucket + "'");
+    BucketStatus out;
+    out.name = kvStatus_Bucket(st);
+    out.values = kvStatus_Values(st);
+    out.history = kvStatus_History(st);
+    out.ttl = std::chrono::nanoseconds(kvStatus_TTL(st));
+    out.replicas = kvStatus_Replicas(st);
+    kvStatus_Destroy(st);
+    return out;
+}
+
+std::unique_ptr<KvWatch> KeyValue::watch(const std::string& pattern,
+                                         std::function<void(const WatchEvent&)> handler) const {
+    std::unique_ptr<KvWatch> w(new KvWatch());
+    kvWatcher* raw = nullptr;
+    check(kvStore_Watch(&raw, m_kv, pattern.c_str(), nullptr),
+          "watch KV '" + m_bucket + "' keys '" + pattern + "'");
+    w->m_watcher = raw;
+    w->m_thread = std::thread([stop = w->m_stop, raw, handler = std::move(handler)] {
+        while (!stop->load()) {
+            kvEntry* e = nullptr;
+            natsStatus s = kvWatcher_Next(&e, raw, 250);
+            if (s == NATS_TIMEOUT) continue;
+            if (s != NATS_OK || stop->load()) {  // stopped or connection closed
+                if (e) kvEntry_Destroy(e);
+                break;
+            }
+            WatchEvent ev;
+            if (e) {
+                ev.entry = to_entry(e);
+                kvEntry_Destroy(e);
+            }
+            try {
+                handler(ev);
+            } catch (...) {
+                // A watch consumer's error must not end the watch.
+            }
+        }
+    });
+    return w;
+}
+
+KvWatch::~KvWatch() { stop(); }
+
+void KvWatch::stop() {
+    if (m_stop->exchange(true)) return;
+    auto* w = static_cast<kvWatcher*>(m_watcher);
+    if (w) kvWatcher_Stop(w);
+    if (m_thread.joinable()) {
+        if (m_thread.get_id() == std::this_thread::get_id()) {
+            // Stopped from its own handler: the thread exits on its next check; the watcher
+            // object is left to it rather than freed under its feet.
+            m_thread.detach();
+            return;
+        }
+        m_thread.join();
+    }
+    if (w) kvWatcher_Destroy(w);
+    m_watcher = nullptr;
+}
+
+}  // namespace aegis::nats

@@ -1,0 +1,107 @@
+#pragma once
+// JetStream key-value buckets over nats.c: get, put, create, revision-checked update and delete,
+// keys, watch, and create-if-missing that never reconfigures an existing bucket.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/nats/connection.hpp"
+
+typedef struct __kvStore kvStore;
+
+namespace aegis::nats {
+
+enum class KvOp { put, del, purge };
+
+struct KvEntry {
+    std::string key;
+    std::string value;
+    uint64_t revision = 0;
+    KvOp op = KvOp::put;
+    std::chrono::system_clock::time_point created;
+};
+
+// The SDK's implicit bucket settings (protocol.md §1.4).
+struct BucketConfig {
+    std::string name;
+    int history = 10;
+    std::chrono::nanoseconds max_age{0};  // 0 = forever
+    int32_t max_value_size = 1048576;
+    int replicas = 1;
+    std::string description;
+};
+
+struct BucketStatus {
+    std::string name;
+    uint64_t values = 0;
+    int64_t history = 0;
+    std::chrono::nanoseconds ttl{0};
+    int64_t replicas = 0;
+};
+
+class KvWatch;
+
+class KeyValue {
+public:
+    // Opens an existing bucket; NotFoundError when it is missing.
+    static KeyValue open(const std::shared_ptr<Connection>& conn, const std::string& bucket);
+    // Opens the bucket, creating it with `config` only when it does not exist.
+    static KeyValue open_or_create(const std::shared_ptr<Connection>& conn,
+                                   const BucketConfig& config);
+    KeyValue(KeyValue&&) noexcept;
+    KeyValue& operator=(KeyValue&&) noexcept;
+    ~KeyValue();
+
+    // nullopt when the key is missing or its last operation was a delete / purge.
+    std::optional<KvEntry> get(const std::string& key) const;
+    uint64_t put(const std::string& key, std::string_view value);
+    // Fails with ConflictError when the key holds a value (a deleted key may be re-created).
+    uint64_t create(const std::string& key, std::string_view value);
+    // Fails with ConflictError unless the key's last revision is `last_revision`.
+    uint64_t update(const std::string& key, std::string_view value, uint64_t last_revision);
+    void erase(const std::string& key);  // delete marker
+    // Delete marker only if the key is still at `last_revision` (ConflictError otherwise).
+    void erase(const std::string& key, uint64_t last_revision);
+    void purge(const std::string& key);
+    std::vector<std::string> keys() const;  // empty when the bucket holds none
+    // Every live entry whose key starts with `prefix` (one pass over the bucket).
+    std::vector<KvEntry> entries(const std::string& prefix = {}) const;
+    BucketStatus status() const;
+    const std::string& bucket() const noexcept { return m_bucket; }
+
+    struct WatchEvent {
+        std::optional<KvEntry> entry;  // empty for the "caught up with history" marker
+    };
+    // Watches keys matching `pattern` ("*" / ">" wildcards, e.g. "service-instances__>"):
+    // replays current values (deletes included), then a caught-up marker, then live updates.
+    // `handler` runs on the watch's own thread until the KvWatch is destroyed.
+    std::unique_ptr<KvWatch> watch(const std::string& pattern,
+                                   std::function<void(const WatchEvent&)> handler) const;
+
+private:
+    KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bucket);
+    std::shared_ptr<Connection> m_conn;
+    kvStore* m_kv = nullptr;
+    std::string m_bucket;
+};
+
+class KvWatch {
+public:
+    ~KvWatch();
+    void stop();
+
+private:
+    friend class KeyValue;
+    KvWatch() = default;
+    void* m_watcher = nullptr;  // kvWatcher*
+    std::shared_ptr<std::atomic<bool>> m_stop = std::make_shared<std::atomic<bool>>(false);
+    std::thread m_thread;
+};
+
+}  // namespace aegis::nats

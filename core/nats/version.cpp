@@ -1,0 +1,7 @@
+#include "core/nats/version.hpp"
+
+#include <nats/nats.h>
+
+namespace aegis::nats {
+std::string library_version() { return nats_GetVersion(); }
+}  // namespace aegis::nats

@@ -1,0 +1,5 @@
+#pragma once
+#include <string>
+namespace aegis::nats {
+std::string library_version();  // the nats.c version linked in
+}

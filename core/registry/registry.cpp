@@ -1,0 +1,87 @@
+#include "core/registry/registry.hpp"
+
+#include <algorithm>
+
+#include "core/nats/kv.hpp"
+#include "core/util/error.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::registry {
+
+namespace {
+
+nats::BucketConfig registry_bucket_config() {
+    nats::BucketConfig c;
+    c.name = wire::k_registry_bucket;
+    c.history = 10;
+    c.description = "AegisSDK service registry";
+    return c;
+}
+
+Listed make_listed(ServiceInstance inst, uint64_t revision, wire::SysTime now,
+                   std::chrono::seconds stale_after) {
+    Listed l;
+    l.age_seconds = inst.age_seconds(now);
+    l.stale = l.age_seconds > static_cast<double>(stale_after.count());
+    l.instance = std::move(inst);
+    l.revision = revision;
+    return l;
+}
+
+}  // namespace
+
+Registry::Registry(std::shared_ptr<nats::Connection> conn)
+    : m_conn(std::move(conn)),
+      m_kv(std::make_unique<nats::KeyValue>(
+          nats::KeyValue::open_or_create(m_conn, registry_bucket_config()))) {}
+
+Registry::~Registry() = default;
+Registry::Registry(Registry&&) noexcept = default;
+
+nats::KeyValue& Registry::bucket() { return *m_kv; }
+
+uint64_t Registry::put(const ServiceInstance& inst) {
+    return m_kv->put(wire::registry_key(inst.service_name, inst.instance_id),
+                     to_registry_json(inst));
+}
+
+void Registry::remove(const std::string& service, const std::string& instance) {
+    m_kv->erase(wire::registry_key(service, instance));
+}
+
+std::optional<Listed> Registry::get(const std::string& service, const std::string& instance,
+                                    std::chrono::seconds stale_after) const {
+    auto e = m_kv->get(wire::registry_key(service, instance));
+    if (!e) return std::nullopt;
+    try {
+        return make_listed(instance_from_registry_json(e->value), e->revision,
+                           std::chrono::system_clock::now(), stale_after);
+    } catch (const DataError&) {
+        return std::nullopt;
+    }
+}
+
+std::vector<Listed> Registry::list(const ListOptions& options) const {
+    std::string prefix = options.service.empty() ? std::string(wire::k_registry_prefix)
+                                                 : wire::registry_service_prefix(options.service);
+    auto now = std::chrono::system_clock::now();
+    std::vector<Listed> out;
+    m_unreadable = 0;
+    for (auto& e : m_kv->entries(prefix)) {
+        try {
+            auto l = make_listed(instance_from_registry_json(e.value), e.revision, now,
+                                 options.stale_after);
+            if (l.stale && !options.include_stale) continue;
+            out.push_back(std::move(l));
+        } catch (const DataError&) {
+            ++m_unreadable;
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const Listed& a, const Listed& b) {
+        return std::tie(a.instance.service_name, a.instance.instance_id) <
+               std::tie(b.instance.service_name, b.instance.instance_id);
+    });
+    return out;
+}
+
+}  // namespace aegis::registry

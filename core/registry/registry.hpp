@@ -1,0 +1,56 @@
+#pragma once
+// The `service_registry` KV bucket: register, heartbeat, deregister, list with staleness.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/registry/instance.hpp"
+
+namespace aegis::nats {
+class Connection;
+class KeyValue;
+}  // namespace aegis::nats
+
+namespace aegis::registry {
+
+inline constexpr std::chrono::seconds k_default_stale_after{35};
+
+struct Listed {
+    ServiceInstance instance;
+    uint64_t revision = 0;
+    double age_seconds = 0;  // since lastHeartbeat
+    bool stale = false;
+};
+
+struct ListOptions {
+    std::string service;  // empty = every service
+    bool include_stale = false;
+    std::chrono::seconds stale_after = k_default_stale_after;
+};
+
+class Registry {
+public:
+    // Opens `service_registry`, creating it with the SDK settings only if it is missing.
+    explicit Registry(std::shared_ptr<nats::Connection> conn);
+    ~Registry();
+    Registry(Registry&&) noexcept;
+
+    // Writes the whole value (registration and every heartbeat). Returns the revision.
+    uint64_t put(const ServiceInstance& inst);
+    void remove(const std::string& service, const std::string& instance);
+    std::optional<Listed> get(const std::string& service, const std::string& instance,
+                              std::chrono::seconds stale_after = k_default_stale_after) const;
+    // Sorted by service, then instance. Values that do not parse are skipped (and counted).
+    std::vector<Listed> list(const ListOptions& options = {}) const;
+    size_t unreadable_count() const noexcept { return m_unreadable; }
+    nats::KeyValue& bucket();
+
+private:
+    std::shared_ptr<nats::Connection> m_conn;
+    std::unique_ptr<nats::KeyValue> m_kv;
+    mutable size_t m_unreadable = 0;
+};
+
+}  // namespace aegis::registry

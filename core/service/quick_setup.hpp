@@ -1,0 +1,27 @@
+#pragma once
+// The short path for service authors: find NATS, connect, build a Service.
+#include <string>
+
+#include "core/service/service.hpp"
+
+namespace aegis {
+
+struct QuickOptions {
+    std::string server;       // empty: AEGIS_NATS_URL, NATS_URL, nats://localhost:4222
+    std::string instance_id;  // empty: <name>-<8 hex>
+    std::string version = "1.0.0";
+    std::string description;
+};
+
+// Reads --server URL and --instance-id ID from argv when present (other arguments are left alone).
+QuickOptions quick_options_from_args(int argc, char** argv);
+
+Service quick_setup(const std::string& name, const QuickOptions& options = {});
+inline Service quick_setup(const std::string& name, int argc, char** argv) {
+    return quick_setup(name, quick_options_from_args(argc, argv));
+}
+
+// Connects with the project's defaults (name "aegis/<what>", reconnect forever).
+std::shared_ptr<nats::Connection> connect_nats(const std::string& url, const std::string& name);
+
+}  // namespace aegis

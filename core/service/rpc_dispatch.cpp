@@ -1,0 +1,122 @@
+// Turning one request message into one response: decode (msgpack or JSON), run the handler,
+// reply in the requester's format. Nothing a client sends can take the service down.
+#include "core/service/service_impl.hpp"
+#include "core/util/error.hpp"
+#include "core/util/log.hpp"
+
+namespace aegis {
+
+namespace {
+
+const char* k_instance_header = "Aegis-Instance";
+
+void reply(nats::Connection& conn, const nats::Msg& req, const std::string& payload,
+           const std::string& instance_id, const std::string* error, const char* code) {
+    if (req.reply().empty()) return;  // a publish, not a request: nobody to answer
+    nats::Headers h{{k_instance_header, instance_id}};
+    if (error) {
+        // ADR-32 clients look for these headers on failed replies.
+        h.emplace_back("Nats-Service-Error", *error);
+        h.emplace_back("Nats-Service-Error-Code", code);
+    }
+    conn.publish(req.reply(), payload, h);
+}
+
+std::string one_line(const std::string& s) {
+    auto nl = s.find('\n');
+    return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+}  // namespace
+
+void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
+    if (options.workers <= 0) {
+        handle(ep, msg);
+        return;
+    }
+    auto shared = std::make_shared<nats::Msg>(std::move(msg));
+    {
+        std::lock_guard lock(work_mutex);
+        work.emplace_back(&ep, std::move(shared));
+    }
+    work_cv.notify_one();
+}
+
+void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::string_view data = msg.data();
+    wire::Format fmt = data.empty() ? wire::Format::json : wire::sniff(data);
+    std::optional<std::string> correlation;
+    std::string error;
+    const char* code = "500";
+    wire::RpcResponse resp;
+    try {
+        wire::RpcRequest req;
+        try {
+            req = wire::decode_rpc_request(data);
+        } catch (const std::exception& e) {
+            code = "400";
+            throw;
+        }
+        correlation = req.header.message_id;
+        RpcContext ctx{req, options.instance_id};
+        resp = wire::make_success(correlation, ep.handler(req.params, ctx));
+    } catch (const std::exception& e) {
+        error = e.what();
+        if (error.empty()) error = "handler failed";
+        resp = wire::make_failure(correlation, error);
+    } catch (...) {
+        error = "handler failed with a non-standard exception";
+        resp = wire::make_failure(correlation, error);
+    }
+    const std::string* err = error.empty() ? nullptr : &error;
+    try {
+        std::string payload;
+        try {
+            payload = wire::encode_envelope(resp, fmt);
+        } catch (const std::exception& e) {
+            // A result that cannot be encoded (e.g. invalid UTF-8 in JSON) is the handler's error.
+            error = std::string("cannot encode result: ") + e.what();
+            err = &error;
+            payload = wire::encode_envelope(wire::make_failure(correlation, error), fmt);
+        }
+        std::string header_error = err ? one_line(*err) : std::string();
+        reply(*conn, msg, payload, options.instance_id, err ? &header_error : nullptr, code);
+    } catch (const std::exception& e) {
+        log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
+    }
+    ep.stats.record(std::chrono::steady_clock::now() - t0, err);
+    if (err) log::debug("'{}' failed: {}", ep.subject, one_line(*err));
+}
+
+void Service::Impl::start_workers() {
+    work_stop = false;
+    for (int i = 0; i < options.workers; ++i) {
+        workers.emplace_back([this] {
+            for (;;) {
+                std::pair<Endpoint*, std::shared_ptr<nats::Msg>> item;
+                {
+                    std::unique_lock lock(work_mutex);
+                    work_cv.wait(lock, [this] { return work_stop || !work.empty(); });
+                    if (work.empty()) return;  // stopping and drained
+                    item = std::move(work.front());
+                    work.pop_front();
+                }
+                handle(*item.first, *item.second);
+            }
+        });
+    }
+}
+
+void Service::Impl::stop_workers() {
+    {
+        std::lock_guard lock(work_mutex);
+        work_stop = true;
+    }
+    work_cv.notify_all();
+    for (auto& t : workers)
+        if (t.joinable()) t.join();
+    workers.clear();
+}
+
+}  // namespace aegis

@@ -1,0 +1,108 @@
+#pragma once
+// aegis::Service: RPC handlers on rpc.<service>.<method> in queue group rpc.<service>, registry
+// registration with heartbeats, the NATS Services API, and a clean stop on SIGINT / SIGTERM.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/wire/codec.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/json.hpp"
+
+namespace aegis::nats {
+class Connection;
+}
+namespace aegis::registry {
+class Registry;
+struct ServiceInstance;
+}  // namespace aegis::registry
+
+namespace aegis {
+
+namespace service {
+class EndpointStats;
+class SrvResponder;
+}  // namespace service
+
+struct RpcContext {
+    const wire::RpcRequest& request;
+    const std::string& instance_id;
+};
+
+using RpcHandler = std::function<Json(const Json& params)>;
+using RpcHandlerEx = std::function<Json(const Json& params, const RpcContext& ctx)>;
+
+struct ServiceOptions {
+    std::string name;
+    std::string instance_id;  // default <name>-<8 hex>
+    std::string version = "1.0.0";
+    std::string description;
+    std::chrono::milliseconds heartbeat_interval{10000};
+    // Format for messages this service originates; replies use the requester's format.
+    wire::Format format = wire::Format::msgpack;
+    bool register_instance = true;
+    bool services_api = true;
+    // 0: handlers run on the endpoint's delivery thread (lowest latency, one at a time per
+    // method). N > 0: a pool of N threads runs handlers concurrently.
+    int workers = 0;
+};
+
+struct EndpointOptions {
+    bool subscribe = true;  // false: registered, subscribed later (exclusive methods)
+    std::map<std::string, std::string> metadata;  // $SRV endpoint metadata
+};
+
+class Service {
+public:
+    Service(std::shared_ptr<nats::Connection> conn, ServiceOptions options);
+    virtual ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    Service& rpc(const std::string& method, RpcHandler handler, EndpointOptions opts = {});
+    Service& rpc(const std::string& method, RpcHandlerEx handler, EndpointOptions opts = {});
+
+    virtual void start();
+    virtual void stop();
+    // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code.
+    int run();
+    void request_stop();
+    bool running() const;
+
+    // Metadata written with the next heartbeat (start_time and version are always present).
+    void set_metadata(const std::string& key, Json value);
+    void erase_metadata(const std::string& key);
+    Json metadata() const;
+    void set_status(const std::string& status);  // ACTIVE | UNHEALTHY | STANDBY
+    std::string status() const;
+    void heartbeat_now();
+
+    const std::string& name() const;
+    const std::string& instance_id() const;
+    const std::string& version() const;
+    const ServiceOptions& options() const;
+    std::shared_ptr<nats::Connection> connection() const;
+    registry::Registry* registry();  // null when registration is off
+    std::vector<std::string> methods() const;
+    service::EndpointStats* stats(const std::string& method);
+
+protected:
+    // Subscribe / unsubscribe a registered endpoint (used for leader-only methods).
+    void subscribe_endpoint(const std::string& method);
+    void unsubscribe_endpoint(const std::string& method);
+    // Hooks for derived services.
+    virtual void after_start() {}
+    virtual void before_stop() {}
+    virtual void decorate(registry::ServiceInstance& inst) const;
+    virtual std::map<std::string, std::string> srv_metadata() const;
+
+private:
+    struct Impl;
+    friend class service::SrvResponder;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace aegis

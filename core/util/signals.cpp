@@ -1,0 +1,48 @@
+#include "core/util/signals.hpp"
+
+#include <csignal>
+
+#include <atomic>
+#include <thread>
+
+namespace aegis::util {
+
+namespace {
+std::atomic<int> g_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_signal.store(sig); }
+}  // namespace
+
+void install_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+bool stop_requested() { return g_signal.load() != 0; }
+int stop_signal() { return g_signal.load(); }
+void request_stop() {
+    int expected = 0;
+    g_signal.compare_exchange_strong(expected, -1);
+}
+void reset_stop() { g_signal.store(0); }
+
+void wait_for_stop(const std::function<bool()>& done, std::chrono::milliseconds poll) {
+    while (!stop_requested() && !(done && done())) std::this_thread::sleep_for(poll);
+}
+
+bool sleep_unless_stopped(std::chrono::milliseconds d) {
+    auto until = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < until) {
+        if (stop_requested()) return false;
+        auto left = until - std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            left, std::chrono::milliseconds(20)));
+    }
+    return !stop_requested();
+}
+
+}  // namespace aegis::util

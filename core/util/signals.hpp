@@ -1,0 +1,21 @@
+#pragma once
+// SIGINT / SIGTERM as a flag the main loop polls (safe in a signal handler), and a closed pipe
+// ending quietly.
+#include <chrono>
+#include <functional>
+
+namespace aegis::util {
+
+// Installs handlers for SIGINT and SIGTERM (idempotent) and ignores SIGPIPE.
+void install_stop_signals();
+bool stop_requested();
+int stop_signal();  // the signal that arrived, 0 if none
+void request_stop();  // as if a signal arrived (tests, request_stop())
+void reset_stop();
+// Waits until a stop signal or `done()` returns true, checking every `poll`.
+void wait_for_stop(const std::function<bool()>& done,
+                   std::chrono::milliseconds poll = std::chrono::milliseconds(50));
+// Sleeps up to `d`, returning early (false) when a stop was requested.
+bool sleep_unless_stopped(std::chrono::milliseconds d);
+
+}  // namespace aegis::util

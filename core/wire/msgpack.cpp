@@ -1,0 +1,290 @@
+// MessagePack encoder and decoder (protocol.md §2.2). Our own, not nlohmann's: nlohmann writes
+// float32 when a double fits, decodes bin as a binary value and recurses without a depth limit.
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+#include "core/wire/codec.hpp"
+
+namespace aegis::wire {
+namespace {
+
+// Maps with more entries than this check duplicate keys through a hash index instead of a scan.
+constexpr std::size_t k_linear_key_scan = 16;
+
+class MsgpackWriter {
+public:
+    explicit MsgpackWriter(std::string& out) : m_out(out) {}
+
+    void value(const Json& v) {
+        switch (v.type()) {
+        case Json::value_t::null: byte(0xc0); break;
+        case Json::value_t::boolean: byte(v.get_ref<const bool&>() ? 0xc3 : 0xc2); break;
+        case Json::value_t::number_unsigned: unsigned_int(v.get_ref<const std::uint64_t&>()); break;
+        case Json::value_t::number_integer: signed_int(v.get_ref<const std::int64_t&>()); break;
+        case Json::value_t::number_float: float64(v.get_ref<const double&>()); break;
+        case Json::value_t::string: str(v.get_ref<const std::string&>()); break;
+        case Json::value_t::array: array(v.get_ref<const Json::array_t&>()); break;
+        case Json::value_t::object: map(v.get_ref<const Json::object_t&>()); break;
+        case Json::value_t::binary: bin(v.get_binary()); break;
+        case Json::value_t::discarded: byte(0xc0); break;
+        }
+    }
+
+private:
+    void byte(std::uint8_t b) { m_out.push_back(static_cast<char>(b)); }
+
+    // A type byte followed by `v` as a big-endian integer of `size` bytes.
+    void tagged(std::uint8_t tag, std::uint64_t v, int size) {
+        char buf[9];
+        buf[0] = static_cast<char>(tag);
+        for (int i = 0; i < size; ++i) buf[1 + i] = static_cast<char>(v >> (8 * (size - 1 - i)));
+        m_out.append(buf, static_cast<std::size_t>(size) + 1);
+    }
+
+    // Smallest encoding, unsigned formats for non-negative values, as msgpack-python packs ints.
+    void unsigned_int(std::uint64_t v) {
+        if (v < 0x80) byte(static_cast<std::uint8_t>(v));
+        else if (v <= 0xff) tagged(0xcc, v, 1);
+        else if (v <= 0xffff) tagged(0xcd, v, 2);
+        else if (v <= 0xffffffff) tagged(0xce, v, 4);
+        else tagged(0xcf, v, 8);
+    }
+
+    void signed_int(std::int64_t v) {
+        if (v >= 0) return unsigned_int(static_cast<std::uint64_t>(v));
+        const auto bits = static_cast<std::uint64_t>(v);
+        if (v >= -32) byte(static_cast<std::uint8_t>(bits));
+        else if (v >= INT8_MIN) tagged(0xd0, bits, 1);
+        else if (v >= INT16_MIN) tagged(0xd1, bits, 2);
+        else if (v >= INT32_MIN) tagged(0xd2, bits, 4);
+        else tagged(0xd3, bits, 8);
+    }
+
+    // Always float64: Python floats are doubles and msgpack-python never narrows them.
+    void float64(double d) { tagged(0xcb, std::bit_cast<std::uint64_t>(d), 8); }
+
+    void length(std::size_t n, std::uint8_t fix, std::size_t fix_max, std::uint8_t tag8,
+                std::uint8_t tag16, const char* what) {
+        if (n <= fix_max) byte(static_cast<std::uint8_t>(fix | n));
+        else if (tag8 != 0 && n <= 0xff) tagged(tag8, n, 1);
+        else if (n <= 0xffff) tagged(tag16, n, 2);
+        else if (n <= 0xffffffff) tagged(static_cast<std::uint8_t>(tag16 + 1), n, 4);
+        else throw DataError(fmt::format("{} too long for msgpack ({} entries)", what, n));
+    }
+
+    void str(std::string_view s) {
+        length(s.size(), 0xa0, 31, 0xd9, 0xda, "string");
+        m_out.append(s);
+    }
+
+    void bin(const Json::binary_t& b) {
+        if (b.size() <= 0xff) tagged(0xc4, b.size(), 1);
+        else if (b.size() <= 0xffff) tagged(0xc5, b.size(), 2);
+        else if (b.size() <= 0xffffffff) tagged(0xc6, b.size(), 4);
+        else throw DataError("binary value too long for msgpack");
+        m_out.append(reinterpret_cast<const char*>(b.data()), b.size());
+    }
+
+    void array(const Json::array_t& a) {
+        length(a.size(), 0x90, 15, 0, 0xdc, "array");
+        for (const auto& item : a) value(item);
+    }
+
+    void map(const Json::object_t& m) {
+        length(m.size(), 0x80, 15, 0, 0xde, "map");
+        for (const auto& [key, item] : m) {
+            str(key);
+            value(item);
+        }
+    }
+
+    std::string& m_out;
+};
+
+class MsgpackReader {
+public:
+    explicit MsgpackReader(std::string_view data)
+        : m_begin(reinterpret_cast<const std::uint8_t*>(data.data())),
+          m_pos(m_begin),
+          m_end(m_begin + data.size()) {}
+
+    Json document() {
+        if (m_pos == m_end) throw DataError("malformed msgpack: empty input");
+        Json v = value(0);
+        if (m_pos != m_end) fail(fmt::format("{} trailing bytes", m_end - m_pos));
+        return v;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& what) const {
+        throw DataError(fmt::format("malformed msgpack at byte {}: {}", m_pos - m_begin, what));
+    }
+
+    std::size_t remaining() const { return static_cast<std::size_t>(m_end - m_pos); }
+
+    std::uint8_t next() {
+        if (m_pos == m_end) fail("truncated");
+        return *m_pos++;
+    }
+
+    std::uint64_t big_endian(int size) {
+        if (remaining() < static_cast<std::size_t>(size)) fail("truncated");
+        std::uint64_t v = 0;
+        for (int i = 0; i < size; ++i) v = (v << 8) | *m_pos++;
+        return v;
+    }
+
+    std::string_view bytes(std::size_t n) {
+        if (remaining() < n) fail(fmt::format("truncated ({} bytes announced, {} left)", n,
+                                              remaining()));
+        std::string_view s(reinterpret_cast<const char*>(m_pos), n);
+        m_pos += n;
+        return s;
+    }
+
+    // msgpack str must be UTF-8 (Python decodes with raw=False); bin is taken as is.
+    std::string_view text(std::size_t n, bool is_str) {
+        const auto* start = m_pos;
+        std::string_view s = bytes(n);
+        if (is_str && !valid_utf8(s)) {
+            m_pos = start;
+            fail("string is not valid UTF-8");
+        }
+        return s;
+    }
+
+    static Json integer(std::int64_t v) {
+        if (v >= 0) return Json(static_cast<std::uint64_t>(v));
+        return Json(v);
+    }
+
+    Json value(int depth);
+    Json scalar(std::uint8_t tag);
+    Json array(std::size_t n, int depth);
+    Json map(std::size_t n, int depth);
+    std::string_view key();
+
+    const std::uint8_t* m_begin;
+    const std::uint8_t* m_pos;
+    const std::uint8_t* m_end;
+};
+
+Json MsgpackReader::value(int depth) {
+    const std::uint8_t tag = next();
+    if (tag <= 0x7f) return Json(std::uint64_t{tag});
+    if (tag >= 0xe0) return Json(std::int64_t{static_cast<std::int8_t>(tag)});
+    if (tag <= 0x8f) return map(tag & 0x0fu, depth);
+    if (tag <= 0x9f) return array(tag & 0x0fu, depth);
+    if (tag <= 0xbf) return Json(std::string(text(tag & 0x1fu, true)));
+    switch (tag) {
+    case 0xdc: return array(big_endian(2), depth);
+    case 0xdd: return array(big_endian(4), depth);
+    case 0xde: return map(big_endian(2), depth);
+    case 0xdf: return map(big_endian(4), depth);
+    default: return scalar(tag);
+    }
+}
+
+// Everything from 0xc0 to 0xdb.
+Json MsgpackReader::scalar(std::uint8_t tag) {
+    switch (tag) {
+    case 0xc0: return Json(nullptr);
+    case 0xc2: return Json(false);
+    case 0xc3: return Json(true);
+    case 0xc4: return Json(std::string(text(big_endian(1), false)));
+    case 0xc5: return Json(std::string(text(big_endian(2), false)));
+    case 0xc6: return Json(std::string(text(big_endian(4), false)));
+    case 0xca: return Json(double{std::bit_cast<float>(static_cast<std::uint32_t>(big_endian(4)))});
+    case 0xcb: return Json(std::bit_cast<double>(big_endian(8)));
+    case 0xcc: return Json(big_endian(1));
+    case 0xcd: return Json(big_endian(2));
+    case 0xce: return Json(big_endian(4));
+    case 0xcf: return Json(big_endian(8));
+    case 0xd0: return integer(static_cast<std::int8_t>(big_endian(1)));
+    case 0xd1: return integer(static_cast<std::int16_t>(big_endian(2)));
+    case 0xd2: return integer(static_cast<std::int32_t>(big_endian(4)));
+    case 0xd3: return integer(static_cast<std::int64_t>(big_endian(8)));
+    case 0xd9: return Json(std::string(text(big_endian(1), true)));
+    case 0xda: return Json(std::string(text(big_endian(2), true)));
+    case 0xdb: return Json(std::string(text(big_endian(4), true)));
+    case 0xc1: --m_pos; fail("reserved type byte 0xc1");
+    default: --m_pos; fail(fmt::format("ext type 0x{:02x} is not supported", tag));
+    }
+}
+
+Json MsgpackReader::array(std::size_t n, int depth) {
+    if (depth >= k_max_nesting) fail(fmt::format("nested deeper than {} levels", k_max_nesting));
+    // Every element takes at least one byte: refuse absurd counts before reserving memory.
+    if (n > remaining()) fail(fmt::format("truncated ({} array items announced)", n));
+    Json out = Json::array();
+    auto& items = out.get_ref<Json::array_t&>();
+    items.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) items.push_back(value(depth + 1));
+    return out;
+}
+
+// A map key: str (or bin, tolerated as Python's strict_map_key does); anything else is refused.
+std::string_view MsgpackReader::key() {
+    const std::uint8_t tag = next();
+    if (tag >= 0xa0 && tag <= 0xbf) return text(tag & 0x1fu, true);
+    switch (tag) {
+    case 0xd9: return text(big_endian(1), true);
+    case 0xda: return text(big_endian(2), true);
+    case 0xdb: return text(big_endian(4), true);
+    case 0xc4: return text(big_endian(1), false);
+    case 0xc5: return text(big_endian(2), false);
+    case 0xc6: return text(big_endian(4), false);
+    default: --m_pos; fail(fmt::format("map key of type 0x{:02x} is not a string", tag));
+    }
+}
+
+Json MsgpackReader::map(std::size_t n, int depth) {
+    if (depth >= k_max_nesting) fail(fmt::format("nested deeper than {} levels", k_max_nesting));
+    if (n > remaining() / 2) fail(fmt::format("truncated ({} map entries announced)", n));
+    Json out = Json::object();
+    auto& entries = out.get_ref<Json::object_t&>();
+    entries.reserve(n);
+    // Keys point into the input buffer, which outlives the decode; a duplicate key keeps its
+    // first position and takes the last value, like a Python dict.
+    std::unordered_map<std::string_view, std::size_t> index;
+    if (n > k_linear_key_scan) index.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string_view k = key();
+        Json v = value(depth + 1);
+        std::size_t found = entries.size();
+        if (n > k_linear_key_scan) {
+            auto [it, added] = index.try_emplace(k, entries.size());
+            if (!added) found = it->second;
+        } else {
+            for (std::size_t j = 0; j < entries.size(); ++j)
+                if (entries.begin()[static_cast<std::ptrdiff_t>(j)].first == k) found = j;
+        }
+        // ordered_map hides vector's operator[] behind its key lookup: index through begin().
+        if (found < entries.size()) {
+            entries.begin()[static_cast<std::ptrdiff_t>(found)].second = std::move(v);
+        } else {
+            entries.emplace_back(std::string(k), std::move(v));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_msgpack(const Json& value) {
+    std::string out;
+    out.reserve(256);
+    MsgpackWriter(out).value(value);
+    return out;
+}
+
+Json from_msgpack(std::string_view data) { return MsgpackReader(data).document(); }
+
+}  // namespace aegis::wire

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole suite: install dependencies, build, run every test (unit, integration against real
+# nats-servers the fixtures start on free loopback ports, CLI) with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+build_dir=${AEGIS_BUILD_DIR:-build}
+cd "$build_dir"
+ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,49 @@
+#pragma once
+// Running the built `aegis` binary from tests.
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace aegis::test {
+
+struct ProcessResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    std::chrono::milliseconds took{0};
+};
+
+// Runs `aegis args...` to completion (killed after `timeout`), optionally feeding `input`.
+ProcessResult run_aegis(const std::vector<std::string>& args,
+                        const std::vector<std::pair<std::string, std::string>>& env = {},
+                        const std::string& input = {},
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// A background `aegis ...` (e.g. a demo service); SIGTERM and reaped on destruction.
+class Background {
+public:
+    Background(const std::vector<std::string>& args,
+               const std::vector<std::pair<std::string, std::string>>& env = {});
+    ~Background();
+    Background(const Background&) = delete;
+    pid_t pid() const { return m_pid; }
+    std::string output() const;  // stdout + stderr so far
+    // Waits until the output contains `text`; false on timeout.
+    bool wait_for_output(const std::string& text,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    int stop(int signal = 15, std::chrono::milliseconds grace = std::chrono::seconds(5));
+    bool running() const;
+
+private:
+    pid_t m_pid = 0;
+    std::string m_log;
+    int m_exit = -1;
+};
+
+std::string aegis_binary();
+std::string shared_dir();
+std::string source_dir();
+
+}  // namespace aegis::test
