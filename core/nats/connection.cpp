@@ -226,6 +226,42 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
     return out;
 }
 
+SyncSubscription Connection::subscribe_sync(std::string_view subject) {
+    std::string subj(subject);
+    natsSubscription* sub = nullptr;
+    check(natsConnection_SubscribeSync(&sub, m_nc, subj.c_str()), "subscribe to '" + subj + "'");
+    SyncSubscription out;
+    out.m_sub = sub;
+    return out;
+}
+
+SyncSubscription::SyncSubscription(SyncSubscription&& o) noexcept
+    : m_sub(std::exchange(o.m_sub, nullptr)) {}
+
+SyncSubscription& SyncSubscription::operator=(SyncSubscription&& o) noexcept {
+    if (this != &o) {
+        if (m_sub) natsSubscription_Destroy(static_cast<natsSubscription*>(m_sub));
+        m_sub = std::exchange(o.m_sub, nullptr);
+    }
+    return *this;
+}
+
+SyncSubscription::~SyncSubscription() {
+    if (m_sub) {
+        natsSubscription_Unsubscribe(static_cast<natsSubscription*>(m_sub));
+        natsSubscription_Destroy(static_cast<natsSubscription*>(m_sub));
+    }
+}
+
+Msg SyncSubscription::next(milliseconds timeout) {
+    natsMsg* m = nullptr;
+    natsStatus s = natsSubscription_NextMsg(&m, static_cast<natsSubscription*>(m_sub),
+                                            std::max<int64_t>(1, timeout.count()));
+    if (s == NATS_TIMEOUT) return Msg();
+    check(s, "receive");
+    return Msg(m);
+}
+
 std::string Connection::new_inbox() const {
     natsInbox* inbox = nullptr;
     natsInbox_Create(&inbox);

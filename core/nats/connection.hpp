@@ -65,6 +65,21 @@ private:
     void* m_sub = nullptr;  // natsSubscription*
 };
 
+// A synchronous subscription: pull messages with next().
+class SyncSubscription {
+public:
+    SyncSubscription() = default;
+    SyncSubscription(SyncSubscription&&) noexcept;
+    SyncSubscription& operator=(SyncSubscription&&) noexcept;
+    ~SyncSubscription();
+    // The next message, or an empty Msg when `timeout` passes.
+    Msg next(milliseconds timeout);
+
+private:
+    friend class Connection;
+    void* m_sub = nullptr;  // natsSubscription*
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
     // Connects or throws (UnavailableError naming the URLs, AuthError, ConfigError for TLS).
@@ -81,6 +96,7 @@ public:
                 const Headers* headers = nullptr);
     Subscription subscribe(std::string_view subject, MessageHandler handler,
                            std::string_view queue = {});
+    SyncSubscription subscribe_sync(std::string_view subject);
     std::string new_inbox() const;
     void flush(milliseconds timeout = milliseconds(2000));
     // Drain every subscription and close (clean stop).

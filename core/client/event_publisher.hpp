@@ -1,0 +1,40 @@
+#pragma once
+// Publishing AegisSDK events (protocol.md §4): the Event envelope on events.<domain>.<type>,
+// through JetStream into stream EVENTS (created with the Python settings when missing), with
+// Nats-Msg-Id = message_id so a retried publish is stored once.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/nats/jetstream.hpp"
+#include "core/wire/envelope.hpp"
+
+namespace aegis {
+
+struct PublishOptions {
+    std::chrono::milliseconds timeout{5000};
+    std::optional<std::string> message_id;  // default: a fresh UUID (reuse it to retry)
+    std::string version = "1.0";
+};
+
+class EventPublisher {
+public:
+    // `source` is written into every envelope (an instance id, or empty for null).
+    EventPublisher(std::shared_ptr<nats::Connection> conn, std::string source = {},
+                   wire::Format format = wire::Format::msgpack);
+    nats::PubAck publish(const std::string& domain, const std::string& event_type,
+                         const Json& payload, const PublishOptions& options = {});
+    nats::PubAck publish(const wire::Event& event, std::chrono::milliseconds timeout);
+
+private:
+    void ensure_events_stream();
+    std::shared_ptr<nats::Connection> m_conn;
+    std::string m_source;
+    wire::Format m_format;
+    bool m_stream_checked = false;
+};
+
+// EVENTS: events.>, limits, max 100 000 messages (the SDK's settings).
+nats::StreamConfig events_stream_config();
+
+}  // namespace aegis
