@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config ccache libnats-dev libcli11-dev libfmt-dev
-          nlohmann-json3-dev libyaml-cpp-dev catch2 nats-server)
+          nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server)
 
 missing=()
 for p in "${packages[@]}"; do
