@@ -19,9 +19,13 @@ void print_error(const aegis::cmd::Context& ctx, const std::string& message,
 }
 
 void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
-    app.add_option("-s,--server", g.server, "NATS URL (default: $AEGIS_NATS_URL, $NATS_URL, "
-                                            "nats://localhost:4222)");
+    app.add_option("-s,--server", g.server,
+                   "NATS URL (default: auto: $AEGIS_NATS_URL, $NATS_URL, config file, Kubernetes, "
+                   "'aegis up')");
     app.add_option("--context", g.context, "named profile from the config file");
+    app.add_option("--config", g.config_file,
+                   "config file (default: $AEGIS_CONFIG, ./aegis.yaml, ~/.config/aegis/config.yaml)");
+    app.add_option("--creds", g.creds, "NATS credentials file (default: $NATS_CREDS)");
     app.add_flag("--json", g.json, "print one JSON document (NDJSON for streams)");
     app.add_option("--color", g.color, "colour: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -1,13 +1,16 @@
-// aegis call SERVICE METHOD [JSON | key=value ...]: one RPC (or --count N) from a terminal.
+// aegis call SERVICE METHOD [JSON | key=value ...]: one RPC (or --count N) from a terminal;
+// `aegis call -i` (or no arguments on a terminal) is the REPL of commands/call_repl.cpp.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <iostream>
 #include <map>
 
+#include "commands/call_repl.hpp"
 #include "commands/context.hpp"
 #include "core/client/client.hpp"
 #include "core/client/params.hpp"
+#include "core/output/style.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/timefmt.hpp"
@@ -24,17 +27,10 @@ struct CallOpts {
     double timeout_s = 5.0;
     int count = 1;
     std::string format = "msgpack";
+    bool interactive = false;
 };
 
 double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-Json envelope_json(const CallResult& r) {
-    Json j = wire::to_json_value(r.response);
-    j["rtt_ms"] = ms(r.rtt);
-    j["instance"] = r.instance ? Json(*r.instance) : Json();
-    j["format"] = wire::format_name(r.response_format);
-    return j;
-}
 
 int single(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
            const CallOptions& co) {
@@ -125,6 +121,17 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
 }
 
 int run_call(Context& ctx, const CallOpts& o) {
+    bool terminal = output::is_tty(0) && ctx.stdout_tty();
+    if (o.interactive || (o.service.empty() && terminal)) {
+        if (!o.service.empty() || !o.data.empty() || o.count != 1)
+            throw UsageError("-i takes no SERVICE, METHOD, --data or --count",
+                             "type 'call SERVICE METHOD ...' inside the REPL");
+        if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
+        return run_call_repl(ctx, {o.timeout_s, o.format});
+    }
+    if (o.service.empty() || o.method.empty())
+        throw UsageError(o.service.empty() ? "missing SERVICE and METHOD" : "missing METHOD",
+                         "aegis call SERVICE METHOD [JSON | key=value ...], or 'aegis call -i'");
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
     bool from_stdin = o.args.size() == 1 && o.args[0] == "-";
@@ -153,16 +160,20 @@ void setup_call(CLI::App& root, Context& ctx) {
         "Examples:\n"
         "  aegis call echo-service echo message=hi\n"
         "  aegis call echo-service echo '{\"message\":\"hi\"}' --count 10\n"
+        "  aegis call -i          (a REPL: 'call SERVICE METHOD JSON', services, instances S)\n"
         "Exit codes: 0 ok, 1 the service answered with an error, 2 usage, 65 bad params,\n"
         "69 no responders / NATS unreachable, 75 timeout.");
-    app->add_option("service", o->service, "service name, e.g. echo-service")->required();
-    app->add_option("method", o->method, "method name, e.g. echo")->required();
+    app->add_option("service", o->service, "service name, e.g. echo-service");
+    app->add_option("method", o->method, "method name, e.g. echo");
     app->add_option("params", o->args, "JSON object or key=value pairs");
     app->add_option("-d,--data", o->data, "params as JSON text, @file, or - for stdin");
     app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for the reply")
         ->capture_default_str();
     app->add_option("-n,--count", o->count, "repeat the call N times and summarise")
         ->capture_default_str();
+    app->add_flag("-i,--interactive", o->interactive,
+                  "a REPL with history and completion (the default with no arguments on a "
+                  "terminal)");
     app->add_option("--format", o->format, "request encoding")
         ->check(CLI::IsMember({"msgpack", "json"}))
         ->capture_default_str();

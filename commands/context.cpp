@@ -4,8 +4,9 @@
 
 #include <cstdio>
 
+#include "core/config/connect.hpp"
 #include "core/config/nats_url.hpp"
-#include "core/service/quick_setup.hpp"
+#include "core/config/sdk_config.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/codec.hpp"
 
@@ -24,10 +25,34 @@ void Context::finish_setup() {
 
 bool Context::stdout_tty() const { return output::is_tty(STDOUT_FILENO); }
 
-std::string Context::nats_url() const { return config::resolve_nats_url(global.server).url; }
+Context::Context() = default;
+Context::~Context() = default;
+
+const config::SdkConfig& Context::config() {
+    if (!m_config) {
+        config::LoadOptions o;
+        o.config_file = global.config_file;
+        o.context = global.context;
+        o.server = global.server;
+        o.creds_file = global.creds;
+        m_config = std::make_unique<config::SdkConfig>(config::load_config(o));
+    }
+    return *m_config;
+}
+
+const config::Resolution& Context::resolution() {
+    if (!m_resolution) {
+        auto r = config::resolve_nats_url(config());
+        if (!r.found()) config::throw_unresolved(r);
+        m_resolution = std::make_unique<config::Resolution>(std::move(r));
+    }
+    return *m_resolution;
+}
+
+std::string Context::nats_url() { return resolution().url; }
 
 std::shared_ptr<nats::Connection> Context::nats(const std::string& purpose) {
-    if (!m_conn) m_conn = connect_nats(nats_url(), purpose);
+    if (!m_conn) m_conn = config::connect_resolved(config(), resolution(), purpose);
     return m_conn;
 }
 

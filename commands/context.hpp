@@ -13,12 +13,18 @@ class App;
 namespace aegis::nats {
 class Connection;
 }
+namespace aegis::config {
+struct SdkConfig;
+struct Resolution;
+}  // namespace aegis::config
 
 namespace aegis::cmd {
 
 struct GlobalOptions {
     std::string server;   // --server URL
     std::string context;  // --context NAME (a named profile in the config file)
+    std::string config_file;  // --config FILE
+    std::string creds;        // --creds FILE
     bool json = false;
     std::string color = "auto";
     int verbose = 0;
@@ -27,6 +33,11 @@ struct GlobalOptions {
 
 class Context {
 public:
+    Context();
+    ~Context();  // releases the connection, and with it a port-forward it went through
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
     GlobalOptions global;
     // The command chosen on the command line runs after parsing, inside main's error boundary.
     std::function<int()> run;
@@ -37,9 +48,16 @@ public:
     output::Style err_style() const { return m_err; }  // for stderr
     bool stdout_tty() const;
 
-    // Connects on first use (cached). `purpose` names the connection ("aegis call").
+    // The effective configuration: defaults, config file (--config, --context), environment,
+    // flags (--server, --creds). Loaded on first use; ConfigError (78) for a bad file.
+    const config::SdkConfig& config();
+    // Connects on first use (cached), with "auto" resolution, auth and TLS from config().
+    // `purpose` names the connection ("aegis call").
     std::shared_ptr<nats::Connection> nats(const std::string& purpose = "aegis");
-    std::string nats_url() const;  // the URL nats() will use
+    // The URL nats() uses (resolving it may start a supervised port-forward).
+    std::string nats_url();
+    // How the URL was found; resolves on first use (throws when nothing was found).
+    const config::Resolution& resolution();
 
     // Results to stdout: one JSON document, or text.
     void print_json(const Json& v) const;
@@ -47,6 +65,8 @@ public:
 
 private:
     output::Style m_out, m_err;
+    std::unique_ptr<config::SdkConfig> m_config;
+    std::unique_ptr<config::Resolution> m_resolution;
     std::shared_ptr<nats::Connection> m_conn;
 };
 

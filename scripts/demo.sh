@@ -44,4 +44,7 @@ say "aegis call echo-service echo message=hello"
 say "aegis call echo-service echo message=hello --count 10   (which instance answered each call)"
 "$aegis" call echo-service echo message=hello --count 10
 
+say "aegis failover echo-single-service --spawn 3 --trials 2   (kill the leader, measure the failover)"
+"$aegis" failover echo-single-service --spawn 3 --trials 2
+
 say "done: stopping the demo services"

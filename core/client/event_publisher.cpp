@@ -1,6 +1,7 @@
 #include "core/client/event_publisher.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/log.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis {
@@ -20,14 +21,21 @@ EventPublisher::EventPublisher(std::shared_ptr<nats::Connection> conn, std::stri
 
 void EventPublisher::ensure_events_stream() {
     if (m_stream_checked) return;
-    nats::ensure_stream(*m_conn, events_stream_config());
+    nats::ensure_stream(*m_conn, events_stream_config());  // idempotent if two threads race
     m_stream_checked = true;
 }
 
-nats::PubAck EventPublisher::publish(const std::string& domain, const std::string& event_type,
-                                     const Json& payload, const PublishOptions& options) {
+wire::Event EventPublisher::make_event(const std::string& domain, const std::string& event_type,
+                                       const Json& payload, const PublishOptions& options) const {
     if (domain.empty() || event_type.empty())
         throw UsageError("an event needs a domain and an event type");
+    for (const std::string* part : {&domain, &event_type}) {
+        // Both go into the subject verbatim (a dot adds a token, as in Python).
+        if (part->find_first_of(" \t\r\n*>") != std::string::npos || part->front() == '.' ||
+            part->back() == '.' || part->find("..") != std::string::npos)
+            throw UsageError("'" + *part + "' cannot be part of a subject",
+                             "use letters, digits, '-' and '_'; dots separate tokens");
+    }
     if (!payload.is_null() && !payload.is_object())
         throw UsageError("an event payload must be a JSON object");
     wire::Event e;
@@ -38,14 +46,32 @@ nats::PubAck EventPublisher::publish(const std::string& domain, const std::strin
     e.event_type = event_type;
     e.payload = payload.is_null() ? Json::object() : payload;
     e.version = options.version;
-    return publish(e, options.timeout);
+    return e;
 }
 
-nats::PubAck EventPublisher::publish(const wire::Event& event, std::chrono::milliseconds timeout) {
+nats::PubAck EventPublisher::publish(const std::string& domain, const std::string& event_type,
+                                     const Json& payload, const PublishOptions& options) {
+    return publish(make_event(domain, event_type, payload, options), options.timeout,
+                   options.attempts);
+}
+
+nats::PubAck EventPublisher::publish(const wire::Event& event, std::chrono::milliseconds timeout,
+                                     int attempts) {
     ensure_events_stream();
-    return nats::js_publish(*m_conn, wire::event_subject(event.domain, event.event_type),
-                            wire::encode_envelope(event, m_format), event.header.message_id,
-                            timeout);
+    const std::string subject = wire::event_subject(event.domain, event.event_type);
+    const std::string data = wire::encode_envelope(event, m_format);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return nats::js_publish(*m_conn, subject, data, event.header.message_id, timeout);
+        } catch (const TimeoutError& e) {
+            // The ack may be lost rather than the message: the same Nats-Msg-Id makes the
+            // retry harmless (the server stores the event once and says "duplicate").
+            if (attempt >= attempts) throw;
+            ++m_retries;
+            log::debug("publish to '{}' (attempt {}/{}): {}; retrying", subject, attempt,
+                       attempts, e.what());
+        }
+    }
 }
 
 }  // namespace aegis

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "core/nats/auth.hpp"
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
 
@@ -42,29 +43,6 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
 
 void on_complete(void* closure) {
     delete static_cast<HandlerBox*>(closure);
-}
-
-void apply_auth(natsOptions* o, const Auth& a) {
-    if (!a.token.empty()) check(natsOptions_SetToken(o, a.token.c_str()), "set token");
-    if (!a.user.empty())
-        check(natsOptions_SetUserInfo(o, a.user.c_str(), a.password.c_str()), "set user");
-    if (!a.creds_file.empty())
-        check(natsOptions_SetUserCredentialsFromFiles(o, a.creds_file.c_str(), nullptr),
-              "load creds file '" + a.creds_file + "'");
-    if (!a.nkey_seed_file.empty()) {
-        // nats.c wants the public key plus a signing callback; the seed-file helper does both.
-        check(natsOptions_SetUserCredentialsFromFiles(o, a.nkey_seed_file.c_str(),
-                                                      a.nkey_seed_file.c_str()),
-              "load nkey seed '" + a.nkey_seed_file + "'");
-    }
-    const bool tls = !a.tls_ca.empty() || !a.tls_cert.empty();
-    if (tls) check(natsOptions_SetSecure(o, true), "enable TLS");
-    if (!a.tls_ca.empty())
-        check(natsOptions_LoadCATrustedCertificates(o, a.tls_ca.c_str()),
-              "load TLS CA '" + a.tls_ca + "'");
-    if (!a.tls_cert.empty())
-        check(natsOptions_LoadCertificatesChain(o, a.tls_cert.c_str(), a.tls_key.c_str()),
-              "load TLS certificate '" + a.tls_cert + "'");
 }
 
 }  // namespace
@@ -129,7 +107,7 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     natsOptions_SetDisconnectedCB(g.o, &Callbacks::disconnected, cb);
     natsOptions_SetReconnectedCB(g.o, &Callbacks::reconnected, cb);
     natsOptions_SetClosedCB(g.o, &Callbacks::closed, cb);
-    apply_auth(g.o, c->m_options.auth);
+    apply_auth(g.o, c->m_options.auth, c->m_options.servers);
 
     natsStatus s = natsConnection_Connect(&c->m_nc, g.o);
     if (s != NATS_OK) {
@@ -258,6 +236,10 @@ Msg SyncSubscription::next(milliseconds timeout) {
     natsStatus s = natsSubscription_NextMsg(&m, static_cast<natsSubscription*>(m_sub),
                                             std::max<int64_t>(1, timeout.count()));
     if (s == NATS_TIMEOUT) return Msg();
+    if (s == NATS_NO_RESPONDERS) {
+        if (m) natsMsg_Destroy(m);
+        throw NoRespondersError("no responders");
+    }
     check(s, "receive");
     return Msg(m);
 }
@@ -281,6 +263,10 @@ void Connection::drain(milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout + milliseconds(500);
     while (!natsConnection_IsClosed(m_nc) && std::chrono::steady_clock::now() < deadline)
         nats_Sleep(5);
+}
+
+void Connection::keep_alive(std::shared_ptr<void> resource) {
+    m_keep_alive.push_back(std::move(resource));
 }
 
 bool Connection::is_connected() const {

@@ -108,6 +108,10 @@ public:
     milliseconds rtt() const;
     const ConnectOptions& options() const noexcept { return m_options; }
 
+    // Keeps `resource` (e.g. the kubectl port-forward this connection goes through) alive as long
+    // as the connection; released only after the connection has closed.
+    void keep_alive(std::shared_ptr<void> resource);
+
     natsConnection* raw() const noexcept { return m_nc; }
     jsCtx* jetstream();  // created on first use, owned by the connection
 
@@ -118,6 +122,8 @@ private:
     natsConnection* m_nc = nullptr;
     jsCtx* m_js = nullptr;
     Callbacks* m_callbacks;  // shared with nats.c, see connection.cpp
+    // Declared last: destroyed after the destructor body has closed the connection.
+    std::vector<std::shared_ptr<void>> m_keep_alive;
 };
 
 // Host:port pairs in a URL list are printed without credentials (never print secrets).

@@ -95,11 +95,14 @@ PubAck js_publish(Connection& conn, const std::string& subject, std::string_view
         if (left.count() <= 0)
             throw TimeoutError("no PubAck for '" + subject + "'",
                                "is there a stream for it? ('aegis validate')");
-        Msg m = sub.next(left);
-        if (!m) continue;
-        if (m.is_no_responders())
+        Msg m;
+        try {
+            m = sub.next(left);
+        } catch (const NoRespondersError&) {
             throw NoRespondersError("no stream captures '" + subject + "'",
                                     "create the stream or run 'aegis validate'");
+        }
+        if (!m) continue;
         if (m.data().empty()) continue;  // an empty "ack" from a Python subscriber
         Json j;
         try {

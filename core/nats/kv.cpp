@@ -49,13 +49,15 @@ KeyValue::KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bu
 
 KeyValue::KeyValue(KeyValue&& o) noexcept
     : m_conn(std::move(o.m_conn)), m_kv(std::exchange(o.m_kv, nullptr)),
-      m_bucket(std::move(o.m_bucket)) {}
+      m_own_js(std::exchange(o.m_own_js, nullptr)), m_bucket(std::move(o.m_bucket)) {}
 
 KeyValue& KeyValue::operator=(KeyValue&& o) noexcept {
     if (this != &o) {
         if (m_kv) kvStore_Destroy(m_kv);
+        if (m_own_js) jsCtx_Destroy(m_own_js);
         m_conn = std::move(o.m_conn);
         m_kv = std::exchange(o.m_kv, nullptr);
+        m_own_js = std::exchange(o.m_own_js, nullptr);
         m_bucket = std::move(o.m_bucket);
     }
     return *this;
@@ -63,11 +65,23 @@ KeyValue& KeyValue::operator=(KeyValue&& o) noexcept {
 
 KeyValue::~KeyValue() {
     if (m_kv) kvStore_Destroy(m_kv);
+    if (m_own_js) jsCtx_Destroy(m_own_js);
 }
 
-KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::string& bucket) {
+jsCtx* KeyValue::js() const { return m_own_js ? m_own_js : m_conn->jetstream(); }
+
+KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::string& bucket,
+                        std::optional<milliseconds> timeout) {
+    jsCtx* own = nullptr;
+    if (timeout) {
+        jsOptions o;
+        jsOptions_Init(&o);
+        o.Wait = timeout->count();
+        check(natsConnection_JetStream(&own, conn->raw(), &o), "open JetStream context");
+    }
     kvStore* kv = nullptr;
-    natsStatus s = js_KeyValue(&kv, conn->jetstream(), bucket.c_str());
+    natsStatus s = js_KeyValue(&kv, own ? own : conn->jetstream(), bucket.c_str());
+    if (s != NATS_OK && own) jsCtx_Destroy(own);
     if (s == NATS_NOT_FOUND) throw NotFoundError("KV bucket '" + bucket + "' does not exist");
     if (s == NATS_ERR || s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) {
         // No JetStream API answering at all is the common "server started without -js" case.
@@ -76,13 +90,16 @@ KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::stri
                                "start nats-server with JetStream enabled (-js), or 'aegis up'");
     }
     check(s, "open KV bucket '" + bucket + "'");
-    return KeyValue(conn, kv, bucket);
+    KeyValue out(conn, kv, bucket);
+    out.m_own_js = own;
+    return out;
 }
 
 KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
-                                  const BucketConfig& config) {
+                                  const BucketConfig& config,
+                                  std::optional<milliseconds> timeout) {
     try {
-        return open(conn, config.name);
+        return open(conn, config.name, timeout);
     } catch (const NotFoundError&) {
     }
     kvConfig c;
@@ -99,10 +116,14 @@ KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
     if (s != NATS_OK) {
         // Someone else may have created it between our look-up and our create: use theirs.
         try {
-            return open(conn, config.name);
+            return open(conn, config.name, timeout);
         } catch (const NotFoundError&) {
         }
         check(s, "create KV bucket '" + config.name + "'");
+    }
+    if (timeout) {
+        kvStore_Destroy(kv);  // bound to the connection's context: reopen with our own
+        return open(conn, config.name, timeout);
     }
     return KeyValue(conn, kv, config.name);
 }
@@ -170,7 +191,7 @@ void KeyValue::erase(const std::string& key, uint64_t last_revision) {
     o.ExpectLastSubjectSeq = last_revision;
     jsPubAck* ack = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = js_PublishMsg(&ack, m_conn->jetstream(), m, &o, &code);
+    natsStatus s = js_PublishMsg(&ack, js(), m, &o, &code);
     if (ack) jsPubAck_Destroy(ack);
     check(s, "delete " + where(m_bucket, key));
 }

@@ -49,11 +49,15 @@ class KvWatch;
 
 class KeyValue {
 public:
-    // Opens an existing bucket; NotFoundError when it is missing.
-    static KeyValue open(const std::shared_ptr<Connection>& conn, const std::string& bucket);
+    // Opens an existing bucket; NotFoundError when it is missing. With `timeout`, the bucket's
+    // operations wait at most that long (own JetStream context) instead of the connection's
+    // JetStream timeout: callers that must not hang during an outage (leases) use a short one.
+    static KeyValue open(const std::shared_ptr<Connection>& conn, const std::string& bucket,
+                         std::optional<milliseconds> timeout = std::nullopt);
     // Opens the bucket, creating it with `config` only when it does not exist.
     static KeyValue open_or_create(const std::shared_ptr<Connection>& conn,
-                                   const BucketConfig& config);
+                                   const BucketConfig& config,
+                                   std::optional<milliseconds> timeout = std::nullopt);
     KeyValue(KeyValue&&) noexcept;
     KeyValue& operator=(KeyValue&&) noexcept;
     ~KeyValue();
@@ -86,8 +90,10 @@ public:
 
 private:
     KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bucket);
+    jsCtx* js() const;
     std::shared_ptr<Connection> m_conn;
     kvStore* m_kv = nullptr;
+    jsCtx* m_own_js = nullptr;  // set when opened with a timeout
     std::string m_bucket;
 };
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/config/nats_url.hpp"
+#include "core/config/connect.hpp"
 #include "core/nats/connection.hpp"
 #include "core/util/log.hpp"
 
@@ -13,6 +13,10 @@ QuickOptions quick_options_from_args(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], "--server") == 0 || std::strcmp(argv[i], "-s") == 0)
             o.server = argv[i + 1];
+        else if (std::strcmp(argv[i], "--config") == 0)
+            o.config_file = argv[i + 1];
+        else if (std::strcmp(argv[i], "--context") == 0)
+            o.context = argv[i + 1];
         else if (std::strcmp(argv[i], "--instance-id") == 0)
             o.instance_id = argv[i + 1];
     }
@@ -29,14 +33,20 @@ std::shared_ptr<nats::Connection> connect_nats(const std::string& url, const std
 }
 
 Service quick_setup(const std::string& name, const QuickOptions& options) {
-    auto url = config::resolve_nats_url(options.server);
+    config::LoadOptions lo;
+    lo.server = options.server;
+    lo.config_file = options.config_file;
+    lo.context = options.context;
+    auto cfg = config::load_config(lo);
+    if (cfg.debug && log::level() > log::Level::debug) log::set_level(log::Level::debug);
     ServiceOptions so;
     so.name = name;
     so.instance_id = options.instance_id;
     so.version = options.version;
     so.description = options.description;
-    auto conn = connect_nats(url.url, "aegis/" + name);
-    log::debug("'{}' connected to {} ({})", name, nats::redact_url(url.url), url.source);
+    so.heartbeat_interval = cfg.heartbeat_interval;
+    // The port-forward, when one was needed, is owned by the connection the Service holds.
+    auto conn = config::connect(cfg, "aegis/" + name);
     return Service(std::move(conn), std::move(so));
 }
 

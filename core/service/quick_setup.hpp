@@ -7,13 +7,18 @@
 namespace aegis {
 
 struct QuickOptions {
-    std::string server;       // empty: AEGIS_NATS_URL, NATS_URL, nats://localhost:4222
+    // empty: "auto" resolution (config file, AEGIS_NATS_URL / NATS_URL, in-cluster, an existing
+    // forward, Kubernetes port-forward, 'aegis up'), see core/config/nats_url.hpp
+    std::string server;
+    std::string config_file;  // empty: $AEGIS_CONFIG, ./aegis.yaml, $XDG_CONFIG_HOME/aegis
+    std::string context;      // a named context of the config file
     std::string instance_id;  // empty: <name>-<8 hex>
     std::string version = "1.0.0";
     std::string description;
 };
 
-// Reads --server URL and --instance-id ID from argv when present (other arguments are left alone).
+// Reads --server URL, --config FILE, --context NAME and --instance-id ID from argv when present
+// (other arguments are left alone).
 QuickOptions quick_options_from_args(int argc, char** argv);
 
 Service quick_setup(const std::string& name, const QuickOptions& options = {});
@@ -21,7 +26,8 @@ inline Service quick_setup(const std::string& name, int argc, char** argv) {
     return quick_setup(name, quick_options_from_args(argc, argv));
 }
 
-// Connects with the project's defaults (name "aegis/<what>", reconnect forever).
+// Connects to one explicit URL with the project's defaults (name "aegis/<what>", reconnect
+// forever) and no auth; config::connect() is the configured, "auto"-resolving way.
 std::shared_ptr<nats::Connection> connect_nats(const std::string& url, const std::string& name);
 
 }  // namespace aegis

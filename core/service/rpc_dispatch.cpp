@@ -81,11 +81,12 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
             payload = wire::encode_envelope(wire::make_failure(correlation, error), fmt);
         }
         std::string header_error = err ? one_line(*err) : std::string();
+        // Count before replying: a STATS request sent after the reply must see this request.
+        ep.stats.record(std::chrono::steady_clock::now() - t0, err);
         reply(*conn, msg, payload, options.instance_id, err ? &header_error : nullptr, code);
     } catch (const std::exception& e) {
         log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
     }
-    ep.stats.record(std::chrono::steady_clock::now() - t0, err);
     if (err) log::debug("'{}' failed: {}", ep.subject, one_line(*err));
 }
 

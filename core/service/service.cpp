@@ -66,7 +66,7 @@ void Service::subscribe_endpoint(const std::string& method) {
         wire::rpc_queue(m->options.name));
 }
 
-void Service::unsubscribe_endpoint(const std::string& method) {
+void Service::unsubscribe_endpoint(const std::string& method, bool drain) {
     nats::Subscription sub;
     {
         std::lock_guard lock(m->endpoints_mutex);
@@ -74,7 +74,10 @@ void Service::unsubscribe_endpoint(const std::string& method) {
         if (it == m->endpoints.end()) return;
         sub = std::move(it->second->subscription);
     }
-    sub.unsubscribe();
+    if (drain)
+        sub.drain();
+    else
+        sub.unsubscribe();
 }
 
 void Service::start() {
@@ -94,6 +97,7 @@ void Service::start() {
             if (ep->options.subscribe) to_subscribe.push_back(name);
     }
     for (auto& name : to_subscribe) subscribe_endpoint(name);
+    m->start_extras();
     if (m->options.services_api) {
         m->srv = std::make_unique<service::SrvResponder>(*this, m->conn);
         m->srv->start();
@@ -118,6 +122,7 @@ void Service::stop() {
     }
     m->heartbeat_cv.notify_all();
     if (m->heartbeat_thread.joinable()) m->heartbeat_thread.join();
+    m->stop_extras();
     // Stop taking requests and let the ones in flight finish before we disappear.
     std::vector<nats::Subscription> subs;
     {

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/client/event_publisher.hpp"
+#include "core/service/command_types.hpp"
+#include "core/service/event_types.hpp"
 #include "core/wire/codec.hpp"
 #include "core/wire/envelope.hpp"
 #include "core/wire/json.hpp"
@@ -65,6 +68,21 @@ public:
     Service& rpc(const std::string& method, RpcHandler handler, EndpointOptions opts = {});
     Service& rpc(const std::string& method, RpcHandlerEx handler, EndpointOptions opts = {});
 
+    // Events (docs/events.md): subscriptions start and stop with the service; `pattern` is the
+    // full subject with wildcards, e.g. "events.order.*".
+    Service& subscribe(const std::string& pattern, EventMode mode, EventHandler handler,
+                       SubscribeOptions options = {});
+    Service& subscribe(const std::string& pattern, EventMode mode, EventHandlerEx handler,
+                       SubscribeOptions options = {});
+    // events.<domain>.<event_type> via JetStream; source = this instance.
+    nats::PubAck publish(const std::string& domain, const std::string& event_type,
+                         const Json& payload = Json::object(), const PublishOptions& options = {});
+    std::vector<SubscriptionStats> event_stats() const;
+    // Re-check exclusive subscriptions' is_leader now (call it from a leadership callback).
+    void refresh_leadership();
+    // Commands (protocol.md §5): commands.<service>.<command> on the COMMANDS work queue.
+    Service& command(const std::string& name, CommandHandler handler, CommandOptions options = {});
+
     virtual void start();
     virtual void stop();
     // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code.
@@ -92,7 +110,8 @@ public:
 protected:
     // Subscribe / unsubscribe a registered endpoint (used for leader-only methods).
     void subscribe_endpoint(const std::string& method);
-    void unsubscribe_endpoint(const std::string& method);
+    // drain = true: requests already delivered to this instance are answered first.
+    void unsubscribe_endpoint(const std::string& method, bool drain = false);
     // Hooks for derived services.
     virtual void after_start() {}
     virtual void before_stop() {}

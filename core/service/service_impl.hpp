@@ -10,7 +10,9 @@
 #include "core/nats/connection.hpp"
 #include "core/registry/instance.hpp"
 #include "core/registry/registry.hpp"
+#include "core/service/commands.hpp"
 #include "core/service/endpoint_stats.hpp"
+#include "core/service/events.hpp"
 #include "core/service/service.hpp"
 #include "core/service/srv_api.hpp"
 
@@ -40,6 +42,12 @@ struct Service::Impl {
 
     std::unique_ptr<service::SrvResponder> srv;
 
+    // Events and commands (service_events.cpp), made on first use under extras_mutex.
+    std::mutex extras_mutex;
+    std::unique_ptr<service::EventHub> events;
+    std::unique_ptr<service::CommandHub> commands;
+    std::unique_ptr<EventPublisher> publisher;
+
     std::atomic<bool> running{false};
     std::atomic<bool> stop_requested{false};
     std::mutex heartbeat_mutex;
@@ -59,6 +67,8 @@ struct Service::Impl {
     void start_workers();
     void stop_workers();
     void heartbeat_loop();
+    void start_extras();  // event subscriptions and command handlers
+    void stop_extras();
     void write_registry();
 };
 

@@ -1,6 +1,9 @@
 #include "core/util/process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -58,37 +61,152 @@ void redirect(const std::string& path, int fd) {
 
 }  // namespace
 
-pid_t spawn(const SpawnOptions& o) {
+namespace {
+
+// Everything between fork and exec. Only async-signal-safe calls.
+[[noreturn]] void exec_child(const SpawnOptions& o, const std::string& exe, char** args,
+                             pid_t parent, int out_pipe, int err_pipe) {
+    if (o.new_session) setsid();
+    if (o.die_with_parent) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
+    }
+    // The child must not inherit our signal dispositions (SIGPIPE ignored, handlers).
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    if (out_pipe >= 0) {
+        dup2(out_pipe, 1);
+        dup2(err_pipe >= 0 ? err_pipe : out_pipe, 2);
+    } else {
+        if (!o.stdout_path.empty()) redirect(o.stdout_path, 1);
+        if (o.stderr_path == "=stdout") dup2(1, 2);
+        else if (!o.stderr_path.empty()) redirect(o.stderr_path, 2);
+    }
+    // Our sockets (NATS connections, listeners) must not stay open in the child.
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+    for (auto& [k, v] : o.env) setenv(k.c_str(), v.c_str(), 1);
+    execv(exe.c_str(), args);
+    _exit(127);
+}
+
+pid_t fork_exec(const SpawnOptions& o, int out_pipe, int err_pipe) {
     if (o.argv.empty()) throw UsageError("spawn: empty command");
     std::string exe = find_in_path(o.argv[0]);
     if (exe.empty()) throw NoInputError("'" + o.argv[0] + "' not found in PATH");
     std::vector<char*> args;
     for (auto& a : o.argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) throw IoError(std::string("fork failed: ") + std::strerror(errno));
-    if (pid == 0) {
-        if (o.new_session) setsid();
-        // The child must not inherit our signal dispositions (SIGPIPE ignored, handlers).
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            close(devnull);
-        }
-        if (!o.stdout_path.empty()) redirect(o.stdout_path, 1);
-        if (o.stderr_path == "=stdout") dup2(1, 2);
-        else if (!o.stderr_path.empty()) redirect(o.stderr_path, 2);
-        for (auto& [k, v] : o.env) setenv(k.c_str(), v.c_str(), 1);
-        execv(exe.c_str(), args.data());
-        _exit(127);
-    }
+    if (pid == 0) exec_child(o, exe, args.data(), parent, out_pipe, err_pipe);
     return pid;
+}
+
+}  // namespace
+
+pid_t spawn(const SpawnOptions& o) { return fork_exec(o, -1, -1); }
+
+pid_t spawn_piped(const SpawnOptions& o, int* out_fd) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        throw IoError(std::string("pipe failed: ") + std::strerror(errno));
+    pid_t pid = 0;
+    try {
+        pid = fork_exec(o, p[1], -1);
+    } catch (...) {
+        close(p[0]);
+        close(p[1]);
+        throw;
+    }
+    close(p[1]);
+    *out_fd = p[0];
+    return pid;
+}
+
+namespace {
+
+// Reads both pipes until they close or the deadline passes.
+bool drain_pipes(int out_fd, int err_fd, RunResult& r,
+                 std::chrono::steady_clock::time_point deadline) {
+    pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    int open_fds = 2;
+    char buf[16384];
+    while (open_fds > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 100))) < 0 &&
+            errno != EINTR)
+            return true;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(fds[i].fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                fds[i].fd = -1;
+                --open_fds;
+            } else {
+                (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+            }
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+RunResult run_capture(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                      const std::vector<std::pair<std::string, std::string>>& env) {
+    RunResult r;
+    if (argv.empty() || find_in_path(argv[0]).empty()) {
+        r.not_found = true;
+        r.exit_code = 127;
+        return r;
+    }
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0) throw IoError("pipe failed");
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close(out[0]);
+        close(out[1]);
+        throw IoError("pipe failed");
+    }
+    SpawnOptions o;
+    o.argv = argv;
+    o.env = env;
+    pid_t pid = -1;
+    try {
+        pid = fork_exec(o, out[1], err[1]);
+    } catch (...) {
+        for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+        throw;
+    }
+    close(out[1]);
+    close(err[1]);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (!drain_pipes(out[0], err[0], r, deadline)) {
+        r.timed_out = true;
+        kill(pid, SIGKILL);
+    }
+    close(out[0]);
+    close(err[0]);
+    auto status = wait_exit(pid, r.timed_out ? std::chrono::milliseconds(5000) : timeout);
+    if (!status) {
+        kill(pid, SIGKILL);
+        r.timed_out = true;
+        status = wait_exit(pid, std::chrono::milliseconds(5000));
+    }
+    r.exit_code = status.value_or(137);
+    return r;
 }
 
 bool alive(pid_t pid) {

@@ -14,11 +14,30 @@ struct SpawnOptions {
     std::string stdout_path;  // empty: inherit
     std::string stderr_path;  // empty: inherit; "=stdout" to merge
     bool new_session = false;  // detach from our process group (daemons)
+    // PR_SET_PDEATHSIG(SIGTERM): the child is told to stop when the *thread* that spawned it
+    // exits, so a helper (kubectl port-forward) never outlives a crashed parent. Spawn such
+    // children from a thread that lives as long as they should.
+    bool die_with_parent = false;
     std::vector<std::pair<std::string, std::string>> env;  // added to the environment
 };
 
 // Starts the program (looked up in PATH). Throws IoError / NoInputError when it cannot.
+// Descriptors other than 0-2 are closed in the child (it must not hold our sockets).
 pid_t spawn(const SpawnOptions& options);
+// As spawn(), with the child's stdout and stderr on one pipe whose read end (close-on-exec) goes
+// to *out_fd; stdout_path / stderr_path are ignored.
+pid_t spawn_piped(const SpawnOptions& options, int* out_fd);
+
+struct RunResult {
+    int exit_code = -1;  // 128+signal when killed
+    std::string out;
+    std::string err;
+    bool timed_out = false;  // killed after the timeout
+    bool not_found = false;  // the program is not in PATH
+};
+// Runs a program to completion, capturing stdout and stderr; SIGKILLed after `timeout`.
+RunResult run_capture(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                      const std::vector<std::pair<std::string, std::string>>& env = {});
 bool alive(pid_t pid);
 // Waits up to `timeout` for the child to exit; its exit status (128+signal when killed) or
 // nullopt when still running.

@@ -9,6 +9,13 @@ using aegis::test::run_aegis;
 namespace {
 const std::vector<std::vector<std::string>> k_commands = {
     {"call"}, {"demo"}, {"demo", "echo"}, {"up"}, {"down"},
+    {"failover"}, {"demo", "echo-single"}, {"demo", "order"}, {"demo", "inventory"},
+    {"explore"}, {"monitor"},
+    {"config"}, {"config", "show"}, {"discover"}, {"validate"},
+    {"events"}, {"events", "tail"}, {"events", "publish"}, {"command"}, {"command", "send"},
+    {"demo", "events-pub"}, {"demo", "events-sub"}, {"demo", "metrics"}, {"demo", "health"},
+    {"demo", "patterns"}, {"demo", "commands"}, {"demo", "inspector"},
+    {"demo", "metrics-reader"}, {"demo", "health-monitor"},
 };
 }
 

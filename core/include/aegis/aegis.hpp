@@ -1,10 +1,14 @@
 #pragma once
 // The aegis SDK: everything a service author or an external client needs.
 #include "core/client/client.hpp"
+#include "core/client/command_sender.hpp"
+#include "core/client/event_publisher.hpp"
+#include "core/client/sticky_retry.hpp"
 #include "core/nats/connection.hpp"
 #include "core/registry/discovery.hpp"
 #include "core/registry/registry.hpp"
 #include "core/service/quick_setup.hpp"
 #include "core/service/service.hpp"
+#include "core/service/single_active.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/json.hpp"

@@ -1,0 +1,165 @@
+// aegis call -i: call SERVICE METHOD JSON, services, instances SERVICE, :json, :timeout, with
+// history in the state dir and Tab completion of live service and method names.
+#include "commands/call_repl.hpp"
+
+#include <iostream>
+
+#include "commands/context.hpp"
+#include "commands/explore_render.hpp"
+#include "core/client/leaders.hpp"
+#include "core/client/repl.hpp"
+#include "core/client/system_view.hpp"
+#include "core/output/line_editor.hpp"
+#include "core/util/error.hpp"
+#include "core/util/paths.hpp"
+#include "core/util/signals.hpp"
+
+namespace aegis::cmd {
+
+namespace {
+
+double ms(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
+struct Session {
+    Context& ctx;
+    std::shared_ptr<nats::Connection> conn;
+    Client client;
+    client::SystemView view;
+    CallOptions co;
+    bool json = false;
+    int failures = 0;
+};
+
+void show_leader_hint(Session& s, const std::string& service) {
+    try {
+        for (const auto& l : client::read_leaders(s.conn, service))
+            std::cerr << s.ctx.err_style().dim("  the leader of " + l.service + "/" + l.group +
+                                               " is " + l.instance_id + " (election bucket)\n");
+    } catch (const Error&) {
+    }
+}
+
+void do_call(Session& s, const client::ReplLine& l) {
+    auto r = s.client.call_raw(l.service, l.method, l.params, s.co);
+    auto st = s.ctx.out_style();
+    auto na = client::describe_not_active(r.response);
+    if (s.json) {
+        s.ctx.print(output::pretty_json(envelope_json(r), st) + "\n");
+    } else if (na) {
+        s.ctx.print(st.yellow("NOT_ACTIVE") + " (" + na->shape + "): " + na->message + "\n");
+    } else if (r.response.success) {
+        s.ctx.print(output::pretty_json(r.response.result, st) + "\n");
+    } else {
+        s.ctx.print(st.red("error: ") + r.response.error.value_or("unknown error") + "\n");
+    }
+    std::cerr << s.ctx.err_style().dim(fmt::format("← {} in {:.2f} ms\n",
+                                                   r.instance.value_or("unknown instance"),
+                                                   ms(r.rtt)));
+    if (na) show_leader_hint(s, l.service);
+    if (na || !r.response.success) s.failures++;
+}
+
+void do_setting(Session& s, const client::ReplLine& l) {
+    auto es = s.ctx.err_style();
+    if (l.verb == client::ReplVerb::json) {
+        if (l.arg == "on" || l.arg == "off") s.json = l.arg == "on";
+        else if (l.arg.empty()) s.json = !s.json;
+        else throw UsageError(":json takes on or off");
+        std::cerr << es.dim(std::string("json output ") + (s.json ? "on" : "off") + "\n");
+    } else if (l.verb == client::ReplVerb::timeout) {
+        if (!l.arg.empty()) {
+            double v = 0;
+            try {
+                v = std::stod(l.arg);
+            } catch (const std::exception&) {
+            }
+            if (!(v > 0 && v <= 3600)) throw UsageError(":timeout takes seconds (0 < s <= 3600)");
+            s.co.timeout = std::chrono::milliseconds(static_cast<long>(v * 1000));
+        }
+        std::cerr << es.dim(fmt::format("timeout {:.3g} s\n", s.co.timeout.count() / 1000.0));
+    } else if (l.verb == client::ReplVerb::format) {
+        if (l.arg == "json") s.co.format = wire::Format::json;
+        else if (l.arg == "msgpack") s.co.format = wire::Format::msgpack;
+        else if (!l.arg.empty()) throw UsageError(":format takes msgpack or json");
+        std::cerr << es.dim(std::string("format ") + wire::format_name(s.co.format) + "\n");
+    }
+}
+
+// Runs one line; false when the session ends.
+bool execute(Session& s, const std::string& line) {
+    auto l = client::parse_repl_line(line);
+    auto st = s.ctx.out_style();
+    switch (l.verb) {
+    case client::ReplVerb::empty: return true;
+    case client::ReplVerb::quit: return false;
+    case client::ReplVerb::help: s.ctx.print(client::repl_help()); return true;
+    case client::ReplVerb::call: do_call(s, l); return true;
+    case client::ReplVerb::services: {
+        auto snap = s.view.snapshot();
+        s.ctx.print(snap.services.empty() ? "no services\n" : render_services(snap, st));
+        return true;
+    }
+    case client::ReplVerb::instances: {
+        client::SnapshotOptions so;
+        so.service = l.arg;
+        auto snap = s.view.snapshot(so);
+        if (snap.services.empty()) throw NotFoundError("no service '" + l.arg + "'");
+        s.ctx.print(render_instances(snap.services[0], st, snap.taken_at) +
+                    render_flags(snap, st));
+        return true;
+    }
+    default: do_setting(s, l); return true;
+    }
+}
+
+}  // namespace
+
+Json envelope_json(const CallResult& r) {
+    Json j = wire::to_json_value(r.response);
+    j["rtt_ms"] = ms(r.rtt);
+    j["instance"] = r.instance ? Json(*r.instance) : Json();
+    j["format"] = wire::format_name(r.response_format);
+    return j;
+}
+
+int run_call_repl(Context& ctx, const ReplStart& start) {
+    auto conn = ctx.nats("aegis call -i");
+    Session s{ctx, conn, Client(conn), client::SystemView(conn), {}, ctx.global.json, 0};
+    s.co.timeout = std::chrono::milliseconds(static_cast<long>(start.timeout_s * 1000));
+    s.co.format = start.format == "json" ? wire::Format::json : wire::Format::msgpack;
+    client::NameSource names(conn);
+    output::LineEditor editor;
+    editor.set_completer([&names](const std::string& line, size_t cursor) {
+        return names.complete(line, cursor);
+    });
+    try {
+        editor.history().attach(util::state_dir() + "/call_history");
+    } catch (const Error&) {
+        // No writable state dir: the session works, it only forgets.
+    }
+    util::install_stop_signals();
+    auto es = ctx.err_style();
+    if (editor.interactive())
+        std::cerr << es.dim("aegis call — " + ctx.nats_url() +
+                            " — 'help' lists commands, Tab completes, Ctrl-D quits\n");
+    std::string prompt = ctx.out_style().bold("aegis") + "> ";
+    while (auto line = editor.read_line(prompt)) {
+        editor.history().add(*line);
+        try {
+            if (!execute(s, *line)) break;
+        } catch (const Error& e) {
+            s.failures++;
+            std::cerr << es.red("error: ") << e.what()
+                      << (e.hint().empty() ? "" : " (" + e.hint() + ")") << "\n";
+        }
+        if (util::stop_requested()) {
+            util::reset_stop();  // Ctrl-C during a call ends the call, not the session
+            std::cerr << es.dim("(interrupted)\n");
+        }
+    }
+    return !editor.interactive() && s.failures > 0 ? exit_code::no : 0;
+}
+
+}  // namespace aegis::cmd

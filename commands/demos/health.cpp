@@ -1,0 +1,146 @@
+// aegis demo health: a health reporter. Custom checks beyond heartbeats (NATS round trip,
+// memory, a simulated dependency, timer lag) run every --interval seconds and drive the
+// registry status ACTIVE ↔ UNHEALTHY, with the details in metadata.health. RPCs: set_health
+// (flip the simulated dependency), health (the last report).
+#include <CLI/CLI.hpp>
+
+#include "commands/demos/demo.hpp"
+#include "core/nats/connection.hpp"
+#include "core/service/metrics.hpp"
+#include "core/service/service.hpp"
+#include "core/util/log.hpp"
+#include "core/util/signals.hpp"
+
+namespace aegis::cmd::demos {
+
+namespace {
+
+struct HealthOpts {
+    std::string instance_id;
+    int instance = 1;
+    double interval_s = 5;
+    double max_rtt_ms = 500;
+    double max_memory_mb = 512;
+    int heartbeat_s = 10;
+};
+
+struct Reporter {
+    std::mutex mutex;
+    bool dependency_ok = true;
+    std::string dependency_reason = "reachable";
+    Json last = Json::object();
+    service::ProcessSampler sampler;
+};
+
+Json check(bool ok, std::string detail) { return {{"ok", ok}, {"detail", std::move(detail)}}; }
+
+// Runs every check; the report written to metadata.health.
+Json run_checks(Service& svc, Reporter& r, const HealthOpts& o, double lag_ms) {
+    Json checks = Json::object();
+    try {
+        auto rtt = svc.connection()->rtt().count();  // whole milliseconds
+        checks["nats"] = check(static_cast<double>(rtt) <= o.max_rtt_ms,
+                               rtt < 1 ? std::string("round trip < 1 ms")
+                                       : fmt::format("round trip {} ms", rtt));
+    } catch (const std::exception& e) {
+        checks["nats"] = check(false, e.what());
+    }
+    std::lock_guard lock(r.mutex);
+    auto usage = r.sampler.sample();
+    checks["memory"] = check(usage.memory_mb <= o.max_memory_mb,
+                             fmt::format("{:.1f} MB resident (limit {:.0f})", usage.memory_mb,
+                                         o.max_memory_mb));
+    checks["dependency"] = check(r.dependency_ok, r.dependency_reason);
+    checks["timer"] = check(lag_ms < 1000, fmt::format("check ran {:.0f} ms late", lag_ms));
+    Json failing = Json::array();
+    for (auto& [name, c] : checks.items())
+        if (!c["ok"].get<bool>()) failing.push_back(name);
+    r.last = {{"status", failing.empty() ? "ACTIVE" : "UNHEALTHY"},
+              {"checks", checks},
+              {"failing", failing},
+              {"checked_at", wire::iso_now()}};
+    return r.last;
+}
+
+void add_rpcs(Service& svc, const std::shared_ptr<Reporter>& r, int n) {
+    svc.rpc("set_health", [r, n](const Json& p) {
+        if (!p.contains("healthy") || !p["healthy"].is_boolean())
+            throw std::invalid_argument("give healthy=true or healthy=false");
+        std::lock_guard lock(r->mutex);
+        r->dependency_ok = p["healthy"].get<bool>();
+        r->dependency_reason = p.value("reason", r->dependency_ok ? "reachable"
+                                                                  : "unreachable (set_health)");
+        log::info("🔧 Instance #{}: dependency set {} ({})", n,
+                  r->dependency_ok ? "healthy" : "unhealthy", r->dependency_reason);
+        return Json{{"dependency_ok", r->dependency_ok}, {"reason", r->dependency_reason},
+                    {"note", "the status changes with the next check"}};
+    });
+    svc.rpc("health", [r](const Json&) {
+        std::lock_guard lock(r->mutex);
+        return r->last;
+    });
+}
+
+int run_health(Context& ctx, const HealthOpts& o) {
+    ServiceOptions so;
+    so.name = "health-reporter";
+    so.instance_id = o.instance_id;
+    so.description = "Health reporter: custom checks drive the registry status";
+    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    Service svc(ctx.nats("aegis demo health"), so);
+    auto r = std::make_shared<Reporter>();
+    const int n = o.instance;
+    add_rpcs(svc, r, n);
+    util::install_stop_signals();
+    svc.start();
+    log::info("🩺 Health reporter #{} ({}) started: checks nats, memory, dependency, timer every "
+              "{} s; RPCs set_health, health",
+              n, svc.instance_id(), o.interval_s);
+    auto period = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    auto due = std::chrono::steady_clock::now();
+    std::string status = "ACTIVE";
+    do {
+        double lag = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                               due).count();
+        Json report = run_checks(svc, *r, o, lag);
+        std::string now = report["status"];
+        svc.set_metadata("health", report);
+        if (now != status) {
+            log::info("🩺 Instance #{} status {} → {}{}", n, status, now,
+                      report["failing"].empty() ? "" : " (failing: " + report["failing"].dump() + ")");
+            status = now;
+            svc.set_status(now);  // writes the registry at once
+        } else {
+            svc.heartbeat_now();
+            log::debug("🩺 Instance #{} still {}", n, now);
+        }
+        due = std::chrono::steady_clock::now() + period;
+    } while (util::sleep_unless_stopped(period));
+    svc.stop();
+    log::info("🛑 Health reporter #{} stopped", n);
+    return 0;
+}
+
+}  // namespace
+
+void setup_health(CLI::App& demo, Context& ctx) {
+    auto o = std::make_shared<HealthOpts>();
+    auto* app = demo.add_subcommand("health", "health reporter 'health-reporter' (ACTIVE/UNHEALTHY)");
+    app->footer("Try: aegis call health-reporter set_health healthy=false reason='db down'\n"
+                "     aegis demo health-monitor");
+    app->add_option("--interval", o->interval_s, "seconds between health checks")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0));
+    app->add_option("--max-rtt", o->max_rtt_ms, "NATS round trip limit in ms")->capture_default_str();
+    app->add_option("--max-memory", o->max_memory_mb, "resident memory limit in MB")
+        ->capture_default_str();
+    app->add_option("--instance-id", o->instance_id, "instance id (default health-reporter-<hex>)");
+    app->add_option("--instance", o->instance, "instance number shown in logs")
+        ->capture_default_str();
+    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 300));
+    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_health(ctx, *o); }; });
+}
+
+}  // namespace aegis::cmd::demos

@@ -1,0 +1,193 @@
+// aegis events tail [PATTERN ...]: the event stream monitor. A plain core NATS subscription (it
+// never replies, so it cannot disturb publishers), one line per event with subject, source,
+// age and a payload preview; counts per subject on exit. --json: NDJSON, then a summary line.
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include "commands/context.hpp"
+#include "core/nats/connection.hpp"
+#include "core/output/table.hpp"
+#include "core/util/error.hpp"
+#include "core/util/signals.hpp"
+#include "core/wire/envelope.hpp"
+#include "core/wire/names.hpp"
+#include "core/wire/timefmt.hpp"
+
+namespace aegis::cmd {
+
+namespace {
+
+struct TailOpts {
+    std::vector<std::string> patterns;
+    int count = 0;
+    double duration_s = 0;
+    bool no_payload = false;
+    int width = 0;
+};
+
+struct Received {
+    std::string subject;
+    std::string data;
+    wire::SysTime at;
+};
+
+// Messages from the NATS thread to the printing thread, in arrival order.
+struct Queue {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<Received> items;
+};
+
+std::string normalize(const std::string& p) {
+    std::string full = p == ">" || p.rfind("events.", 0) != 0 ? "events." + p : p;
+    if (p == "events") full = "events.>";
+    if (auto why = wire::check_event_pattern(full); !why.empty()) throw UsageError(why);
+    return full;
+}
+
+std::string age_text(const wire::Event& e, wire::SysTime at, double* ms) {
+    auto t = wire::parse_timestamp(e.header.timestamp);
+    if (!t) return "?";
+    *ms = std::chrono::duration<double, std::milli>(at - *t).count();
+    if (*ms < 1000) return fmt::format("{:.0f} ms", *ms);
+    if (*ms < 120000) return fmt::format("{:.1f} s", *ms / 1000);
+    return fmt::format("{:.0f} min", *ms / 60000);
+}
+
+std::string clip(std::string s, size_t width) {
+    if (output::display_width(s) <= width) return s;
+    while (!s.empty() && output::display_width(s) > width - 1) s.pop_back();
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0x80)) s.pop_back();
+    return s + "…";
+}
+
+// Prints one event; returns false when it could not be decoded.
+bool show(Context& ctx, const TailOpts& o, const Received& r, size_t width) {
+    auto st = ctx.out_style();
+    std::string when = wire::rfc3339_ms(r.at).substr(11, 12);
+    wire::Event e;
+    try {
+        e = wire::decode_event(r.data);
+    } catch (const std::exception& ex) {
+        if (ctx.global.json)
+            ctx.print(Json{{"time", wire::rfc3339_ms(r.at)}, {"subject", r.subject},
+                           {"error", ex.what()}}.dump(-1, ' ', false,
+                                                      Json::error_handler_t::replace) + "\n");
+        else
+            ctx.print(fmt::format("{}  {}  {}\n", st.dim(when), r.subject,
+                                  st.red(std::string("undecodable: ") + ex.what())));
+        return false;
+    }
+    double ms = 0;
+    std::string age = age_text(e, r.at, &ms);
+    if (ctx.global.json) {
+        ctx.print(Json{{"time", wire::rfc3339_ms(r.at)}, {"subject", r.subject},
+                       {"message_id", e.header.message_id}, {"source", e.header.source ? Json(*e.header.source) : Json()},
+                       {"domain", e.domain}, {"event_type", e.event_type},
+                       {"timestamp", e.header.timestamp}, {"age_ms", std::round(ms * 10) / 10},
+                       {"version", e.version}, {"format", wire::format_name(wire::sniff(r.data))},
+                       {"payload", e.payload}}.dump(-1, ' ', false,
+                                                    Json::error_handler_t::replace) + "\n");
+        return true;
+    }
+    std::string head = fmt::format("{}  {}  {} {}  {} {}", st.dim(when), st.cyan(r.subject),
+                                   st.dim("src"), e.header.source.value_or("-"), st.dim("age"),
+                                   age);
+    std::string preview = o.no_payload ? "" : "  " + e.payload.dump(-1, ' ', false,
+                                                                     Json::error_handler_t::replace);
+    size_t used = output::display_width(head);
+    ctx.print(head + (used + 4 < width ? clip(preview, width - used) : "") + "\n");
+    return true;
+}
+
+void summary(Context& ctx, const std::map<std::string, int>& counts, int total, int bad,
+             double seconds) {
+    if (ctx.global.json) {
+        ctx.print(Json{{"summary", {{"events", total}, {"undecodable", bad},
+                                    {"duration_ms", std::round(seconds * 1000)},
+                                    {"by_subject", counts}}}}.dump() + "\n");
+        return;
+    }
+    output::Table t({"SUBJECT", "EVENTS"});
+    for (auto& [s, n] : counts) t.add({s, std::to_string(n)});
+    ctx.print(fmt::format("\n{} event(s) in {:.1f} s{}\n", total, seconds,
+                          bad ? fmt::format(", {} undecodable", bad) : "") +
+              (t.empty() ? "" : t.render()));
+}
+
+int run_tail(Context& ctx, const TailOpts& o) {
+    std::vector<std::string> patterns;
+    for (auto& p : o.patterns.empty() ? std::vector<std::string>{"events.>"} : o.patterns)
+        patterns.push_back(normalize(p));
+    auto conn = ctx.nats("aegis events tail");
+    auto q = std::make_shared<Queue>();
+    std::vector<nats::Subscription> subs;
+    for (auto& p : patterns)
+        subs.push_back(conn->subscribe(p, [q](nats::Msg& m) {
+            {
+                std::lock_guard lock(q->mutex);
+                q->items.push_back({std::string(m.subject()), std::string(m.data()),
+                                    std::chrono::system_clock::now()});
+            }
+            q->cv.notify_one();
+        }));
+    conn->flush();
+    util::install_stop_signals();
+    if (!ctx.global.quiet)  // stderr: --json output on stdout stays clean
+        std::fprintf(stderr, "tailing %s (Ctrl-C for the summary)\n",
+                     fmt::format("{}", fmt::join(patterns, " ")).c_str());
+    size_t width = o.width > 0 ? size_t(o.width)
+                               : size_t(ctx.stdout_tty() ? output::terminal_width(1) : 160);
+    std::map<std::string, int> counts;
+    int total = 0, bad = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.duration_s * 1000));
+    while (!util::stop_requested() && (o.count == 0 || total + bad < o.count) &&
+           (o.duration_s <= 0 || std::chrono::steady_clock::now() < end)) {
+        std::unique_lock lock(q->mutex);
+        q->cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !q->items.empty(); });
+        while (!q->items.empty() && (o.count == 0 || total + bad < o.count)) {
+            Received r = std::move(q->items.front());
+            q->items.pop_front();
+            lock.unlock();
+            if (show(ctx, o, r, width)) {
+                ++total;
+                ++counts[r.subject];
+            } else {
+                ++bad;
+            }
+            lock.lock();
+        }
+    }
+    subs.clear();
+    summary(ctx, counts, total, bad,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return 0;
+}
+
+}  // namespace
+
+void setup_events_tail(CLI::App& events, Context& ctx) {
+    auto o = std::make_shared<TailOpts>();
+    auto* app = events.add_subcommand("tail", "watch events live: subject, source, age, payload");
+    app->footer("Patterns take NATS wildcards; the 'events.' prefix is optional:\n"
+                "  aegis events tail                  everything (events.>)\n"
+                "  aegis events tail 'order.*' system.alerts --count 10\n"
+                "Counts per subject are printed on exit (Ctrl-C, --count or --duration).");
+    app->add_option("patterns", o->patterns, "subjects to watch (default events.>)");
+    app->add_option("-n,--count", o->count, "stop after N events")->check(CLI::Range(0, 100000000));
+    app->add_option("--duration", o->duration_s, "stop after S seconds")
+        ->check(CLI::Range(0.0, 1e9));
+    app->add_flag("--no-payload", o->no_payload, "omit the payload preview");
+    app->add_option("--width", o->width, "line width (default: the terminal's)")
+        ->check(CLI::Range(40, 10000));
+    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_tail(ctx, *o); }; });
+}
+
+}  // namespace aegis::cmd

@@ -1,0 +1,140 @@
+// aegis explore [SERVICE]: the registry, the election buckets and $SRV joined into one picture —
+// services, instances, leaders, lease ages, stale entries, ghosts and unregistered responders.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands/context.hpp"
+#include "commands/explore_render.hpp"
+#include "core/client/change_watch.hpp"
+#include "core/client/system_view.hpp"
+#include "core/util/error.hpp"
+#include "core/util/signals.hpp"
+#include "core/wire/timefmt.hpp"
+
+namespace aegis::cmd {
+
+namespace {
+
+struct ExploreOpts {
+    std::string service;
+    bool tree = false;
+    bool watch = false;
+    bool all = false;
+    bool no_probe = false;
+    double wait_ms = 150;
+    double stale_after_s = 35;
+    double interval_s = 2;
+};
+
+client::SnapshotOptions snapshot_options(const ExploreOpts& o) {
+    client::SnapshotOptions so;
+    so.service = o.service;
+    so.include_stale = o.all;
+    so.probe = !o.no_probe;
+    so.srv_window = std::chrono::milliseconds(static_cast<long>(o.wait_ms));
+    so.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    return so;
+}
+
+void print_snapshot(Context& ctx, const ExploreOpts& o, const client::SystemSnapshot& snap) {
+    if (ctx.global.json) {
+        ctx.print(client::to_json(snap).dump(-1, ' ', false, Json::error_handler_t::replace) +
+                  "\n");
+        return;
+    }
+    ctx.print(render_explore(snap, ctx.out_style(), o.tree, !o.service.empty()));
+    if (!ctx.global.quiet)
+        std::cerr << ctx.err_style().dim(fmt::format(
+                         "{} service{}, {} instance{} in {:.0f} ms\n", snap.services.size(),
+                         snap.services.size() == 1 ? "" : "s", snap.instance_count(),
+                         snap.instance_count() == 1 ? "" : "s", snap.took.count() / 1000.0));
+}
+
+int run_once(Context& ctx, const ExploreOpts& o) {
+    client::SystemView view(ctx.nats("aegis explore"));
+    auto snap = view.snapshot(snapshot_options(o));
+    if (!o.service.empty() && snap.services.empty())
+        throw NotFoundError("no service '" + o.service +
+                            "' in the registry, the election buckets or $SRV");
+    if (ctx.global.json) {
+        ctx.print_json(client::to_json(snap));
+        return 0;
+    }
+    print_snapshot(ctx, o, snap);
+    return 0;
+}
+
+// Redraws on every change (and every --interval for ages on a terminal); off a terminal it
+// prints a new picture only when something other than ages and round trips changed.
+int run_watch(Context& ctx, const ExploreOpts& o) {
+    util::install_stop_signals();
+    auto conn = ctx.nats("aegis explore --watch");
+    client::SystemView view(conn);
+    client::ChangeWatch changes(conn);
+    bool tty = ctx.stdout_tty() && !ctx.global.json;
+    auto interval = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    std::string last;
+    int rounds = 0;
+    while (!util::stop_requested()) {
+        auto snap = view.snapshot(snapshot_options(o));
+        std::string sig = snapshot_signature(snap);
+        if (tty) {
+            // Home, each line cleared to its end, the rest of the screen cleared: no flicker.
+            std::string text = render_explore(snap, ctx.out_style(), o.tree, !o.service.empty());
+            std::string screen = "\033[H";
+            for (char c : text) screen += c == '\n' ? std::string("\033[K\n") : std::string(1, c);
+            ctx.print(screen + "\033[J");
+            std::cerr << ctx.err_style().dim(
+                "watching " + wire::rfc3339_ms(snap.taken_at) + " — Ctrl-C to stop\n");
+        } else if (sig != last) {
+            if (rounds++ > 0 && !ctx.global.json) ctx.print("\n");
+            print_snapshot(ctx, o, snap);
+        }
+        last = sig;
+        // Wait for a change; wake up now and then anyway (stale entries make no KV event).
+        auto until = std::chrono::steady_clock::now() + interval;
+        while (!util::stop_requested() && std::chrono::steady_clock::now() < until)
+            if (changes.wait(std::chrono::milliseconds(100))) break;
+        changes.rescan();
+    }
+    return exit_code::interrupted;
+}
+
+}  // namespace
+
+void setup_explore(CLI::App& root, Context& ctx) {
+    auto o = std::make_shared<ExploreOpts>();
+    auto* app = root.add_subcommand("explore", "services, instances, leaders and staleness");
+    app->footer(
+        "Joins the registry (service_registry), the election buckets (election_*) and the NATS\n"
+        "Services API ($SRV.PING / INFO). States: healthy, unhealthy, stale (old heartbeat),\n"
+        "ghost (registered aegis instance that does not answer $SRV), unverified (a Python\n"
+        "instance: it has no $SRV, only its heartbeat speaks for it), unregistered (answers $SRV\n"
+        "but is not in the registry).\n"
+        "Examples:\n"
+        "  aegis explore\n"
+        "  aegis explore order-processor --tree\n"
+        "  aegis explore --watch --all\n"
+        "Exit codes: 0 ok, 1 SERVICE not found, 69 NATS unreachable, 130 --watch interrupted.");
+    app->add_option("service", o->service, "only this service");
+    app->add_flag("--tree", o->tree, "services → groups → instances as a tree");
+    app->add_flag("-w,--watch", o->watch, "keep watching; redraw when the registry or a leader "
+                                          "changes (Ctrl-C stops)");
+    app->add_flag("-a,--all", o->all, "include stale instances");
+    app->add_flag("--no-probe", o->no_probe, "registry and leaders only: do not ask $SRV");
+    app->add_option("--wait", o->wait_ms, "milliseconds of quiet that end the $SRV gathering")
+        ->capture_default_str()
+        ->check(CLI::Range(10.0, 5000.0));
+    app->add_option("--stale-after", o->stale_after_s, "seconds after which a heartbeat is stale")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 86400.0));
+    app->add_option("--interval", o->interval_s, "seconds between refreshes with --watch")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 3600.0));
+    app->callback([o, &ctx] {
+        ctx.run = [o, &ctx] { return o->watch ? run_watch(ctx, *o) : run_once(ctx, *o); };
+    });
+}
+
+}  // namespace aegis::cmd

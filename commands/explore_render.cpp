@@ -1,0 +1,211 @@
+#include "commands/explore_render.hpp"
+
+#include <fmt/format.h>
+
+#include "core/output/table.hpp"
+
+namespace aegis::cmd {
+
+using client::InstanceState;
+using client::InstanceView;
+using client::ServiceView;
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep, size_t max = 0) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    if (max && out.size() > max) out = out.substr(0, max - 3) + "...";
+    return out;
+}
+
+std::string state_text(const InstanceView& v, const output::Style& st) {
+    std::string s = client::state_name(v.state);
+    switch (v.state) {
+    case InstanceState::healthy: return st.green(s);
+    case InstanceState::stale: return st.yellow(s);
+    case InstanceState::ghost:
+    case InstanceState::unhealthy: return st.red(s);
+    case InstanceState::unregistered: return st.magenta(s);
+    default: return st.dim(s);
+    }
+}
+
+std::string counts_text(const ServiceView& s, const output::Style& st) {
+    std::vector<std::string> parts;
+    for (auto state : {InstanceState::healthy, InstanceState::unverified, InstanceState::unhealthy,
+                       InstanceState::stale, InstanceState::ghost, InstanceState::unregistered}) {
+        size_t n = s.count(state);
+        if (n == 0) continue;
+        std::string t = fmt::format("{} {}", n, client::state_name(state));
+        parts.push_back(state == InstanceState::healthy || state == InstanceState::unverified
+                            ? t
+                            : st.yellow(t));
+    }
+    return parts.empty() ? st.dim("none") : join(parts, ", ");
+}
+
+std::string leader_text(const client::GroupView& g, wire::SysTime now, const output::Style& st,
+                        bool with_group) {
+    std::string prefix = with_group ? g.group + ": " : "";
+    if (!g.leader) return prefix + st.red("no leader");
+    std::string lease = "lease " + client::human_age(g.leader->lease_age_s(now));
+    if (g.lease_expired) lease = st.red(lease + ", expired");
+    return prefix + g.leader->instance_id + " (" + lease + ")";
+}
+
+std::string leaders_text(const ServiceView& s, wire::SysTime now, const output::Style& st) {
+    if (!s.single_active) return st.dim("-");
+    std::vector<std::string> parts;
+    for (const auto& g : s.groups) parts.push_back(leader_text(g, now, st, s.groups.size() > 1));
+    return parts.empty() ? st.red("no leader") : join(parts, "; ");
+}
+
+std::string methods_text(const ServiceView& s, const output::Style& st) {
+    if (!s.methods.empty()) return join(s.methods, ", ", 48);
+    bool answers = std::any_of(s.instances.begin(), s.instances.end(),
+                               [](const InstanceView& v) { return v.answers_srv; });
+    if (answers) return st.dim("none");
+    bool python = std::all_of(s.instances.begin(), s.instances.end(),
+                              [](const InstanceView& v) { return v.sdk == "python"; });
+    return st.dim(python && !s.instances.empty() ? "? (no $SRV)" : "?");
+}
+
+std::string instance_line(const InstanceView& v, wire::SysTime now, const output::Style& st) {
+    std::string hb = v.entry ? "hb " + client::human_age(v.entry->age_seconds) : "not registered";
+    std::string rtt = v.rtt_ms ? fmt::format("rtt {:.2f} ms", *v.rtt_ms) : "no $SRV";
+    std::string md = v.entry ? client::metadata_summary(v.entry->instance.metadata, now) : "";
+    std::string out = v.instance_id + "  " + (v.role.empty() ? "" : v.role + "  ") +
+                      state_text(v, st) + "  " + st.dim(hb + "  " + rtt);
+    if (!v.sdk.empty()) out += st.dim("  " + v.sdk);
+    if (!md.empty()) out += st.dim("  " + md);
+    return out;
+}
+
+}  // namespace
+
+std::string render_services(const client::SystemSnapshot& snap, const output::Style& st) {
+    output::Table t({"SERVICE", "PATTERN", "INSTANCES", "VERSION", "METHODS", "LEADER"});
+    for (const auto& s : snap.services) {
+        t.add({st.bold(s.name), s.pattern(), counts_text(s, st),
+               s.versions.empty() ? "-" : join(s.versions, ", "), methods_text(s, st),
+               leaders_text(s, snap.taken_at, st)});
+    }
+    return t.render();
+}
+
+std::string render_instances(const ServiceView& s, const output::Style& st, wire::SysTime now) {
+    std::string out = st.bold(s.name) + "  " + s.pattern();
+    if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
+    out += "\n";
+    for (const auto& g : s.groups)
+        out += "  group " + leader_text(g, now, st, true) + "\n";
+    if (s.instances.empty()) return out + st.dim("  no instances listed") + "\n";
+    output::Table t({"INSTANCE", "ROLE", "STATE", "HEARTBEAT", "RTT", "SDK", "METADATA"});
+    for (const auto& v : s.instances) {
+        t.add({v.instance_id, v.role.empty() ? "-" : v.role, state_text(v, st),
+               v.entry ? client::human_age(v.entry->age_seconds) + " ago" : "-",
+               v.rtt_ms ? fmt::format("{:.2f} ms", *v.rtt_ms) : "-",
+               v.sdk.empty() ? "-" : v.sdk,
+               v.entry ? client::metadata_summary(v.entry->instance.metadata, now)
+                       : client::metadata_summary(v.srv_metadata, now)});
+    }
+    std::string table = t.render();
+    // Indent the table under its heading.
+    std::string indented;
+    size_t pos = 0;
+    while (pos < table.size()) {
+        size_t nl = table.find('\n', pos);
+        indented += "  " + table.substr(pos, nl - pos + 1);
+        pos = nl == std::string::npos ? table.size() : nl + 1;
+    }
+    return out + indented;
+}
+
+std::string render_tree(const client::SystemSnapshot& snap, const output::Style& st) {
+    std::string out;
+    auto now = snap.taken_at;
+    for (const auto& s : snap.services) {
+        out += st.bold(s.name) + "  " + s.pattern();
+        if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
+        if (!s.methods.empty()) out += st.dim("  [" + join(s.methods, ", ") + "]");
+        out += "\n";
+        // Groups first (with their members), then instances that belong to no group.
+        std::vector<std::pair<std::string, std::vector<const InstanceView*>>> branches;
+        for (const auto& g : s.groups) branches.push_back({g.group, {}});
+        std::vector<const InstanceView*> loose;
+        for (const auto& v : s.instances) {
+            auto it = std::find_if(branches.begin(), branches.end(),
+                                   [&](const auto& b) { return b.first == v.group; });
+            (it != branches.end() ? it->second : loose).push_back(&v);
+        }
+        size_t n = branches.size() + loose.size(), i = 0;
+        for (size_t gi = 0; gi < branches.size(); ++gi) {
+            bool last = ++i == n;
+            out += (last ? "└── " : "├── ") + std::string("group ") +
+                   leader_text(s.groups[gi], now, st, true) + "\n";
+            const auto& members = branches[gi].second;
+            for (size_t k = 0; k < members.size(); ++k)
+                out += std::string(last ? "    " : "│   ") +
+                       (k + 1 == members.size() ? "└── " : "├── ") +
+                       instance_line(*members[k], now, st) + "\n";
+        }
+        for (const auto* v : loose)
+            out += (++i == n ? "└── " : "├── ") + instance_line(*v, now, st) + "\n";
+    }
+    return out;
+}
+
+std::string render_flags(const client::SystemSnapshot& snap, const output::Style& st) {
+    std::string out;
+    if (!snap.flags.empty()) {
+        output::Table t({"FLAG", "WHERE", "WHAT"});
+        for (const auto& f : snap.flags) {
+            std::string kind = client::flag_name(f.kind);
+            std::replace(kind.begin(), kind.end(), '_', ' ');
+            std::string where = f.service + (f.instance.empty() ? "" : "/" + f.instance);
+            bool bad = f.kind == client::FlagKind::ghost || f.kind == client::FlagKind::no_leader;
+            t.add({bad ? st.red(kind) : st.yellow(kind), where, f.message});
+        }
+        out += t.render();
+    }
+    if (snap.stale_hidden > 0)
+        out += st.dim(fmt::format("{} stale instance{} hidden (--all lists them)\n",
+                                  snap.stale_hidden, snap.stale_hidden == 1 ? "" : "s"));
+    if (snap.unreadable > 0)
+        out += st.dim(fmt::format("{} registry value{} nobody can read\n", snap.unreadable,
+                                  snap.unreadable == 1 ? "" : "s"));
+    return out;
+}
+
+std::string render_explore(const client::SystemSnapshot& snap, const output::Style& st, bool tree,
+                           bool only_service) {
+    if (snap.services.empty()) return st.dim("no services registered or answering $SRV") + "\n";
+    std::string out;
+    if (tree) {
+        out = render_tree(snap, st);
+    } else {
+        if (!only_service) out = render_services(snap, st) + "\n";
+        for (size_t i = 0; i < snap.services.size(); ++i)
+            out += (i ? "\n" : "") + render_instances(snap.services[i], st, snap.taken_at);
+    }
+    std::string flags = render_flags(snap, st);
+    if (!flags.empty()) out += "\n" + flags;
+    return out;
+}
+
+std::string snapshot_signature(const client::SystemSnapshot& snap) {
+    std::string sig;
+    for (const auto& s : snap.services) {
+        sig += s.name + ":" + s.pattern() + "[" + join(s.methods, ",") + "]";
+        for (const auto& g : s.groups)
+            sig += "{" + g.group + "=" + (g.leader ? g.leader->instance_id : "") +
+                   (g.lease_expired ? "!" : "") + "}";
+        for (const auto& v : s.instances)
+            sig += "(" + v.instance_id + " " + client::state_name(v.state) + " " + v.role + ")";
+        sig += ";";
+    }
+    return sig;
+}
+
+}  // namespace aegis::cmd

@@ -1,0 +1,26 @@
+#pragma once
+// Human rendering of a system snapshot (explore, and the REPL's `services` / `instances`).
+#include <string>
+
+#include "core/client/system_view.hpp"
+#include "core/output/style.hpp"
+
+namespace aegis::cmd {
+
+// SERVICE PATTERN INSTANCES VERSION METHODS LEADER, one row per service.
+std::string render_services(const client::SystemSnapshot& snap, const output::Style& st);
+// A service's heading, its groups / leaders, and one row per instance.
+std::string render_instances(const client::ServiceView& svc, const output::Style& st,
+                             wire::SysTime now);
+// services → groups → instances as a tree.
+std::string render_tree(const client::SystemSnapshot& snap, const output::Style& st);
+// The "flags" block (ghosts, unregistered responders, stale heartbeats, groups without a
+// leader) and the hidden-stale note; empty when there is nothing to say.
+std::string render_flags(const client::SystemSnapshot& snap, const output::Style& st);
+// Everything explore prints for `snap`: all services, or one with `only_service`.
+std::string render_explore(const client::SystemSnapshot& snap, const output::Style& st, bool tree,
+                           bool only_service);
+// A line that changes only when something other than ages and RTTs changes (for --watch).
+std::string snapshot_signature(const client::SystemSnapshot& snap);
+
+}  // namespace aegis::cmd

@@ -1,0 +1,184 @@
+// aegis monitor: a live view of every service, instance and endpoint — requests/s, errors/s and
+// average processing time from $SRV.STATS deltas, heartbeat ages, leaders, lease ages, leader
+// changes — and a pane of what happened (joins, departures, staleness, leader changes, events).
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "commands/context.hpp"
+#include "commands/monitor_render.hpp"
+#include "core/client/monitor.hpp"
+#include "core/output/terminal.hpp"
+#include "core/util/error.hpp"
+#include "core/util/signals.hpp"
+
+namespace aegis::cmd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MonitorOpts {
+    double interval_s = 1.0;
+    double duration_s = 0;
+    std::string filter;
+    std::string sort = "name";
+    bool no_events = false;
+    double stale_after_s = 35;
+};
+
+client::SortKey sort_key(const std::string& s) {
+    if (s == "requests") return client::SortKey::requests;
+    if (s == "errors") return client::SortKey::errors;
+    if (s == "latency") return client::SortKey::latency;
+    return client::SortKey::name;
+}
+
+struct Run {
+    Context& ctx;
+    const MonitorOpts& o;
+    client::Monitor& monitor;
+    Clock::time_point end;
+    bool ended() const {
+        return util::stop_requested() || (o.duration_s > 0 && Clock::now() >= end);
+    }
+    Clock::duration interval() const {
+        return std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    }
+};
+
+// Keys for the full-screen view; returns false when the user quits.
+bool handle_key(const output::Key& k, ScreenState& ui) {
+    using output::KeyCode;
+    if (ui.editing_filter) {
+        if (k.code == KeyCode::enter) ui.filter = ui.filter_draft, ui.editing_filter = false;
+        else if (k.code == KeyCode::escape) ui.editing_filter = false;
+        else if (k.code == KeyCode::backspace && !ui.filter_draft.empty())
+            ui.filter_draft.pop_back();
+        else if (k.code == KeyCode::character) ui.filter_draft += k.text;
+        return true;
+    }
+    if (k.code != KeyCode::character) return true;
+    if (k.text == "q") return false;
+    if (k.text == "p") ui.paused = !ui.paused;
+    if (k.text == "s") ui.sort = client::next_sort(ui.sort);
+    if (k.text == "/") ui.editing_filter = true, ui.filter_draft = ui.filter;
+    return true;
+}
+
+int run_screen(Run& r) {
+    ScreenState ui;
+    ui.server = r.ctx.nats_url();
+    ui.sort = sort_key(r.o.sort);
+    ui.filter = r.o.filter;
+    auto st = r.ctx.out_style();
+    bool quit = false;
+    {
+        output::AltScreen alt(STDOUT_FILENO);
+        output::RawMode raw(STDIN_FILENO);  // Ctrl-C still raises SIGINT: the summary follows
+        client::MonitorFrame shown;
+        while (!quit && !r.ended()) {
+            auto next = Clock::now() + r.interval();
+            auto frame = r.monitor.tick();
+            if (!ui.paused) shown = std::move(frame);
+            bool redraw = true;
+            while (!quit && !r.ended() && Clock::now() < next) {
+                if (redraw) {
+                    ui.width = output::terminal_width(STDOUT_FILENO);
+                    ui.height = output::terminal_height(STDOUT_FILENO);
+                    auto view = shown;
+                    client::filter_frame(view, ui.filter);
+                    client::sort_frame(view, ui.sort);
+                    if (!output::write_all(STDOUT_FILENO, render_screen(view, ui, st))) return 0;
+                }
+                using std::chrono::milliseconds;
+                auto left = std::chrono::duration_cast<milliseconds>(next - Clock::now());
+                auto k = output::read_key(STDIN_FILENO, std::min(left, milliseconds(250)));
+                redraw = k.code != output::KeyCode::none;
+                if (k.code == output::KeyCode::eof) std::this_thread::sleep_for(left);
+                if (redraw) quit = !handle_key(k, ui);
+            }
+        }
+    }
+    r.ctx.print(render_summary(r.monitor.summary(), st));
+    return util::stop_requested() ? exit_code::interrupted : 0;
+}
+
+// Off a terminal: one line per happening (or an NDJSON snapshot per refresh with --json).
+int run_lines(Run& r) {
+    auto st = r.ctx.out_style();
+    while (!r.ended()) {
+        auto next = Clock::now() + r.interval();
+        auto frame = r.monitor.tick();
+        auto fresh = r.monitor.take_new();
+        if (r.ctx.global.json) {
+            client::sort_frame(frame, sort_key(r.o.sort));
+            client::filter_frame(frame, r.o.filter);
+            r.ctx.print(client::to_json(frame, fresh).dump(-1, ' ', false,
+                                                           Json::error_handler_t::replace) + "\n");
+        } else {
+            for (const auto& h : fresh) {
+                bool match = r.o.filter.empty() ||
+                             h.service.find(r.o.filter) != std::string::npos ||
+                             h.instance.find(r.o.filter) != std::string::npos;
+                if (match) r.ctx.print(render_happening(h, st) + "\n");
+            }
+        }
+        while (!r.ended() && Clock::now() < next)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto summary = r.monitor.summary();
+    if (r.ctx.global.json)
+        r.ctx.print(summary.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+    else
+        r.ctx.print(render_summary(summary, st));
+    return util::stop_requested() ? exit_code::interrupted : 0;
+}
+
+int run_monitor(Context& ctx, const MonitorOpts& o) {
+    util::install_stop_signals();
+    client::MonitorOptions mo;
+    if (o.no_events) mo.events_subject.clear();
+    mo.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    client::Monitor monitor(ctx.nats("aegis monitor"), mo);
+    Run r{ctx, o, monitor,
+          Clock::now() + std::chrono::milliseconds(static_cast<long>(o.duration_s * 1000))};
+    bool screen = !ctx.global.json && ctx.stdout_tty() && output::is_tty(STDIN_FILENO);
+    return screen ? run_screen(r) : run_lines(r);
+}
+
+}  // namespace
+
+void setup_monitor(CLI::App& root, Context& ctx) {
+    auto o = std::make_shared<MonitorOpts>();
+    auto* app = root.add_subcommand("monitor", "live rates, latency, leaders and events");
+    app->footer(
+        "On a terminal: a full-screen view refreshed every --interval. Keys: q quit, / filter,\n"
+        "s sort (name, req/s, err/s, avg ms), p pause. Elsewhere: one line per change (joined,\n"
+        "left, went stale, leader changed, events seen); --json prints one NDJSON snapshot per\n"
+        "refresh. Ctrl-C (or --duration) ends with a summary.\n"
+        "Examples:\n"
+        "  aegis monitor\n"
+        "  aegis monitor --json --duration 10 > snapshots.ndjson\n"
+        "Exit codes: 0 ok (q or --duration), 69 NATS unreachable, 130 interrupted.");
+    app->add_option("-i,--interval", o->interval_s, "seconds between refreshes")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 60.0));
+    app->add_option("-d,--duration", o->duration_s, "stop after this many seconds (0: never)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1e7));
+    app->add_option("-f,--filter", o->filter, "only services / instances containing this text");
+    app->add_option("--sort", o->sort, "initial sort")
+        ->check(CLI::IsMember({"name", "requests", "errors", "latency"}))
+        ->capture_default_str();
+    app->add_flag("--no-events", o->no_events, "do not subscribe to events.>");
+    app->add_option("--stale-after", o->stale_after_s, "seconds after which a heartbeat is stale")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 86400.0));
+    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_monitor(ctx, *o); }; });
+}
+
+}  // namespace aegis::cmd

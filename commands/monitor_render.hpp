@@ -1,0 +1,30 @@
+#pragma once
+// Drawing `aegis monitor`: the full-screen frame, the line-per-change output and the summary.
+#include <string>
+#include <vector>
+
+#include "core/client/monitor.hpp"
+#include "core/output/style.hpp"
+
+namespace aegis::cmd {
+
+struct ScreenState {
+    std::string server;
+    client::SortKey sort = client::SortKey::name;
+    std::string filter;
+    bool paused = false;
+    bool editing_filter = false;  // typing after '/'
+    std::string filter_draft;
+    int width = 100;
+    int height = 30;
+};
+
+// The whole screen as text (cursor home, every line cleared to its end, rest of screen cleared).
+std::string render_screen(const client::MonitorFrame& frame, const ScreenState& ui,
+                          const output::Style& st);
+// "2025-08-07T10:15:30.123Z  joined  echo-service/echo-service-1 (healthy)"
+std::string render_happening(const client::Happening& h, const output::Style& st);
+// The end-of-run summary (Monitor::summary()) for people.
+std::string render_summary(const Json& summary, const output::Style& st);
+
+}  // namespace aegis::cmd

@@ -1,0 +1,98 @@
+#include "core/client/async_caller.hpp"
+
+#include <charconv>
+#include <vector>
+
+#include "core/util/error.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::client {
+
+AsyncCaller::AsyncCaller(std::shared_ptr<nats::Connection> conn) : m_conn(std::move(conn)) {
+    m_prefix = m_conn->new_inbox() + ".";
+    m_sub = m_conn->subscribe(m_prefix + "*", [this](nats::Msg& m) { on_reply(m); });
+}
+
+AsyncCaller::~AsyncCaller() { m_sub.unsubscribe(); }
+
+void AsyncCaller::call(const std::string& service, const std::string& method, const Json& params,
+                       const CallOptions& options, Callback done) {
+    send(wire::rpc_subject(service, method), encode_request(service, method, params, options),
+         options.timeout, std::move(done));
+}
+
+void AsyncCaller::send(const std::string& subject, const std::string& payload,
+                       std::chrono::milliseconds timeout, Callback done) {
+    auto now = std::chrono::steady_clock::now();
+    uint64_t id;
+    {
+        std::lock_guard lock(m_mutex);
+        id = ++m_next;
+        m_pending.emplace(id, Pending{std::move(done), now, now + timeout});
+    }
+    try {
+        m_conn->publish(subject, payload, m_prefix + std::to_string(id));
+    } catch (...) {
+        std::lock_guard lock(m_mutex);
+        m_pending.erase(id);
+        throw;
+    }
+}
+
+void AsyncCaller::on_reply(nats::Msg& msg) {
+    std::string_view subject = msg.subject();
+    uint64_t id = 0;
+    auto token = subject.substr(m_prefix.size());
+    std::from_chars(token.data(), token.data() + token.size(), id);
+    Pending p;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_pending.find(id);
+        if (it == m_pending.end()) return;  // expired already
+        p = std::move(it->second);
+        m_pending.erase(it);
+    }
+    AsyncReply r;
+    r.rtt = std::chrono::steady_clock::now() - p.sent;
+    if (msg.is_no_responders()) {
+        r.failure = "no responders";
+    } else {
+        try {
+            r.response = wire::decode_rpc_response(msg.data());
+            r.instance = answering_instance(msg.header("Aegis-Instance"), r.response.result);
+            r.ok = true;
+        } catch (const std::exception& e) {
+            r.failure = e.what();
+        }
+    }
+    p.done(std::move(r));
+}
+
+void AsyncCaller::expire() {
+    auto now = std::chrono::steady_clock::now();
+    std::vector<Pending> expired;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_pending.begin(); it != m_pending.end();) {
+            if (it->second.deadline <= now) {
+                expired.push_back(std::move(it->second));
+                it = m_pending.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto& p : expired) {
+        AsyncReply r;
+        r.failure = "timeout";
+        r.rtt = now - p.sent;
+        p.done(std::move(r));
+    }
+}
+
+size_t AsyncCaller::in_flight() const {
+    std::lock_guard lock(m_mutex);
+    return m_pending.size();
+}
+
+}  // namespace aegis::client

@@ -1,0 +1,55 @@
+#pragma once
+// Many RPCs in flight on one connection: one wildcard inbox subscription (<inbox>.*) and
+// per-request reply subjects, since nats.c has no async request API (design.md §8).
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/client/client.hpp"
+#include "core/nats/connection.hpp"
+
+namespace aegis::client {
+
+struct AsyncReply {
+    bool ok = false;            // a reply arrived and decoded
+    std::string failure;        // "no responders", "timeout" or a decode error when !ok
+    wire::RpcResponse response;
+    std::optional<std::string> instance;
+    std::chrono::nanoseconds rtt{0};
+};
+
+class AsyncCaller {
+public:
+    using Callback = std::function<void(AsyncReply&&)>;
+    explicit AsyncCaller(std::shared_ptr<nats::Connection> conn);
+    ~AsyncCaller();
+
+    // Sends one request; `done` runs on the delivery thread (or in expire() for timeouts).
+    void call(const std::string& service, const std::string& method, const Json& params,
+              const CallOptions& options, Callback done);
+    // Sends pre-encoded request bytes (benchmarks, load tests).
+    void send(const std::string& subject, const std::string& payload,
+              std::chrono::milliseconds timeout, Callback done);
+    // Fails every request older than its timeout; call it periodically.
+    void expire();
+    size_t in_flight() const;
+
+private:
+    struct Pending {
+        Callback done;
+        std::chrono::steady_clock::time_point sent;
+        std::chrono::steady_clock::time_point deadline;
+    };
+    void on_reply(nats::Msg& msg);
+    std::shared_ptr<nats::Connection> m_conn;
+    std::string m_prefix;
+    nats::Subscription m_sub;
+    mutable std::mutex m_mutex;
+    std::unordered_map<uint64_t, Pending> m_pending;
+    uint64_t m_next = 0;
+};
+
+}  // namespace aegis::client

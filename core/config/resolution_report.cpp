@@ -1,0 +1,78 @@
+// Printing a resolution: the one error that lists every attempt, and its JSON form.
+#include "core/config/nats_url.hpp"
+#include "core/k8s/port_forward.hpp"
+#include "core/nats/connection.hpp"
+#include "core/util/error.hpp"
+
+namespace aegis::config {
+
+namespace {
+
+const char* mark(AttemptStatus s) {
+    switch (s) {
+    case AttemptStatus::ok: return "[✓]";
+    case AttemptStatus::failed: return "[✗]";
+    case AttemptStatus::skipped: return "[-]";
+    case AttemptStatus::planned: return "[~]";
+    }
+    return "[?]";
+}
+
+// The failure a user most likely has to fix: the deepest real attempt (Kubernetes before the
+// localhost probe), since the earlier steps fail on every laptop.
+const Attempt* headline(const Resolution& r) {
+    for (const char* step : {"port-forward", "service-ip", "kubernetes", "in-cluster", "docker"})
+        for (auto& a : r.attempts)
+            if (a.step == step && a.status == AttemptStatus::failed) return &a;
+    return nullptr;
+}
+
+}  // namespace
+
+std::string attempts_text(const Resolution& r) {
+    std::string out;
+    const std::string indent(21, ' ');  // under the detail column
+    for (auto& a : r.attempts) {
+        std::string step = a.step;
+        step.resize(std::max<size_t>(step.size(), 14), ' ');
+        out += std::string("  ") + mark(a.status) + " " + step + " " + a.detail + "\n";
+        if (!a.fix.empty() && a.status != AttemptStatus::ok) out += indent + "fix: " + a.fix + "\n";
+    }
+    return out;
+}
+
+void throw_unresolved(const Resolution& r) {
+    std::string msg = "no NATS server found";
+    if (const Attempt* a = headline(r)) msg += ": " + a->detail;
+    msg += "\ntried, in order:\n" + attempts_text(r) +
+           "'aegis validate' diagnoses every step; 'aegis up' starts a local server";
+    throw UnavailableError(msg);
+}
+
+Json to_json(const Resolution& r) {
+    Json attempts = Json::array();
+    for (auto& a : r.attempts) {
+        Json j = {{"step", a.step},
+                  {"target", nats::redact_url(a.target)},
+                  {"status", to_string(a.status)},
+                  {"detail", a.detail},
+                  {"took_ms", a.took.count()}};
+        if (!a.fix.empty()) j["fix"] = a.fix;
+        attempts.push_back(std::move(j));
+    }
+    Json out = {{"found", r.found()},
+                {"url", r.found() ? Json(nats::redact_url(r.url)) : Json(nullptr)},
+                {"source", r.source},
+                {"environment", k8s::to_string(r.detection.environment)},
+                {"environment_reason", r.detection.reason},
+                {"kube_context", r.detection.context},
+                {"attempts", std::move(attempts)}};
+    if (r.port_forward) {
+        out["port_forward"] = {{"command", r.port_forward->command_line()},
+                               {"pid", r.port_forward->pid()},
+                               {"local_port", r.port_forward->local_port()}};
+    }
+    return out;
+}
+
+}  // namespace aegis::config

@@ -1,0 +1,115 @@
+// Bucket and stream checks: present, and with settings that work together (a registry TTL that
+// outlives the heartbeat interval, the stream subjects and retention the SDK expects).
+#include <fmt/format.h>
+
+#include "core/doctor/doctor_internal.hpp"
+#include "core/nats/jetstream.hpp"
+#include "core/nats/kv.hpp"
+#include "core/nats/kv_list.hpp"
+#include "core/util/error.hpp"
+
+namespace aegis::doctor {
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::seconds;
+
+std::string ttl_text(std::chrono::nanoseconds ttl) {
+    if (ttl.count() == 0) return "no TTL";
+    return fmt::format("TTL {}s", duration_cast<seconds>(ttl).count());
+}
+
+void registry_bucket(Run& r) {
+    const std::string name = "service_registry";
+    std::optional<nats::BucketStatus> st;
+    try {
+        st = nats::KeyValue::open(r.conn, name).status();
+    } catch (const NotFoundError&) {
+        r.add("buckets", name, Status::warn, "missing (the first service creates it)",
+              "create it with a TTL: nats kv add service_registry --history 10 --ttl 30s");
+        return;
+    }
+    auto hb = r.config.heartbeat_interval;
+    auto ttl = duration_cast<seconds>(st->ttl);
+    std::string msg = fmt::format("history {}, {}, {}; heartbeat every {}s", st->history,
+                                  ttl_text(st->ttl), plural(st->values, "value"), hb.count());
+    if (st->ttl.count() == 0)
+        r.add("buckets", name, Status::warn,
+              msg + ": a crashed instance stays listed until someone deletes it",
+              "readers filter by age; for expiry recreate it with --ttl 30s (3 heartbeats)");
+    else if (ttl <= hb)
+        r.add("buckets", name, Status::fail,
+              msg + ": live instances expire between two heartbeats",
+              fmt::format("a TTL of at least {}s (3 heartbeats), or a shorter heartbeat_interval",
+                          hb.count() * 3));
+    else if (ttl < hb * 2)
+        r.add("buckets", name, Status::warn, msg + ": one late heartbeat drops an instance",
+              fmt::format("a TTL of at least {}s (3 heartbeats)", hb.count() * 3));
+    else
+        r.add("buckets", name, Status::ok, msg);
+}
+
+void election_buckets(Run& r) {
+    auto names = nats::kv_bucket_names(*r.conn, "election_");
+    if (names.empty()) {
+        r.add("buckets", "election_*", Status::ok, "none (no single-active service has run)");
+        return;
+    }
+    std::string listed, short_ttl;
+    for (auto& n : names) {
+        auto st = nats::KeyValue::open(r.conn, n).status();
+        listed += (listed.empty() ? "" : ", ") + n;
+        // A leader value the bucket expires before its lease would vanish without a watch event.
+        if (st.ttl.count() > 0 && st.ttl < std::chrono::seconds(10))
+            short_ttl += (short_ttl.empty() ? "" : ", ") + n + " (" + ttl_text(st.ttl) + ")";
+    }
+    if (!short_ttl.empty())
+        r.add("buckets", "election_*", Status::warn,
+              "TTL shorter than a leader lease: " + short_ttl,
+              "recreate without a TTL (the election renews and releases leases itself)");
+    else
+        r.add("buckets", "election_*", Status::ok,
+              std::to_string(names.size()) + ": " + listed);
+}
+
+void stream(Run& r, const std::string& name, const std::string& subject,
+            nats::Retention retention) {
+    auto info = nats::stream_info(*r.conn, name);
+    const char* ret = retention == nats::Retention::workqueue ? "workqueue" : "limits";
+    if (!info) {
+        r.add("streams", name, Status::warn, "missing (created by the first service that needs it)",
+              fmt::format("nats stream add {} --subjects '{}' --retention {} --defaults", name,
+                          subject, ret == std::string("limits") ? "limits" : "work"));
+        return;
+    }
+    const auto& c = info->config;
+    bool subject_ok = std::find(c.subjects.begin(), c.subjects.end(), subject) != c.subjects.end();
+    std::string msg = fmt::format("{}, {}, {}", subject_ok ? subject : "subjects differ",
+                                  c.retention == retention ? ret : "retention differs",
+                                  plural(info->messages, "message"));
+    if (!subject_ok || c.retention != retention)
+        r.add("streams", name, Status::warn, msg,
+              fmt::format("the SDK expects subjects '{}' with {} retention", subject, ret));
+    else
+        r.add("streams", name, Status::ok, msg);
+}
+
+}  // namespace
+
+void check_storage(Run& r) {
+    if (!r.conn || !r.jetstream) {
+        r.skip("buckets", "buckets and streams", "need NATS with JetStream");
+        return;
+    }
+    try {
+        registry_bucket(r);
+        election_buckets(r);
+        stream(r, "EVENTS", "events.>", nats::Retention::limits);
+        stream(r, "COMMANDS", "commands.>", nats::Retention::workqueue);
+    } catch (const Error& e) {
+        r.add("buckets", "jetstream", Status::fail, e.what(), "check the server's log");
+    }
+}
+
+}  // namespace aegis::doctor

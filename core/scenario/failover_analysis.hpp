@@ -1,0 +1,91 @@
+#pragma once
+// What `aegis failover` measures, computed from what it recorded (calls and lease/event
+// observations) — pure functions, so the definitions are testable without NATS.
+//
+// Per trial, times count from the trigger (the kill; without --spawn, the old leader's last
+// successful reply):
+//   detect_ms         the loss became visible: the lease was deleted, a LeaderLost event
+//                     (its lost_at), or another instance holding the lease — whichever first;
+//   elected_ms        another instance holds the lease;
+//   first_success_ms  the first successful reply from another instance.
+// Calls issued in the trial's window: ok (first attempt), retried (ok after retries), failed
+// (a definite error after the last attempt), lost (no answer to the last attempt);
+// duplicates = calls answered successfully more than once (one message id served twice);
+// split_brain = successful replies from an instance other than the leader of the moment: before
+// the trigger from anyone but the old leader, after the new leader's first success from anyone
+// but the new leader.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/wire/json.hpp"
+
+namespace aegis::scenario {
+
+using Mono = std::chrono::steady_clock::time_point;
+
+enum class CallState { pending, ok, retried, failed, lost };
+const char* call_state_name(CallState s) noexcept;
+
+struct Reply {
+    Mono at{};
+    std::string instance;
+};
+
+struct CallRecord {
+    std::string message_id;
+    Mono issued{};
+    int attempts = 0;
+    CallState state = CallState::pending;
+    Mono finished{};
+    std::string last_error;
+    std::vector<Reply> successes;  // every successful reply, late ones included
+};
+
+struct LeaseEvent {
+    enum class Kind { held, released, lost_event, elected_event };
+    Kind kind = Kind::held;
+    Mono at{};
+    std::string instance;  // holder (held), the instance named by the event
+};
+
+struct TrialWindow {
+    int number = 0;
+    std::string kill;  // crash | stop | external
+    Mono start{}, trigger{}, end{};
+    std::string old_leader;
+};
+
+struct TrialReport {
+    int number = 0;
+    std::string kill;
+    std::string old_leader, new_leader;
+    std::optional<double> detect_ms, elected_ms, first_success_ms;
+    int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
+    int max_attempts = 0;
+    bool completed() const { return first_success_ms.has_value(); }
+};
+
+struct Percentiles {
+    int n = 0;
+    double min = 0, p50 = 0, p90 = 0, max = 0;
+};
+
+struct FailoverSummary {
+    int trials = 0, completed = 0;
+    Percentiles detect_ms, elected_ms, first_success_ms;
+    int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
+};
+
+TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& calls,
+                          const std::vector<LeaseEvent>& events);
+// Nearest-rank percentiles of the values present.
+Percentiles percentiles(std::vector<double> values);
+FailoverSummary summarise(const std::vector<TrialReport>& trials);
+
+Json to_json(const TrialReport& t);
+Json to_json(const Percentiles& p);
+Json to_json(const FailoverSummary& s);
+
+}  // namespace aegis::scenario

@@ -1,0 +1,79 @@
+#include "core/scenario/failover_fleet.hpp"
+
+#include <signal.h>
+
+#include "core/util/process.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::scenario {
+
+Fleet::Fleet(FleetOptions options) : m_options(std::move(options)) {}
+
+Fleet::~Fleet() { stop_all(); }
+
+std::string Fleet::spawn() {
+    const int number = ++m_spawned;
+    std::string id = wire::default_instance_id(m_options.service);
+    util::SpawnOptions so;
+    so.argv = {m_options.binary,
+               "demo",
+               m_options.demo,
+               "--server",
+               m_options.server,
+               "--service",
+               m_options.service,
+               "--instance-id",
+               id,
+               "--instance",
+               std::to_string(number),
+               "--policy",
+               m_options.policy};
+    so.argv.insert(so.argv.end(), m_options.extra_args.begin(), m_options.extra_args.end());
+    so.stdout_path = log_path(id);
+    so.stderr_path = "=stdout";
+    // No colours in the log files, and the children must not inherit a caller's log level.
+    so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+    m_children[id] = util::spawn(so);
+    return id;
+}
+
+bool Fleet::ours(const std::string& id) const { return m_children.count(id) > 0; }
+
+pid_t Fleet::pid(const std::string& id) const {
+    auto it = m_children.find(id);
+    return it == m_children.end() ? 0 : it->second;
+}
+
+void Fleet::signal(const std::string& id, int sig) {
+    if (pid_t p = pid(id)) ::kill(p, sig);
+}
+
+int Fleet::reap(const std::string& id, std::chrono::milliseconds wait) {
+    pid_t p = pid(id);
+    if (!p) return -1;
+    auto status = util::wait_exit(p, wait);
+    if (!status) {
+        ::kill(p, SIGKILL);
+        util::wait_exit(p, std::chrono::milliseconds(2000));
+    }
+    m_children.erase(id);
+    return status.value_or(-1);
+}
+
+void Fleet::stop_all() {
+    for (auto& [id, p] : m_children) ::kill(p, SIGTERM);
+    for (auto& [id, p] : m_children) util::terminate(p, std::chrono::milliseconds(3000));
+    m_children.clear();
+}
+
+std::vector<std::string> Fleet::ids() const {
+    std::vector<std::string> out;
+    for (auto& [id, p] : m_children) out.push_back(id);
+    return out;
+}
+
+std::string Fleet::log_path(const std::string& id) const {
+    return m_options.log_dir + "/" + id + ".log";
+}
+
+}  // namespace aegis::scenario

@@ -1,0 +1,50 @@
+#pragma once
+// The instances `aegis failover --spawn N` starts itself: `aegis demo <demo>` children of this
+// very binary, each with a known instance id (so the leader in the election bucket maps to a
+// PID), output in one log file per instance.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace aegis::scenario {
+
+struct FleetOptions {
+    std::string binary;  // the aegis executable (e.g. /proc/self/exe)
+    std::string server;  // --server URL for the children
+    std::string demo = "echo-single";
+    std::string service;  // --service for the demo
+    std::string policy = "balanced";
+    std::string log_dir;  // one <instance>.log per child
+    std::vector<std::string> extra_args;
+};
+
+class Fleet {
+public:
+    explicit Fleet(FleetOptions options);
+    ~Fleet();  // SIGTERM to every child still running
+    Fleet(const Fleet&) = delete;
+    Fleet& operator=(const Fleet&) = delete;
+
+    std::string spawn();  // starts one more instance; returns its instance id
+    bool ours(const std::string& id) const;
+    pid_t pid(const std::string& id) const;  // 0 when not ours
+    void signal(const std::string& id, int sig);
+    // Waits for the child to exit and forgets it; its exit status, or -1 if it is still running
+    // after `wait` (it is then SIGKILLed).
+    int reap(const std::string& id, std::chrono::milliseconds wait);
+    void stop_all();
+    size_t size() const { return m_children.size(); }
+    std::vector<std::string> ids() const;
+    std::string log_path(const std::string& id) const;
+    const FleetOptions& options() const { return m_options; }
+
+private:
+    FleetOptions m_options;
+    std::map<std::string, pid_t> m_children;
+    int m_spawned = 0;
+};
+
+}  // namespace aegis::scenario

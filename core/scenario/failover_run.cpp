@@ -1,0 +1,262 @@
+#include "core/scenario/failover_run.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "core/registry/registry.hpp"
+#include "core/scenario/failover_calls.hpp"
+#include "core/scenario/failover_fleet.hpp"
+#include "core/scenario/failover_watch.hpp"
+#include "core/util/error.hpp"
+#include "core/util/log.hpp"
+#include "core/util/signals.hpp"
+
+namespace aegis::scenario {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct Run {
+    const FailoverOptions& o;
+    std::shared_ptr<nats::Connection> conn;
+    LeaseObserver observer;
+    CallDriver driver;
+    std::vector<TrialWindow> windows;
+    FailoverReport report;
+};
+
+double ms_since(Mono from, Mono to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// Sleeps until `t`; false when a stop (Ctrl-C) was requested.
+bool sleep_until(Mono t) {
+    while (Clock::now() < t) {
+        if (util::stop_requested()) return false;
+        std::this_thread::sleep_for(std::min<Clock::duration>(t - Clock::now(), milliseconds(10)));
+    }
+    return !util::stop_requested();
+}
+
+// The first successful reply at or after `trigger` from anyone but `old`.
+std::optional<Reply> await_new_leader(Run& r, Mono trigger, const std::string& old) {
+    auto deadline = trigger + r.o.max_wait;
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        if (auto s = r.driver.first_success_after(trigger, old)) return s;
+        std::this_thread::sleep_for(milliseconds(5));
+    }
+    return std::nullopt;
+}
+
+// Closes a trial: traffic continues until the trial's duration is over and the new leader has
+// served for `settle`.
+void close_trial(Run& r, TrialWindow w, const std::optional<Reply>& first, Mono min_end) {
+    Mono after = (first ? first->at : Clock::now()) + r.o.settle;
+    w.end = std::max(min_end, after);
+    sleep_until(w.end);
+    w.end = std::min(w.end, Clock::now());
+    if (first)
+        log::info("trial {}: '{}' → '{}': first success {:.0f} ms after the {}", w.number,
+                  w.old_leader, first->instance, ms_since(w.trigger, first->at),
+                  w.kill == "external" ? "old leader's last reply" : "kill");
+    else
+        r.report.problems.push_back(fmt::format("trial {}: no other instance answered within {} ms",
+                                                w.number, r.o.max_wait.count()));
+    r.windows.push_back(std::move(w));
+}
+
+void await_spawned_leader(Run& r, const Fleet& fleet) {
+    auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        auto h = r.observer.holder();
+        auto s = r.driver.last_success();
+        if (h && fleet.ours(*h) && s && s->instance == *h) return;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    if (util::stop_requested()) return;
+    throw UnavailableError("the spawned instances did not elect a serving leader within 20 s",
+                           "see their logs in " + fleet.options().log_dir);
+}
+
+void await_registered(Run& r, registry::Registry& reg, const std::string& id) {
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        try {
+            if (reg.get(r.o.service, id)) return;
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    log::warn("replacement instance '{}' did not register within 10 s", id);
+}
+
+// One trial: steady traffic, kill the leader, wait for a new one, replace the killed instance.
+bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
+    TrialWindow w;
+    w.number = n;
+    w.kill = r.o.kill;
+    w.start = Clock::now();
+    // A random extra 0–500 ms puts the kill at a random point of the leader's renewal cycle;
+    // without it, trials phase-lock onto the cycle and measure one point of it every time.
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    auto jitter = milliseconds(std::uniform_int_distribution<int>(0, 499)(rng));
+    if (!sleep_until(w.start + r.o.kill_after + jitter)) return false;
+    auto old = r.observer.holder();
+    if (!old || !fleet.ours(*old)) {
+        r.report.problems.push_back(fmt::format(
+            "trial {}: the leader '{}' was not started by this run", n, old.value_or("none")));
+        return false;
+    }
+    w.old_leader = *old;
+    int sig = r.o.kill == "stop" ? SIGTERM : SIGKILL;
+    log::info("trial {}/{}: {} to the leader '{}' (pid {})", n, r.o.trials,
+              sig == SIGKILL ? "SIGKILL" : "SIGTERM", *old, fleet.pid(*old));
+    w.trigger = Clock::now();
+    fleet.signal(*old, sig);
+    auto first = await_new_leader(r, w.trigger, *old);
+    close_trial(r, w, first, w.start + r.o.duration);
+    fleet.reap(*old, milliseconds(5000));
+    if (n < r.o.trials && !util::stop_requested()) await_registered(r, reg, fleet.spawn());
+    return first.has_value();
+}
+
+milliseconds retry_budget(const FailoverOptions& o) {
+    milliseconds total = o.attempt_timeout;
+    for (int n = 1; n < o.retry.attempts; ++n)
+        total += o.attempt_timeout + o.retry.delay_before(n, 1.0);
+    return std::min<milliseconds>(total, std::chrono::seconds(30));
+}
+
+void run_spawned(Run& r) {
+    namespace fs = std::filesystem;
+    std::string dir = (fs::temp_directory_path() / "aegis-failover-XXXXXX").string();
+    if (!mkdtemp(dir.data()))
+        throw IoError("cannot create a log directory in " + fs::temp_directory_path().string());
+    FleetOptions fo;
+    fo.binary = r.o.binary;
+    fo.server = r.o.server;
+    fo.demo = r.o.demo;
+    fo.service = r.o.service;
+    fo.policy = r.o.policy;
+    fo.log_dir = dir;
+    Fleet fleet(fo);
+    registry::Registry reg(r.conn);
+    log::info("starting {} × 'aegis demo {}' (policy {}, logs in {})", r.o.spawn, r.o.demo,
+              r.o.policy, dir);
+    for (int i = 0; i < r.o.spawn; ++i) fleet.spawn();
+    r.observer.start(std::chrono::seconds(15));
+    r.driver.start();
+    await_spawned_leader(r, fleet);
+    for (int n = 1; n <= r.o.trials && !util::stop_requested(); ++n)
+        if (!spawned_trial(r, fleet, reg, n)) break;
+    r.driver.stop_issuing();
+    r.driver.wait_idle(retry_budget(r.o));  // calls still retrying need the instances
+    fleet.stop_all();
+    r.report.log_dir = dir;
+}
+
+void run_external(Run& r) {
+    r.observer.start(milliseconds(2000));
+    r.driver.start();
+    log::info("driving '{}.{}' at {}/s; waiting up to {} s for {} failover(s)", r.o.service,
+              r.o.method, r.o.rate, r.o.duration.count() / 1000, r.o.trials);
+    auto deadline = Clock::now() + r.o.duration;
+    Mono window_start = Clock::now();
+    auto current = r.observer.holder();
+    int n = 0;
+    while (n < r.o.trials && Clock::now() < deadline && !util::stop_requested()) {
+        auto h = r.observer.holder();
+        if (current && h != current) {
+            TrialWindow w;
+            w.number = ++n;
+            w.kill = "external";
+            w.start = window_start;
+            w.old_leader = *current;
+            auto last = r.driver.last_success_from(*current, Clock::now());
+            w.trigger = last ? last->at : Clock::now();
+            auto first = await_new_leader(r, w.trigger, *current);
+            close_trial(r, w, first, w.trigger);
+            window_start = r.windows.back().end;
+            current = r.observer.holder();
+            continue;
+        }
+        if (!current) current = h;
+        std::this_thread::sleep_for(milliseconds(10));
+    }
+    if (n == 0 && !util::stop_requested())
+        r.report.problems.push_back("no failover was observed within " +
+                                    std::to_string(r.o.duration.count() / 1000) + " s");
+    r.driver.stop_issuing();
+}
+
+}  // namespace
+
+FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
+                            const FailoverOptions& o) {
+    if (o.trials < 1) throw UsageError("--trials must be at least 1");
+    if (o.spawn < 0 || o.spawn > 20) throw UsageError("--spawn must be 0–20");
+    if (o.spawn == 1) throw UsageError("--spawn needs at least 2 instances to fail over");
+    if (o.kill != "crash" && o.kill != "stop") throw UsageError("--kill must be crash or stop");
+    DriverOptions d;
+    d.service = o.service;
+    d.method = o.method;
+    d.params = o.params;
+    d.rate = o.rate;
+    d.timeout = o.attempt_timeout;
+    d.retry = o.retry;
+    Run r{o, conn, LeaseObserver(conn, o.service, o.group), CallDriver(conn, d), {}, {}};
+    r.report.service = o.service;
+    r.report.group = o.group;
+    r.report.method = o.method;
+    r.report.mode = o.spawn > 0 ? "spawn" : "external";
+    r.report.kill = o.spawn > 0 ? o.kill : "external";
+    r.report.policy = o.spawn > 0 ? o.policy : "";
+    r.report.instances = o.spawn;
+    r.report.rate = o.rate;
+    if (o.spawn > 0)
+        run_spawned(r);
+    else
+        run_external(r);
+    r.report.interrupted = util::stop_requested();
+    r.driver.wait_idle(retry_budget(o));
+    r.driver.stop();
+    r.observer.stop();
+    auto calls = r.driver.snapshot();
+    auto events = r.observer.events();
+    for (const auto& w : r.windows) r.report.trials.push_back(analyse_trial(w, calls, events));
+    r.report.summary = summarise(r.report.trials);
+    bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
+                r.report.summary.split_brain > 0;
+    if (!r.report.log_dir.empty() && !keep) {
+        std::error_code ec;
+        std::filesystem::remove_all(r.report.log_dir, ec);
+        r.report.log_dir.clear();
+    }
+    return std::move(r.report);
+}
+
+Json to_json(const FailoverReport& r) {
+    Json trials = Json::array();
+    for (const auto& t : r.trials) trials.push_back(to_json(t));
+    return Json{{"service", r.service},
+                {"group", r.group},
+                {"method", r.method},
+                {"mode", r.mode},
+                {"kill", r.kill},
+                {"policy", r.policy.empty() ? Json() : Json(r.policy)},
+                {"instances", r.instances},
+                {"rate", r.rate},
+                {"trials", trials},
+                {"summary", to_json(r.summary)},
+                {"problems", r.problems},
+                {"interrupted", r.interrupted},
+                {"log_dir", r.log_dir.empty() ? Json() : Json(r.log_dir)}};
+}
+
+}  // namespace aegis::scenario

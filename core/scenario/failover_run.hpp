@@ -1,0 +1,59 @@
+#pragma once
+// `aegis failover SERVICE`: drive open-model exclusive calls at a single-active service, make
+// (--spawn) or wait for (external) leader failovers, and measure each one
+// (failover_analysis.hpp defines the figures).
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/client/sticky_retry.hpp"
+#include "core/scenario/failover_analysis.hpp"
+
+namespace aegis::nats {
+class Connection;
+}
+
+namespace aegis::scenario {
+
+struct FailoverOptions {
+    std::string service;
+    std::string group = "default";
+    std::string method = "echo";
+    Json params = Json{{"message", "failover-probe"}};
+    double rate = 50;
+    // With spawn: how long each trial drives calls (the kill comes kill_after + a random
+    // 0–500 ms into it; a trial lasts longer while no new leader has answered). Without: the
+    // whole run.
+    std::chrono::milliseconds duration{3000};
+    int trials = 1;
+    int spawn = 0;  // 0: wait for external failovers
+    std::string demo = "echo-single";
+    std::string kill = "crash";  // crash (SIGKILL) | stop (SIGTERM)
+    std::string policy = "balanced";
+    std::chrono::milliseconds kill_after{1000};
+    std::chrono::milliseconds settle{500};      // traffic after the new leader's first success
+    std::chrono::milliseconds max_wait{30000};  // for a new leader, per trial
+    std::chrono::milliseconds attempt_timeout{1000};
+    RetryPolicy retry;
+    std::string binary = "/proc/self/exe";
+    std::string server;  // for spawned instances
+    bool keep_logs = false;
+};
+
+struct FailoverReport {
+    std::string service, group, mode, kill, policy, method;
+    int instances = 0;
+    double rate = 0;
+    std::vector<TrialReport> trials;
+    FailoverSummary summary;
+    std::string log_dir;  // set when the instances' logs were kept
+    bool interrupted = false;
+    std::vector<std::string> problems;  // e.g. a trial without a new leader
+};
+
+FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
+                            const FailoverOptions& options);
+Json to_json(const FailoverReport& r);
+
+}  // namespace aegis::scenario

@@ -1,0 +1,306 @@
+#include "core/service/election.hpp"
+
+#include "core/client/leaders.hpp"
+#include "core/nats/kv.hpp"
+#include "core/util/error.hpp"
+#include "core/util/log.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::service {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+double wall_now() { return wire::epoch_seconds(std::chrono::system_clock::now()); }
+
+int64_t ticks(Mono t) { return t.time_since_epoch().count(); }
+
+// The holder and last_heartbeat of a stored value; an unreadable value still holds the key.
+std::pair<std::string, double> holder_of(const nats::KvEntry& e) {
+    try {
+        auto info = client::parse_leader_value(e.value);
+        double hb = info.last_heartbeat ? wire::epoch_seconds(*info.last_heartbeat) : 0.0;
+        return {info.instance_id, hb};
+    } catch (const std::exception&) {
+        return {"?", 0.0};
+    }
+}
+
+}  // namespace
+
+Election::Election(std::shared_ptr<nats::Connection> conn, ElectionOptions options,
+                   Listener listener)
+    : m_conn(std::move(conn)), m_options(std::move(options)), m_listener(std::move(listener)) {
+    m_options.policy.validate();
+    m_bucket = wire::election_bucket(m_options.service);
+    m_key = wire::leader_key(m_options.service, m_options.group);
+}
+
+Election::~Election() {
+    try {
+        stop(true);
+    } catch (...) {
+    }
+}
+
+std::string Election::value(double elected_at) const {
+    LeaderValue v;
+    v.instance_id = m_options.instance_id;
+    v.elected_at = elected_at;
+    v.last_heartbeat = wall_now();
+    if (m_options.metadata) v.metadata = m_options.metadata();
+    return encode_leader_value(v);
+}
+
+bool Election::start() {
+    std::unique_lock lk(m_mutex);
+    if (m_started) return m_hold.holding();
+    nats::BucketConfig cfg;
+    cfg.name = m_bucket;
+    cfg.description = "aegis single-active election (sticky-active leader leases)";
+    m_kv = std::make_unique<nats::KeyValue>(
+        nats::KeyValue::open_or_create(m_conn, cfg, m_options.policy.kv_timeout));
+    m_started = true;
+    m_stopping = false;
+    refresh(lk);
+    if (!m_view.held()) acquire(lk, Attempt::create);
+    lk.unlock();
+    m_watch = m_kv->watch(m_key, [this](const nats::KeyValue::WatchEvent& ev) {
+        on_watch(ev.entry ? &*ev.entry : nullptr);
+    });
+    m_thread = std::thread([this] { loop(); });
+    return is_leader();
+}
+
+void Election::stop(bool release) {
+    {
+        std::lock_guard lk(m_mutex);
+        if (!m_started || m_stopping) return;
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+    if (m_watch) m_watch->stop();
+    std::unique_lock lk(m_mutex);
+    if (!m_hold.holding()) return;
+    uint64_t rev = m_hold.revision();
+    LeadershipChange c;
+    c.reason = release ? "Leadership released" : "Stopped";
+    c.term = m_hold.term();
+    c.at = std::chrono::system_clock::now();
+    lk.unlock();
+    if (release) m_listener(c);  // drains exclusive calls while still leader
+    m_leader = false;
+    if (!release) m_listener(c);
+    bool erased = false;
+    if (release) {
+        try {
+            m_kv->erase(m_key, rev);
+            erased = true;
+        } catch (const std::exception& e) {
+            log::warn("'{}': could not release the lease: {}", m_options.instance_id, e.what());
+        }
+    }
+    lk.lock();
+    m_hold.released();
+    if (erased) m_view.seen_absent(rev + 1, Clock::now());  // we know it is free now
+}
+
+bool Election::is_leader() const {
+    return m_leader.load() && ticks(Clock::now()) < m_fence_deadline.load();
+}
+
+std::optional<std::string> Election::leader_id() const {
+    std::lock_guard lk(m_mutex);
+    if (!m_view.held()) return std::nullopt;
+    return m_view.holder();
+}
+
+uint64_t Election::term() const {
+    std::lock_guard lk(m_mutex);
+    return m_hold.holding() ? m_hold.term() : 0;
+}
+
+void Election::on_watch(const nats::KvEntry* e) {
+    if (!e) return;  // caught up with the stored value
+    auto now = Clock::now();
+    std::lock_guard lk(m_mutex);
+    if (e->op == nats::KvOp::put) {
+        auto [holder, hb] = holder_of(*e);
+        m_view.seen(holder, hb, e->revision, now);
+        if (m_hold.holding() && holder != m_options.instance_id && e->revision > m_hold.revision())
+            m_lost_to = holder;
+    } else {
+        m_view.seen_absent(e->revision, now);
+        // Deleted under us (an operator's purge) counts as lost; for standbys it is the signal
+        // of a clean release: try to create at once.
+        if (m_hold.holding() && e->revision > m_hold.revision()) m_lost_to = std::string();
+        m_pending_create = true;
+    }
+    m_cv.notify_all();
+}
+
+void Election::loop() {
+    const auto& p = m_options.policy;
+    std::unique_lock lk(m_mutex);
+    while (!m_stopping) {
+        auto now = Clock::now();
+        if (m_hold.holding()) {
+            if (m_lost_to) {
+                lose(lk, "Another instance elected");
+            } else if (m_hold.fenced(now, p.fence_after)) {
+                lose(lk, "Lease expired");
+            } else if (now >= m_next_renew) {
+                renew(lk);
+            } else {
+                auto fence_at = m_hold.last_sent() + p.fence_after;
+                m_cv.wait_until(lk, std::min(m_next_renew, fence_at),
+                                [&] { return m_stopping || m_lost_to.has_value(); });
+            }
+            continue;
+        }
+        if (now >= m_retry_at && m_pending_create) {
+            m_pending_create = false;
+            if (!m_view.held()) acquire(lk, Attempt::create);
+        } else if (now >= m_retry_at && m_view.stale(now, p.lease)) {
+            acquire(lk, Attempt::takeover);
+        } else {
+            auto until = std::max(now + p.check_interval, m_retry_at);
+            m_cv.wait_until(lk, until, [&] {
+                return m_stopping || (m_pending_create && Clock::now() >= m_retry_at);
+            });
+        }
+    }
+}
+
+// Reads the key and feeds the view (start, and after a lost race).
+void Election::refresh(std::unique_lock<std::mutex>& lk) {
+    lk.unlock();
+    std::optional<nats::KvEntry> e;
+    try {
+        e = m_kv->get(m_key);
+    } catch (const std::exception& ex) {
+        lk.lock();
+        note_error("read the lease", ex);
+        return;
+    }
+    lk.lock();
+    auto now = Clock::now();
+    if (!e) {
+        if (!m_view.held() && m_view.revision() == 0) m_view.seen_absent(0, now);
+        return;
+    }
+    auto [holder, hb] = holder_of(*e);
+    m_view.seen(holder, hb, e->revision, now);
+}
+
+void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
+    LeadershipChange c;
+    c.leader = true;
+    uint64_t stale_rev = m_view.revision();
+    if (how == Attempt::takeover) {
+        c.reason = "Took over a stale lease";
+        c.previous_leader = m_view.holder();
+        c.silent_for = m_view.quiet_for(Clock::now());
+        c.detected_at = std::chrono::system_clock::now();
+    } else {
+        c.reason = "Elected";
+    }
+    double elected_at = wall_now();
+    std::string v = value(elected_at);
+    lk.unlock();
+    auto sent = Clock::now();
+    uint64_t rev = 0;
+    bool conflict = false;
+    std::optional<std::string> failure;
+    try {
+        rev = how == Attempt::create ? m_kv->create(m_key, v) : m_kv->update(m_key, v, stale_rev);
+    } catch (const ConflictError&) {
+        conflict = true;
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    lk.lock();
+    if (rev) {
+        m_elected_at = elected_at;
+        c.term = rev;
+        c.at = std::chrono::system_clock::now();
+        win(lk, rev, sent, std::move(c));
+    } else if (conflict) {
+        refresh(lk);  // someone else won (or the leader renewed): learn the new revision
+    } else {
+        note_error("acquire the lease", std::runtime_error(failure.value_or("")));
+    }
+}
+
+void Election::renew(std::unique_lock<std::mutex>& lk) {
+    std::string v = value(m_elected_at);
+    uint64_t rev = m_hold.revision();
+    lk.unlock();
+    auto sent = Clock::now();
+    uint64_t next = 0;
+    bool conflict = false;
+    std::optional<std::string> failure;
+    try {
+        next = m_kv->update(m_key, v, rev);
+    } catch (const ConflictError&) {
+        conflict = true;
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    lk.lock();
+    const auto& p = m_options.policy;
+    if (next) {
+        m_hold.renewed(next, sent);
+        m_fence_deadline = ticks(sent + p.fence_after);
+        m_next_renew = sent + p.renew_interval;
+        m_errors = 0;
+    } else if (conflict) {
+        if (!m_lost_to) m_lost_to = std::string();
+    } else {
+        note_error("renew the lease", std::runtime_error(failure.value_or("")));
+        m_next_renew = Clock::now() + std::max(milliseconds(10), p.renew_interval / 4);
+    }
+}
+
+void Election::win(std::unique_lock<std::mutex>& lk, uint64_t rev, Mono sent, LeadershipChange c) {
+    const auto& p = m_options.policy;
+    m_hold.acquired(rev, sent);
+    m_view.seen(m_options.instance_id, wall_now(), rev, Clock::now());
+    m_next_renew = sent + p.renew_interval;
+    m_lost_to.reset();
+    m_pending_create = false;
+    m_errors = 0;
+    m_fence_deadline = ticks(sent + p.fence_after);
+    m_leader = true;
+    lk.unlock();
+    m_listener(c);
+    lk.lock();
+}
+
+void Election::lose(std::unique_lock<std::mutex>& lk, std::string reason) {
+    m_leader = false;
+    LeadershipChange c;
+    c.reason = std::move(reason);
+    c.term = m_hold.term();
+    if (m_lost_to && !m_lost_to->empty()) c.new_leader = *m_lost_to;
+    c.at = std::chrono::system_clock::now();
+    m_hold.released();
+    m_lost_to.reset();
+    lk.unlock();
+    m_listener(c);
+    lk.lock();
+}
+
+void Election::note_error(const char* what, const std::exception& e) {
+    // An error that is not a lost race (timeout, outage): back off a little, and log the first
+    // of a series and then every 20th so an outage does not flood the log.
+    m_retry_at = Clock::now() + std::max(milliseconds(100), m_options.policy.check_interval);
+    if (m_errors++ % 20 == 0)
+        log::warn("'{}': could not {} in '{}': {}", m_options.instance_id, what, m_bucket,
+                  e.what());
+}
+
+}  // namespace aegis::service

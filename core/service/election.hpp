@@ -1,0 +1,119 @@
+#pragma once
+// Leader election on a JetStream KV lease, with the Python key/value layout (protocol.md §8.9,
+// design.md §4): bucket election_<service with - → _>, key sticky-active.<service>.<group>.leader.
+//
+//  * acquire: KV create (also over a delete marker);
+//  * renew:   revision-checked update every renew_interval, refreshing last_heartbeat;
+//  * detect:  standbys watch the key and judge, on a timer, how long no renewal has been seen;
+//  * takeover of a stale lease: revision-checked update against the stale revision, so of two
+//             racing standbys exactly one wins (never a blind delete + create);
+//  * release: on a clean stop, delete with the expected revision: standbys create at once;
+//  * fencing: the leader stops serving when its last successful renewal is older than
+//             fence_after (< lease), before any standby is allowed to take over.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/service/failover_policy.hpp"
+#include "core/service/lease.hpp"
+#include "core/wire/json.hpp"
+#include "core/wire/timefmt.hpp"
+
+namespace aegis::nats {
+class Connection;
+class KeyValue;
+class KvWatch;
+struct KvEntry;
+}  // namespace aegis::nats
+
+namespace aegis::service {
+
+struct ElectionOptions {
+    std::string service;
+    std::string group = "default";
+    std::string instance_id;
+    FailoverPolicy policy;
+    std::function<Json()> metadata;  // written into the leader value (may be empty)
+};
+
+struct LeadershipChange {
+    bool leader = false;  // gained (true) or lost (false)
+    // Gained: "Elected" (free key) or "Took over a stale lease". Lost: "Another instance
+    // elected", "Lease expired" (fenced: renewals failed) or "Leadership released" (clean stop).
+    std::string reason;
+    std::optional<std::string> previous_leader;  // gained by takeover: whose lease went stale
+    std::optional<std::string> new_leader;       // lost: who holds the lease now, when known
+    std::chrono::milliseconds silent_for{0};     // takeover: how long no renewal had been seen
+    uint64_t term = 0;                           // the lease revision that won
+    wire::SysTime at;                            // when the change took effect
+    wire::SysTime detected_at;                   // takeover: when the old lease was judged dead
+};
+
+class Election {
+public:
+    using Listener = std::function<void(const LeadershipChange&)>;
+    // `listener` runs on the election thread (and in start/stop). On a gain it runs after this
+    // instance already counts as leader; on a loss, after it stopped counting as leader — except
+    // a release, where it runs first (to drain in-flight calls) and the key is deleted after.
+    Election(std::shared_ptr<nats::Connection> conn, ElectionOptions options, Listener listener);
+    ~Election();
+    Election(const Election&) = delete;
+    Election& operator=(const Election&) = delete;
+
+    // Opens (or creates) the bucket, tries once to acquire, then watches and renews in the
+    // background. Returns true when this instance won at once.
+    bool start();
+    // release = true: a leader hands over at once (delete with the expected revision).
+    void stop(bool release = true);
+
+    // Holds the lease and is not fenced — checked at call time by exclusive methods.
+    bool is_leader() const;
+    std::optional<std::string> leader_id() const;  // as last seen in the bucket
+    uint64_t term() const;
+    const std::string& bucket_name() const noexcept { return m_bucket; }
+    const std::string& key() const noexcept { return m_key; }
+    const ElectionOptions& options() const noexcept { return m_options; }
+
+private:
+    enum class Attempt { create, takeover };
+    void loop();
+    void on_watch(const nats::KvEntry* entry);
+    void acquire(std::unique_lock<std::mutex>& lk, Attempt how);
+    void renew(std::unique_lock<std::mutex>& lk);
+    void win(std::unique_lock<std::mutex>& lk, uint64_t rev, Mono sent, LeadershipChange c);
+    void lose(std::unique_lock<std::mutex>& lk, std::string reason);
+    void refresh(std::unique_lock<std::mutex>& lk);
+    std::string value(double elected_at) const;
+    void note_error(const char* what, const std::exception& e);
+
+    std::shared_ptr<nats::Connection> m_conn;
+    ElectionOptions m_options;
+    Listener m_listener;
+    std::string m_bucket, m_key;
+    std::unique_ptr<nats::KeyValue> m_kv;
+    std::unique_ptr<nats::KvWatch> m_watch;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    LeaseView m_view;
+    LeaseHold m_hold;
+    double m_elected_at = 0;
+    Mono m_next_renew{};
+    Mono m_retry_at{};  // no new attempt before this after an error that was not a conflict
+    bool m_pending_create = false;
+    std::optional<std::string> m_lost_to;  // set by the watch: someone else holds the lease
+    bool m_stopping = false;
+    bool m_started = false;
+    int m_errors = 0;
+    std::thread m_thread;
+
+    std::atomic<bool> m_leader{false};
+    std::atomic<int64_t> m_fence_deadline{0};  // steady_clock ticks
+};
+
+}  // namespace aegis::service

@@ -1,0 +1,323 @@
+#include "core/service/single_active.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "core/client/event_publisher.hpp"
+#include "core/nats/connection.hpp"
+#include "core/registry/instance.hpp"
+#include "core/service/election.hpp"
+#include "core/service/sticky_events.hpp"
+#include "core/util/error.hpp"
+#include "core/util/log.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis {
+
+namespace {
+
+// Runs notifications (registry rewrite, events, user callbacks) in order, off the election
+// thread, so a slow KV or JetStream never delays a lease renewal.
+class Notifier {
+public:
+    void start() {
+        std::lock_guard lk(m_mutex);
+        m_stop = false;
+        if (!m_thread.joinable()) m_thread = std::thread([this] { run(); });
+    }
+    void post(std::function<void()> job) {
+        {
+            std::lock_guard lk(m_mutex);
+            m_jobs.push_back(std::move(job));
+        }
+        m_cv.notify_one();
+    }
+    void stop() {  // runs what is queued, then ends
+        {
+            std::lock_guard lk(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_one();
+        if (m_thread.joinable()) m_thread.join();
+    }
+    ~Notifier() { stop(); }
+
+private:
+    void run() {
+        std::unique_lock lk(m_mutex);
+        for (;;) {
+            m_cv.wait(lk, [this] { return m_stop || !m_jobs.empty(); });
+            if (m_jobs.empty()) return;
+            auto job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            lk.unlock();
+            try {
+                job();
+            } catch (const std::exception& e) {
+                log::warn("single-active notification failed: {}", e.what());
+            }
+            lk.lock();
+        }
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<std::function<void()>> m_jobs;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+Json not_active_result(const std::string& instance, const std::string& group) {
+    return Json{{"success", false},
+                {"error", "NOT_ACTIVE"},
+                {"message", "This instance is not active. Instance " + instance +
+                                " is in STANDBY mode for group " + group + "."},
+                {"result", nullptr}};
+}
+
+// The Python exclusive wrapper (G7): maps stay, anything else becomes {"data": value}.
+Json wrap_success(Json r) {
+    if (!r.is_object()) r = Json{{"data", std::move(r)}};
+    return Json{
+        {"success", true}, {"error", nullptr}, {"message", nullptr}, {"result", std::move(r)}};
+}
+
+}  // namespace
+
+struct SingleActiveService::State {
+    SingleActiveOptions options;
+    // Read by exclusive handlers on delivery threads, hence atomic; an election replaced by a
+    // restart is kept (retired) so a late handler never sees a dangling pointer.
+    std::atomic<service::Election*> election{nullptr};
+    std::vector<std::unique_ptr<service::Election>> elections;
+    std::mutex mutex;
+    std::vector<std::string> exclusive;
+    std::vector<std::function<void(bool)>> callbacks;
+    Notifier notifier;
+    std::unique_ptr<EventPublisher> events;
+};
+
+SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
+                                         ServiceOptions options, SingleActiveOptions single)
+    : Service(std::move(conn), std::move(options)), m_sa(std::make_unique<State>()) {
+    if (auto why = wire::check_group_id(single.group); !why.empty()) throw UsageError(why);
+    single.policy.validate();
+    m_sa->options = std::move(single);
+}
+
+SingleActiveService::~SingleActiveService() {
+    try {
+        stop();  // while the derived part still exists: before_stop() releases the lease
+    } catch (...) {
+    }
+}
+
+SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& method,
+                                                        RpcHandler handler, EndpointOptions opts) {
+    return exclusive_rpc(
+        method,
+        RpcHandlerEx([h = std::move(handler)](const Json& p, const RpcContext&) { return h(p); }),
+        std::move(opts));
+}
+
+SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& method,
+                                                        RpcHandlerEx handler,
+                                                        EndpointOptions opts) {
+    State* st = m_sa.get();
+    const bool parity = st->options.python_parity;
+    const std::string id = instance_id();
+    RpcHandlerEx wrapped = [st, parity, id, h = std::move(handler)](const Json& p,
+                                                                    const RpcContext& ctx) {
+        service::Election* e = st->election.load();
+        if (!e || !e->is_leader()) {
+            Json na = not_active_result(id, st->options.group);
+            if (st->options.not_active_as_error)
+                throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
+            return na;
+        }
+        if (!parity) return h(p, ctx);
+        try {
+            return wrap_success(h(p, ctx));
+        } catch (const std::exception& e) {
+            return Json{{"success", false},
+                        {"error", "EXECUTION_ERROR"},
+                        {"message", e.what()},
+                        {"result", nullptr}};
+        }
+    };
+    opts.subscribe = parity;  // without parity only the leader subscribes
+    opts.metadata.emplace("exclusive", "true");
+    rpc(method, std::move(wrapped), std::move(opts));
+    {
+        std::lock_guard lk(st->mutex);
+        st->exclusive.push_back(method);
+    }
+    if (!parity && running() && is_leader()) subscribe_endpoint(method);
+    return *this;
+}
+
+SingleActiveService& SingleActiveService::on_leadership(std::function<void(bool)> callback) {
+    std::lock_guard lk(m_sa->mutex);
+    m_sa->callbacks.push_back(std::move(callback));
+    return *this;
+}
+
+bool SingleActiveService::is_leader() const {
+    service::Election* e = m_sa->election.load();
+    return e && e->is_leader();
+}
+
+std::optional<std::string> SingleActiveService::leader_id() const {
+    service::Election* e = m_sa->election.load();
+    if (!e) return std::nullopt;
+    return e->leader_id();
+}
+
+uint64_t SingleActiveService::term() const {
+    service::Election* e = m_sa->election.load();
+    return e ? e->term() : 0;
+}
+
+const std::string& SingleActiveService::group() const { return m_sa->options.group; }
+const FailoverPolicy& SingleActiveService::policy() const { return m_sa->options.policy; }
+
+Json SingleActiveService::single_active_status() const {
+    auto leader = leader_id();
+    const auto& p = m_sa->options.policy;
+    bool lead = is_leader();
+    return Json{
+        {"service_name", name()},
+        {"instance_id", instance_id()},
+        {"group_id", group()},
+        {"is_active", lead},
+        {"is_leader", lead},
+        {"leader_instance_id", leader ? Json(*leader) : Json()},
+        {"last_heartbeat", nullptr},
+        {"metadata",
+         {{"version", version()},
+          {"failover_policy", p.mode},
+          {"leader_ttl", std::chrono::duration<double>(p.lease).count()},
+          {"heartbeat_interval", std::chrono::duration<double>(p.renew_interval).count()}}}};
+}
+
+void SingleActiveService::decorate(registry::ServiceInstance& inst) const {
+    bool lead = is_leader();
+    inst.sticky_active_group = group();
+    inst.sticky_active_status = lead ? "ACTIVE" : "STANDBY";
+    inst.metadata["is_leader"] = lead;
+    inst.metadata["failover_policy"] = m_sa->options.policy.mode;
+}
+
+std::map<std::string, std::string> SingleActiveService::srv_metadata() const {
+    auto md = Service::srv_metadata();
+    bool lead = is_leader();
+    md["sticky_active_group"] = group();
+    md["sticky_active_status"] = lead ? "ACTIVE" : "STANDBY";
+    md["is_leader"] = lead ? "true" : "false";
+    return md;
+}
+
+void SingleActiveService::after_start() {
+    State* st = m_sa.get();
+    service::ElectionOptions eo;
+    eo.service = name();
+    eo.group = group();
+    eo.instance_id = instance_id();
+    eo.policy = st->options.policy;
+    eo.metadata = [this] { return metadata(); };
+    if (st->options.publish_events && !st->events)
+        st->events = std::make_unique<EventPublisher>(connection());
+    st->notifier.start();
+    auto e = std::make_unique<service::Election>(
+        connection(), eo, [this](const service::LeadershipChange& c) { on_change(c); });
+    st->election = e.get();
+    {
+        std::lock_guard lk(st->mutex);
+        st->elections.push_back(std::move(e));
+    }
+    if (st->election.load()->start()) return;
+    auto leader = leader_id();
+    log::debug("'{}' is STANDBY in '{}' group '{}' (leader: {})", instance_id(), name(), group(),
+               leader.value_or("none yet"));
+    st->notifier.post([this, st, leader] {
+        heartbeat_now();
+        if (leader)
+            notify_event("ElectionFailed", service::election_failed_payload(
+                                               ids(), "Another instance is already leader"));
+        for (auto& cb : callbacks()) cb(false);
+    });
+}
+
+void SingleActiveService::before_stop() {
+    if (service::Election* e = m_sa->election.load()) e->stop(true);
+    m_sa->notifier.stop();
+}
+
+// On the election thread: (un)subscribe exclusive methods at once, the rest in order later.
+void SingleActiveService::on_change(const service::LeadershipChange& c) {
+    State* st = m_sa.get();
+    std::vector<std::string> methods;
+    {
+        std::lock_guard lk(st->mutex);
+        methods = st->exclusive;
+    }
+    const bool released = c.reason == "Leadership released";
+    if (!st->options.python_parity) {
+        for (auto& m : methods) {
+            if (c.leader)
+                subscribe_endpoint(m);
+            else
+                unsubscribe_endpoint(m, released);  // a clean stop answers what it received
+        }
+        if (c.leader) {
+            try {
+                connection()->flush(std::chrono::milliseconds(500));
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    log::debug("'{}' {} '{}' group '{}': {}", instance_id(), c.leader ? "leads" : "no longer leads",
+               name(), group(), c.reason);
+    st->notifier.post([this, st, c, released] {
+        if (!released) heartbeat_now();
+        const auto me = ids();
+        if (c.leader) {
+            if (c.previous_leader) {
+                // The crashed leader cannot say it lost: its successor says so on its behalf.
+                service::StickyIds old{me.service, *c.previous_leader, me.group};
+                notify_event("LeaderLost", service::leader_lost_payload(
+                                               old, "Lease expired", c.detected_at,
+                                               Json{{"detected_by", me.instance_id},
+                                                    {"silent_ms", c.silent_for.count()}}));
+            }
+            notify_event("LeaderElected",
+                         service::leader_elected_payload(me, c.previous_leader, c.at));
+        } else {
+            notify_event("LeaderLost", service::leader_lost_payload(me, c.reason, c.at));
+        }
+        refresh_leadership();
+        for (auto& cb : callbacks()) cb(c.leader);
+    });
+}
+
+service::StickyIds SingleActiveService::ids() const { return {name(), instance_id(), group()}; }
+
+std::vector<std::function<void(bool)>> SingleActiveService::callbacks() const {
+    std::lock_guard lk(m_sa->mutex);
+    return m_sa->callbacks;
+}
+
+void SingleActiveService::notify_event(const char* type, const Json& payload) {
+    if (!m_sa->events) return;
+    PublishOptions o;
+    o.timeout = std::chrono::seconds(2);
+    try {
+        m_sa->events->publish(service::k_sticky_domain, type, payload, o);
+    } catch (const std::exception& e) {
+        log::debug("could not publish sticky_active.{}: {}", type, e.what());
+    }
+}
+
+}  // namespace aegis

@@ -1,0 +1,74 @@
+#pragma once
+// aegis::SingleActiveService: a Service of which exactly one instance per group is active.
+// The election (election.hpp) picks the leader; exclusive methods run only there. By default
+// only the leader subscribes them, so clients reach it on the first try and a failover shows up
+// as "no responders" for a moment (which the sticky client retries). With python_parity every
+// instance subscribes and standbys answer the Python NOT_ACTIVE shape (protocol.md §3.6, G6).
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/service/failover_policy.hpp"
+#include "core/service/service.hpp"
+
+namespace aegis {
+
+namespace service {
+struct LeadershipChange;
+struct StickyIds;
+}  // namespace service
+
+struct SingleActiveOptions {
+    std::string group = "default";
+    FailoverPolicy policy = FailoverPolicy::balanced();
+    // Standbys subscribe exclusive methods and answer NOT_ACTIVE; results are wrapped as the
+    // Python SingleActiveService wraps them ({"success","error","message","result"}, G7).
+    bool python_parity = false;
+    // With python_parity: answer NOT_ACTIVE as an envelope error ("NOT_ACTIVE: <message>") for
+    // clients that look at the envelope (Python RPCCallUseCase) instead of the G6 result.
+    bool not_active_as_error = false;
+    // events.sticky_active.LeaderElected / LeaderLost / ElectionFailed with the Python payloads.
+    bool publish_events = true;
+};
+
+class SingleActiveService : public Service {
+public:
+    SingleActiveService(std::shared_ptr<nats::Connection> conn, ServiceOptions options,
+                        SingleActiveOptions single = {});
+    ~SingleActiveService() override;
+
+    // Runs only on the leader (checked when the call starts; a fenced leader refuses).
+    SingleActiveService& exclusive_rpc(const std::string& method, RpcHandler handler,
+                                       EndpointOptions opts = {});
+    SingleActiveService& exclusive_rpc(const std::string& method, RpcHandlerEx handler,
+                                       EndpointOptions opts = {});
+    // Called with true when this instance becomes leader, false when it stops being leader.
+    // Callbacks run in order on the service's notification thread, after exclusive methods were
+    // (un)subscribed.
+    SingleActiveService& on_leadership(std::function<void(bool is_leader)> callback);
+
+    bool is_leader() const;
+    std::optional<std::string> leader_id() const;  // as last seen in the election bucket
+    uint64_t term() const;  // the lease revision of the current leadership, 0 when standby
+    const std::string& group() const;
+    const FailoverPolicy& policy() const;
+    // Local status in the shape of Python's SingleActiveService.get_status().
+    Json single_active_status() const;
+
+protected:
+    void after_start() override;
+    void before_stop() override;
+    void decorate(registry::ServiceInstance& inst) const override;
+    std::map<std::string, std::string> srv_metadata() const override;
+
+private:
+    struct State;
+    void on_change(const service::LeadershipChange& c);
+    service::StickyIds ids() const;
+    std::vector<std::function<void(bool)>> callbacks() const;
+    void notify_event(const char* type, const Json& payload);
+    std::unique_ptr<State> m_sa;
+};
+
+}  // namespace aegis

@@ -1,0 +1,145 @@
+// aegis call against aegis demo echo processes, and aegis up / down, driven as a user would.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "core/nats/kv.hpp"
+#include "core/util/net.hpp"
+#include "core/wire/codec.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/run_process.hpp"
+
+using namespace aegis;
+using namespace std::chrono_literals;
+using test::Background;
+using test::run_aegis;
+
+TEST_CASE("aegis call reaches aegis demo echo and shows the answering instance") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--instance-id", "echo-service-cli1", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto r = run_aegis({"call", "echo-service", "echo", "message=hi", "--server", server.url()});
+    REQUIRE(r.exit_code == 0);
+    auto result = wire::from_json(r.out);
+    CHECK(result["echo"] == "hi");
+    CHECK(result["instance_id"] == "echo-service-cli1");
+    CHECK(r.err.find("echo-service-cli1") != std::string::npos);
+    CHECK(echo.wait_for_output("handled echo request #1: 'hi'"));
+
+    auto j = run_aegis({"call", "echo-service", "status", "--json", "--server", server.url()});
+    REQUIRE(j.exit_code == 0);
+    auto env = wire::from_json(j.out);
+    CHECK(env["success"] == true);
+    CHECK(env["result"]["status"] == "healthy");
+    CHECK(env["rtt_ms"].is_number());
+    CHECK(env["instance"] == "echo-service-cli1");
+}
+
+TEST_CASE("params from --data, a file and stdin reach the handler") {
+    test::NatsServer server;
+    test::TempDir dir;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto d = run_aegis({"call", "echo-service", "echo", "-d", R"({"message":"from-data"})",
+                        "--server", server.url()});
+    CHECK(wire::from_json(d.out)["echo"] == "from-data");
+    std::string path = dir.path() + "/p.json";
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(R"({"message":"from-file"})", f);
+    std::fclose(f);
+    auto file = run_aegis({"call", "echo-service", "echo", "-d", "@" + path, "--server", server.url()});
+    CHECK(wire::from_json(file.out)["echo"] == "from-file");
+    auto in = run_aegis({"call", "echo-service", "echo", "-", "--server", server.url()}, {},
+                        R"({"message":"from-stdin"})");
+    CHECK(wire::from_json(in.out)["echo"] == "from-stdin");
+}
+
+TEST_CASE("a remote error exits 1, an unknown method 69, a slow reply 75") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto bad = run_aegis({"call", "echo-service", "delay_echo", "delay:=-1", "--server", server.url()});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("delay must be between") != std::string::npos);
+    auto none = run_aegis({"call", "echo-service", "no_such_method", "--server", server.url()});
+    CHECK(none.exit_code == 69);
+    CHECK(none.err.find("no responders for 'rpc.echo-service.no_such_method'") != std::string::npos);
+    auto slow = run_aegis({"call", "echo-service", "delay_echo", "delay:=2", "--timeout", "0.3",
+                           "--server", server.url()});
+    CHECK(slow.exit_code == 75);
+}
+
+TEST_CASE("call --count spreads calls over two demo instances and reports each") {
+    test::NatsServer server;
+    Background a({"demo", "echo", "--instance-id", "echo-service-aaaa", "--server", server.url()});
+    Background b({"demo", "echo", "--instance-id", "echo-service-bbbb", "--server", server.url()});
+    REQUIRE(a.wait_for_output("started"));
+    REQUIRE(b.wait_for_output("started"));
+    auto r = run_aegis({"call", "echo-service", "echo", "--count", "60", "--json", "--server", server.url()});
+    REQUIRE(r.exit_code == 0);
+    auto j = wire::from_json(r.out);
+    CHECK(j["summary"]["ok"] == 60);
+    CHECK(j["summary"]["by_instance"]["echo-service-aaaa"].get<int>() > 0);
+    CHECK(j["summary"]["by_instance"]["echo-service-bbbb"].get<int>() > 0);
+    CHECK(j["calls"].size() == 60);
+}
+
+TEST_CASE("aegis demo echo registers and deregisters on SIGTERM") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--instance-id", "echo-service-term", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto kv = nats::KeyValue::open(server.connect("reader"), "service_registry");
+    auto entry = kv.get("service-instances__echo-service__echo-service-term");
+    REQUIRE(entry.has_value());
+    CHECK(wire::from_json(entry->value)["serviceName"] == "echo-service");
+    CHECK(echo.stop(SIGTERM) == 0);
+    CHECK_FALSE(kv.get("service-instances__echo-service__echo-service-term").has_value());
+    CHECK(echo.output().find("Final stats") != std::string::npos);
+}
+
+TEST_CASE("a malformed request leaves aegis demo echo serving") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto conn = server.connect("raw");
+    auto reply = conn->request("rpc.echo-service.echo", std::string("\x89\xff", 2), 2s);
+    CHECK(reply.data().size() > 0);
+    auto ok = run_aegis({"call", "echo-service", "echo", "message=after", "--server", server.url()});
+    CHECK(ok.exit_code == 0);
+    CHECK(echo.running());
+}
+
+TEST_CASE("aegis up starts one local server, is idempotent, and aegis down stops it") {
+    test::TempDir state;
+    std::vector<std::pair<std::string, std::string>> env{{"XDG_STATE_HOME", state.path()}};
+    auto up = run_aegis({"up", "--port", "0", "--json"}, env);
+    REQUIRE(up.exit_code == 0);
+    auto j = wire::from_json(up.out);
+    CHECK(j["started"] == true);
+    int port = j["port"];
+    CHECK(util::probe_nats("127.0.0.1", port));
+    auto again = run_aegis({"up", "--port", std::to_string(port), "--json"}, env);
+    CHECK(wire::from_json(again.out)["started"] == false);
+    CHECK(wire::from_json(again.out)["pid"] == j["pid"]);
+    auto status = run_aegis({"up", "--status", "--url"}, env);
+    CHECK(status.exit_code == 0);
+    CHECK(status.out == "nats://127.0.0.1:" + std::to_string(port) + "\n");
+    // JetStream is on: a demo service can create its registry bucket there.
+    Background echo({"demo", "echo", "--server", "nats://127.0.0.1:" + std::to_string(port)});
+    CHECK(echo.wait_for_output("started"));
+    echo.stop();
+    auto down = run_aegis({"down"}, env);
+    CHECK(down.exit_code == 0);
+    CHECK(down.out == "stopped\n");
+    CHECK_FALSE(util::probe_nats("127.0.0.1", port));
+    CHECK(run_aegis({"up", "--status"}, env).exit_code == 1);
+    CHECK(run_aegis({"down"}, env).out == "not running\n");
+}
+
+TEST_CASE("aegis up names the package when nats-server is missing") {
+    test::TempDir state;
+    auto r = run_aegis({"up", "--port", "0"}, {{"XDG_STATE_HOME", state.path()}, {"PATH", "/nonexistent"}});
+    CHECK(r.exit_code == 69);
+    CHECK(r.err.find("apt-get install nats-server") != std::string::npos);
+}

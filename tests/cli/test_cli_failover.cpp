@@ -1,0 +1,75 @@
+// `aegis failover` end to end: it spawns echo-single instances of this very binary, kills the
+// leader (crash and clean stop), and reports a completed failover without lost calls.
+#include <catch2/catch.hpp>
+
+#include "core/util/net.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/run_process.hpp"
+
+using aegis::test::run_aegis;
+using namespace std::chrono_literals;
+
+namespace {
+
+nlohmann::json run_json(const std::vector<std::string>& args, int expect_exit = 0) {
+    auto r = run_aegis(args, {}, {}, 60s);
+    INFO(r.err);
+    REQUIRE(r.exit_code == expect_exit);
+    return nlohmann::json::parse(r.out);
+}
+
+void check_trial(const nlohmann::json& j, const std::string& kill) {
+    REQUIRE(j.at("trials").size() == 1);
+    const auto& t = j["trials"][0];
+    CHECK(t["kill"] == kill);
+    CHECK(t["old_leader"] != t["new_leader"]);
+    CHECK(t["new_leader"].is_string());
+    CHECK(t["first_success_ms"].is_number());
+    CHECK(t["elected_ms"].is_number());
+    CHECK(t["detect_ms"].is_number());
+    CHECK(t["lost"] == 0);
+    CHECK(t["split_brain"] == 0);
+    CHECK(t["calls"].get<int>() > 20);
+    CHECK(j["summary"]["completed"] == 1);
+}
+
+}  // namespace
+
+TEST_CASE("failover: --spawn measures a crash and a clean stop without losing a call") {
+    aegis::test::NatsServer server;
+    for (std::string kill : {"crash", "stop"}) {
+        INFO(kill);
+        auto j = run_json({"failover", "fo-cli-" + kill, "--spawn", "3", "--trials", "1", "--kill",
+                           kill, "--policy", "aggressive", "--duration", "2", "--kill-after", "0.7",
+                           "--json", "--server", server.url()});
+        check_trial(j, kill);
+        CHECK(j["mode"] == "spawn");
+        CHECK(j["policy"] == "aggressive");
+        CHECK(j["instances"] == 3);
+        // A clean stop hands over at once; a crash waits for the 400 ms lease to go stale.
+        double first = j["trials"][0]["first_success_ms"];
+        CHECK(first < (kill == "stop" ? 1000.0 : 3000.0));
+    }
+}
+
+TEST_CASE("failover: a service without an election bucket is unavailable (exit 69)") {
+    aegis::test::NatsServer server;
+    auto r = run_aegis({"failover", "no-such-single", "--duration", "1", "--server", server.url()});
+    CHECK(r.exit_code == 69);
+    CHECK(r.err.find("no election bucket") != std::string::npos);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("failover: without --spawn and without a failover the answer is no (exit 1)") {
+    aegis::test::NatsServer server;
+    aegis::test::Background svc({"demo", "echo-single", "--service", "fo-cli-idle", "--policy",
+                                 "aggressive", "--server", server.url()});
+    REQUIRE(svc.wait_for_output("is ACTIVE", 10s));
+    auto r = run_aegis(
+        {"failover", "fo-cli-idle", "--duration", "1", "--json", "--server", server.url()});
+    CHECK(r.exit_code == 1);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["mode"] == "external");
+    CHECK(j["trials"].empty());
+    CHECK(j["problems"].size() == 1);
+}

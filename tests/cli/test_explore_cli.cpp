@@ -1,0 +1,319 @@
+// aegis explore, aegis monitor and aegis call -i driven as a user would: a real server, live
+// services, registry entries in the Python layout, a pseudo-terminal for the REPL.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/client/client.hpp"
+#include "core/nats/connection.hpp"
+#include "core/util/process.hpp"
+#include "core/wire/codec.hpp"
+#include "tests/support/explore_fixtures.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/run_process.hpp"
+
+using namespace aegis;
+using namespace std::chrono_literals;
+using test::Background;
+using test::run_aegis;
+
+namespace {
+
+std::vector<Json> ndjson(const std::string& text) {
+    std::vector<Json> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) out.push_back(wire::from_json(line));
+    return out;
+}
+
+// `aegis ARGS` on a pseudo-terminal: what a user at a terminal sees and types.
+class Pty {
+public:
+    Pty(const std::vector<std::string>& args,
+        const std::vector<std::pair<std::string, std::string>>& env) {
+        winsize ws{30, 110, 0, 0};
+        m_pid = forkpty(&m_fd, nullptr, nullptr, &ws);
+        if (m_pid == 0) {
+            for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+            setenv("TERM", "xterm", 1);
+            std::vector<std::string> full{test::aegis_binary()};
+            full.insert(full.end(), args.begin(), args.end());
+            std::vector<char*> argv;
+            for (auto& a : full) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+    }
+    ~Pty() {
+        if (m_pid > 0 && !m_exited) {
+            kill(m_pid, SIGKILL);
+            util::wait_exit(m_pid, 5s);
+        }
+        if (m_fd >= 0) close(m_fd);
+    }
+    void type(const std::string& keys) {
+        ssize_t n = write(m_fd, keys.data(), keys.size());
+        (void)n;
+    }
+    // Reads until `text` shows up after what was already consumed; false on timeout.
+    bool expect(const std::string& text, std::chrono::milliseconds timeout = 10s) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            auto at = m_out.find(text, m_consumed);
+            if (at != std::string::npos) {
+                m_consumed = at + text.size();
+                return true;
+            }
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            pollfd p{m_fd, POLLIN, 0};
+            if (poll(&p, 1, 50) > 0) {
+                char buf[4096];
+                ssize_t n = read(m_fd, buf, sizeof buf);
+                if (n <= 0) return false;
+                m_out.append(buf, static_cast<size_t>(n));
+            }
+        }
+    }
+    int wait_exit(std::chrono::milliseconds timeout) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            expect("\x01never\x01", 50ms);  // keep draining so the child never blocks on output
+            if (auto s = util::wait_exit(m_pid, 10ms)) {
+                m_exited = true;
+                return *s;
+            }
+        }
+        return -1;
+    }
+    const std::string& output() const { return m_out; }
+
+private:
+    pid_t m_pid = -1;
+    int m_fd = -1;
+    bool m_exited = false;
+    std::string m_out;
+    size_t m_consumed = 0;
+};
+
+}  // namespace
+
+TEST_CASE("explore: the table, --all, --tree, --json and a missing service") {
+    test::NatsServer server;
+    auto conn = server.connect("writer");
+    auto now = std::chrono::system_clock::now();
+    test::put_python_instance(conn, "explore-cli", "explore-cli-py000001", now);
+    test::put_python_instance(conn, "explore-cli", "explore-cli-0ld0ld00", now - 10min);
+    test::put_python_instance(conn, "explore-cli", "explore-cli-gh0st001", now, true);
+    auto live = test::live_service(server, "explore-cli", "explore-cli-live0001");
+    test::put_python_instance(conn, "explore-sa", "explore-sa-1", now, false, "default");
+    test::put_leader(conn, "explore-sa", "default", "explore-sa-1", now - 5s, now);
+
+    auto r = run_aegis({"explore", "--wait", "1000", "--server", server.url()});
+    REQUIRE(r.exit_code == 0);
+    INFO(r.out);
+    CHECK(r.out.find("SERVICE") != std::string::npos);
+    CHECK(r.out.find("load-balanced") != std::string::npos);
+    CHECK(r.out.find("single-active") != std::string::npos);
+    CHECK(r.out.find("explore-sa-1 (lease") != std::string::npos);
+    CHECK(r.out.find("echo, status") != std::string::npos);
+    CHECK(r.out.find("ghost") != std::string::npos);
+    CHECK(r.out.find("unverified") != std::string::npos);
+    CHECK(r.out.find("explore-cli-0ld0ld00") != std::string::npos);  // in the stale flag
+    CHECK(r.out.find("1 stale instance hidden") != std::string::npos);
+    CHECK(r.out.find("\033[") == std::string::npos);  // no colour off a terminal
+
+    auto all = run_aegis(
+        {"explore", "explore-cli", "--all", "--wait", "1000", "--server", server.url()});
+    REQUIRE(all.exit_code == 0);
+    CHECK(all.out.find("stale") != std::string::npos);
+    CHECK(all.out.find("explore-sa") == std::string::npos);
+
+    auto tree = run_aegis({"explore", "--tree", "--wait", "1000", "--server", server.url()});
+    REQUIRE(tree.exit_code == 0);
+    CHECK(tree.out.find("└── group default") != std::string::npos);
+
+    auto j = run_aegis({"explore", "--json", "--wait", "1000", "--server", server.url()});
+    REQUIRE(j.exit_code == 0);
+    auto doc = wire::from_json(j.out);
+    REQUIRE(doc["services"].size() == 2);
+    CHECK(doc["services"][0]["name"] == "explore-cli");
+    CHECK(doc["services"][0]["counts"]["ghost"] == 1);
+    CHECK(doc["services"][0]["counts"]["stale"] == 1);
+    CHECK(doc["services"][1]["groups"][0]["leader"]["instance_id"] == "explore-sa-1");
+    CHECK(doc["flags"].size() >= 2);
+
+    auto missing = run_aegis({"explore", "no-such-service", "--server", server.url()});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("no service 'no-such-service'") != std::string::npos);
+}
+
+TEST_CASE("explore: --watch prints a new picture when an instance joins, Ctrl-C ends it") {
+    test::NatsServer server;
+    auto live = test::live_service(server, "explore-watch", "explore-watch-1");
+    Background watch(
+        {"explore", "--watch", "--json", "--interval", "0.5", "--server", server.url()});
+    REQUIRE(watch.wait_for_output("explore-watch-1"));
+    auto second = test::live_service(server, "explore-watch", "explore-watch-2");
+    REQUIRE(watch.wait_for_output("explore-watch-2"));
+    CHECK(watch.stop(SIGINT) == 130);
+    auto lines = ndjson(watch.output());
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines.back()["services"][0]["instances"].size() == 2);
+}
+
+TEST_CASE("monitor: rates agree with a known request rate within 20%") {
+    test::NatsServer server;
+    auto svc = test::live_service(server, "monitor-rate", "monitor-rate-1");
+    std::atomic<bool> stop{false};
+    std::atomic<int> sent{0};
+    auto t0 = std::chrono::steady_clock::now();
+    std::thread load([&] {
+        Client client(server.connect("load"));
+        auto next = std::chrono::steady_clock::now();
+        while (!stop) {
+            client.call("monitor-rate", "echo", {{"n", sent.load()}});
+            sent++;
+            next += 10ms;  // 100 requests/s
+            std::this_thread::sleep_until(next);
+        }
+    });
+    auto r = run_aegis({"monitor", "--json", "--interval", "1", "--duration", "6", "--server",
+                        server.url()});
+    stop = true;
+    load.join();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double actual = sent.load() / elapsed;
+    REQUIRE(r.exit_code == 0);
+    auto lines = ndjson(r.out);
+    REQUIRE(lines.size() >= 4);
+    CHECK(lines.back()["type"] == "summary");
+    std::vector<double> rates;
+    for (const auto& l : lines) {
+        if (l["type"] != "snapshot" || l["services"].empty()) continue;
+        const auto& ep = l["services"][0]["instances"][0]["endpoints"][0];
+        if (ep["requests_per_s"].is_number()) rates.push_back(ep["requests_per_s"]);
+    }
+    REQUIRE(rates.size() >= 3);
+    std::sort(rates.begin(), rates.end());
+    double median = rates[rates.size() / 2];
+    INFO("actual " << actual << " req/s, monitor median " << median);
+    CHECK(median == Approx(actual).epsilon(0.2));
+}
+
+TEST_CASE("monitor: off a terminal it prints one line per change and a summary") {
+    test::NatsServer server;
+    auto conn = server.connect("writer");
+    auto now = std::chrono::system_clock::now();
+    test::put_leader(conn, "monitor-lines", "default", "monitor-lines-1", now, now);
+    test::put_python_instance(conn, "monitor-lines", "monitor-lines-py", now);
+    Background mon(
+        {"monitor", "--interval", "0.3", "--stale-after", "2", "--server", server.url()});
+    REQUIRE(mon.wait_for_output("monitoring"));
+    auto a = test::live_service(server, "monitor-lines", "monitor-lines-1");
+    REQUIRE(mon.wait_for_output("joined monitor-lines/monitor-lines-1"));
+    test::put_leader(conn, "monitor-lines", "default", "monitor-lines-2", now + 1s, now + 1s);
+    REQUIRE(mon.wait_for_output(
+        "leader changed monitor-lines/default: monitor-lines-1 → monitor-lines-2"));
+    conn->publish("events.monitor.lines", "{}");
+    REQUIRE(mon.wait_for_output("events seen events.monitor.lines"));
+    a->stop();
+    REQUIRE(mon.wait_for_output("left monitor-lines/monitor-lines-1"));
+    REQUIRE(mon.wait_for_output("went stale monitor-lines/monitor-lines-py", 10s));
+    CHECK(mon.stop(SIGINT) == 130);
+    auto out = mon.output();
+    CHECK(out.find("monitored") != std::string::npos);
+    CHECK(out.find("leader monitor-lines/default: 1 change, now monitor-lines-2") !=
+          std::string::npos);
+    CHECK(out.find("\033[") == std::string::npos);
+}
+
+TEST_CASE("repl: a script on stdin calls, lists and shows NOT_ACTIVE as such") {
+    test::NatsServer server;
+    auto echo = test::live_service(server, "repl-echo", "repl-echo-1");
+    ServiceOptions so;
+    so.name = "repl-standby";
+    so.instance_id = "repl-standby-1";
+    Service standby(server.connect("standby"), so);
+    standby.rpc("work", [](const Json&) {  // what a Python standby answers (vector G6)
+        return Json{{"success", false}, {"error", "NOT_ACTIVE"},
+                    {"message", "This instance is not active. Instance repl-standby-1 is in "
+                                "STANDBY mode for group default."},
+                    {"result", nullptr}};
+    });
+    standby.start();
+    std::string script =
+        "services\n"
+        "instances repl-echo\n"
+        "call repl-echo echo {\"message\": \"hi there\"}\n"
+        ":timeout 2\n"
+        "repl-echo echo n=7\n"
+        "call repl-standby work\n"
+        "call nobody-here work\n"
+        ":json on\n"
+        "call repl-echo status\n";
+    auto r = run_aegis({"call", "-i", "--server", server.url()}, {}, script);
+    INFO(r.out << "\n---\n" << r.err);
+    CHECK(r.exit_code == 1);  // a scripted session with failing commands says so
+    CHECK(r.out.find("repl-echo") != std::string::npos);
+    CHECK(r.out.find("load-balanced") != std::string::npos);
+    CHECK(r.out.find("\"hi there\"") != std::string::npos);
+    CHECK(r.out.find("NOT_ACTIVE (single-active result): This instance is not active") !=
+          std::string::npos);
+    CHECK(r.err.find("← repl-echo-1 in") != std::string::npos);
+    CHECK(r.err.find("← repl-standby-1 in") != std::string::npos);
+    CHECK(r.err.find("timeout 2 s") != std::string::npos);
+    CHECK(r.err.find("no responders for 'rpc.nobody-here.work'") != std::string::npos);
+    CHECK(r.out.find("\"rtt_ms\"") != std::string::npos);  // :json on shows the envelope
+}
+
+TEST_CASE("repl: without arguments off a terminal is a usage error") {
+    auto r = run_aegis({"call", "--server", "nats://127.0.0.1:1"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("missing SERVICE and METHOD") != std::string::npos);
+    auto bad = run_aegis({"call", "-i", "svc", "m", "--server", "nats://127.0.0.1:1"});
+    CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("repl: on a terminal, Tab completes names, Up recalls history, Ctrl-D quits") {
+    test::NatsServer server;
+    test::TempDir state;
+    auto echo = test::live_service(server, "repl-tty", "repl-tty-1");
+    Pty pty({"call", "--server", server.url()}, {{"XDG_STATE_HOME", state.path()}});
+    REQUIRE(pty.expect("Ctrl-D quits"));
+    REQUIRE(pty.expect("> "));
+    pty.type("ca\t");
+    REQUIRE(pty.expect("call "));
+    pty.type("repl-t\t");
+    REQUIRE(pty.expect("repl-tty "));
+    pty.type("st\t");
+    REQUIRE(pty.expect("status "));
+    pty.type("\r");
+    REQUIRE(pty.expect("\"instance_id\""));
+    REQUIRE(pty.expect("← repl-tty-1 in"));
+    REQUIRE(pty.expect("> "));
+    pty.type("\x1b[A");  // Up: the last line again
+    REQUIRE(pty.expect("call repl-tty status"));
+    pty.type("\x15");  // Ctrl-U clears it
+    pty.type("call repl-tty echo x=1\x03");  // Ctrl-C cancels the line
+    REQUIRE(pty.expect("^C"));
+    pty.type("\x04");  // Ctrl-D on an empty line
+    CHECK(pty.wait_exit(5s) == 0);
+    std::ifstream hist(state.path() + "/aegis/call_history");
+    std::stringstream ss;
+    ss << hist.rdbuf();
+    CHECK(ss.str() == "call repl-tty status \n");
+}

@@ -1,0 +1,271 @@
+// Kubernetes-aware discovery end to end: the built aegis with a fake kubectl first on PATH
+// (tests/support/fake_kubectl.cpp) that forwards to a real nats-server. The machine's kubectl is
+// never run; the local port is a free one, never 4222.
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "core/util/process.hpp"
+#include "tests/support/fake_k8s.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/run_process.hpp"
+
+using namespace aegis::test;
+using nlohmann::json;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& what) {
+    return s.find(what) != std::string::npos;
+}
+
+const json* attempt(const json& j, const std::string& step) {
+    for (auto& a : j.at("attempts"))
+        if (a.at("step") == step) return &a;
+    return nullptr;
+}
+
+template <class F>
+bool eventually(F f, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (f()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return f();
+}
+
+// Gone, or a zombie nobody has reaped yet (PID 1 in a container may not reap orphans).
+bool process_gone(pid_t pid) {
+    if (kill(pid, 0) != 0) return true;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+Env with(Env env, const Env& extra) {
+    env.insert(env.end(), extra.begin(), extra.end());  // later entries win
+    return env;
+}
+
+ProcessResult call_echo(const Env& env, const std::string& message = "hi") {
+    return run_aegis({"call", "echo-service", "echo", "message=" + message, "--json"}, env, {},
+                     std::chrono::seconds(20));
+}
+
+}  // namespace
+
+TEST_CASE("discover: finds the service with kubectl and shows the port-forward it would run") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    auto r = run_aegis({"discover", "--json"}, k8s.env());
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    std::string local = "nats://127.0.0.1:" + std::to_string(k8s.local_port());
+    CHECK(j.at("found") == true);
+    CHECK(j.at("url") == local);
+    CHECK(j.at("kube_context") == "kind-aegis");
+    REQUIRE(attempt(j, "kubernetes"));
+    CHECK(attempt(j, "kubernetes")->at("status") == "ok");
+    CHECK(contains(attempt(j, "kubernetes")->at("detail"), "port 'nats' 4222"));
+    REQUIRE(attempt(j, "port-forward"));
+    CHECK(attempt(j, "port-forward")->at("status") == "planned");
+    CHECK(j.at("environments").at("in-cluster").at("url") ==
+          "nats://aegis-trader-nats.aegis-trader.svc.cluster.local:4222");
+    CHECK_FALSE(k8s.port_forward_called());  // a dry run starts nothing
+
+    auto human = run_aegis({"discover", "--env", "local-k8s"}, k8s.env());
+    CHECK(human.exit_code == 0);
+    CHECK(contains(human.out, "[~] port-forward"));
+    CHECK(contains(human.out, "would run: kubectl --context kind-aegis port-forward -n "
+                              "aegis-trader svc/aegis-trader-nats " +
+                                  std::to_string(k8s.local_port()) + ":4222"));
+}
+
+TEST_CASE("k8s: the port-forward starts, NATS is reached through it, a second process reuses it") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    Background svc({"demo", "echo", "-v"}, k8s.env());
+    REQUIRE(svc.wait_for_output("started", std::chrono::seconds(20)));
+    CHECK(contains(svc.output(), "via kubernetes port-forward"));
+    auto pids = k8s.forward_pids();
+    REQUIRE(pids.size() == 1);
+
+    auto r = call_echo(k8s.env());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "hi"));
+    int forwards = 0;
+    for (auto& c : k8s.calls()) forwards += contains(c, "port-forward");
+    CHECK(forwards == 1);  // the call found the service's forward on the local port
+
+    // SIGTERM: a clean stop, and kubectl goes with it.
+    svc.stop(SIGTERM);
+    CHECK(eventually([&] { return process_gone(pids[0]); }, std::chrono::seconds(5)));
+}
+
+TEST_CASE("k8s: a dying port-forward is restarted; the service reconnects and keeps answering") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    Background svc({"demo", "echo"}, k8s.env());
+    REQUIRE(svc.wait_for_output("started", std::chrono::seconds(20)));
+    REQUIRE(call_echo(k8s.env(), "before").exit_code == 0);
+    auto old = k8s.forward_pids();
+    REQUIRE(old.size() == 1);
+
+    kill(old[0], SIGUSR1);  // the fake dies the way kubectl does when the NATS pod restarts
+    CHECK(eventually([&] {
+        auto now = k8s.forward_pids();
+        return now.size() == 1 && now[0] != old[0];
+    }));
+    CHECK(svc.wait_for_output("restarting", std::chrono::seconds(10)));
+    CHECK(svc.wait_for_output("reconnected to NATS", std::chrono::seconds(20)));
+    ProcessResult after;
+    CHECK(eventually([&] { return (after = call_echo(k8s.env(), "after")).exit_code == 0; }));
+    CHECK(contains(after.out, "after"));
+    CHECK(svc.running());
+}
+
+TEST_CASE("k8s: kubectl never outlives aegis (SIGINT, and SIGKILL via the death signal)") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    for (int sig : {SIGINT, SIGKILL}) {
+        INFO("signal " << sig);
+        Background svc({"demo", "echo"}, k8s.env());
+        REQUIRE(svc.wait_for_output("started", std::chrono::seconds(20)));
+        auto pids = k8s.forward_pids();
+        REQUIRE(pids.size() == 1);
+        svc.stop(sig);
+        CHECK(eventually([&] { return process_gone(pids[0]); }, std::chrono::seconds(5)));
+    }
+}
+
+TEST_CASE("k8s: a wrong context, namespace or service gives its error and exit 69") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.add_context("docker-desktop");
+    k8s.add_context("old-cluster", false, "https://10.1.2.3:6443");
+    struct Case {
+        std::string current;
+        Env extra;
+        std::string error;
+        std::string fix;
+    };
+    std::vector<Case> cases = {
+        {"docker-desktop", {}, "namespace 'aegis-trader' not found (context 'docker-desktop')",
+         "kubectl config use-context NAME (contexts: docker-desktop, kind-aegis, old-cluster)"},
+        {"kind-aegis", {{"AEGIS_NAMESPACE", "trading"}},
+         "namespace 'trading' not found (context 'kind-aegis')",
+         "kubectl create namespace trading"},
+        {"kind-aegis", {{"AEGIS_NATS_SERVICE", "nats"}},
+         "service 'nats' not found in namespace 'aegis-trader' (context 'kind-aegis')",
+         "helm install nats nats/nats -n aegis-trader"},
+        {"", {}, "kubeconfig has no current context", "kubectl config use-context NAME"},
+        {"old-cluster", {}, "the cluster of context 'old-cluster' does not answer",
+         "start the cluster"},
+    };
+    for (auto& c : cases) {
+        INFO("context '" << c.current << "', expecting: " << c.error);
+        k8s.set_current(c.current);
+        k8s.write();
+        auto r = run_aegis({"call", "echo-service", "echo"}, with(k8s.env(), c.extra));
+        CHECK(r.exit_code == 69);
+        CHECK(r.took < std::chrono::seconds(10));
+        CHECK(r.out.empty());
+        CHECK(r.err.rfind("aegis: error: no NATS server found: " + c.error, 0) == 0);
+        CHECK(contains(r.err, c.fix));
+        CHECK(contains(r.err, "[✗] kubernetes"));
+        CHECK(contains(r.err, "[✗] localhost"));
+        CHECK(contains(r.err, "[✗] local-server"));
+        CHECK_FALSE(k8s.port_forward_called());
+    }
+}
+
+TEST_CASE("k8s: in a pod the service's environment variables give the URL") {
+    NatsServer nats;
+    FakeK8s k8s;  // no cluster for kubectl: in a pod it is not needed
+    Env pod = with(k8s.env(), {{"AEGIS_ENVIRONMENT", ""},
+                               {"KUBERNETES_SERVICE_HOST", "10.96.0.1"},
+                               {"AEGIS_TRADER_NATS_SERVICE_HOST", "127.0.0.1"},
+                               {"AEGIS_TRADER_NATS_SERVICE_PORT", std::to_string(nats.port())}});
+    auto r = run_aegis({"discover", "--json"}, pod);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    CHECK(j.at("environment") == "in-cluster");
+    CHECK(j.at("source") == "in-cluster");
+    CHECK(j.at("url") == nats.url());
+    Background svc({"demo", "echo"}, pod);
+    REQUIRE(svc.wait_for_output("started", std::chrono::seconds(20)));
+    CHECK(call_echo(pod).exit_code == 0);
+    CHECK(k8s.calls().empty());
+}
+
+TEST_CASE("k8s: NATS already on the local port is used without running kubectl") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", 1);  // would be unreachable: it must not be tried
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    Env env = with(k8s.env(), {{"AEGIS_LOCAL_PORT", std::to_string(nats.port())}});
+    auto r = run_aegis({"discover", "--check", "--json"}, env);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    CHECK(j.at("source") == "localhost");
+    CHECK(j.at("url") == "nats://127.0.0.1:" + std::to_string(nats.port()));
+    CHECK(k8s.calls().empty());
+}
+
+TEST_CASE("k8s: a changed kubeconfig context is noticed at the next resolution") {
+    NatsServer a, b;
+    FakeK8s k8s;
+    k8s.add_nats("kind-a", a.port());
+    k8s.add_nats("kind-b", b.port());
+    k8s.set_current("kind-a");
+    k8s.write();
+    auto first = json::parse(run_aegis({"discover", "--json"}, k8s.env()).out);
+    CHECK(first.at("kube_context") == "kind-a");
+    k8s.set_current("kind-b");  // kubectl config use-context kind-b
+    k8s.write();
+    auto second = json::parse(run_aegis({"discover", "--json"}, k8s.env()).out);
+    CHECK(second.at("kube_context") == "kind-b");
+    CHECK(contains(attempt(second, "port-forward")->at("detail"), "--context kind-b"));
+}
+
+TEST_CASE("discover: the server 'aegis up' started is the last resort") {
+    FakeK8s k8s;  // no cluster, nothing on the local port
+    Env env = k8s.env();
+    auto up = run_aegis({"up", "--port", "0", "--json"}, env);
+    REQUIRE(up.exit_code == 0);
+    struct Down {
+        Env env;
+        ~Down() { run_aegis({"down"}, env); }
+    } down{env};
+    std::string url = json::parse(up.out).at("url");
+    auto r = run_aegis({"discover", "--json"}, env);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    CHECK(j.at("url") == url);
+    CHECK(j.at("source") == "local server (aegis up)");
+    CHECK(attempt(j, "kubernetes")->at("status") == "failed");  // no current context
+}
