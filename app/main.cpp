@@ -33,6 +33,24 @@ void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
     app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
 }
 
+// The words of the command line that are not options or their values (global options that take
+// a value are skipped with it), so that only the command named is set up.
+std::vector<std::string> command_words(int argc, char** argv) {
+    static const char* with_value[] = {"-s", "--server", "--context", "--config", "--creds", "--color"};
+    std::vector<std::string> words;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--") break;
+        if (a.size() > 1 && a[0] == '-') {
+            for (const char* o : with_value)
+                if (a == o) ++i;
+            continue;
+        }
+        words.push_back(std::move(a));
+    }
+    return words;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,7 +60,11 @@ int main(int argc, char** argv) {
     app.fallthrough();
     app.require_subcommand(0, 1);
     add_global_options(app, ctx.global);
-    for (const auto& spec : aegis::app::command_table()) spec.setup(app, ctx);
+    ctx.words = command_words(argc, argv);
+    const auto& table = aegis::app::command_table();
+    bool one = ctx.names_one_of(0, table);
+    for (const auto& spec : table)
+        if (!one || ctx.selects(0, spec.name)) spec.setup(app, ctx);
     // Global flags work after the subcommand too.
     for (auto* sub : app.get_subcommands({})) sub->fallthrough();
 

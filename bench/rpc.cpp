@@ -3,8 +3,9 @@
 //   (b) the aegis client against an aegis Service echo (msgpack envelopes both ways)
 // Sequential p50/p90/p99 and throughput with 1, 16 and 64 requests in flight, ratios aegis/raw,
 // the wall time of a one-shot `aegis call`, and the resident memory of an idle `aegis demo echo`.
-// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--aegis PATH]
+// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--aegis PATH]
 #include <nats/nats.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,25 +26,78 @@
 #include "core/util/log.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
+#include "core/wire/envelope.hpp"
 
 using namespace aegis;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
+const int k_inflight[3] = {1, 16, 64};
+
 struct Args {
     std::string server;
     double seconds = 2.0;
     int sequential = 3000;
+    int rounds = 3;
+    std::string only;  // "raw" or "aegis" to run one side (for profiling)
     std::string aegis;
 };
 
 struct Figures {
     double p50 = 0, p90 = 0, p99 = 0;  // microseconds, sequential
     double rps[3] = {0, 0, 0};         // 1, 16, 64 in flight
+    double cpu_us = 0;                 // this process's CPU per call at 64 in flight
+    double server_cpu_us = 0;          // nats-server's CPU per call at 64 in flight (when we run it)
+    double switches = 0;               // this process's context switches per call at 64 in flight
 };
 
-const int k_inflight[3] = {1, 16, 64};
+double self_switches() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw);
+}
+
+pid_t g_server_pid = 0;
+
+// CPU seconds (user + system) used so far by this process, or by the nats-server we started.
+double self_cpu() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double server_cpu() {
+    if (!g_server_pid) return 0;
+    std::ifstream in("/proc/" + std::to_string(g_server_pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i)
+        if (i == 14 || i == 15) ticks += std::stod(f);  // utime, stime
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Runs `level` for a.seconds and returns calls per second; at 64 in flight also the CPU per call.
+template <class Start, class Count>
+double measure(const Args& a, int k, Figures& f, Start start, Count count) {
+    double c0 = self_cpu(), s0 = server_cpu(), w0 = self_switches();
+    auto t0 = Clock::now();
+    start(k_inflight[k]);
+    std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
+    long n = count();
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (k == 2 && n > 0) {
+        f.cpu_us = (self_cpu() - c0) / n * 1e6;
+        f.server_cpu_us = (server_cpu() - s0) / n * 1e6;
+        f.switches = (self_switches() - w0) / n;
+    }
+    return n / secs;
+}
+
 
 double pct(std::vector<double> v, double q) {
     if (v.empty()) return 0;
@@ -63,9 +118,13 @@ void raw_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void*) {
     natsMsg_Destroy(m);
 }
 
+// Like any client that must tell its replies apart (nats.c's own request mux does the same), the raw
+// pipeline gives each request its own reply subject <inbox>.<n> under one wildcard subscription.
 struct RawPipe {
     natsConnection* nc;
     std::string inbox;
+    std::atomic<uint64_t> next{0};
+    std::string reply_subject() { return inbox + "." + std::to_string(++next); }
     std::string payload;
     std::atomic<long> done{0};
     std::atomic<bool> stop{false};
@@ -75,8 +134,9 @@ void raw_pipe_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void* c) 
     auto* p = static_cast<RawPipe*>(c);
     natsMsg_Destroy(m);
     ++p->done;
-    if (!p->stop) natsConnection_PublishRequest(nc, "bench.raw", p->inbox.c_str(), p->payload.data(),
-                                                static_cast<int>(p->payload.size()));
+    if (!p->stop)
+        natsConnection_PublishRequest(nc, "bench.raw", p->reply_subject().c_str(), p->payload.data(),
+                                      static_cast<int>(p->payload.size()));
 }
 
 Figures bench_raw(const std::string& url, const std::string& payload, const Args& a) {
@@ -109,19 +169,20 @@ Figures bench_raw(const std::string& url, const std::string& payload, const Args
         p.inbox = inbox;
         natsInbox_Destroy(inbox);
         natsSubscription* rs = nullptr;
-        natsConnection_Subscribe(&rs, cli, p.inbox.c_str(), raw_pipe_reply, &p);
+        natsConnection_Subscribe(&rs, cli, (p.inbox + ".*").c_str(), raw_pipe_reply, &p);
         natsConnection_Flush(cli);
-        auto t0 = Clock::now();
-        for (int i = 0; i < k_inflight[k]; ++i)
-            natsConnection_PublishRequest(cli, "bench.raw", p.inbox.c_str(), payload.data(), static_cast<int>(payload.size()));
-        std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
-        long n = p.done.load();
-        double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        f.rps[k] = measure(
+            a, k, f,
+            [&](int inflight) {
+                for (int i = 0; i < inflight; ++i)
+                    natsConnection_PublishRequest(cli, "bench.raw", p.reply_subject().c_str(), payload.data(),
+                                                  static_cast<int>(payload.size()));
+            },
+            [&] { return p.done.load(); });
         p.stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         natsSubscription_Unsubscribe(rs);
         natsSubscription_Destroy(rs);
-        f.rps[k] = n / secs;
     }
     natsSubscription_Destroy(sub);
     natsConnection_Destroy(srv);
@@ -161,14 +222,14 @@ Figures bench_aegis(const std::string& url, const Args& a) {
             if (r.ok && r.response.success) ++done;
             if (!stop) caller.call("bench-echo", "echo", params, opts, next);
         };
-        auto t0 = Clock::now();
-        for (int i = 0; i < k_inflight[k]; ++i) caller.call("bench-echo", "echo", params, opts, next);
-        std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
-        long n = done.load();
-        double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        f.rps[k] = measure(
+            a, k, f,
+            [&](int inflight) {
+                for (int i = 0; i < inflight; ++i) caller.call("bench-echo", "echo", params, opts, next);
+            },
+            [&] { return done.load(); });
         stop = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        f.rps[k] = n / secs;
     }
     svc.stop();
     return f;
@@ -178,6 +239,26 @@ std::string request_payload() {
     CallOptions o;
     o.source = "echo-client-9d0c7b55";
     return encode_request("bench-echo", "echo", {{"message", "Hello, World!"}}, o);
+}
+
+// CPU time of the envelope work one aegis call does (encode the request, decode it in the service,
+// encode the response, decode it in the client), without NATS: the protocol's own cost.
+double codec_us_per_call() {
+    CallOptions o;
+    o.source = "echo-client-9d0c7b55";
+    Json params = {{"message", "Hello, World!"}};
+    const int n = 20000;
+    double c0 = self_cpu();
+    size_t sink = 0;
+    for (int i = 0; i < n; ++i) {
+        std::string req = encode_request("bench-echo", "echo", params, o);
+        auto decoded = wire::decode_rpc_request(req);
+        auto resp = wire::make_success(decoded.header.message_id, decoded.params);
+        std::string out = wire::encode_envelope(resp, wire::Format::msgpack);
+        sink += wire::decode_rpc_response(out).success;
+    }
+    double us = (self_cpu() - c0) / n * 1e6;
+    return sink ? us : 0;
 }
 
 double one_shot_ms(const std::string& aegis, const std::string& url) {
@@ -211,6 +292,23 @@ double idle_rss_mb(const std::string& aegis, const std::string& url) {
     return kb / 1024.0;
 }
 
+Figures median(const std::vector<Figures>& v) {
+    auto med = [&](auto field) {
+        std::vector<double> xs;
+        for (auto& f : v) xs.push_back(field(f));
+        return pct(xs, 0.5);
+    };
+    Figures m;
+    m.p50 = med([](const Figures& f) { return f.p50; });
+    m.p90 = med([](const Figures& f) { return f.p90; });
+    m.p99 = med([](const Figures& f) { return f.p99; });
+    for (int k = 0; k < 3; ++k) m.rps[k] = med([k](const Figures& f) { return f.rps[k]; });
+    m.cpu_us = med([](const Figures& f) { return f.cpu_us; });
+    m.server_cpu_us = med([](const Figures& f) { return f.server_cpu_us; });
+    m.switches = med([](const Figures& f) { return f.switches; });
+    return m;
+}
+
 Args parse(int argc, char** argv) {
     Args a;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -219,6 +317,8 @@ Args parse(int argc, char** argv) {
         else if (k == "--seconds") a.seconds = std::stod(argv[i + 1]);
         else if (k == "--sequential") a.sequential = std::stoi(argv[i + 1]);
         else if (k == "--aegis") a.aegis = argv[i + 1];
+        else if (k == "--only") a.only = argv[i + 1];
+        else if (k == "--rounds") a.rounds = std::max(1, std::stoi(argv[i + 1]));
     }
     if (a.aegis.empty()) {
         auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
@@ -243,14 +343,20 @@ int main(int argc, char** argv) {
         so.stdout_path = dir + "/server.log";
         so.stderr_path = "=stdout";
         server_pid = util::spawn(so);
+        g_server_pid = server_pid;
         while (!util::probe_nats("127.0.0.1", port)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         a.server = "nats://127.0.0.1:" + std::to_string(port);
     }
-    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %u cores\n",
-                a.server.c_str(), a.sequential, a.seconds, std::thread::hardware_concurrency());
+    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores\n",
+                a.server.c_str(), a.sequential, a.seconds, a.rounds, std::thread::hardware_concurrency());
     std::string payload = request_payload();
-    Figures raw = bench_raw(a.server, payload, a);
-    Figures ae = bench_aegis(a.server, a);
+    // Alternate raw and aegis rounds so that both see the same machine; report the medians.
+    std::vector<Figures> raws, aes;
+    for (int r = 0; r < a.rounds; ++r) {
+        raws.push_back(a.only == "aegis" ? Figures{} : bench_raw(a.server, payload, a));
+        aes.push_back(a.only == "raw" ? Figures{} : bench_aegis(a.server, a));
+    }
+    Figures raw = median(raws), ae = median(aes);
     std::printf("\n%-28s %12s %12s %8s\n", "", "raw nats.c", "aegis", "ratio");
     auto row = [](const char* name, double r, double x, const char* unit) {
         std::printf("%-28s %9.1f %-2s %9.1f %-2s %7.2fx\n", name, r, unit, x, unit, r > 0 ? x / r : 0);
@@ -261,6 +367,12 @@ int main(int argc, char** argv) {
     row("throughput, 1 in flight", raw.rps[0], ae.rps[0], "/s");
     row("throughput, 16 in flight", raw.rps[1], ae.rps[1], "/s");
     row("throughput, 64 in flight", raw.rps[2], ae.rps[2], "/s");
+    row("client+service CPU per call", raw.cpu_us, ae.cpu_us, "us");
+    row("context switches per call", raw.switches, ae.switches, "");
+    if (g_server_pid) row("nats-server CPU per call", raw.server_cpu_us, ae.server_cpu_us, "us");
+    std::printf("(medians of %d alternating rounds; CPU per call at 64 in flight)\n", a.rounds);
+    std::printf("aegis envelope work per call (encode + decode, both ways, no NATS): %.1f us CPU\n",
+                codec_us_per_call());
     std::printf("\ngoals: p50 ratio <= 1.20 (%s), 64-in-flight throughput ratio >= 0.80 (%s)\n",
                 ae.p50 / raw.p50 <= 1.2 ? "met" : "missed",
                 ae.rps[2] / raw.rps[2] >= 0.8 ? "met" : "missed");

@@ -8,6 +8,7 @@
 
 #include "commands/call_repl.hpp"
 #include "commands/context.hpp"
+#include "core/util/duration.hpp"
 #include "core/client/client.hpp"
 #include "core/client/params.hpp"
 #include "core/output/style.hpp"
@@ -30,8 +31,6 @@ struct CallOpts {
     bool interactive = false;
 };
 
-double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
 int single(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
            const CallOptions& co) {
     auto r = client.call_raw(o.service, o.method, params, co);
@@ -47,7 +46,7 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
     }
     if (!ctx.global.quiet && !ctx.global.json) {
         std::string who = r.instance ? *r.instance : std::string("unknown instance");
-        std::cerr << es.dim(fmt::format("← {} in {:.2f} ms", who, ms(r.rtt))) << "\n";
+        std::cerr << es.dim(fmt::format("← {} in {:.2f} ms", who, util::millis(r.rtt))) << "\n";
     }
     if (!r.response.success)
         throw RemoteError("'" + o.service + "." + o.method +
@@ -67,17 +66,17 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
         try {
             auto r = client.call_raw(o.service, o.method, params, co);
             std::string who = r.instance.value_or("?");
-            rtts.push_back(ms(r.rtt));
+            rtts.push_back(util::millis(r.rtt));
             by_instance[who]++;
             r.response.success ? ++ok : ++failed;
             line["ok"] = r.response.success;
             line["instance"] = who;
-            line["rtt_ms"] = ms(r.rtt);
+            line["rtt_ms"] = util::millis(r.rtt);
             if (!r.response.success) line["error"] = r.response.error.value_or("");
             if (!ctx.global.json)
                 ctx.print(fmt::format("#{:<4} {}  {:>8.2f} ms  {}{}\n", i,
                                       r.response.success ? st.green("ok  ") : st.red("fail"),
-                                      ms(r.rtt), who,
+                                      util::millis(r.rtt), who,
                                       r.response.success ? "" : "  " + *r.response.error));
         } catch (const NoRespondersError& e) {
             ++unavailable;

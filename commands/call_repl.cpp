@@ -6,6 +6,7 @@
 
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
+#include "core/util/duration.hpp"
 #include "core/client/leaders.hpp"
 #include "core/client/repl.hpp"
 #include "core/client/system_view.hpp"
@@ -17,10 +18,6 @@
 namespace aegis::cmd {
 
 namespace {
-
-double ms(std::chrono::nanoseconds d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
 
 struct Session {
     Context& ctx;
@@ -56,7 +53,7 @@ void do_call(Session& s, const client::ReplLine& l) {
     }
     std::cerr << s.ctx.err_style().dim(fmt::format("← {} in {:.2f} ms\n",
                                                    r.instance.value_or("unknown instance"),
-                                                   ms(r.rtt)));
+                                                   util::millis(r.rtt)));
     if (na) show_leader_hint(s, l.service);
     if (na || !r.response.success) s.failures++;
 }
@@ -118,7 +115,7 @@ bool execute(Session& s, const std::string& line) {
 
 Json envelope_json(const CallResult& r) {
     Json j = wire::to_json_value(r.response);
-    j["rtt_ms"] = ms(r.rtt);
+    j["rtt_ms"] = util::millis(r.rtt);
     j["instance"] = r.instance ? Json(*r.instance) : Json();
     j["format"] = wire::format_name(r.response_format);
     return j;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/output/style.hpp"
 #include "core/wire/json.hpp"
@@ -41,6 +42,21 @@ public:
     GlobalOptions global;
     // The command chosen on the command line runs after parsing, inside main's error boundary.
     std::function<int()> run;
+    // The words of the command line that are not options (the command path, then arguments).
+    // Tables set up only the entry named here, so a command builds one parser, not all of them;
+    // without a match (help, a typo) they set up every entry.
+    std::vector<std::string> words;
+    // True when word `depth` names one of `names`, i.e. a table may set up that entry alone.
+    template <class Table>
+    bool names_one_of(size_t depth, const Table& table) const {
+        if (words.size() <= depth) return false;
+        for (const auto& e : table)
+            if (words[depth] == e.name) return true;
+        return false;
+    }
+    bool selects(size_t depth, const char* name) const {
+        return words.size() <= depth || words[depth] == name;
+    }
 
     // Applies --color / -v / -q once parsing is done.
     void finish_setup();

@@ -9,7 +9,9 @@ namespace aegis::cmd {
 void setup_demo(CLI::App& root, Context& ctx) {
     auto* app = root.add_subcommand("demo", "run an example service; 'aegis demo' lists them");
     app->require_subcommand(0, 1);
-    for (const auto& d : demos::demo_table()) d.setup(*app, ctx);
+    bool one = ctx.names_one_of(1, demos::demo_table());
+    for (const auto& d : demos::demo_table())
+        if (!one || ctx.selects(1, d.name)) d.setup(*app, ctx);
     app->callback([app, &ctx] {
         if (!app->get_subcommands().empty()) return;  // a demo was chosen; it set ctx.run
         ctx.run = [&ctx] {

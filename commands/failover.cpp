@@ -96,6 +96,10 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     if (r.kill_after >= r.duration && r.spawn > 0)
         throw UsageError("--kill-after must be shorter than --duration");
     r.server = ctx.nats_url();
+    const auto& g = ctx.global;
+    for (auto [flag, value] : {std::pair{"--config", &g.config_file}, {"--context", &g.context},
+                               {"--creds", &g.creds}})
+        if (!value->empty()) r.spawn_args.insert(r.spawn_args.end(), {flag, *value});
     util::install_stop_signals();
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)

@@ -17,7 +17,7 @@ namespace aegis::cmd::demos {
 
 namespace {
 
-constexpr int k_cas_tries = 50;
+constexpr int k_stock_cas_tries = 50;
 constexpr size_t k_keep_released = 200;  // recent releases remembered (a retried release)
 
 struct Stock {
@@ -44,7 +44,7 @@ struct Stock {
     // Read, change, write back with the revision read; again on a conflict.
     template <class Change>
     Json modify(const std::string& sku, Change change) {
-        for (int i = 0; i < k_cas_tries; ++i) {
+        for (int i = 0; i < k_stock_cas_tries; ++i) {
             auto e = kv.get("stock." + sku);
             if (!e) throw std::invalid_argument("unknown sku '" + sku + "'");
             Json v = wire::from_json(e->value);
@@ -134,16 +134,10 @@ struct Stock {
     }
 };
 
-std::string bucket_for(std::string service) {
-    for (char& c : service)
-        if (c == '-') c = '_';
-    return service + "_stock";
-}
-
 int run_inventory(Context& ctx, const SingleDemoOptions& o, const std::vector<std::string>& seed) {
     auto svc = make_single_demo(ctx, o, "Single-writer inventory manager (aegis demo)");
     nats::BucketConfig cfg;
-    cfg.name = bucket_for(o.service);
+    cfg.name = demo_bucket(o.service, "stock");
     cfg.description = "aegis demo inventory: stock per SKU";
     auto stock = std::make_shared<Stock>(nats::KeyValue::open_or_create(svc->connection(), cfg),
                                          svc->instance_id(), o.instance);

@@ -20,13 +20,7 @@ namespace aegis::cmd::demos {
 
 namespace {
 
-constexpr int k_cas_tries = 20;
-
-std::string bucket_for(std::string service) {
-    for (char& c : service)
-        if (c == '-') c = '_';
-    return service + "_orders";
-}
+constexpr int k_order_cas_tries = 20;
 
 std::string order_id_from(const Json& p, const RpcContext& ctx) {
     if (p.contains("order_id")) {
@@ -83,7 +77,7 @@ struct Orders {
 
     Json cancel(const Json& p) {
         std::string id = p.value("order_id", "");
-        for (int i = 0; i < k_cas_tries; ++i) {
+        for (int i = 0; i < k_order_cas_tries; ++i) {
             auto e = kv.get("order." + id);
             if (!e) throw std::invalid_argument("order '" + id + "' not found");
             Json order = wire::from_json(e->value);
@@ -139,7 +133,7 @@ struct Orders {
 int run_order(Context& ctx, const SingleDemoOptions& o) {
     auto svc = make_single_demo(ctx, o, "Single-active order processor (AegisSDK quickstart)");
     nats::BucketConfig cfg;
-    cfg.name = bucket_for(o.service);
+    cfg.name = demo_bucket(o.service, "orders");
     cfg.description = "aegis demo order: orders by id";
     auto orders = std::make_shared<Orders>(nats::KeyValue::open_or_create(svc->connection(), cfg),
                                            svc->instance_id(), o.instance);

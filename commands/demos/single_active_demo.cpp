@@ -67,4 +67,10 @@ int run_single_demo(SingleActiveService& svc, const SingleDemoOptions& o, const 
     return 0;
 }
 
+std::string demo_bucket(std::string service, const std::string& suffix) {
+    for (char& c : service)
+        if (c == '-') c = '_';
+    return service + "_" + suffix;
+}
+
 }  // namespace aegis::cmd::demos

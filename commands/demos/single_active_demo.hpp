@@ -28,6 +28,9 @@ std::unique_ptr<SingleActiveService> make_single_demo(Context& ctx, const Single
 
 // Logs "👑 … ACTIVE" / "💤 … STANDBY" on every change, starts, waits for SIGINT / SIGTERM
 // (checked every 5 ms: a clean stop hands leadership over at once), stops.
+// The demo's own KV bucket: `<service with - → _>_<suffix>` (order-processor → order_processor_orders).
+std::string demo_bucket(std::string service, const std::string& suffix);
+
 int run_single_demo(SingleActiveService& svc, const SingleDemoOptions& o, const std::string& label,
                     const std::string& methods);
 

@@ -147,7 +147,7 @@ MonitorFrame Monitor::Impl::build(const SystemSnapshot& snap) {
         }
         for (const auto& g : s.groups) {
             MonitorGroup mg{g, 0};
-            if (auto it = leaders.find(lower(s.name) + "\n" + g.group); it != leaders.end())
+            if (auto it = leaders.find(util::to_lower(s.name) + "\n" + g.group); it != leaders.end())
                 mg.leader_changes = it->second.changes;
             ms.groups.push_back(std::move(mg));
         }

@@ -4,15 +4,11 @@
 #include <cmath>
 
 #include "core/client/monitor.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::client {
 
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 double round3(double v) { return std::round(v * 1000) / 1000; }
 
@@ -84,8 +80,8 @@ void sort_frame(MonitorFrame& f, SortKey key) {
 
 void filter_frame(MonitorFrame& f, const std::string& text) {
     if (text.empty()) return;
-    std::string t = lower(text);
-    auto has = [&](const std::string& s) { return lower(s).find(t) != std::string::npos; };
+    std::string t = util::to_lower(text);
+    auto has = [&](const std::string& s) { return util::to_lower(s).find(t) != std::string::npos; };
     std::vector<MonitorService> kept;
     for (auto& s : f.services) {
         if (!has(s.name)) {

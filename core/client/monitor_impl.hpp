@@ -10,17 +10,13 @@
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"
 #include "core/registry/discovery.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::client {
 
 namespace monitor_detail {
 
 using Key = std::pair<std::string, std::string>;  // service, instance
-
-inline std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 inline std::string plural(size_t n, const char* noun) {
     return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");

@@ -11,6 +11,7 @@
 #include "core/util/error.hpp"
 #include "core/util/uuid.hpp"
 #include "core/wire/names.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis {
 
@@ -59,13 +60,8 @@ const char* outcome_name(AttemptOutcome o) noexcept {
 
 namespace {
 
-bool contains_ci(std::string hay, std::string needle) {
-    auto lower = [](std::string& s) {
-        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    };
-    lower(hay);
-    lower(needle);
-    return hay.find(needle) != std::string::npos;
+bool contains_ci(const std::string& hay, const std::string& needle) {
+    return util::to_lower(hay).find(util::to_lower(needle)) != std::string::npos;
 }
 
 bool string_is(const Json& obj, const char* key, const char* value) {

@@ -6,15 +6,11 @@
 #include <set>
 
 #include "core/client/system_view.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::client {
 
 namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // What $SRV said about one instance (any verb proves it answers).
 struct SrvSeen {
@@ -100,7 +96,7 @@ void add_groups(ServiceView& s, const std::vector<LeaderInfo>& leaders,
                 const SnapshotOptions& o, wire::SysTime now) {
     std::map<std::string, GroupView> groups;
     for (const auto& l : leaders) {
-        if (l.service != lower(s.name)) continue;
+        if (l.service != util::to_lower(s.name)) continue;
         GroupView& g = groups[l.group];
         g.group = l.group;
         g.leader = l;
@@ -243,7 +239,7 @@ SystemSnapshot join_snapshot(std::vector<registry::Listed> entries,
         // A leader key of a service nobody registers still deserves a line (and a flag).
         if (!wanted(l.service)) continue;
         bool known = std::any_of(services.begin(), services.end(),
-                                 [&](const auto& kv) { return lower(kv.first) == l.service; });
+                                 [&](const auto& kv) { return util::to_lower(kv.first) == l.service; });
         if (!known) services[l.service].name = l.service;
     }
     for (auto& [name, s] : services) {

@@ -1,4 +1,5 @@
 #include "core/config/config_fields.hpp"
+#include "core/util/text.hpp"
 
 #include <cstdlib>
 #include <algorithm>
@@ -9,11 +10,6 @@
 namespace aegis::config {
 
 namespace {
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string yes_no(bool b) { return b ? "true" : "false"; }
 
@@ -172,14 +168,14 @@ std::string assign(SdkConfig& c, const Field& f, const std::string& text,
         break;
     }
     case Kind::boolean: {
-        std::string l = lower(v);
+        std::string l = util::to_lower(v);
         if (l == "true" || l == "yes" || l == "on" || l == "1") v = "true";
         else if (l == "false" || l == "no" || l == "off" || l == "0") v = "false";
         else return "must be true or false" + got(v);
         break;
     }
     case Kind::environment: {
-        std::string l = lower(v);
+        std::string l = util::to_lower(v);
         if (l == "unknown") l = "none";  // the Python SDK's name for it
         if (l != "auto" && l != "in-cluster" && l != "docker" && l != "local-k8s" &&
             l != "production" && l != "none")

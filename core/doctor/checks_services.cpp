@@ -11,12 +11,13 @@
 #include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::doctor {
 
 namespace {
 
-constexpr const char* k_group = "services";
+constexpr const char* k_services = "services";
 constexpr size_t k_show = 3;  // names listed per line before "and N more"
 
 std::string list(const std::vector<std::string>& v) {
@@ -41,10 +42,10 @@ void stale(Run& r, const std::vector<registry::Listed>& all) {
                             l.instance.instance_id;
         }
     if (names.empty()) {
-        r.add(k_group, "stale instances", Status::ok, "none");
+        r.add(k_services, "stale instances", Status::ok, "none");
         return;
     }
-    r.add(k_group, "stale instances", Status::warn,
+    r.add(k_services, "stale instances", Status::warn,
           fmt::format("{} without a heartbeat for over {}s: {}", names.size(),
                       r.options.stale_after.count(), list(names)),
           "they stopped without deregistering; remove each: nats kv del service_registry " +
@@ -59,7 +60,7 @@ void leaders(Run& r, const std::vector<registry::Listed>& live) {
             groups[{l.instance.service_name, *l.instance.sticky_active_group}].insert(
                 l.instance.instance_id);
     if (groups.empty()) {
-        r.add(k_group, "leaders", Status::ok, "no single-active groups");
+        r.add(k_services, "leaders", Status::ok, "no single-active groups");
         return;
     }
     auto all = client::read_leaders(r.conn);
@@ -68,33 +69,30 @@ void leaders(Run& r, const std::vector<registry::Listed>& live) {
         auto& [service, group] = key;
         const client::LeaderInfo* found = nullptr;
         for (auto& l : all) {
-            std::string lower = service;
-            for (auto& c : lower)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (l.service == lower && l.group == group) found = &l;
+            if (l.service == util::to_lower(service) && l.group == group) found = &l;
         }
         if (!found) missing.push_back(service + "/" + group);
         else if (!members.count(found->instance_id))
             dead.push_back(service + "/" + group + " (" + found->instance_id + ")");
     }
     if (!missing.empty())
-        r.add(k_group, "leaders", Status::fail,
+        r.add(k_services, "leaders", Status::fail,
               fmt::format("{} without a leader: {}", plural(missing.size(), "single-active group"),
                           list(missing)),
               "check the standbys' logs; 'aegis explore' shows each group's members");
     else if (!dead.empty())
-        r.add(k_group, "leaders", Status::warn,
+        r.add(k_services, "leaders", Status::warn,
               "leader is not a live registered instance: " + list(dead),
               "a standby takes over once the lease goes stale; if not, restart the group");
     else
-        r.add(k_group, "leaders", Status::ok,
+        r.add(k_services, "leaders", Status::ok,
               plural(groups.size(), "group") +
                   (groups.size() == 1 ? " with its" : ", each with a") + " live leader");
 }
 
 void ping(Run& r, const std::vector<registry::Listed>& live) {
     if (live.empty()) {
-        r.skip(k_group, "$SRV.PING", "no live instances");
+        r.skip(k_services, "$SRV.PING", "no live instances");
         return;
     }
     auto replies = client::srv_request(*r.conn, client::SrvVerb::ping, {}, {},
@@ -105,11 +103,11 @@ void ping(Run& r, const std::vector<registry::Listed>& live) {
     for (auto& l : live)
         if (!answered.count(l.instance.instance_id)) silent.push_back(id(l.instance));
     if (silent.empty())
-        r.add(k_group, "$SRV.PING", Status::ok,
+        r.add(k_services, "$SRV.PING", Status::ok,
               live.size() == 1 ? "the live instance answers"
                                : fmt::format("all {} live instances answer", live.size()));
     else
-        r.add(k_group, "$SRV.PING", Status::warn,
+        r.add(k_services, "$SRV.PING", Status::warn,
               fmt::format("{} of {} do not answer: {}", silent.size(),
                           plural(live.size(), "live instance"), list(silent)),
               "Python AegisSDK services do not implement $SRV; an aegis service that does not "
@@ -120,13 +118,13 @@ void ping(Run& r, const std::vector<registry::Listed>& live) {
 
 void check_services(Run& r) {
     if (!r.conn || !r.jetstream) {
-        r.skip(k_group, "services", "need NATS with JetStream");
+        r.skip(k_services, "services", "need NATS with JetStream");
         return;
     }
     try {
         nats::KeyValue::open(r.conn, "service_registry");
     } catch (const NotFoundError&) {
-        r.skip(k_group, "services", "no registry yet");
+        r.skip(k_services, "services", "no registry yet");
         return;
     }
     try {
@@ -142,7 +140,7 @@ void check_services(Run& r) {
                 live.push_back(l);
                 services.insert(l.instance.service_name);
             }
-        r.add(k_group, "registered", Status::ok,
+        r.add(k_services, "registered", Status::ok,
               fmt::format("{}, {}{}", plural(services.size(), "service"),
                           plural(live.size(), "live instance"),
                           reg.unreadable_count()
@@ -152,7 +150,7 @@ void check_services(Run& r) {
         leaders(r, live);
         ping(r, live);
     } catch (const Error& e) {
-        r.add(k_group, "services", Status::fail, e.what(), "check the server's log");
+        r.add(k_services, "services", Status::fail, e.what(), "check the server's log");
     }
 }
 

@@ -144,7 +144,7 @@ void Connection::publish(std::string_view subject, std::string_view data, std::s
         s = natsConnection_PublishRequest(m_nc, subj.c_str(), rep.c_str(), data.data(),
                                           static_cast<int>(data.size()));
     }
-    check(s, "publish to '" + subj + "'");
+    if (s != NATS_OK) throw_status(s, "publish to '" + subj + "'");
 }
 
 void Connection::publish(std::string_view subject, std::string_view data, const Headers& headers,
@@ -156,7 +156,8 @@ void Connection::publish(std::string_view subject, std::string_view data, const 
           "create message");
     Msg owner(m);
     for (auto& [k, v] : headers) natsMsgHeader_Add(m, k.c_str(), v.c_str());
-    check(natsConnection_PublishMsg(m_nc, m), "publish to '" + subj + "'");
+    if (natsStatus s = natsConnection_PublishMsg(m_nc, m); s != NATS_OK)
+        throw_status(s, "publish to '" + subj + "'");
 }
 
 Msg Connection::request(std::string_view subject, std::string_view data, milliseconds timeout,

@@ -141,6 +141,7 @@ void run_spawned(Run& r) {
     FleetOptions fo;
     fo.binary = r.o.binary;
     fo.server = r.o.server;
+    fo.extra_args = r.o.spawn_args;
     fo.demo = r.o.demo;
     fo.service = r.o.service;
     fo.policy = r.o.policy;

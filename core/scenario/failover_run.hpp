@@ -38,6 +38,9 @@ struct FailoverOptions {
     RetryPolicy retry;
     std::string binary = "/proc/self/exe";
     std::string server;  // for spawned instances
+    // More arguments for every spawned instance (the caller's --config, --context, --creds), so
+    // that they connect the way the caller does.
+    std::vector<std::string> spawn_args;
     bool keep_logs = false;
 };
 

@@ -17,7 +17,7 @@
 
 namespace aegis {
 
-namespace {
+namespace single_active_detail {
 
 // Runs notifications (registry rewrite, events, user callbacks) in order, off the election
 // thread, so a slow KV or JetStream never delays a lease renewal.
@@ -84,7 +84,9 @@ Json wrap_success(Json r) {
         {"success", true}, {"error", nullptr}, {"message", nullptr}, {"result", std::move(r)}};
 }
 
-}  // namespace
+}  // namespace single_active_detail
+
+using namespace single_active_detail;
 
 struct SingleActiveService::State {
     SingleActiveOptions options;

@@ -113,11 +113,11 @@ struct Cursor {
     }
 };
 
-struct Fields {
+struct CivilFields {
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
 };
 
-bool parse_fields(Cursor& c, Fields& f) {
+bool parse_fields(Cursor& c, CivilFields& f) {
     if (!c.number(4, f.year) || !c.literal('-') || !c.number(2, f.month) || !c.literal('-') ||
         !c.number(2, f.day))
         return false;
@@ -197,7 +197,7 @@ SysTime from_epoch_seconds(double s) {
 
 std::optional<SysTime> parse_timestamp(std::string_view text) {
     Cursor c{text};
-    Fields f;
+    CivilFields f;
     if (!parse_fields(c, f)) return std::nullopt;
     nanoseconds frac{0};
     if (c.literal('.') && !c.fraction(frac)) return std::nullopt;

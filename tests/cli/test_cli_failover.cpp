@@ -2,6 +2,8 @@
 // leader (crash and clean stop), and reports a completed failover without lost calls.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "core/util/net.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
@@ -72,4 +74,17 @@ TEST_CASE("failover: without --spawn and without a failover the answer is no (ex
     CHECK(j["mode"] == "external");
     CHECK(j["trials"].empty());
     CHECK(j["problems"].size() == 1);
+}
+
+TEST_CASE("failover: spawned instances connect the way the caller does (--config with a token)") {
+    aegis::test::NatsServer::Options so;
+    so.extra_args = {"--auth", "fo-Token-42"};
+    aegis::test::NatsServer server(so);
+    aegis::test::TempDir dir;
+    std::string file = dir.path() + "/aegis.yaml";
+    std::ofstream(file) << "auth:\n  token: fo-Token-42\n";
+    auto j = run_json({"failover", "fo-cli-auth", "--spawn", "2", "--trials", "1", "--policy",
+                       "aggressive", "--duration", "2", "--kill-after", "0.7", "--json",
+                       "--config", file, "--server", server.url()});
+    check_trial(j, "crash");
 }

@@ -6,20 +6,15 @@
 #include "tests/support/fake_k8s.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::contains;
+using aegis::test::with;
 
 using namespace aegis::test;
 using nlohmann::json;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& what) {
-    return s.find(what) != std::string::npos;
-}
-
-Env with(Env env, const Env& extra) {
-    env.insert(env.end(), extra.begin(), extra.end());
-    return env;
-}
 
 }  // namespace
 

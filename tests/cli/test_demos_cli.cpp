@@ -14,6 +14,9 @@
 #include "core/wire/codec.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::eventually;
 
 using namespace aegis;
 using namespace std::chrono_literals;
@@ -21,15 +24,6 @@ using test::Background;
 using test::run_aegis;
 
 namespace {
-
-bool eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 10s) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return f();
-}
 
 }  // namespace
 

@@ -12,6 +12,10 @@
 #include "core/wire/codec.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::eventually;
+using aegis::test::ndjson;
 
 using namespace aegis;
 using namespace std::chrono_literals;
@@ -24,23 +28,6 @@ int count_of(const std::string& text, const std::string& needle) {
     int n = 0;
     for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
     return n;
-}
-
-bool eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 10s) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return f();
-}
-
-std::vector<Json> ndjson(const std::string& out) {
-    std::vector<Json> lines;
-    size_t start = 0;
-    for (size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
-        if (nl > start) lines.push_back(wire::from_json(out.substr(start, nl - start)));
-    return lines;
 }
 
 }  // namespace

@@ -22,6 +22,9 @@
 #include "tests/support/explore_fixtures.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::ndjson;
 
 using namespace aegis;
 using namespace std::chrono_literals;
@@ -29,15 +32,6 @@ using test::Background;
 using test::run_aegis;
 
 namespace {
-
-std::vector<Json> ndjson(const std::string& text) {
-    std::vector<Json> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) out.push_back(wire::from_json(line));
-    return out;
-}
 
 // `aegis ARGS` on a pseudo-terminal: what a user at a terminal sees and types.
 class Pty {

@@ -11,30 +11,21 @@
 #include "tests/support/fake_k8s.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::contains;
+using aegis::test::eventually;
+using aegis::test::with;
 
 using namespace aegis::test;
 using nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& what) {
-    return s.find(what) != std::string::npos;
-}
-
 const json* attempt(const json& j, const std::string& step) {
     for (auto& a : j.at("attempts"))
         if (a.at("step") == step) return &a;
     return nullptr;
-}
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (f()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return f();
 }
 
 // Gone, or a zombie nobody has reaped yet (PID 1 in a container may not reap orphans).
@@ -45,11 +36,6 @@ bool process_gone(pid_t pid) {
     std::getline(stat, line);
     auto close = line.rfind(')');
     return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
-}
-
-Env with(Env env, const Env& extra) {
-    env.insert(env.end(), extra.begin(), extra.end());  // later entries win
-    return env;
 }
 
 ProcessResult call_echo(const Env& env, const std::string& message = "hi") {
@@ -131,11 +117,12 @@ TEST_CASE("k8s: a dying port-forward is restarted; the service reconnects and ke
     CHECK(eventually([&] {
         auto now = k8s.forward_pids();
         return now.size() == 1 && now[0] != old[0];
-    }));
+    }, std::chrono::seconds(20), std::chrono::milliseconds(100)));
     CHECK(svc.wait_for_output("restarting", std::chrono::seconds(10)));
     CHECK(svc.wait_for_output("reconnected to NATS", std::chrono::seconds(20)));
     ProcessResult after;
-    CHECK(eventually([&] { return (after = call_echo(k8s.env(), "after")).exit_code == 0; }));
+    CHECK(eventually([&] { return (after = call_echo(k8s.env(), "after")).exit_code == 0; },
+                     std::chrono::seconds(20), std::chrono::milliseconds(100)));
     CHECK(contains(after.out, "after"));
     CHECK(svc.running());
 }

@@ -13,17 +13,15 @@
 #include "tests/support/fake_k8s.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::with;
 
 using namespace aegis;
 using namespace aegis::test;
 using nlohmann::json;
 
 namespace {
-
-Env with(Env env, const Env& extra) {
-    env.insert(env.end(), extra.begin(), extra.end());
-    return env;
-}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
     for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())

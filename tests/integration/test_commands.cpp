@@ -15,20 +15,14 @@
 #include "core/util/error.hpp"
 #include "core/wire/codec.hpp"
 #include "tests/support/nats_server.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::quiet_options;
 
 using namespace aegis;
 using namespace std::chrono_literals;
 
 namespace {
-
-ServiceOptions opts(const std::string& name, const std::string& id) {
-    ServiceOptions o;
-    o.name = name;
-    o.instance_id = id;
-    o.register_instance = false;
-    o.services_api = false;
-    return o;
-}
 
 CommandHandler batch_handler(std::atomic<int>& runs) {
     return [&runs](const wire::Command& c, const CommandContext& ctx) {
@@ -46,7 +40,7 @@ CommandHandler batch_handler(std::atomic<int>& runs) {
 TEST_CASE("commands report progress and completion in the Python shapes") {
     test::NatsServer server;
     std::atomic<int> runs{0};
-    Service svc(server.connect("h"), opts("cmd-proc", "cmd-proc-1"));
+    Service svc(server.connect("h"), quiet_options("cmd-proc", "cmd-proc-1"));
     svc.command("process_batch", batch_handler(runs));
     svc.start();
     auto raw = server.connect("raw");
@@ -104,7 +98,7 @@ TEST_CASE("commands report progress and completion in the Python shapes") {
 TEST_CASE("commands: a failing handler is retried, bounded, then reported as failed") {
     test::NatsServer server;
     std::atomic<int> runs{0};
-    Service svc(server.connect("h"), opts("cmd-fail", "cmd-fail-1"));
+    Service svc(server.connect("h"), quiet_options("cmd-fail", "cmd-fail-1"));
     CommandOptions co;
     co.max_attempts = 3;
     co.retry_delay = 20ms;
@@ -152,7 +146,7 @@ TEST_CASE("commands are shared by the instances of a service, each run once") {
     std::vector<std::unique_ptr<Service>> svcs;
     for (const char* s : {"a", "b"}) {
         std::string id = std::string("cmd-share-") + s;
-        auto svc = std::make_unique<Service>(server.connect(id), opts("cmd-share", id));
+        auto svc = std::make_unique<Service>(server.connect(id), quiet_options("cmd-share", id));
         svc->command("work", [&, id](const wire::Command& c, const CommandContext&) {
             std::this_thread::sleep_for(5ms);
             std::lock_guard lock(mu);
@@ -191,7 +185,7 @@ TEST_CASE("commands: no handler means a timeout, and the command stays queued") 
     CHECK_THROWS_AS(sender.send("Bad Name", "work", Json::object(), so), UsageError);
     // A handler that starts later still gets it (work queue, deliver all).
     std::atomic<int> runs{0};
-    Service svc(server.connect("late"), opts("nobody-home", "nobody-home-1"));
+    Service svc(server.connect("late"), quiet_options("nobody-home", "nobody-home-1"));
     svc.command("work", [&runs](const wire::Command&, const CommandContext&) {
         ++runs;
         return Json::object();

@@ -13,20 +13,14 @@
 #include "core/nats/consumer.hpp"
 #include "core/service/service.hpp"
 #include "tests/support/nats_server.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::quiet_options;
 
 using namespace aegis;
 using namespace std::chrono_literals;
 
 namespace {
-
-ServiceOptions opts(const std::string& name) {
-    ServiceOptions o;
-    o.name = name;
-    o.instance_id = name + "-1";
-    o.register_instance = false;
-    o.services_api = false;
-    return o;
-}
 
 struct Attempts {
     std::mutex mutex;
@@ -63,7 +57,8 @@ TEST_CASE("events: a failing handler is retried with bounded attempts, then the 
     INFO((durable ? "jetstream" : "core"));
     test::NatsServer server;
     Attempts a;
-    Service svc(server.connect("s"), opts(durable ? "evf-js" : "evf-core"));
+    std::string name = durable ? "evf-js" : "evf-core";
+    Service svc(server.connect("s"), quiet_options(name, name + "-1"));
     SubscribeOptions so;
     so.max_attempts = 4;
     so.retry_delay = 20ms;
@@ -93,7 +88,7 @@ TEST_CASE("events: a failing handler is retried with bounded attempts, then the 
 TEST_CASE("events: undecodable messages are dropped and the subscriber keeps going") {
     test::NatsServer server;
     std::atomic<int> ok{0};
-    Service svc(server.connect("s"), opts("evbad"));
+    Service svc(server.connect("s"), quiet_options("evbad", "evbad-1"));
     svc.subscribe("events.x.*", EventMode::broadcast, [&ok](const wire::Event&) { ++ok; });
     svc.start();
     auto conn = server.connect("raw");

@@ -18,21 +18,15 @@
 #include "core/wire/codec.hpp"
 #include "tests/support/event_collector.hpp"
 #include "tests/support/nats_server.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::quiet_options;
 
 using namespace aegis;
 using namespace std::chrono_literals;
 using test::EventCollector;
 
 namespace {
-
-ServiceOptions opts(const std::string& name, const std::string& id) {
-    ServiceOptions o;
-    o.name = name;
-    o.instance_id = id;
-    o.register_instance = false;
-    o.services_api = false;
-    return o;
-}
 
 // Three instances of `service`, each subscribed to `pattern` in `mode`, recording into `c`.
 std::vector<std::unique_ptr<Service>> three(const test::NatsServer& server,
@@ -42,7 +36,7 @@ std::vector<std::unique_ptr<Service>> three(const test::NatsServer& server,
     std::vector<std::unique_ptr<Service>> out;
     for (const char* suffix : {"a", "b", "c"}) {
         std::string id = service + "-" + suffix;
-        auto svc = std::make_unique<Service>(server.connect(id), opts(service, id));
+        auto svc = std::make_unique<Service>(server.connect(id), quiet_options(service, id));
         svc->subscribe(pattern, mode, c.handler(id), so);
         svc->start();
         out.push_back(std::move(svc));
@@ -147,7 +141,7 @@ TEST_CASE("events exclusive (own leadership toggle): the leader only, then the n
         std::string id = std::string("evx-") + s;
         auto flag = std::make_shared<std::atomic<bool>>(id == "evx-a");
         leads[id] = flag;
-        auto svc = std::make_unique<Service>(server.connect(id), opts("evx", id));
+        auto svc = std::make_unique<Service>(server.connect(id), quiet_options("evx", id));
         SubscribeOptions so;
         so.is_leader = [flag] { return flag->load(); };
         so.leader_poll = 50ms;
@@ -179,7 +173,7 @@ TEST_CASE("events exclusive (own leadership toggle): the leader only, then the n
 TEST_CASE("events published in the Python format decode (G8 msgpack and JSON)") {
     test::NatsServer server;
     EventCollector c;
-    Service svc(server.connect("s"), opts("evpy", "evpy-1"));
+    Service svc(server.connect("s"), quiet_options("evpy", "evpy-1"));
     svc.subscribe("events.order.*", EventMode::broadcast, c.handler("evpy-1"));
     svc.subscribe("events.order.created", EventMode::compete, c.handler("evpy-1-js"));
     svc.start();
@@ -210,10 +204,10 @@ TEST_CASE("events published in the Python format decode (G8 msgpack and JSON)") 
 TEST_CASE("events: a publish retried after a lost ack is stored and processed once") {
     test::NatsServer server;
     EventCollector c;
-    Service wild(server.connect("w"), opts("evdup", "evdup-w"));
+    Service wild(server.connect("w"), quiet_options("evdup", "evdup-w"));
     wild.subscribe("events.pay.*", EventMode::broadcast, c.handler("core"));
     wild.start();
-    Service exact(server.connect("e"), opts("evdup2", "evdup2-e"));
+    Service exact(server.connect("e"), quiet_options("evdup2", "evdup2-e"));
     exact.subscribe("events.pay.settled", EventMode::compete, c.handler("jetstream"));
     exact.start();
     auto conn = server.connect("pub");

@@ -12,6 +12,9 @@
 #include "core/wire/codec.hpp"
 #include "core/wire/timefmt.hpp"
 #include "tests/support/nats_server.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::eventually;
 
 using namespace aegis;
 using namespace std::chrono_literals;
@@ -27,16 +30,6 @@ std::unique_ptr<Service> make_service(const test::NatsServer& s, const std::stri
     auto svc = std::make_unique<Service>(s.connect(id), o);
     svc->rpc("ping", [](const Json&) { return Json("pong"); });
     return svc;
-}
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds timeout = 5s) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return f();
 }
 
 }  // namespace

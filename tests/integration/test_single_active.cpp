@@ -19,6 +19,10 @@
 #include "core/wire/names.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::eventually;
+using aegis::test::lease_holder;
 
 using namespace aegis;
 using namespace std::chrono_literals;
@@ -72,16 +76,6 @@ Nodes make_nodes(const test::NatsServer& server, const std::string& service, int
     return out;
 }
 
-template <class F>
-bool eventually(F done, std::chrono::milliseconds timeout = 5s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return done();
-}
-
 int leader_count(const Nodes& nodes) {
     int n = 0;
     for (auto& x : nodes) n += x->svc->running() && x->svc->is_leader() ? 1 : 0;
@@ -92,18 +86,6 @@ Node* the_leader(const Nodes& nodes) {
     for (auto& x : nodes)
         if (x->svc->running() && x->svc->is_leader()) return x.get();
     return nullptr;
-}
-
-std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>& conn,
-                                        const std::string& service) {
-    try {
-        auto kv = nats::KeyValue::open(conn, wire::election_bucket(service));
-        auto e = kv.get(wire::leader_key(service, "default"));
-        if (!e) return std::nullopt;
-        return client::parse_leader_value(e->value).instance_id;
-    } catch (const NotFoundError&) {
-        return std::nullopt;
-    }
 }
 
 // Collects events.sticky_active.* as "<type> <instance> <reason>".

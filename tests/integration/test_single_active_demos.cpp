@@ -15,33 +15,15 @@
 #include "core/wire/names.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::eventually;
+using aegis::test::lease_holder;
 
 using namespace aegis;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class F>
-bool eventually(F done, std::chrono::milliseconds timeout = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return done();
-}
-
-std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>& conn,
-                                        const std::string& service) {
-    try {
-        auto kv = nats::KeyValue::open(conn, wire::election_bucket(service));
-        auto e = kv.get(wire::leader_key(service, "default"));
-        if (!e) return std::nullopt;
-        return client::parse_leader_value(e->value).instance_id;
-    } catch (const NotFoundError&) {
-        return std::nullopt;
-    }
-}
 
 // Two processes of one demo; ids <service>-p0 / -p1.
 struct Pair {

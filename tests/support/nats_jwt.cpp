@@ -11,10 +11,10 @@ namespace aegis::test {
 
 namespace {
 
-using Json = nlohmann::json;
+using JwtJson = nlohmann::json;  // JWT claims: plain (sorted) JSON
 
-std::string jwt(const Json& claims_in, const nats::NkeyPair& issuer) {
-    Json claims = claims_in;
+std::string jwt(const JwtJson& claims_in, const nats::NkeyPair& issuer) {
+    JwtJson claims = claims_in;
     claims["jti"] = util::random_hex(32);
     claims["iat"] = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
@@ -30,8 +30,8 @@ std::string user_jwt(const nats::NkeyPair& account, const nats::NkeyPair& user) 
     return jwt({{"sub", user.public_key},
                 {"name", "aegis-test-user"},
                 {"nats",
-                 {{"pub", Json::object()},
-                  {"sub", Json::object()},
+                 {{"pub", JwtJson::object()},
+                  {"sub", JwtJson::object()},
                   {"subs", -1},
                   {"data", -1},
                   {"payload", -1},
@@ -63,7 +63,7 @@ OperatorAuth write_operator_auth(const std::string& dir) {
                               {"name", "aegis-test-operator"},
                               {"nats", {{"type", "operator"}, {"version", 2}}}},
                              op);
-    Json limits = {{"subs", -1}, {"data", -1},    {"payload", -1}, {"imports", -1},
+    JwtJson limits = {{"subs", -1}, {"data", -1},    {"payload", -1}, {"imports", -1},
                    {"exports", -1}, {"wildcards", true}, {"conn", -1}, {"leaf", -1}};
     std::string acc_jwt = jwt({{"sub", acc.public_key},
                                {"name", "AEGIS_TEST"},

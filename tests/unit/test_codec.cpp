@@ -9,6 +9,9 @@
 
 #include "core/util/error.hpp"
 #include "core/wire/codec.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::unhex;
 
 using aegis::DataError;
 using aegis::Json;
@@ -23,13 +26,6 @@ std::string hex(std::string_view bytes) {
         out.push_back(digits[c >> 4]);
         out.push_back(digits[c & 0xf]);
     }
-    return out;
-}
-
-std::string unhex(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
     return out;
 }
 

@@ -13,23 +13,15 @@
 #include "core/registry/instance.hpp"
 #include "core/wire/codec.hpp"
 #include "core/wire/timefmt.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::vec;
 
 using namespace aegis;
 using namespace aegis::client;
 using namespace std::chrono_literals;
 
 namespace {
-
-const Json& vec(const char* name) {
-    static const Json v = [] {
-        std::ifstream in(AEGIS_SHARED_DIR "/vectors/aegis-sdk-vectors.json", std::ios::binary);
-        REQUIRE(in.good());
-        std::stringstream text;
-        text << in.rdbuf();
-        return wire::from_json(text.str());
-    }();
-    return v.at(name);
-}
 
 std::string value_bytes(const char* name) { return vec(name).at("value_bytes"); }
 

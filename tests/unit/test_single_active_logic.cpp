@@ -15,29 +15,16 @@
 #include "core/wire/codec.hpp"
 #include "core/wire/envelope.hpp"
 #include "core/wire/timefmt.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::unhex;
+using aegis::test::vec;
 
 using namespace aegis;
 using namespace std::chrono_literals;
 using Mono = std::chrono::steady_clock::time_point;
 
 namespace {
-
-const Json& vec(const char* name) {
-    static const Json v = [] {
-        std::ifstream in(AEGIS_SHARED_DIR "/vectors/aegis-sdk-vectors.json", std::ios::binary);
-        std::stringstream text;
-        text << in.rdbuf();
-        return wire::from_json(text.str());
-    }();
-    return v.at(name);
-}
-
-std::string unhex(const std::string& text) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
-    return out;
-}
 
 Json golden(const char* name) {
     return wire::decode(unhex(vec(name).at("hex").get<std::string>()));

@@ -10,31 +10,16 @@
 #include "core/wire/envelope.hpp"
 #include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
+#include "tests/support/helpers.hpp"
+
+using aegis::test::unhex;
+using aegis::test::vec;
+using aegis::test::vectors;
 
 using aegis::Json;
 using namespace aegis::wire;
 
 namespace {
-
-const Json& vectors() {
-    static const Json v = [] {
-        std::ifstream in(AEGIS_SHARED_DIR "/vectors/aegis-sdk-vectors.json", std::ios::binary);
-        REQUIRE(in.good());
-        std::stringstream text;
-        text << in.rdbuf();
-        return from_json(text.str());
-    }();
-    return v;
-}
-
-const Json& vec(const char* name) { return vectors().at(name); }
-
-std::string unhex(const std::string& text) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
-    return out;
-}
 
 std::string bytes_of(const Json& sample) { return unhex(sample.at("hex").get<std::string>()); }
 

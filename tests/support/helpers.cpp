@@ -1,0 +1,66 @@
+#include "tests/support/helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/client/leaders.hpp"
+#include "core/nats/kv.hpp"
+#include "core/util/error.hpp"
+#include "core/wire/codec.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::test {
+
+std::vector<aegis::Json> ndjson(const std::string& text) {
+    std::vector<aegis::Json> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) out.push_back(wire::from_json(line));
+    return out;
+}
+
+std::string unhex(std::string_view hex) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+    return out;
+}
+
+const aegis::Json& vectors() {
+    static const aegis::Json v = [] {
+        std::ifstream in(AEGIS_SHARED_DIR "/vectors/aegis-sdk-vectors.json", std::ios::binary);
+        REQUIRE(in.good());
+        std::stringstream text;
+        text << in.rdbuf();
+        return wire::from_json(text.str());
+    }();
+    return v;
+}
+
+const aegis::Json& vec(const char* name) { return vectors().at(name); }
+
+std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>& conn,
+                                        const std::string& service, const std::string& group) {
+    try {
+        auto kv = nats::KeyValue::open(conn, wire::election_bucket(service));
+        auto e = kv.get(wire::leader_key(service, group));
+        if (!e) return std::nullopt;
+        return client::parse_leader_value(e->value).instance_id;
+    } catch (const NotFoundError&) {
+        return std::nullopt;
+    }
+}
+
+ServiceOptions quiet_options(const std::string& name, const std::string& instance_id) {
+    ServiceOptions o;
+    o.name = name;
+    o.instance_id = instance_id;
+    o.register_instance = false;
+    o.services_api = false;
+    return o;
+}
+
+}  // namespace aegis::test

@@ -1,0 +1,64 @@
+#pragma once
+// Small helpers every suite uses: polling for a condition, text checks, environments, NDJSON,
+// the golden vectors, the election bucket, quiet services.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/service/service.hpp"
+#include "core/wire/json.hpp"
+
+namespace aegis::nats {
+class Connection;
+}
+
+namespace aegis::test {
+
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// Polls `done` every `step` until it holds or `timeout` passes; one last look at the end.
+template <class F>
+bool eventually(F done, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                std::chrono::milliseconds step = std::chrono::milliseconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(step);
+    }
+    return done();
+}
+
+inline bool contains(const std::string& s, const std::string& what) {
+    return s.find(what) != std::string::npos;
+}
+
+// `env` plus `extra` (later entries win).
+inline Env with(Env env, const Env& extra) {
+    env.insert(env.end(), extra.begin(), extra.end());
+    return env;
+}
+
+// One JSON document per non-empty line.
+std::vector<aegis::Json> ndjson(const std::string& text);
+
+// "a0ff…" → bytes.
+std::string unhex(std::string_view hex);
+
+// The whole golden vector file (../shared/vectors/aegis-sdk-vectors.json), and one sample of it.
+const aegis::Json& vectors();
+const aegis::Json& vec(const char* name);
+
+// The instance holding the leader key of SERVICE's group, if any.
+std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>& conn,
+                                        const std::string& service,
+                                        const std::string& group = "default");
+
+// A service that neither registers nor answers $SRV: only what a test looks at.
+ServiceOptions quiet_options(const std::string& name, const std::string& instance_id);
+
+}  // namespace aegis::test
