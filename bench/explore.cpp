@@ -21,6 +21,7 @@
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/log.hpp"
+#include "bench/bench_server.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/names.hpp"
@@ -165,21 +166,7 @@ int main(int argc, char** argv) {
         else if (k == "--aegis") a.aegis = argv[i + 1];
     }
     log::set_level(log::Level::warn);
-    pid_t server_pid = 0;
-    std::string dir;
-    if (a.server.empty()) {
-        char tmpl[] = "/tmp/aegis-bench-XXXXXX";
-        dir = mkdtemp(tmpl);
-        int port = util::free_port();
-        util::SpawnOptions so;
-        so.argv = {"nats-server", "-a", "127.0.0.1", "-p", std::to_string(port), "-js", "-sd", dir};
-        so.stdout_path = dir + "/server.log";
-        so.stderr_path = "=stdout";
-        server_pid = util::spawn(so);
-        while (!util::probe_nats("127.0.0.1", port))
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        a.server = "nats://127.0.0.1:" + std::to_string(port);
-    }
+    bench::BenchServer server(a.server);
     nats::ConnectOptions o;
     o.servers = {a.server};
     auto conn = nats::Connection::connect(o);
@@ -242,9 +229,5 @@ int main(int argc, char** argv) {
         std::printf("goal: `aegis explore` under 200 ms with %d instances: %s (p50 %.1f ms)\n",
                     a.instances, pct(cli, 0.5) < 200 ? "met" : "missed", pct(cli, 0.5));
     responders.clear();
-    if (server_pid) {
-        util::terminate(server_pid);
-        std::filesystem::remove_all(dir);
-    }
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "core/nats/connection.hpp"
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
+#include "bench/bench_server.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/envelope.hpp"
@@ -332,21 +333,8 @@ Args parse(int argc, char** argv) {
 int main(int argc, char** argv) {
     Args a = parse(argc, argv);
     log::set_level(log::Level::warn);
-    pid_t server_pid = 0;
-    std::string dir;
-    if (a.server.empty()) {
-        char tmpl[] = "/tmp/aegis-bench-XXXXXX";
-        dir = mkdtemp(tmpl);
-        int port = util::free_port();
-        util::SpawnOptions so;
-        so.argv = {"nats-server", "-a", "127.0.0.1", "-p", std::to_string(port), "-js", "-sd", dir};
-        so.stdout_path = dir + "/server.log";
-        so.stderr_path = "=stdout";
-        server_pid = util::spawn(so);
-        g_server_pid = server_pid;
-        while (!util::probe_nats("127.0.0.1", port)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        a.server = "nats://127.0.0.1:" + std::to_string(port);
-    }
+    bench::BenchServer server(a.server);
+    g_server_pid = server.pid();
     std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores\n",
                 a.server.c_str(), a.sequential, a.seconds, a.rounds, std::thread::hardware_concurrency());
     std::string payload = request_payload();
@@ -383,10 +371,6 @@ int main(int argc, char** argv) {
         std::printf("idle 'aegis demo echo' resident memory: %.1f MB (goal <= 10 MB)\n", rss);
     } else {
         std::printf("(aegis binary not found at %s: skipped one-shot and RSS)\n", a.aegis.c_str());
-    }
-    if (server_pid) {
-        util::terminate(server_pid);
-        std::filesystem::remove_all(dir);
     }
     return 0;
 }

@@ -49,6 +49,21 @@ const ServiceView* SystemSnapshot::find(std::string_view service) const {
     return nullptr;
 }
 
+const InstanceView* SystemSnapshot::find(std::string_view service,
+                                          std::string_view instance_id) const {
+    const ServiceView* v = find(service);
+    if (!v) return nullptr;
+    for (const auto& i : v->instances)
+        if (i.instance_id == instance_id) return &i;
+    return nullptr;
+}
+
+bool SystemSnapshot::flagged(FlagKind kind, std::string_view who) const {
+    for (const auto& f : flags)
+        if (f.kind == kind && (f.instance == who || f.group == who)) return true;
+    return false;
+}
+
 size_t SystemSnapshot::instance_count() const {
     size_t n = 0;
     for (const auto& s : services) n += s.instances.size();

@@ -87,6 +87,9 @@ struct SystemSnapshot {
     size_t unreadable = 0;    // registry values nobody can parse
 
     const ServiceView* find(std::string_view service) const;
+    const InstanceView* find(std::string_view service, std::string_view instance_id) const;
+    // Whether a flag of `kind` names `who` (an instance id, or a group).
+    bool flagged(FlagKind kind, std::string_view who) const;
     size_t instance_count() const;
 };
 

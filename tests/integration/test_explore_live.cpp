@@ -24,20 +24,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const InstanceView* find(const SystemSnapshot& s, const std::string& svc, const std::string& id) {
-    const ServiceView* v = s.find(svc);
-    if (!v) return nullptr;
-    for (const auto& i : v->instances)
-        if (i.instance_id == id) return &i;
-    return nullptr;
-}
-
-bool flagged(const SystemSnapshot& s, FlagKind k, const std::string& who) {
-    for (const auto& f : s.flags)
-        if (f.kind == k && (f.instance == who || f.group == who)) return true;
-    return false;
-}
-
 }  // namespace
 
 TEST_CASE("explore: Python-format entries, a stale one, a ghost and live services are told apart") {
@@ -63,24 +49,24 @@ TEST_CASE("explore: Python-format entries, a stale one, a ghost and live service
     const auto* svc = snap.find("explore-echo");
     REQUIRE(svc);
     CHECK(svc->methods == std::vector<std::string>{"echo", "status"});
-    CHECK(find(snap, "explore-echo", "explore-echo-live0001")->state == InstanceState::healthy);
-    CHECK(find(snap, "explore-echo", "explore-echo-live0001")->rtt_ms.has_value());
-    CHECK(find(snap, "explore-echo", "explore-echo-py000001")->state == InstanceState::unverified);
-    CHECK(find(snap, "explore-echo", "explore-echo-gh0st001")->state == InstanceState::ghost);
-    CHECK(find(snap, "explore-echo", "explore-echo-stray001")->state ==
+    CHECK(snap.find("explore-echo", "explore-echo-live0001")->state == InstanceState::healthy);
+    CHECK(snap.find("explore-echo", "explore-echo-live0001")->rtt_ms.has_value());
+    CHECK(snap.find("explore-echo", "explore-echo-py000001")->state == InstanceState::unverified);
+    CHECK(snap.find("explore-echo", "explore-echo-gh0st001")->state == InstanceState::ghost);
+    CHECK(snap.find("explore-echo", "explore-echo-stray001")->state ==
           InstanceState::unregistered);
-    CHECK(find(snap, "explore-echo", "explore-echo-0ld0ld00") == nullptr);  // stale: hidden
+    CHECK(snap.find("explore-echo", "explore-echo-0ld0ld00") == nullptr);  // stale: hidden
     CHECK(snap.stale_hidden == 1);
-    CHECK(flagged(snap, FlagKind::stale, "explore-echo-0ld0ld00"));
-    CHECK(flagged(snap, FlagKind::ghost, "explore-echo-gh0st001"));
-    CHECK(flagged(snap, FlagKind::unregistered, "explore-echo-stray001"));
+    CHECK(snap.flagged(FlagKind::stale, "explore-echo-0ld0ld00"));
+    CHECK(snap.flagged(FlagKind::ghost, "explore-echo-gh0st001"));
+    CHECK(snap.flagged(FlagKind::unregistered, "explore-echo-stray001"));
 
     SnapshotOptions all = patient;
     all.include_stale = true;
     all.service = "explore-echo";
     auto with_stale = view.snapshot(all);
-    REQUIRE(find(with_stale, "explore-echo", "explore-echo-0ld0ld00"));
-    CHECK(find(with_stale, "explore-echo", "explore-echo-0ld0ld00")->entry->age_seconds > 500);
+    REQUIRE(with_stale.find("explore-echo", "explore-echo-0ld0ld00"));
+    CHECK(with_stale.find("explore-echo", "explore-echo-0ld0ld00")->entry->age_seconds > 500);
 }
 
 TEST_CASE("explore: leaders come straight from the election bucket") {
@@ -107,10 +93,10 @@ TEST_CASE("explore: leaders come straight from the election bucket") {
     CHECK(s->groups[0].leader->lease_age_s(snap.taken_at) < 5);
     CHECK_FALSE(s->groups[0].lease_expired);
     CHECK(s->groups[1].lease_expired);  // renewed 20 s ago
-    CHECK(find(snap, "explore-orders", "explore-orders-b")->role == "leader");
-    CHECK(find(snap, "explore-orders", "explore-orders-a")->role == "standby");
-    CHECK(flagged(snap, FlagKind::no_leader, "east"));
-    CHECK_FALSE(flagged(snap, FlagKind::no_leader, "default"));
+    CHECK(snap.find("explore-orders", "explore-orders-b")->role == "leader");
+    CHECK(snap.find("explore-orders", "explore-orders-a")->role == "standby");
+    CHECK(snap.flagged(FlagKind::no_leader, "east"));
+    CHECK_FALSE(snap.flagged(FlagKind::no_leader, "default"));
 }
 
 TEST_CASE("explore: the change watch ignores heartbeats and wakes on joins and leader changes") {

@@ -67,20 +67,6 @@ SrvReply info(const std::string& name, const std::string& id, std::vector<std::s
     return r;
 }
 
-const InstanceView* find(const SystemSnapshot& s, const std::string& svc, const std::string& id) {
-    const ServiceView* v = s.find(svc);
-    if (!v) return nullptr;
-    for (const auto& i : v->instances)
-        if (i.instance_id == id) return &i;
-    return nullptr;
-}
-
-bool has_flag(const SystemSnapshot& s, FlagKind k, const std::string& who) {
-    for (const auto& f : s.flags)
-        if (f.kind == k && (f.instance == who || f.group == who)) return true;
-    return false;
-}
-
 const std::string k_cpp_md =
     R"({"start_time":"2025-08-07T10:15:30.123456+00:00","sdk":"aegis-cpp"})";
 
@@ -135,30 +121,30 @@ TEST_CASE("explore: the join tells healthy, stale, ghost, unverified and unregis
     const auto& s = snap.services[0];
     CHECK_FALSE(s.single_active);
     CHECK(s.methods == std::vector<std::string>{"echo", "status"});
-    CHECK(find(snap, "echo-service", "echo-service-3f2a9c1e")->state == InstanceState::unverified);
-    CHECK(find(snap, "echo-service", "echo-service-3f2a9c1e")->sdk == "python");
-    CHECK(find(snap, "echo-service", "echo-service-cpp00001")->state == InstanceState::healthy);
-    CHECK(*find(snap, "echo-service", "echo-service-cpp00001")->rtt_ms == Approx(0.42));
-    CHECK(find(snap, "echo-service", "echo-service-ghost001")->state == InstanceState::ghost);
-    CHECK(find(snap, "echo-service", "stray-1")->state == InstanceState::unregistered);
+    CHECK(snap.find("echo-service", "echo-service-3f2a9c1e")->state == InstanceState::unverified);
+    CHECK(snap.find("echo-service", "echo-service-3f2a9c1e")->sdk == "python");
+    CHECK(snap.find("echo-service", "echo-service-cpp00001")->state == InstanceState::healthy);
+    CHECK(*snap.find("echo-service", "echo-service-cpp00001")->rtt_ms == Approx(0.42));
+    CHECK(snap.find("echo-service", "echo-service-ghost001")->state == InstanceState::ghost);
+    CHECK(snap.find("echo-service", "stray-1")->state == InstanceState::unregistered);
     // Stale entries are hidden by default but still flagged and counted.
-    CHECK(find(snap, "echo-service", "echo-service-0ld0ld00") == nullptr);
+    CHECK(snap.find("echo-service", "echo-service-0ld0ld00") == nullptr);
     CHECK(snap.stale_hidden == 1);
     CHECK(s.count(InstanceState::stale) == 1);
-    CHECK(has_flag(snap, FlagKind::stale, "echo-service-0ld0ld00"));
-    CHECK(has_flag(snap, FlagKind::ghost, "echo-service-ghost001"));
-    CHECK(has_flag(snap, FlagKind::unregistered, "stray-1"));
-    CHECK_FALSE(has_flag(snap, FlagKind::ghost, "echo-service-3f2a9c1e"));
+    CHECK(snap.flagged(FlagKind::stale, "echo-service-0ld0ld00"));
+    CHECK(snap.flagged(FlagKind::ghost, "echo-service-ghost001"));
+    CHECK(snap.flagged(FlagKind::unregistered, "stray-1"));
+    CHECK_FALSE(snap.flagged(FlagKind::ghost, "echo-service-3f2a9c1e"));
 
     o.include_stale = true;
     auto all = join_snapshot(entries, {}, replies, o, now);
-    REQUIRE(find(all, "echo-service", "echo-service-0ld0ld00"));
-    CHECK(find(all, "echo-service", "echo-service-0ld0ld00")->state == InstanceState::stale);
+    REQUIRE(all.find("echo-service", "echo-service-0ld0ld00"));
+    CHECK(all.find("echo-service", "echo-service-0ld0ld00")->state == InstanceState::stale);
 
     // Without probing nobody is judged by $SRV.
     o.probe = false;
     auto quiet = join_snapshot(entries, {}, {}, o, now);
-    CHECK(find(quiet, "echo-service", "echo-service-ghost001")->state == InstanceState::healthy);
+    CHECK(quiet.find("echo-service", "echo-service-ghost001")->state == InstanceState::healthy);
 
     Json j = to_json(snap);
     CHECK(j["services"][0]["counts"]["ghost"] == 1);
@@ -184,26 +170,26 @@ TEST_CASE("explore: single-active groups, leaders, roles and groups without a le
     REQUIRE(s->groups.size() == 1);
     CHECK(s->groups[0].leader_registered);
     CHECK_FALSE(s->groups[0].lease_expired);
-    CHECK(find(snap, "order-processor", "order-processor-7b1e4d2a")->role == "leader");
-    CHECK(find(snap, "order-processor", "order-processor-standby1")->role == "standby");
+    CHECK(snap.find("order-processor", "order-processor-7b1e4d2a")->role == "leader");
+    CHECK(snap.find("order-processor", "order-processor-standby1")->role == "standby");
     CHECK(snap.flags.empty());
 
     // Ten seconds without a renewal: the lease (5 s) expired, the group has no leader.
     auto later = join_snapshot(entries, {leader}, {}, o, now + 10s);
     CHECK(later.find("order-processor")->groups[0].lease_expired);
-    CHECK(has_flag(later, FlagKind::no_leader, "default"));
+    CHECK(later.flagged(FlagKind::no_leader, "default"));
 
     // No leader key at all, but the registry names the group.
     auto none = join_snapshot(entries, {}, {}, o, now);
     CHECK(none.find("order-processor")->single_active);
-    CHECK(has_flag(none, FlagKind::no_leader, "default"));
+    CHECK(none.flagged(FlagKind::no_leader, "default"));
 
     // A leader nobody registers is flagged (and its service still listed).
     LeaderInfo orphan = leader;
     orphan.service = "billing";
     auto orphaned = join_snapshot({}, {orphan}, {}, o, now);
     REQUIRE(orphaned.find("billing"));
-    CHECK(has_flag(orphaned, FlagKind::leader_not_registered, "default"));
+    CHECK(orphaned.flagged(FlagKind::leader_not_registered, "default"));
 }
 
 TEST_CASE("explore: small helpers") {

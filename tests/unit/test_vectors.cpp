@@ -2,6 +2,7 @@
 // protocol.md §13): every sample decodes to its content and re-encodes byte for byte.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -265,4 +266,32 @@ TEST_CASE("golden subjects, queues and keys", "[vectors]") {
     CHECK(check_instance_id("order-processor-7b1e4d2a").empty());
     CHECK(check_method_name("process_batch").empty());
     CHECK(check_group_id("default").empty());
+}
+
+TEST_CASE("the vendored vectors equal ../shared", "[vectors]") {
+    // tests/data/shared is a copy for clones without ../shared; it must not fall behind.
+    namespace fs = std::filesystem;
+    const fs::path shared = fs::path(AEGIS_SOURCE_DIR) / ".." / "shared" / "vectors";
+    const fs::path copy = fs::path(AEGIS_TEST_DATA_DIR) / "shared" / "vectors";
+    REQUIRE(fs::exists(copy / "aegis-sdk-vectors.json"));
+    if (!fs::exists(shared)) {
+        WARN("no ../shared beside the repository: only the vendored copy is used");
+        return;
+    }
+    auto read = [](const fs::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    size_t compared = 0;
+    for (const auto& e : fs::recursive_directory_iterator(shared)) {
+        if (!e.is_regular_file()) continue;
+        auto rel = fs::relative(e.path(), shared);
+        INFO(rel.string());
+        REQUIRE(fs::exists(copy / rel));
+        CHECK(read(copy / rel) == read(e.path()));
+        ++compared;
+    }
+    CHECK(compared > 10);
 }
