@@ -1,0 +1,73 @@
+// Every command and every demo has its documentation: docs/commands/<name>.md opens with
+// "# aegis <name>", and each demo is shown as `aegis demo <name>` somewhere in docs/.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/helpers.hpp"
+#include "tests/support/run_process.hpp"
+
+using aegis::test::run_aegis;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first word of each line under "Subcommands:" in a --help text.
+std::vector<std::string> subcommands(const std::string& help) {
+    std::vector<std::string> names;
+    std::istringstream in(help.substr(help.find("Subcommands:")));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line) && line.rfind("  ", 0) == 0) {
+        std::istringstream words(line);
+        std::string name;
+        if (words >> name) names.push_back(name);
+    }
+    return names;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+const fs::path k_docs = fs::path(AEGIS_SOURCE_DIR) / "docs";
+
+}  // namespace
+
+TEST_CASE("docs: every command has a page in docs/commands") {
+    auto help = run_aegis({"--help"});
+    REQUIRE(help.exit_code == 0);
+    auto names = subcommands(help.out);
+    REQUIRE(names.size() >= 12);
+    std::string headings;
+    for (const auto& e : fs::directory_iterator(k_docs / "commands")) {
+        std::string text = slurp(e.path());
+        headings += text.substr(0, text.find('\n')) + "\n";
+    }
+    for (const auto& name : names) {
+        INFO(name);
+        CHECK(aegis::test::contains(headings, "aegis " + name));
+    }
+}
+
+TEST_CASE("docs: every demo is shown in the docs") {
+    auto list = run_aegis({"demo", "--json"});
+    REQUIRE(list.exit_code == 0);
+    auto demos = aegis::Json::parse(list.out);
+    REQUIRE(demos.size() >= 13);
+    std::string all;
+    for (const auto& e : fs::recursive_directory_iterator(k_docs))
+        if (e.path().extension() == ".md") all += slurp(e.path());
+    all += slurp(fs::path(AEGIS_SOURCE_DIR) / "README.md");
+    for (const auto& d : demos) {
+        std::string name = d.at("name");
+        INFO(name);
+        CHECK(aegis::test::contains(all, "aegis demo " + name));
+    }
+}
