@@ -202,6 +202,7 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
     }
     Subscription out;
     out.m_sub = sub;
+    out.m_nc = m_nc;
     return out;
 }
 
@@ -302,12 +303,14 @@ jsCtx* Connection::jetstream() {
     return m_js;
 }
 
-Subscription::Subscription(Subscription&& o) noexcept : m_sub(std::exchange(o.m_sub, nullptr)) {}
+Subscription::Subscription(Subscription&& o) noexcept
+    : m_sub(std::exchange(o.m_sub, nullptr)), m_nc(std::exchange(o.m_nc, nullptr)) {}
 
 Subscription& Subscription::operator=(Subscription&& o) noexcept {
     if (this != &o) {
         unsubscribe();
         m_sub = std::exchange(o.m_sub, nullptr);
+        m_nc = std::exchange(o.m_nc, nullptr);
     }
     return *this;
 }
@@ -320,15 +323,21 @@ void Subscription::unsubscribe() {
     natsSubscription_Unsubscribe(sub);
     natsSubscription_Destroy(sub);
     m_sub = nullptr;
+    m_nc = nullptr;
 }
 
 void Subscription::drain(milliseconds timeout) {
     if (!m_sub) return;
     auto* sub = static_cast<natsSubscription*>(m_sub);
+    if (m_nc && natsConnection_Status(static_cast<natsConnection*>(m_nc)) != NATS_CONN_STATUS_CONNECTED) {
+        unsubscribe();
+        return;
+    }
     if (natsSubscription_Drain(sub) == NATS_OK)
         natsSubscription_WaitForDrainCompletion(sub, timeout.count());
     natsSubscription_Destroy(sub);
     m_sub = nullptr;
+    m_nc = nullptr;
 }
 
 std::string Subscription::subject() const {

@@ -55,7 +55,8 @@ public:
     Subscription& operator=(Subscription&&) noexcept;
     ~Subscription();
     void unsubscribe();
-    // Stop receiving, let queued messages finish, wait up to `timeout`.
+    // Stop receiving, let queued messages finish, wait up to `timeout`. While the connection is
+    // down there is nothing to drain (and the server cannot confirm it): it unsubscribes at once.
     void drain(milliseconds timeout = milliseconds(2000));
     bool active() const noexcept { return m_sub != nullptr; }
     std::string subject() const;
@@ -63,6 +64,7 @@ public:
 private:
     friend class Connection;
     void* m_sub = nullptr;  // natsSubscription*
+    void* m_nc = nullptr;   // its natsConnection* (the subscription holds a reference to it)
 };
 
 // A synchronous subscription: pull messages with next().

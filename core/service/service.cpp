@@ -131,17 +131,25 @@ void Service::stop() {
     }
     for (auto& s : subs) s.drain();
     m->stop_workers();
-    if (m->registry) {
+    // Without a connection a KV delete would only wait out its timeout (nats.c buffers it for a
+    // reconnect that may never come): stop at once and let the entry go stale.
+    const bool connected = m->conn->is_connected();
+    if (m->registry && connected) {
         try {
             m->registry->remove(name(), instance_id());
         } catch (const std::exception& e) {
             log::warn("could not deregister '{}': {}", instance_id(), e.what());
         }
+    } else if (m->registry) {
+        log::warn("NATS is unreachable: the registry entry of '{}' stays until it is stale",
+                  instance_id());
     }
     if (m->srv) m->srv->stop();
-    try {
-        m->conn->flush();
-    } catch (...) {
+    if (connected) {
+        try {
+            m->conn->flush();
+        } catch (...) {
+        }
     }
 }
 
@@ -234,7 +242,10 @@ void Service::Impl::heartbeat_loop() {
         if (heartbeat_stop) break;
         lock.unlock();
         try {
-            write_registry();
+            // While disconnected a put would sit in the reconnect buffer until it times out and
+            // hold up a stop; the next beat after the reconnect rewrites the entry.
+            if (conn->is_connected()) write_registry();
+            else log::debug("heartbeat for '{}' skipped: NATS disconnected", options.instance_id);
         } catch (const std::exception& e) {
             // Keep beating: a registry outage must not take a healthy instance out for good.
             log::warn("heartbeat for '{}' failed: {}", options.instance_id, e.what());
