@@ -19,6 +19,7 @@ void setup_discover(CLI::App&, Context&);
 void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
+void setup_completion(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
 namespace aegis::app {
@@ -44,6 +45,7 @@ const std::vector<cmd::CommandSpec>& command_table() {
          cmd::setup_validate},
         {"events", "events: tail the event stream live, publish an event", cmd::setup_events},
         {"command", "send a command to a service and follow its progress", cmd::setup_command},
+        {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion},
     };
     return table;
 }

@@ -24,8 +24,10 @@ void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
                    "'aegis up')");
     app.add_option("--context", g.context, "named profile from the config file");
     app.add_option("--config", g.config_file,
-                   "config file (default: $AEGIS_CONFIG, ./aegis.yaml, ~/.config/aegis/config.yaml)");
-    app.add_option("--creds", g.creds, "NATS credentials file (default: $NATS_CREDS)");
+                   "config file (default: $AEGIS_CONFIG, ./aegis.yaml, ~/.config/aegis/config.yaml)")
+        ->type_name("FILE");
+    app.add_option("--creds", g.creds, "NATS credentials file (default: $NATS_CREDS)")
+        ->type_name("FILE");
     app.add_flag("--json", g.json, "print one JSON document (NDJSON for streams)");
     app.add_option("--color", g.color, "colour: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(0, 1);
     add_global_options(app, ctx.global);
     ctx.words = command_words(argc, argv);
+    // `completion` describes every command: no word may narrow the set-up to one.
+    if (!ctx.words.empty() && ctx.words[0] == "completion") ctx.words.clear();
     const auto& table = aegis::app::command_table();
     bool one = ctx.names_one_of(0, table);
     for (const auto& spec : table)

@@ -59,7 +59,7 @@ std::string age_text(const wire::Event& e, wire::SysTime at, double* ms) {
     return fmt::format("{:.0f} min", *ms / 60000);
 }
 
-std::string clip(std::string s, size_t width) {
+std::string clip_preview(std::string s, size_t width) {
     if (output::display_width(s) <= width) return s;
     while (!s.empty() && output::display_width(s) > width - 1) s.pop_back();
     while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
@@ -102,7 +102,7 @@ bool show(Context& ctx, const TailOpts& o, const Received& r, size_t width) {
     std::string preview = o.no_payload ? "" : "  " + e.payload.dump(-1, ' ', false,
                                                                      Json::error_handler_t::replace);
     size_t used = output::display_width(head);
-    ctx.print(head + (used + 4 < width ? clip(preview, width - used) : "") + "\n");
+    ctx.print(head + (used + 4 < width ? clip_preview(preview, width - used) : "") + "\n");
     return true;
 }
 

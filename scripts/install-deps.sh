@@ -3,8 +3,9 @@
 # them all is left alone (no apt-get update). Uses sudo when not root. Retries a busy dpkg lock.
 set -euo pipefail
 
+# zsh and fish only let the completion tests try aegis's scripts in those shells.
 packages=(build-essential cmake pkg-config ccache libnats-dev libcli11-dev libfmt-dev
-          nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server)
+          nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server zsh fish)
 
 missing=()
 for p in "${packages[@]}"; do

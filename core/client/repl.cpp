@@ -154,7 +154,8 @@ std::optional<NotActiveInfo> describe_not_active(const wire::RpcResponse& r) {
                          "this instance is not the active one"};
 }
 
-NameSource::NameSource(std::shared_ptr<nats::Connection> conn) : m_conn(std::move(conn)) {}
+NameSource::NameSource(std::shared_ptr<nats::Connection> conn, std::chrono::milliseconds max_wait)
+    : m_conn(std::move(conn)), m_max_wait(max_wait) {}
 NameSource::~NameSource() = default;
 
 std::vector<std::string> NameSource::services() {
@@ -184,8 +185,8 @@ std::vector<std::string> NameSource::methods(const std::string& service) {
         SrvGather g;
         g.verbs = {SrvVerb::info};
         g.service = service;
-        g.window = std::chrono::milliseconds(300);
-        g.max_wait = std::chrono::milliseconds(1000);
+        g.window = std::min(std::chrono::milliseconds(300), m_max_wait);
+        g.max_wait = m_max_wait;
         g.settle = std::chrono::milliseconds(30);
         g.complete = [](const std::vector<SrvReply>& got) { return !got.empty(); };
         auto replies = srv_gather(*m_conn, g);

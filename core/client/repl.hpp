@@ -53,9 +53,11 @@ std::optional<NotActiveInfo> describe_not_active(const wire::RpcResponse& respon
 
 // Service and method names for Tab completion: services from the registry (cached 3 s),
 // methods from $SRV.INFO.<service> (cached 10 s; Python services have none to offer).
+// `max_wait` bounds one $SRV.INFO gathering (shell completion has a few hundred ms in all).
 class NameSource {
 public:
-    explicit NameSource(std::shared_ptr<nats::Connection> conn);
+    explicit NameSource(std::shared_ptr<nats::Connection> conn,
+                        std::chrono::milliseconds max_wait = std::chrono::milliseconds(1000));
     ~NameSource();
     std::vector<std::string> services();
     std::vector<std::string> methods(const std::string& service);
@@ -64,6 +66,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     std::shared_ptr<nats::Connection> m_conn;
+    std::chrono::milliseconds m_max_wait;
     std::unique_ptr<registry::Registry> m_registry;
     std::vector<std::string> m_services;
     Clock::time_point m_services_at{};

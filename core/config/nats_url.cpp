@@ -174,7 +174,8 @@ Resolution resolve_nats_url(const SdkConfig& config, const ResolveOptions& optio
     StepContext ctx{config, options, r};
     auto t0 = Clock::now();
     bool found = step_configured(ctx) || step_in_cluster(ctx) || step_localhost(ctx) ||
-                 step_docker(ctx) || resolve_kubernetes(ctx) || step_local_server(ctx);
+                 step_docker(ctx) || (options.kubernetes && resolve_kubernetes(ctx)) ||
+                 step_local_server(ctx);
     log::debug("NATS URL: {} via {} ({} attempts, {} ms)",
                found ? nats::redact_url(r.url) : "none", found ? r.source : "-",
                r.attempts.size(), since(t0).count());

@@ -45,6 +45,7 @@ struct ResolveOptions {
     bool dry_run = false;  // start nothing: report the port-forward that would run
     std::optional<k8s::Environment> assume;  // resolve as if in this environment
     std::chrono::milliseconds probe_timeout{1000};
+    bool kubernetes = true;  // false: skip the kubectl step (shell completion must stay fast)
 };
 
 Resolution resolve_nats_url(const SdkConfig& config, const ResolveOptions& options = {});

@@ -30,10 +30,31 @@ std::vector<char*> to_argv(std::vector<std::string>& args) {
 ProcessResult run_aegis(const std::vector<std::string>& args,
                         const std::vector<std::pair<std::string, std::string>>& env,
                         const std::string& input, std::chrono::milliseconds timeout) {
-    int out[2], err[2], in[2];
-    if (pipe(out) || pipe(err) || pipe(in)) throw std::runtime_error("pipe failed");
     std::vector<std::string> full{aegis_binary()};
     full.insert(full.end(), args.begin(), args.end());
+    return run_program(full, env, input, timeout);
+}
+
+bool on_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "";
+    size_t start = 0;
+    while (start <= dirs.size()) {
+        size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        std::string file = dirs.substr(start, end - start) + "/" + name;
+        if (end > start && access(file.c_str(), X_OK) == 0) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+ProcessResult run_program(const std::vector<std::string>& argv,
+                          const std::vector<std::pair<std::string, std::string>>& env,
+                          const std::string& input, std::chrono::milliseconds timeout) {
+    int out[2], err[2], in[2];
+    if (pipe(out) || pipe(err) || pipe(in)) throw std::runtime_error("pipe failed");
+    std::vector<std::string> full = argv;
     auto t0 = std::chrono::steady_clock::now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -42,8 +63,8 @@ ProcessResult run_aegis(const std::vector<std::string>& args,
         dup2(err[1], 2);
         for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]}) close(fd);
         for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-        auto argv = to_argv(full);
-        execv(argv[0], argv.data());
+        auto args = to_argv(full);
+        execvp(args[0], args.data());
         _exit(127);
     }
     close(out[1]);

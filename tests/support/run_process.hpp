@@ -21,6 +21,14 @@ ProcessResult run_aegis(const std::vector<std::string>& args,
                         const std::string& input = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// Runs any program (`argv[0]` looked up on PATH), e.g. a shell over a completion script.
+ProcessResult run_program(const std::vector<std::string>& argv,
+                          const std::vector<std::pair<std::string, std::string>>& env = {},
+                          const std::string& input = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// True when `name` is an executable on PATH (tests of optional tools skip without it).
+bool on_path(const std::string& name);
+
 // A background `aegis ...` (e.g. a demo service); SIGTERM and reaped on destruction.
 class Background {
 public:

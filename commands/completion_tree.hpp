@@ -1,0 +1,55 @@
+#pragma once
+// Shell completion: the command tree as the scripts need it (read from the live CLI11 parser),
+// and the three renderers (bash, zsh, fish). `aegis completion SHELL` prints one of them.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace aegis::cmd::completion {
+
+// What a word expects: nothing (a flag), free text, a file, JSON text or @FILE, one of the
+// choices, or a name from the live registry (a service; a method of the service named before).
+enum class Value { flag, text, file, at_file, choice, service, method };
+
+struct OptionSpec {
+    std::vector<std::string> names;  // "-s", "--server": short names first
+    Value value = Value::flag;
+    std::vector<std::string> choices;
+    std::string description;
+};
+
+struct PositionalSpec {
+    std::string name;
+    Value value = Value::text;
+    std::vector<std::string> choices;
+    bool repeats = false;  // takes every remaining word
+};
+
+struct CommandNode {
+    std::string path;  // "aegis", "aegis demo", "aegis demo echo"
+    std::vector<std::pair<std::string, std::string>> subcommands;  // name, description
+    std::vector<OptionSpec> options;  // its own; subcommands accept them too (fallthrough)
+    std::vector<PositionalSpec> positionals;
+};
+
+// Every visible command, the root first, each subtree in the order it was added. Hidden options
+// and subcommands (an empty group) are left out.
+std::vector<CommandNode> describe_cli(const CLI::App& root);
+
+// The word the scripts use for a value: flag, text, file, @file, service, method, or
+// =a,b,c for choices (with a trailing + for a positional that repeats).
+std::string value_word(Value value, const std::vector<std::string>& choices, bool repeats = false);
+
+// 'text' for bash and zsh ('\'' inside); 'text' for fish (\' and \\ inside).
+std::string sh_quote(const std::string& text);
+std::string fish_quote(const std::string& text);
+
+std::string bash_script(const std::vector<CommandNode>& tree);
+std::string zsh_script(const std::vector<CommandNode>& tree);
+std::string fish_script(const std::vector<CommandNode>& tree);
+
+}  // namespace aegis::cmd::completion
