@@ -17,18 +17,6 @@ const char* const k_bash_head = R"(# bash completion for aegis: commands, option
 )";
 
 const char* const k_bash_body = R"BASH(
-# The value kind of option $2 as command $1 sees it: its own, else its nearest parent's (every
-# subcommand accepts its parents' options). Sets _aegis_root=1 when it is a global option.
-_aegis_find_option() {
-    local p=$1
-    _aegis_root=0
-    while ! _aegis_option_value "$p" "$2"; do
-        [[ $p == *' '* ]] || return 1
-        p=${p% *}
-    done
-    [[ $p == *' '* ]] || _aegis_root=1
-    return 0
-}
 
 # _aegis_words: the words up to the cursor split at white space only. Bash also splits them at
 # COMP_WORDBREAKS (= : @ ...), which would cut --color=never or nats://host:4222 apart.
@@ -216,7 +204,7 @@ std::string bash_script(const std::vector<CommandNode>& tree) {
     out += function("# The positional arguments of command $1, in order, by kind (service and "
                     "method are\n# names from the registry; a trailing + repeats).\n",
                     "_aegis_positionals", "$1", pos, "REPLY=");
-    return out + k_bash_body;
+    return out + k_find_option_fn + k_bash_body;
 }
 
 }  // namespace aegis::cmd::completion

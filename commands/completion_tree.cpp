@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/util/text.hpp"
+
 namespace aegis::cmd::completion {
 
 namespace {
@@ -13,17 +15,8 @@ std::vector<std::string> choices_of(const CLI::Option& opt) {
     std::string type = opt.get_type_name();
     size_t open = type.find('{');
     size_t close = type.find('}', open == std::string::npos ? 0 : open);
-    std::vector<std::string> out;
-    if (open == std::string::npos || close == std::string::npos) return out;
-    std::string list = type.substr(open + 1, close - open - 1);
-    size_t start = 0;
-    while (start <= list.size()) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        if (end > start) out.push_back(list.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
+    if (open == std::string::npos || close == std::string::npos) return {};
+    return util::split(type.substr(open + 1, close - open - 1), ',');
 }
 
 bool is_file(const CLI::Option& opt) {
@@ -126,5 +119,20 @@ std::string fish_quote(const std::string& text) {
     }
     return out + "'";
 }
+
+const char* const k_find_option_fn = R"SH(
+# The value kind of option $2 as command $1 sees it: its own, else its nearest parent's (every
+# subcommand accepts its parents' options). Sets _aegis_root=1 when it is a global option.
+_aegis_find_option() {
+    local p=$1
+    _aegis_root=0
+    while ! _aegis_option_value "$p" "$2"; do
+        [[ $p == *' '* ]] || return 1
+        p=${p% *}
+    done
+    [[ $p == *' '* ]] || _aegis_root=1
+    return 0
+}
+)SH";
 
 }  // namespace aegis::cmd::completion

@@ -48,6 +48,9 @@ std::string value_word(Value value, const std::vector<std::string>& choices, boo
 std::string sh_quote(const std::string& text);
 std::string fish_quote(const std::string& text);
 
+// _aegis_find_option, in the shell syntax bash and zsh share.
+extern const char* const k_find_option_fn;
+
 std::string bash_script(const std::vector<CommandNode>& tree);
 std::string zsh_script(const std::vector<CommandNode>& tree);
 std::string fish_script(const std::vector<CommandNode>& tree);

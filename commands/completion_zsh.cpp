@@ -18,18 +18,6 @@ const char* const k_zsh_head = R"(#compdef aegis
 )";
 
 const char* const k_zsh_body = R"ZSH(
-# The value kind of option $2 as command $1 sees it: its own, else its nearest parent's (every
-# subcommand accepts its parents' options). Sets _aegis_root=1 when it is a global option.
-_aegis_find_option() {
-    local p=$1
-    _aegis_root=0
-    while ! _aegis_option_value "$p" "$2"; do
-        [[ $p == *' '* ]] || return 1
-        p=${p% *}
-    done
-    [[ $p == *' '* ]] || _aegis_root=1
-    return 0
-}
 
 # Names from the live registry: aegis completion --services | --methods SERVICE, with the
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
@@ -180,7 +168,7 @@ std::string zsh_script(const std::vector<CommandNode>& tree) {
     out += function("# The positional arguments of command $1, in order, by kind (service and "
                     "method are\n# names from the registry; a trailing + repeats).\n",
                     "_aegis_positionals", "$1", pos, "reply=()");
-    return out + k_zsh_body;
+    return out + k_find_option_fn + k_zsh_body;
 }
 
 }  // namespace aegis::cmd::completion

@@ -263,6 +263,7 @@ _aegis_find_option() {
     return 0
 }
 
+
 # _aegis_words: the words up to the cursor split at white space only. Bash also splits them at
 # COMP_WORDBREAKS (= : @ ...), which would cut --color=never or nats://host:4222 apart.
 _aegis_split() {

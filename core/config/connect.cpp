@@ -5,29 +5,15 @@
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::config {
 
-namespace {
-
-std::vector<std::string> split_urls(const std::string& list) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= list.size()) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        if (end > start) out.push_back(list.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
-}  // namespace
 
 nats::ConnectOptions connect_options(const SdkConfig& c, const std::string& url,
                                      const std::string& name) {
     nats::ConnectOptions o;
-    o.servers = split_urls(url);
+    o.servers = util::split(url, ',');
     o.name = name;
     o.auth = c.auth;
     o.on_disconnected = [name] { log::warn("{}: disconnected from NATS, reconnecting", name); };

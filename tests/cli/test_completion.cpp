@@ -29,13 +29,6 @@ std::string save_script(const std::string& shell, const std::string& dir, const 
     return path;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Output lines, sorted and joined with single spaces.
 std::string sorted_lines(const std::string& text) {
     std::vector<std::string> lines;
@@ -131,7 +124,7 @@ TEST_CASE("completion: zsh and fish scripts name every command and pass their sh
     aegis::test::TempDir dir;
     auto zsh = save_script("zsh", dir.path(), "_aegis");
     auto fish = save_script("fish", dir.path(), "aegis.fish");
-    std::string zsh_text = read_text_file(zsh), fish_text = read_text_file(fish);
+    std::string zsh_text = aegis::test::read_file(zsh), fish_text = aegis::test::read_file(fish);
     CHECK(zsh_text.rfind("#compdef aegis\n", 0) == 0);
     for (const auto& name : help_commands()) {
         INFO(name);
@@ -199,7 +192,7 @@ TEST_CASE("completion: the committed completions/ are what the binary prints") {
         INFO("completions/" << file << " is stale: run scripts/gen_completions.sh");
         auto r = run_aegis({"completion", shell});
         REQUIRE(r.exit_code == 0);
-        CHECK(read_text_file(dir + file) == r.out);
+        CHECK(aegis::test::read_file(dir + file) == r.out);
     }
 }
 

@@ -29,13 +29,6 @@ std::vector<std::string> subcommands(const std::string& help) {
     return names;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 const fs::path k_docs = fs::path(AEGIS_SOURCE_DIR) / "docs";
 
 }  // namespace
@@ -47,7 +40,7 @@ TEST_CASE("docs: every command has a page in docs/commands") {
     REQUIRE(names.size() >= 12);
     std::string headings;
     for (const auto& e : fs::directory_iterator(k_docs / "commands")) {
-        std::string text = slurp(e.path());
+        std::string text = aegis::test::read_file(e.path());
         headings += text.substr(0, text.find('\n')) + "\n";
     }
     for (const auto& name : names) {
@@ -63,8 +56,8 @@ TEST_CASE("docs: every demo is shown in the docs") {
     REQUIRE(demos.size() >= 13);
     std::string all;
     for (const auto& e : fs::recursive_directory_iterator(k_docs))
-        if (e.path().extension() == ".md") all += slurp(e.path());
-    all += slurp(fs::path(AEGIS_SOURCE_DIR) / "README.md");
+        if (e.path().extension() == ".md") all += aegis::test::read_file(e.path());
+    all += aegis::test::read_file(fs::path(AEGIS_SOURCE_DIR) / "README.md");
     for (const auto& d : demos) {
         std::string name = d.at("name");
         INFO(name);

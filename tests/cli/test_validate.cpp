@@ -45,18 +45,11 @@ std::string normalize(std::string out, const FakeK8s& k8s) {
     return out;
 }
 
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Compares with tests/data/<name>; AEGIS_UPDATE_GOLDEN=1 rewrites the file instead.
 void check_golden(const std::string& actual, const std::string& name) {
     std::string path = std::string(AEGIS_TEST_DATA_DIR) + "/" + name;
     if (std::getenv("AEGIS_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-    std::string expected = read(path);
+    std::string expected = aegis::test::read_file(path);
     INFO("golden " << path << " (AEGIS_UPDATE_GOLDEN=1 rewrites it)");
     CHECK(actual == expected);
 }

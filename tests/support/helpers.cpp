@@ -13,6 +13,13 @@
 
 namespace aegis::test {
 
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 std::vector<aegis::Json> ndjson(const std::string& text) {
     std::vector<aegis::Json> out;
     std::istringstream in(text);

@@ -43,6 +43,9 @@ inline Env with(Env env, const Env& extra) {
     return env;
 }
 
+// A whole file as text ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // One JSON document per non-empty line.
 std::vector<aegis::Json> ndjson(const std::string& text);
 
