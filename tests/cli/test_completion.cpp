@@ -63,15 +63,7 @@ std::string bash_complete(const std::string& script, const std::vector<std::stri
 std::vector<std::string> help_commands() {
     auto r = run_aegis({"--help"});
     REQUIRE(r.exit_code == 0);
-    std::vector<std::string> names;
-    std::istringstream in(r.out.substr(r.out.find("Subcommands:")));
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line) && line.rfind("  ", 0) == 0) {
-        std::istringstream words(line);
-        std::string name;
-        if (words >> name) names.push_back(name);
-    }
+    auto names = aegis::test::help_subcommands(r.out);
     REQUIRE(names.size() >= 13);
     return names;
 }

@@ -15,20 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The first word of each line under "Subcommands:" in a --help text.
-std::vector<std::string> subcommands(const std::string& help) {
-    std::vector<std::string> names;
-    std::istringstream in(help.substr(help.find("Subcommands:")));
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line) && line.rfind("  ", 0) == 0) {
-        std::istringstream words(line);
-        std::string name;
-        if (words >> name) names.push_back(name);
-    }
-    return names;
-}
-
 const fs::path k_docs = fs::path(AEGIS_SOURCE_DIR) / "docs";
 
 }  // namespace
@@ -36,7 +22,7 @@ const fs::path k_docs = fs::path(AEGIS_SOURCE_DIR) / "docs";
 TEST_CASE("docs: every command has a page in docs/commands") {
     auto help = run_aegis({"--help"});
     REQUIRE(help.exit_code == 0);
-    auto names = subcommands(help.out);
+    auto names = aegis::test::help_subcommands(help.out);
     REQUIRE(names.size() >= 12);
     std::string headings;
     for (const auto& e : fs::directory_iterator(k_docs / "commands")) {

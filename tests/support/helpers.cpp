@@ -20,6 +20,21 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
+std::vector<std::string> help_subcommands(const std::string& help) {
+    std::vector<std::string> names;
+    auto at = help.find("Subcommands:");
+    if (at == std::string::npos) return names;
+    std::istringstream in(help.substr(at));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line) && line.rfind("  ", 0) == 0) {
+        std::istringstream words(line);
+        std::string name;
+        if (words >> name) names.push_back(name);
+    }
+    return names;
+}
+
 std::vector<aegis::Json> ndjson(const std::string& text) {
     std::vector<aegis::Json> out;
     std::istringstream in(text);

@@ -46,6 +46,9 @@ inline Env with(Env env, const Env& extra) {
 // A whole file as text ("" when it cannot be read).
 std::string read_file(const std::string& path);
 
+// The command names under "Subcommands:" in a --help text.
+std::vector<std::string> help_subcommands(const std::string& help);
+
 // One JSON document per non-empty line.
 std::vector<aegis::Json> ndjson(const std::string& text);
 
