@@ -3,7 +3,7 @@
 //   (b) the aegis client against an aegis Service echo (msgpack envelopes both ways)
 // Sequential p50/p90/p99 and throughput with 1, 16 and 64 requests in flight, ratios aegis/raw,
 // the wall time of a one-shot `aegis call`, and the resident memory of an idle `aegis demo echo`.
-// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--aegis PATH]
+// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--buffered] [--aegis PATH]
 #include <nats/nats.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -41,6 +41,7 @@ struct Args {
     double seconds = 2.0;
     int sequential = 3000;
     int rounds = 3;
+    bool buffered = false;  // --buffered: nats.c's flusher thread instead of a write per message
     std::string only;  // "raw" or "aegis" to run one side (for profiling)
     std::string aegis;
 };
@@ -145,7 +146,7 @@ Figures bench_raw(const std::string& url, const std::string& payload, const Args
     natsOptions* o = nullptr;
     natsOptions_Create(&o);
     natsOptions_SetURL(o, url.c_str());
-    natsOptions_SetSendAsap(o, true);
+    natsOptions_SetSendAsap(o, !a.buffered);
     natsConnection *srv = nullptr, *cli = nullptr;
     natsConnection_Connect(&srv, o);
     natsConnection_Connect(&cli, o);
@@ -197,6 +198,7 @@ Figures bench_aegis(const std::string& url, const Args& a) {
     Figures f;
     nats::ConnectOptions co;
     co.servers = {url};
+    co.send_asap = !a.buffered;
     ServiceOptions so;
     so.name = "bench-echo";
     so.instance_id = "bench-echo-1";
@@ -312,6 +314,12 @@ Figures median(const std::vector<Figures>& v) {
 
 Args parse(int argc, char** argv) {
     Args a;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]) == "--buffered") {
+            a.buffered = true;
+            std::copy(argv + i + 1, argv + argc, argv + i);
+            --argc;
+        }
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i];
         if (k == "--server") a.server = argv[i + 1];
@@ -335,8 +343,9 @@ int main(int argc, char** argv) {
     log::set_level(log::Level::warn);
     bench::BenchServer server(a.server);
     g_server_pid = server.pid();
-    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores\n",
-                a.server.c_str(), a.sequential, a.seconds, a.rounds, std::thread::hardware_concurrency());
+    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores, %s\n",
+                a.server.c_str(), a.sequential, a.seconds, a.rounds, std::thread::hardware_concurrency(),
+                a.buffered ? "buffered writes (nats.c flusher) on both sides" : "a write per message (SendAsap) on both sides");
     std::string payload = request_payload();
     // Alternate raw and aegis rounds so that both see the same machine; report the medians.
     std::vector<Figures> raws, aes;
@@ -361,9 +370,11 @@ int main(int argc, char** argv) {
     std::printf("(medians of %d alternating rounds; CPU per call at 64 in flight)\n", a.rounds);
     std::printf("aegis envelope work per call (encode + decode, both ways, no NATS): %.1f us CPU\n",
                 codec_us_per_call());
-    std::printf("\ngoals: p50 ratio <= 1.20 (%s), 64-in-flight throughput ratio >= 0.80 (%s)\n",
-                ae.p50 / raw.p50 <= 1.2 ? "met" : "missed",
-                ae.rps[2] / raw.rps[2] >= 0.8 ? "met" : "missed");
+    if (!a.buffered) {  // the goals are about the default mode
+        std::printf("\ngoals: p50 ratio <= 1.20 (%s), 64-in-flight throughput ratio >= 0.80 (%s)\n",
+                    ae.p50 / raw.p50 <= 1.2 ? "met" : "missed",
+                    ae.rps[2] / raw.rps[2] >= 0.8 ? "met" : "missed");
+    }
     if (access(a.aegis.c_str(), X_OK) == 0) {
         double shot = one_shot_ms(a.aegis, a.server);
         double rss = idle_rss_mb(a.aegis, a.server);
