@@ -134,6 +134,9 @@ void Service::stop() {
     // Without a connection a KV delete would only wait out its timeout (nats.c buffers it for a
     // reconnect that may never come): stop at once and let the entry go stale.
     const bool connected = m->conn->is_connected();
+    // Stop answering $SRV before the registry entry goes: observers then never see an instance
+    // that answers but is not registered.
+    if (m->srv) m->srv->stop();
     if (m->registry && connected) {
         try {
             m->registry->remove(name(), instance_id());
@@ -144,7 +147,6 @@ void Service::stop() {
         log::warn("NATS is unreachable: the registry entry of '{}' stays until it is stale",
                   instance_id());
     }
-    if (m->srv) m->srv->stop();
     if (connected) {
         try {
             m->conn->flush();
