@@ -250,6 +250,7 @@ std::unique_ptr<KvWatch> KeyValue::watch(const std::string& pattern,
     check(kvStore_Watch(&raw, m_kv, pattern.c_str(), nullptr),
           "watch KV '" + m_bucket + "' keys '" + pattern + "'");
     w->m_watcher = raw;
+    w->m_conn = m_conn;
     w->m_thread = std::thread([stop = w->m_stop, raw, handler = std::move(handler)] {
         while (!stop->load()) {
             kvEntry* e = nullptr;
@@ -279,6 +280,15 @@ KvWatch::~KvWatch() { stop(); }
 void KvWatch::stop() {
     if (m_stop->exchange(true)) return;
     auto* w = static_cast<kvWatcher*>(m_watcher);
+    // Stopping a watcher deletes its consumer through a JetStream request, which cannot succeed
+    // while NATS is unreachable and would hold the caller for the whole timeout. Then the thread
+    // is let go (it sees the flag within 250 ms) and the watcher is left to the connection's close.
+    const bool connected = !m_conn || m_conn->is_connected();
+    if (w && !connected) {
+        if (m_thread.joinable()) m_thread.join();
+        m_watcher = nullptr;
+        return;
+    }
     if (w) kvWatcher_Stop(w);
     if (m_thread.joinable()) {
         if (m_thread.get_id() == std::this_thread::get_id()) {

@@ -133,6 +133,13 @@ milliseconds retry_budget(const FailoverOptions& o) {
     return std::min<milliseconds>(total, std::chrono::seconds(30));
 }
 
+// Lets calls that are still retrying finish, within the retry budget, unless the user stops us.
+void await_calls(Run& r) {
+    auto deadline = Clock::now() + retry_budget(r.o);
+    while (!util::stop_requested() && Clock::now() < deadline)
+        if (r.driver.wait_idle(milliseconds(50))) return;
+}
+
 void run_spawned(Run& r) {
     namespace fs = std::filesystem;
     std::string dir = (fs::temp_directory_path() / "aegis-failover-XXXXXX").string();
@@ -157,7 +164,7 @@ void run_spawned(Run& r) {
     for (int n = 1; n <= r.o.trials && !util::stop_requested(); ++n)
         if (!spawned_trial(r, fleet, reg, n)) break;
     r.driver.stop_issuing();
-    r.driver.wait_idle(retry_budget(r.o));  // calls still retrying need the instances
+    await_calls(r);  // calls still retrying need the instances
     fleet.stop_all();
     r.report.log_dir = dir;
 }
@@ -225,7 +232,7 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     else
         run_external(r);
     r.report.interrupted = util::stop_requested();
-    r.driver.wait_idle(retry_budget(o));
+    await_calls(r);
     r.driver.stop();
     r.observer.stop();
     auto calls = r.driver.snapshot();

@@ -95,7 +95,12 @@ void Election::stop(bool release) {
     m_leader = false;
     if (!release) m_listener(c);
     bool erased = false;
-    if (release) {
+    // Without a connection the delete would only sit out the KV timeout; the lease then goes
+    // stale and a standby takes over after it, as after a crash.
+    if (release && !m_conn->is_connected()) {
+        log::warn("'{}': NATS is unreachable: the lease is not released, it goes stale",
+                  m_options.instance_id);
+    } else if (release) {
         try {
             m_kv->erase(m_key, rev);
             erased = true;
@@ -216,6 +221,7 @@ void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     bool conflict = false;
     std::optional<std::string> failure;
     try {
+        if (!m_conn->is_connected()) throw UnavailableError("NATS disconnected");
         rev = how == Attempt::create ? m_kv->create(m_key, v) : m_kv->update(m_key, v, stale_rev);
     } catch (const ConflictError&) {
         conflict = true;
@@ -244,6 +250,9 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
     bool conflict = false;
     std::optional<std::string> failure;
     try {
+        // Disconnected, an update would wait out the KV timeout and hold up a stop; it fails
+        // now instead, and the fence stops exclusive calls as it would after a timeout.
+        if (!m_conn->is_connected()) throw UnavailableError("NATS disconnected");
         next = m_kv->update(m_key, v, rev);
     } catch (const ConflictError&) {
         conflict = true;

@@ -197,7 +197,9 @@ std::string Service::status() const {
 }
 
 void Service::heartbeat_now() {
-    if (m->registry) m->write_registry();
+    // While disconnected the put would wait out its timeout; the next beat after the reconnect
+    // writes the entry.
+    if (m->registry && m->conn->is_connected()) m->write_registry();
 }
 
 const std::string& Service::name() const { return m->options.name; }

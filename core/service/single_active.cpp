@@ -313,6 +313,10 @@ std::vector<std::function<void(bool)>> SingleActiveService::callbacks() const {
 
 void SingleActiveService::notify_event(const char* type, const Json& payload) {
     if (!m_sa->events) return;
+    if (!connection()->is_connected()) {  // a publish would only sit out its timeout
+        log::debug("sticky_active.{} not published: NATS disconnected", type);
+        return;
+    }
     PublishOptions o;
     o.timeout = std::chrono::seconds(2);
     try {

@@ -98,19 +98,22 @@ TEST_CASE("aegis demo echo registers and deregisters on SIGTERM") {
     CHECK(echo.output().find("Final stats") != std::string::npos);
 }
 
-TEST_CASE("aegis demo echo stops at once on SIGTERM while NATS is gone") {
-    test::NatsServer server;
-    Background echo({"demo", "echo", "--heartbeat", "1", "--server", server.url()});
-    REQUIRE(echo.wait_for_output("started"));
-    server.kill_now();
-    REQUIRE(echo.wait_for_output("disconnected", std::chrono::seconds(5)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // heartbeats come due meanwhile
-    auto t0 = std::chrono::steady_clock::now();
-    // A 1.5 s grace: beyond it stop() kills, and the exit code says so.
-    CHECK(echo.stop(SIGTERM, std::chrono::milliseconds(1500)) == 0);
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1500));
-    CHECK(echo.output().find("stays until it is stale") != std::string::npos);
-    CHECK(echo.output().find("Final stats") != std::string::npos);
+TEST_CASE("aegis demo echo and echo-single stop at once on SIGTERM while NATS is gone") {
+    for (std::string demo : {"echo", "echo-single"}) {
+        INFO(demo);
+        test::NatsServer server;
+        Background echo({"demo", demo, "--heartbeat", "1", "--server", server.url()});
+        REQUIRE(echo.wait_for_output("started"));
+        server.kill_now();
+        REQUIRE(echo.wait_for_output("disconnected", std::chrono::seconds(5)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // heartbeats come due meanwhile
+        auto t0 = std::chrono::steady_clock::now();
+        // A 1.5 s grace: beyond it stop() kills, and the exit code says so.
+        CHECK(echo.stop(SIGTERM, std::chrono::milliseconds(1500)) == 0);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1500));
+        CHECK(echo.output().find("stays until it is stale") != std::string::npos);
+        CHECK(echo.output().find("Final stats") != std::string::npos);
+    }
 }
 
 TEST_CASE("a malformed request leaves aegis demo echo serving") {

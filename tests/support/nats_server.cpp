@@ -51,6 +51,7 @@ void NatsServer::start() {
     so.argv.insert(so.argv.end(), m_options.extra_args.begin(), m_options.extra_args.end());
     so.stdout_path = m_dir + "/server.log";
     so.stderr_path = "=stdout";
+    so.die_with_parent = true;  // a crashed test run must not leave servers behind
     m_pid = util::spawn(so);
     std::string ports_file = m_dir + "/nats-server_" + std::to_string(m_pid) + ".ports";
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

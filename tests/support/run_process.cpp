@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,7 @@ ProcessResult run_program(const std::vector<std::string>& argv,
     auto t0 = std::chrono::steady_clock::now();
     pid_t pid = fork();
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);  // a crashed test run must not leave it behind
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
@@ -119,6 +121,7 @@ Background::Background(const std::vector<std::string>& args,
     so.stdout_path = m_log;
     so.stderr_path = "=stdout";
     so.env = env;
+    so.die_with_parent = true;  // a crashed test run must not leave services behind
     m_pid = util::spawn(so);
 }
 
