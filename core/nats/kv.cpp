@@ -283,7 +283,8 @@ void KvWatch::stop() {
     // Stopping a watcher deletes its consumer through a JetStream request, which cannot succeed
     // while NATS is unreachable and would hold the caller for the whole timeout. Then the thread
     // is let go (it sees the flag within 250 ms) and the watcher is left to the connection's close.
-    const bool connected = !m_conn || m_conn->is_connected();
+    auto conn = m_conn.lock();
+    const bool connected = !conn || conn->is_connected();
     if (w && !connected) {
         if (m_thread.joinable()) m_thread.join();
         m_watcher = nullptr;

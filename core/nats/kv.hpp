@@ -106,7 +106,7 @@ private:
     friend class KeyValue;
     KvWatch() = default;
     void* m_watcher = nullptr;  // kvWatcher*
-    std::shared_ptr<Connection> m_conn;
+    std::weak_ptr<Connection> m_conn;  // never keeps the connection alive
     std::shared_ptr<std::atomic<bool>> m_stop = std::make_shared<std::atomic<bool>>(false);
     std::thread m_thread;
 };
