@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -143,6 +144,15 @@ bool Background::wait_for_output(const std::string& text, std::chrono::milliseco
         if (output().find(text) != std::string::npos) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    if (output().find(text) != std::string::npos) return true;
+    // What the process said, and where its threads are, so that a rare stall can be diagnosed
+    // from a CI log.
+    std::fprintf(stderr, "[test] '%s' not seen within %lld ms from pid %d (%s); its output:\n%s\n",
+                 text.c_str(), static_cast<long long>(timeout.count()), static_cast<int>(m_pid),
+                 util::alive(m_pid) ? "running" : "exited", output().c_str());
+    std::string stacks = "/proc/" + std::to_string(m_pid) + "/task";
+    std::fprintf(stderr, "[test] threads: %s\n", run_program({"sh", "-c", "for t in " + stacks +
+                 "/*; do cat $t/comm $t/wchan 2>/dev/null; echo; done | paste -sd' '"}).out.c_str());
     return false;
 }
 
