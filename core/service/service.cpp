@@ -104,7 +104,17 @@ void Service::start() {
     }
     if (m->options.register_instance) {
         m->registry = std::make_unique<registry::Registry>(m->conn);
-        m->write_registry();
+        // A bucket another process has just created can answer "no responders" for a moment
+        // (its stream is not listening yet): retry for up to 3 s before giving up.
+        for (int attempt = 1;; ++attempt) {
+            try {
+                m->write_registry();
+                break;
+            } catch (const NoRespondersError&) {
+                if (attempt == 30) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
         m->heartbeat_stop = false;
         m->heartbeat_thread = std::thread([impl = m.get()] { impl->heartbeat_loop(); });
     }
