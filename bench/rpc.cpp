@@ -314,20 +314,20 @@ Figures median(const std::vector<Figures>& v) {
 
 Args parse(int argc, char** argv) {
     Args a;
-    for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]) == "--buffered") {
-            a.buffered = true;
-            std::copy(argv + i + 1, argv + argc, argv + i);
-            --argc;
-        }
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; ++i) {
         std::string k = argv[i];
-        if (k == "--server") a.server = argv[i + 1];
-        else if (k == "--seconds") a.seconds = std::stod(argv[i + 1]);
-        else if (k == "--sequential") a.sequential = std::stoi(argv[i + 1]);
-        else if (k == "--aegis") a.aegis = argv[i + 1];
-        else if (k == "--only") a.only = argv[i + 1];
-        else if (k == "--rounds") a.rounds = std::max(1, std::stoi(argv[i + 1]));
+        if (k == "--buffered") {
+            a.buffered = true;
+            continue;
+        }
+        if (i + 1 >= argc) break;  // an option without its value
+        const char* v = argv[++i];
+        if (k == "--server") a.server = v;
+        else if (k == "--seconds") a.seconds = std::stod(v);
+        else if (k == "--sequential") a.sequential = std::stoi(v);
+        else if (k == "--aegis") a.aegis = v;
+        else if (k == "--only") a.only = v;
+        else if (k == "--rounds") a.rounds = std::max(1, std::stoi(v));
     }
     if (a.aegis.empty()) {
         auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();

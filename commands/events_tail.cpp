@@ -17,6 +17,7 @@
 #include "core/wire/envelope.hpp"
 #include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::cmd {
 
@@ -53,7 +54,7 @@ std::string normalize(const std::string& p) {
 std::string age_text(const wire::Event& e, wire::SysTime at, double* ms) {
     auto t = wire::parse_timestamp(e.header.timestamp);
     if (!t) return "?";
-    *ms = std::chrono::duration<double, std::milli>(at - *t).count();
+    *ms = util::millis(at - *t);
     if (*ms < 1000) return fmt::format("{:.0f} ms", *ms);
     if (*ms < 120000) return fmt::format("{:.1f} s", *ms / 1000);
     return fmt::format("{:.0f} min", *ms / 60000);

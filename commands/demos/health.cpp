@@ -10,6 +10,7 @@
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::cmd::demos {
 
@@ -100,8 +101,7 @@ int run_health(Context& ctx, const HealthOpts& o) {
     auto due = std::chrono::steady_clock::now();
     std::string status = "ACTIVE";
     do {
-        double lag = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                               due).count();
+        double lag = util::millis(std::chrono::steady_clock::now() - due);
         Json report = run_checks(svc, *r, o, lag);
         std::string now = report["status"];
         svc.set_metadata("health", report);

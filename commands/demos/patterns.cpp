@@ -14,6 +14,7 @@
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::cmd::demos {
 
@@ -66,7 +67,7 @@ void client_round(Columns& out, registry::Registry& reg, const Client& client, i
     for (const char* method : {"add", "multiply"}) {
         try {
             auto r = client.call_raw("calculator-service", method, {{"a", a}, {"b", b}});
-            double ms = std::chrono::duration<double, std::milli>(r.rtt).count();
+            double ms = util::millis(r.rtt);
             out.client(fmt::format("📞 {}({}, {}) = {}  [{:.2f} ms, {}]", method, num(a), num(b),
                                    num(r.response.result.value("result", 0.0)), ms,
                                    r.instance.value_or("?")));

@@ -7,6 +7,7 @@
 
 #include "core/client/system_view.hpp"
 #include "core/util/text.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::client {
 
@@ -30,7 +31,7 @@ std::map<Key, SrvSeen> index_replies(const std::vector<SrvReply>& replies) {
             !b["id"].is_string())
             continue;
         SrvSeen& s = out[{b["name"].get<std::string>(), b["id"].get<std::string>()}];
-        double ms = std::chrono::duration<double, std::milli>(r.rtt).count();
+        double ms = util::millis(r.rtt);
         if (r.verb == SrvVerb::ping || !s.rtt_ms) s.rtt_ms = ms;
         if (b.contains("version") && b["version"].is_string()) s.version = b["version"];
         if (b.contains("metadata") && b["metadata"].is_object()) s.metadata = b["metadata"];

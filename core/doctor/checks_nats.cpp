@@ -7,6 +7,7 @@
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/codec.hpp"
+#include "core/util/duration.hpp"
 
 #include <fmt/format.h>
 
@@ -55,7 +56,7 @@ std::pair<std::string, std::string> why_unresolved(const config::Resolution& res
 }
 
 std::string ms(std::chrono::nanoseconds d) {
-    return fmt::format("{:.2f} ms", std::chrono::duration<double, std::milli>(d).count());
+    return fmt::format("{:.2f} ms", util::millis(d));
 }
 
 bool connect(Run& r) {

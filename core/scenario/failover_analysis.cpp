@@ -1,4 +1,5 @@
 #include "core/scenario/failover_analysis.hpp"
+#include "core/util/duration.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,10 +24,6 @@ const char* call_state_name(CallState s) noexcept {
 
 namespace {
 
-double ms_between(Mono from, Mono to) {
-    return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
 void keep_earliest(std::optional<Mono>& slot, Mono t) {
     if (!slot || t < *slot) slot = t;
 }
@@ -48,8 +45,8 @@ void lease_times(const TrialWindow& w, const std::vector<LeaseEvent>& events, Tr
             }
         }
     }
-    if (detect) r.detect_ms = ms_between(w.trigger, *detect);
-    if (elected) r.elected_ms = ms_between(w.trigger, *elected);
+    if (detect) r.detect_ms = util::millis(*detect - w.trigger);
+    if (elected) r.elected_ms = util::millis(*elected - w.trigger);
 }
 
 // Every successful reply in the window, in arrival order.
@@ -74,7 +71,7 @@ void reply_times(const TrialWindow& w, const std::vector<CallRecord>& calls, Tri
             if (s.instance == w.old_leader) continue;  // in flight when the trigger came
             first_new = s.at;
             if (r.new_leader.empty()) r.new_leader = s.instance;
-            r.first_success_ms = ms_between(w.trigger, s.at);
+            r.first_success_ms = util::millis(s.at - w.trigger);
             if (s.instance != r.new_leader) ++r.split_brain;  // served while another held it
             continue;
         }

@@ -14,6 +14,7 @@
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::scenario {
 
@@ -30,10 +31,6 @@ struct Run {
     std::vector<TrialWindow> windows;
     FailoverReport report;
 };
-
-double ms_since(Mono from, Mono to) {
-    return std::chrono::duration<double, std::milli>(to - from).count();
-}
 
 // Sleeps until `t`; false when a stop (Ctrl-C) was requested.
 bool sleep_until(Mono t) {
@@ -63,7 +60,7 @@ void close_trial(Run& r, TrialWindow w, const std::optional<Reply>& first, Mono 
     w.end = std::min(w.end, Clock::now());
     if (first)
         log::info("trial {}: '{}' → '{}': first success {:.0f} ms after the {}", w.number,
-                  w.old_leader, first->instance, ms_since(w.trigger, first->at),
+                  w.old_leader, first->instance, util::millis(first->at - w.trigger),
                   w.kill == "external" ? "old leader's last reply" : "kill");
     else
         r.report.problems.push_back(fmt::format("trial {}: no other instance answered within {} ms",
