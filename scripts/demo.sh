@@ -5,27 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-aegis="$PWD/${AEGIS_BUILD_DIR:-build}/app/aegis"
+source scripts/lib.sh
 export XDG_STATE_HOME=${XDG_STATE_HOME:-$(mktemp -d)}
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-
-pids=()
-started_nats=no
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ "$started_nats" = yes ] && "$aegis" down >/dev/null || true
-}
-trap cleanup EXIT
-
 say "local NATS with JetStream (aegis up)"
-if ! "$aegis" up --status >/dev/null 2>&1; then
-  started_nats=yes
-  # Port 4222 when it is free, else any free port.
-  "$aegis" up --port 4222 2>/dev/null || "$aegis" up --port 0
+if "$aegis" up --status >/dev/null 2>&1; then
+  export AEGIS_NATS_URL=$("$aegis" up --status --url)
+else
+  start_local_nats  # port 4222 when it is free, else any free port
 fi
-export AEGIS_NATS_URL=$("$aegis" up --status --url)
 echo "AEGIS_NATS_URL=$AEGIS_NATS_URL"
 
 say "two instances of 'aegis demo echo'"
@@ -33,7 +21,6 @@ say "two instances of 'aegis demo echo'"
 "$aegis" demo echo --instance 2 & pids+=($!)
 # Wait until both instances answer (each call names the instance that served it).
 for _ in $(seq 100); do
-  seen=$("$aegis" call echo-service status -n 8 -q 2>/dev/null | grep -c '^#.* ok ' || true)
   both=$("$aegis" call echo-service status -n 8 -q 2>/dev/null | grep -o 'echo-service-[0-9a-f]*' | sort -u | wc -l || true)
   [ "${both:-0}" -ge 2 ] && break; sleep 0.1
 done

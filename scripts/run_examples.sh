@@ -7,25 +7,13 @@
 #   scripts/run_examples.sh            (AEGIS_BUILD_DIR picks the build, default build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-aegis="$PWD/${AEGIS_BUILD_DIR:-build}/app/aegis"
+source scripts/lib.sh
 [ -x "$aegis" ] || { echo "run_examples.sh: build first (scripts/build.sh)" >&2; exit 66; }
-
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-pids=()
-started_nats=no
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "$started_nats" = yes ]; then "$aegis" down >/dev/null || true; fi
-}
-trap cleanup EXIT
 
 say "finding NATS (aegis discover)"
 if ! "$aegis" discover >/dev/null 2>&1; then
   echo "no NATS found: starting a local one (aegis up)"
-  started_nats=yes
-  "$aegis" up --port 4222 2>/dev/null || "$aegis" up --port 0
-  export AEGIS_NATS_URL=$("$aegis" up --status --url)
+  start_local_nats
 fi
 "$aegis" discover | sed -n '1,2p'
 

@@ -6,20 +6,15 @@
 #   scripts/test_failover.sh [INSTANCES] [TRIALS] [MAX_FAILOVER_MS]   (defaults 3, 3, 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-aegis="$PWD/${AEGIS_BUILD_DIR:-build}/app/aegis"
+source scripts/lib.sh
 instances=${1:-3}
 trials=${2:-3}
 max_ms=${3:-10000}
 [ -x "$aegis" ] || { echo "test_failover.sh: build first (scripts/build.sh)" >&2; exit 66; }
 
-started_nats=no
-cleanup() { if [ "$started_nats" = yes ]; then "$aegis" down >/dev/null || true; fi; }
-trap cleanup EXIT
 if ! "$aegis" discover >/dev/null 2>&1; then
-  started_nats=yes
   export XDG_STATE_HOME=${XDG_STATE_HOME:-$(mktemp -d)}
-  "$aegis" up --port 0 >/dev/null
-  export AEGIS_NATS_URL=$("$aegis" up --status --url)
+  start_local_nats 0 >/dev/null
 fi
 echo "NATS: $("$aegis" discover --json | grep -o '"url": *"[^"]*"' | head -n1)"
 # Kill the leader of N spawned instances under traffic, TRIALS times; exit 1 when a failover takes
