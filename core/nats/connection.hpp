@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,12 @@ struct ConnectOptions {
 };
 
 using MessageHandler = std::function<void(Msg&)>;
+
+// A header as nats.c takes it: NUL-terminated key and value, nothing copied on our side.
+struct HeaderRef {
+    const char* key;
+    const char* value;
+};
 
 // An asynchronous subscription. Destroying it unsubscribes; the handler is released only after
 // its last invocation has returned (nats.c on-complete callback), so it may own state safely.
@@ -93,6 +100,8 @@ public:
     void publish(std::string_view subject, std::string_view data, std::string_view reply = {});
     void publish(std::string_view subject, std::string_view data, const Headers& headers,
                  std::string_view reply = {});
+    // Answers `request` (publishes to its reply subject): the service reply path, no copies.
+    void reply(const Msg& request, std::string_view data, std::span<const HeaderRef> headers);
     // Request/reply. Throws NoRespondersError, TimeoutError, UnavailableError.
     Msg request(std::string_view subject, std::string_view data, milliseconds timeout,
                 const Headers* headers = nullptr);
