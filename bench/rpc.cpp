@@ -3,7 +3,8 @@
 //   (b) the aegis client against an aegis Service echo (msgpack envelopes both ways)
 // Sequential p50/p90/p99 and throughput with 1, 16 and 64 requests in flight, ratios aegis/raw,
 // the wall time of a one-shot `aegis call`, and the resident memory of an idle `aegis demo echo`.
-// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--buffered] [--aegis PATH]
+// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R]
+//                  [--only raw|aegis|codec] [--buffered] [--aegis PATH]
 #include <nats/nats.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/envelope.hpp"
+#include "core/wire/rpc_codec.hpp"
 
 using namespace aegis;
 using Clock = std::chrono::steady_clock;
@@ -42,7 +44,7 @@ struct Args {
     int sequential = 3000;
     int rounds = 3;
     bool buffered = false;  // --buffered: nats.c's flusher thread instead of a write per message
-    std::string only;  // "raw" or "aegis" to run one side (for profiling)
+    std::string only;  // "raw" or "aegis" to run one side, "codec" the envelope work alone
     std::string aegis;
 };
 
@@ -253,11 +255,13 @@ double codec_us_per_call() {
     const int n = 20000;
     double c0 = self_cpu();
     size_t sink = 0;
+    // The same calls as the client (encode_request, decode_rpc_response) and the service
+    // (decode_rpc_request, encode_new_response) make; the echo handler returns its params.
     for (int i = 0; i < n; ++i) {
         std::string req = encode_request("bench-echo", "echo", params, o);
         auto decoded = wire::decode_rpc_request(req);
-        auto resp = wire::make_success(decoded.header.message_id, decoded.params);
-        std::string out = wire::encode_envelope(resp, wire::Format::msgpack);
+        std::string out = wire::encode_new_response(decoded.header.message_id, decoded.params,
+                                                    nullptr, wire::Format::msgpack);
         sink += wire::decode_rpc_response(out).success;
     }
     double us = (self_cpu() - c0) / n * 1e6;
@@ -341,6 +345,10 @@ Args parse(int argc, char** argv) {
 int main(int argc, char** argv) {
     Args a = parse(argc, argv);
     log::set_level(log::Level::warn);
+    if (a.only == "codec") {  // no NATS: for perf / callgrind
+        std::printf("aegis envelope work per call: %.2f us CPU\n", codec_us_per_call());
+        return 0;
+    }
     bench::BenchServer server(a.server);
     g_server_pid = server.pid();
     std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores, %s\n",
