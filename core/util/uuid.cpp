@@ -46,11 +46,12 @@ std::mt19937_64& engine() {
     return t_engine;
 }
 
-// Writes the 16 hex digits of `v`, most significant nibble first.
+// Writes the 16 hex digits of `v`, most significant nibble first, a byte (two digits) at a time.
 void put_hex64(char* out, std::uint64_t v) {
-    for (int i = 15; i >= 0; --i) {
-        out[i] = k_hex_digits[v & 0xF];
-        v >>= 4;
+    for (int i = 14; i >= 0; i -= 2) {
+        out[i] = k_hex_digits[(v >> 4) & 0xF];
+        out[i + 1] = k_hex_digits[v & 0xF];
+        v >>= 8;
     }
 }
 

@@ -167,16 +167,16 @@ bool Reader::next_is_map() const {
     return (tag >= 0x80 && tag <= 0x8f) || tag == 0xde || tag == 0xdf;
 }
 
-std::optional<std::string_view> Reader::try_str() {
+std::optional<std::string_view> Reader::try_str(bool check_utf8) {
     if (at_end()) return std::nullopt;
     const std::uint8_t tag = *m_pos;
     if (tag >= 0xa0 && tag <= 0xbf) {
         ++m_pos;
-        return text(tag & 0x1fu, true);
+        return text(tag & 0x1fu, check_utf8);
     }
     if (tag < 0xd9 || tag > 0xdb) return std::nullopt;
     ++m_pos;
-    return text(big_endian(1 << (tag - 0xd9)), true);
+    return text(big_endian(1 << (tag - 0xd9)), check_utf8);
 }
 
 bool Reader::try_nil() {

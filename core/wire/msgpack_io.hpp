@@ -58,7 +58,10 @@ public:
     // The number of entries of the map that comes next, or nullopt when it is not a map.
     std::optional<std::size_t> try_map_header();
     // A str (UTF-8 checked; never bin), as a view into the input.
-    std::optional<std::string_view> try_str();
+    std::optional<std::string_view> try_str() { return try_str(true); }
+    // The same without the UTF-8 check, for a caller that matches the text against known ASCII
+    // names and checks whatever else it keeps.
+    std::optional<std::string_view> try_str_unchecked() { return try_str(false); }
     bool try_nil();
     std::optional<bool> try_bool();
     // Any integer or float, as a double.
@@ -69,6 +72,7 @@ public:
     Json member_value() { return value(1); }
 
 private:
+    std::optional<std::string_view> try_str(bool check_utf8);
     [[noreturn]] void fail(const std::string& what) const;
     std::size_t remaining() const { return static_cast<std::size_t>(m_end - m_pos); }
     std::uint8_t next();

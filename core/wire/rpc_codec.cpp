@@ -99,13 +99,27 @@ enum class Field : unsigned {
     method, params, timeout, success, result, error, unknown
 };
 
+// By length first: at most three names share one.
 Field field_of(std::string_view k) {
-    static constexpr std::string_view names[] = {
-        "message_id", "trace_id", "correlation_id", "timestamp", "source", "target",
-        "method",     "params",   "timeout",        "success",   "result", "error"};
-    for (unsigned i = 0; i < std::size(names); ++i)
-        if (names[i] == k) return static_cast<Field>(i);
-    return Field::unknown;
+    auto is = [&](std::string_view name, Field f) { return k == name ? f : Field::unknown; };
+    switch (k.size()) {
+    case 5: return is("error", Field::error);
+    case 6:
+        switch (k[0]) {
+        case 's': return is("source", Field::source);
+        case 't': return is("target", Field::target);
+        case 'm': return is("method", Field::method);
+        case 'p': return is("params", Field::params);
+        case 'r': return is("result", Field::result);
+        default: return Field::unknown;
+        }
+    case 7: return k[0] == 't' ? is("timeout", Field::timeout) : is("success", Field::success);
+    case 8: return is("trace_id", Field::trace_id);
+    case 9: return is("timestamp", Field::timestamp);
+    case 10: return is("message_id", Field::message_id);
+    case 14: return is("correlation_id", Field::correlation_id);
+    default: return Field::unknown;
+    }
 }
 
 constexpr unsigned bit(Field f) { return 1u << static_cast<unsigned>(f); }
@@ -170,9 +184,10 @@ std::optional<unsigned> walk(mp::Reader& r, unsigned allowed, Body body) {
     if (!n) return std::nullopt;
     unsigned seen = 0;
     for (std::size_t i = 0; i < *n; ++i) {
-        auto key = r.try_str();
+        auto key = r.try_str_unchecked();
         if (!key) return std::nullopt;
-        const Field f = field_of(*key);
+        const Field f = field_of(*key);  // a known name is ASCII, so valid UTF-8
+        if (f == Field::unknown && !valid_utf8(*key)) return std::nullopt;
         if (f == Field::unknown || !(allowed & bit(f))) {
             (void)r.member_value();
             continue;
