@@ -142,17 +142,18 @@ void pipeline_slice(bench::Side& side, int k, double seconds, Tally& t) {
     }
 }
 
-// One round: every measurement in k_slices slices, raw and aegis taking turns (the side that
-// starts alternates), so that both see the same machine.
+// One round: raw and aegis take turns (the side that starts alternates) call by call for the
+// sequential latencies and in k_slices slices of every in-flight level, so that both see the
+// same machine.
 constexpr int k_slices = 4;
 
 void run_round(int round, const Args& a, bench::Side* raw, bench::Side* ae, Tally& tr,
                Tally& ta) {
     std::pair<bench::Side*, Tally*> order[2] = {{raw, &tr}, {ae, &ta}};
     if (round % 2 == 1) std::swap(order[0], order[1]);
-    for (int s = 0; s < k_slices; ++s)
+    for (int i = 0; i < a.sequential; ++i)
         for (auto& [side, tally] : order)
-            if (side) sequential_slice(*side, a.sequential / k_slices, *tally);
+            if (side) sequential_slice(*side, 1, *tally);
     for (int k = 0; k < 3; ++k)
         for (int s = 0; s < k_slices; ++s)
             for (auto& [side, tally] : order)
@@ -300,8 +301,8 @@ int main(int argc, char** argv) {
     row("client+service CPU per call", raw.cpu_us, ae.cpu_us, "us");
     row("context switches per call", raw.switches, ae.switches, "");
     if (g_server_pid) row("nats-server CPU per call", raw.server_cpu_us, ae.server_cpu_us, "us");
-    std::printf("(medians of %d rounds, raw and aegis alternating in %d slices of every measurement;\n"
-                " CPU per call at 64 in flight)\n", a.rounds, k_slices);
+    std::printf("(medians of %d rounds; raw and aegis alternate call by call (sequential) and in %d\n"
+                " slices of every in-flight level; CPU per call at 64 in flight)\n", a.rounds, k_slices);
     const double codec_us = codec_us_per_call();
     std::printf("aegis envelope work per call (encode + decode, both ways, no NATS): %.2f us CPU\n",
                 codec_us);
