@@ -51,21 +51,19 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
     auto t0 = std::chrono::steady_clock::now();
     std::string_view data = msg.data();
     wire::Format fmt = data.empty() ? wire::Format::json : wire::sniff(data);
-    wire::RpcRequest req;
-    bool decoded = false;
+    std::optional<wire::RpcRequest> req;  // engaged once decoded
     std::string error;
     const char* code = "500";
     Json result;
     try {
         try {
-            req = wire::decode_rpc_request(data);
+            req.emplace(wire::decode_rpc_request(data));
         } catch (const std::exception& e) {
             code = "400";
             throw;
         }
-        decoded = true;
-        RpcContext ctx{req, options.instance_id};
-        result = ep.handler(req.params, ctx);
+        RpcContext ctx{*req, options.instance_id};
+        result = ep.handler(req->params, ctx);
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";
@@ -73,7 +71,7 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         error = "handler failed with a non-standard exception";
     }
     std::optional<std::string_view> correlation;
-    if (decoded) correlation = req.header.message_id;
+    if (req) correlation = req->header.message_id;
     const std::string* err = error.empty() ? nullptr : &error;
     try {
         std::string payload;

@@ -274,7 +274,8 @@ std::string rpc_to_msgpack(const RpcResponse& r) {
 
 std::optional<RpcRequest> rpc_request_from_msgpack(std::string_view data) try {
     mp::Reader r(data);
-    RpcRequest req;
+    // params starts null, not {}: no allocation for a map the input replaces anyway.
+    RpcRequest req{Header{}, std::string(), Json(), 5.0};
     auto seen = walk(r, k_request_fields, [&](Field f) {
         switch (f) {
         case Field::method: return read_string(r, req.method);
@@ -292,6 +293,7 @@ std::optional<RpcRequest> rpc_request_from_msgpack(std::string_view data) try {
         }
     });
     if (!seen || !(*seen & bit(Field::method)) || req.method.empty()) return std::nullopt;
+    if (!(*seen & bit(Field::params))) req.params = Json::object();
     fill_header(req.header, *seen);
     return req;
 } catch (const DataError&) {
