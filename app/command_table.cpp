@@ -20,6 +20,7 @@ void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
+void setup_quickstart(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
 namespace aegis::app {
@@ -46,6 +47,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
         {"events", "events: tail the event stream live, publish an event", cmd::setup_events},
         {"command", "send a command to a service and follow its progress", cmd::setup_command},
         {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion},
+        {"quickstart", "scaffold a service project that builds against the installed aegis SDK",
+         cmd::setup_quickstart},
     };
     return table;
 }

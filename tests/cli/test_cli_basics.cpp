@@ -15,7 +15,7 @@ const std::vector<std::vector<std::string>> k_commands = {
     {"events"}, {"events", "tail"}, {"events", "publish"}, {"command"}, {"command", "send"},
     {"demo", "events-pub"}, {"demo", "events-sub"}, {"demo", "metrics"}, {"demo", "health"},
     {"demo", "patterns"}, {"demo", "commands"}, {"demo", "inspector"},
-    {"demo", "metrics-reader"}, {"demo", "health-monitor"}, {"completion"},
+    {"demo", "metrics-reader"}, {"demo", "health-monitor"}, {"completion"}, {"quickstart"},
 };
 }
 
