@@ -8,7 +8,7 @@
 # The subcommands of command $1 ("aegis", "aegis demo", ...).
 _aegis_subcommands() {
     case $1 in
-        'aegis') REPLY='call demo up down failover explore monitor config discover validate events command completion' ;;
+        'aegis') REPLY='call demo up down failover explore monitor config discover validate events command completion quickstart' ;;
         'aegis demo') REPLY='echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor' ;;
         'aegis config') REPLY='show contexts' ;;
         'aegis events') REPLY='publish tail' ;;
@@ -52,6 +52,7 @@ _aegis_options() {
         'aegis command') REPLY='-h --help' ;;
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
         'aegis completion') REPLY='-h --help' ;;
+        'aegis quickstart') REPLY='-h --help -t --template --list --dir --nats -y --yes' ;;
         *) REPLY= ;;
     esac
 }
@@ -228,6 +229,12 @@ _aegis_option_value() {
         'aegis command send --no-wait') REPLY='flag' ;;
         'aegis command send --format') REPLY='=msgpack,json' ;;
         'aegis completion -h'|'aegis completion --help') REPLY='flag' ;;
+        'aegis quickstart -h'|'aegis quickstart --help') REPLY='flag' ;;
+        'aegis quickstart -t'|'aegis quickstart --template') REPLY='=service,single-active,events,client' ;;
+        'aegis quickstart --list') REPLY='flag' ;;
+        'aegis quickstart --dir') REPLY='text' ;;
+        'aegis quickstart --nats') REPLY='text' ;;
+        'aegis quickstart -y'|'aegis quickstart --yes') REPLY='flag' ;;
         *) return 1 ;;
     esac
 }
@@ -246,6 +253,7 @@ _aegis_positionals() {
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
+        'aegis quickstart') REPLY='text' ;;
         *) REPLY= ;;
     esac
 }

@@ -8,7 +8,7 @@
 function __aegis_subcommands -a cmd
     switch $cmd
         case 'aegis'
-            printf '%s\n' call demo up down failover explore monitor config discover validate events command completion
+            printf '%s\n' call demo up down failover explore monitor config discover validate events command completion quickstart
         case 'aegis demo'
             printf '%s\n' echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor
         case 'aegis config'
@@ -360,6 +360,18 @@ function __aegis_option_value -a cmd opt
             echo '=msgpack,json'
         case 'aegis completion -h' 'aegis completion --help'
             echo 'flag'
+        case 'aegis quickstart -h' 'aegis quickstart --help'
+            echo 'flag'
+        case 'aegis quickstart -t' 'aegis quickstart --template'
+            echo '=service,single-active,events,client'
+        case 'aegis quickstart --list'
+            echo 'flag'
+        case 'aegis quickstart --dir'
+            echo 'text'
+        case 'aegis quickstart --nats'
+            echo 'text'
+        case 'aegis quickstart -y' 'aegis quickstart --yes'
+            echo 'flag'
         case '*'
             return 1
     end
@@ -389,6 +401,8 @@ function __aegis_positionals -a cmd
             printf '%s\n' service text 'text+'
         case 'aegis completion'
             printf '%s\n' '=bash,zsh,fish'
+        case 'aegis quickstart'
+            printf '%s\n' text
     end
 end
 
@@ -533,6 +547,7 @@ complete -c aegis -n "__aegis_at 'aegis'" -a validate -d 'doctor: config, Kubern
 complete -c aegis -n "__aegis_at 'aegis'" -a events -d 'publish events or watch the event stream'
 complete -c aegis -n "__aegis_at 'aegis'" -a command -d 'send commands to services (work queue)'
 complete -c aegis -n "__aegis_at 'aegis'" -a completion -d 'print a shell completion script'
+complete -c aegis -n "__aegis_at 'aegis'" -a quickstart -d 'scaffold a service project that builds against the installed aegis SDK'
 complete -c aegis -s h -l help -d 'Print this help message and exit'
 complete -c aegis -l version -d 'Display program version information and exit'
 complete -c aegis -s s -l server -x -d 'NATS URL (default: auto: $AEGIS_NATS_URL, $NATS_URL, config file, Kubernetes, \'aegis up\')'
@@ -719,3 +734,9 @@ complete -c aegis -n "__aegis_under 'aegis command send'" -l max-retries -x -d '
 complete -c aegis -n "__aegis_under 'aegis command send'" -l no-wait -d 'return once the command is queued'
 complete -c aegis -n "__aegis_under 'aegis command send'" -l format -x -a 'msgpack json' -d 'envelope encoding'
 complete -c aegis -n "__aegis_under 'aegis completion'" -s h -l help -d 'Print this help message and exit'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -s h -l help -d 'Print this help message and exit'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -s t -l template -x -a 'service single-active events client' -d 'project template'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -l list -d 'list the templates, one line each'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -l dir -x -d 'where to write the project (default ./NAME)'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -l nats -x -d 'NATS URL for the README\'s run command (default: auto)'
+complete -c aegis -n "__aegis_under 'aegis quickstart'" -s y -l yes -d 'no questions, even on a terminal (CI)'
