@@ -15,4 +15,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
   "nats-server, libnats-dev, libyaml-cpp-dev, libfmt-dev, nlohmann-json3-dev, libssl-dev, pkg-config, cmake, g++")
 set(CPACK_GENERATOR DEB)
+# cpack (and `make install`) install what was built instead of first building every target,
+# the test suite included: `cmake --build` comes first anyway.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 include(CPack)

@@ -16,8 +16,12 @@ cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work" >"$work/cpack.log" 2
 deb=$(ls "$work"/aegis_*.deb)
 dpkg-deb --field "$deb" Package Version Depends Recommends
 dpkg-deb --field "$deb" Depends | grep -q 'libnats3'
-dpkg-deb --contents "$deb" | grep -q './usr/lib/cmake/aegis/aegisConfig.cmake'
-dpkg-deb --contents "$deb" | grep -q './usr/share/man/man1/aegis.1'
+contents=$(dpkg-deb --contents "$deb")
+for f in ./usr/bin/aegis ./usr/lib/libaegis.a ./usr/include/aegis/aegis.hpp \
+         ./usr/lib/cmake/aegis/aegisConfig.cmake ./usr/lib/pkgconfig/aegis.pc \
+         ./usr/share/man/man1/aegis.1 ./usr/share/bash-completion/completions/aegis; do
+  grep -qF " $f" <<<"$contents" || { echo "missing from the package: $f"; exit 1; }
+done
 
 # apt-get can meet a dpkg lock held by another process on a shared machine: retry.
 apt_get() {
