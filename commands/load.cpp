@@ -22,7 +22,7 @@ namespace {
 struct LoadOpts {
     std::string service, method, data, out, format = "msgpack";
     std::vector<std::string> args;
-    int concurrency = 0, connections = 1;
+    int concurrency = -1, connections = 1, retry_attempts = 10;  // -1: not given
     double rate = 0;
     std::string ramp, steps, spike, duration, warmup = "0", timeout = "5s";
     uint64_t requests = 0;
@@ -45,7 +45,7 @@ std::optional<load::Schedule> schedule_of(const LoadOpts& o, double duration_s) 
     if (o.rate < 0) throw UsageError("--rate must be more than 0");
     if (models == 0 && !o.spike.empty()) throw UsageError("--spike needs --rate, --ramp or --steps");
     if (models == 0) return std::nullopt;
-    if (o.concurrency) throw UsageError("--concurrency is the closed model; --rate/--ramp/--steps the open one");
+    if (o.concurrency >= 0) throw UsageError("--concurrency is the closed model; --rate/--ramp/--steps the open one");
     load::Schedule s = load::Schedule::constant(o.rate, duration_s);
     if (!o.ramp.empty()) {
         if (!std::isfinite(duration_s)) throw UsageError("--ramp needs --duration");
@@ -78,10 +78,11 @@ load::LoadOptions options_of(const LoadOpts& o) {
     lo.requests = o.requests;
     lo.schedule = schedule_of(o, lo.duration_s);
     if (!o.steps.empty() && o.duration.empty()) lo.duration_s = lo.schedule->length_s();
-    lo.concurrency = o.concurrency ? o.concurrency : 10;
+    lo.concurrency = o.concurrency >= 0 ? o.concurrency : 10;
     lo.warmup_s = load::parse_duration_s(o.warmup, "--warmup");
     lo.connections = o.connections;
     lo.retry_not_active = !o.no_retry;
+    lo.retry.attempts = o.retry_attempts;
     lo.stop = [] { return util::stop_requested(); };
     return lo;
 }
@@ -177,6 +178,9 @@ void setup_load(CLI::App& root, Context& ctx) {
     app->add_option("--connections", o->connections, "NATS connections to spread calls over")
         ->capture_default_str();
     app->add_option("--payload-bytes", o->payload_bytes, "add a random string field 'payload'");
+    app->add_option("--retry-attempts", o->retry_attempts,
+                    "attempts per call while single-active standbys answer NOT_ACTIVE (1-20)")
+        ->capture_default_str();
     app->add_flag("--no-retry-not-active", o->no_retry, "count NOT_ACTIVE as an error at once");
     app->add_option("--format", o->format, "request encoding")
         ->check(CLI::IsMember({"msgpack", "json"}))

@@ -201,7 +201,8 @@ LoadReport Run::go() {
     m_last_progress = m_start;
     m_measure_start = after(m_start, m_o.warmup_s);
     m_end = after(m_measure_start, m_o.duration_s);
-    m_rec = std::make_unique<Recorder>(m_measure_start);
+    int seconds = std::isfinite(m_o.duration_s) ? static_cast<int>(std::ceil(m_o.duration_s)) : 0;
+    m_rec = std::make_unique<Recorder>(m_measure_start, seconds);
     std::thread timer([this] { timer_loop(); });
     try {
         m_o.schedule ? open_model() : closed_model();

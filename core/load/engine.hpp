@@ -33,7 +33,9 @@ struct LoadOptions {
     std::chrono::milliseconds timeout{5000};
     int connections = 1;
     bool retry_not_active = true;
-    RetryPolicy retry;
+    // The sticky client's policy with a budget for load: a python-parity standby in the queue
+    // group gets about half the attempts, so 3 attempts would fail 1 call in 8.
+    RetryPolicy retry{10, std::chrono::milliseconds(10), 2.0, std::chrono::milliseconds(1000)};
     // How long to wait for calls still in flight after an interrupt (else: the timeout).
     std::chrono::milliseconds interrupt_drain{1000};
     std::function<bool()> stop;         // polled; true ends the run early (Ctrl-C)

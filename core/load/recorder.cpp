@@ -28,7 +28,8 @@ uint64_t Errors::total() const {
     return n;
 }
 
-Recorder::Recorder(std::chrono::steady_clock::time_point start) : m_start(start), m_last(start) {
+Recorder::Recorder(std::chrono::steady_clock::time_point start, int seconds)
+    : m_start(start), m_last(start), m_seconds(seconds) {
     m_row.second = 1;
 }
 
@@ -48,6 +49,7 @@ void Recorder::record(const Completion& c, std::chrono::steady_clock::time_point
     // Completions of one second may arrive a little after the next began (several reply
     // threads): they count in the current second rather than reopening a closed one.
     int second = static_cast<int>(std::chrono::duration<double>(at - m_start).count()) + 1;
+    if (m_seconds > 0) second = std::min(second, m_seconds);
     std::lock_guard lock(m_mutex);
     roll_to(second);
     if (at > m_last) m_last = at;
@@ -94,6 +96,7 @@ Snapshot Recorder::snapshot() const {
 void Recorder::finish(std::chrono::steady_clock::time_point end) {
     std::lock_guard lock(m_mutex);
     int last = static_cast<int>(std::ceil(std::chrono::duration<double>(end - m_start).count()));
+    if (m_seconds > 0) last = std::min(last, m_seconds);
     roll_to(std::max(last, m_current) + 1);
 }
 

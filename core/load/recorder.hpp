@@ -46,7 +46,8 @@ struct Snapshot {  // for the live progress line
 
 class Recorder {
 public:
-    explicit Recorder(std::chrono::steady_clock::time_point start);
+    // Completions after `seconds` (the run's length, when known) count in its last second.
+    explicit Recorder(std::chrono::steady_clock::time_point start, int seconds = 0);
     void record(const Completion& c, std::chrono::steady_clock::time_point at);
     void count_retry();
     Snapshot snapshot() const;
@@ -69,6 +70,7 @@ private:
     util::Histogram m_hist{1.0};     // nanoseconds
     util::Histogram m_second{1.0};   // the current second
     int m_current = 1;
+    int m_seconds = 0;
     SecondRow m_row;
     uint64_t m_ok = 0, m_retries = 0;
     Errors m_errors;

@@ -41,7 +41,10 @@ Schedule Schedule::steps(const std::vector<std::pair<double, double>>& steps) {
 
 // Cuts the segments at AT and AT+FOR and replaces what lies between with a constant RATE.
 void Schedule::add_spike(double rps, double at_s, double for_s) {
-    double end = at_s + for_s;
+    double base_end = length_s();
+    if (at_s >= base_end) throw UsageError("--spike starts after the end of the run");
+    double end = std::min(at_s + for_s, base_end);
+    for_s = end - at_s;
     std::vector<Segment> out;
     for (const auto& g : m_segments) {
         double g_end = g.start_s + g.length_s;
@@ -78,25 +81,14 @@ double Schedule::peak_rps() const {
     return p;
 }
 
-// Walks forward from the previous due time until the area under the rate reaches one call,
-// solving the quadratic of a linear rate within each segment.
+// Call k is due where the area under the rate reaches k. Each segment solves its own quadratic
+// from its start (no accumulated rounding), so a constant 200/s for 4 s is exactly 800 calls.
 std::optional<double> Pacer::next() {
-    const auto& segs = m_schedule->segments();
-    if (m_first) {
-        m_first = false;
-        while (m_segment < segs.size() && segs[m_segment].from_rps <= 0 &&
-               segs[m_segment].to_rps <= 0)
-            ++m_segment;
-        if (m_segment >= segs.size()) return std::nullopt;
-        m_t = segs[m_segment].start_s;
-        if (segs[m_segment].from_rps > 0) return m_t;
-    }
-    double need = 1.0;
+    const auto& segs = m_schedule.segments();
     while (m_segment < segs.size()) {
         const Segment& g = segs[m_segment];
-        m_t = std::max(m_t, g.start_s);
-        double end = g.start_s + g.length_s;
-        double r = g.rate_at(m_t);
+        double need = static_cast<double>(m_k) - m_area_before;
+        double r = g.from_rps;
         double slope = std::isfinite(g.length_s) && g.length_s > 0
                            ? (g.to_rps - g.from_rps) / g.length_s : 0;
         double d = k_inf;
@@ -107,12 +99,12 @@ std::optional<double> Pacer::next() {
             if (disc >= 0) d = (-r + std::sqrt(disc)) / slope;
             if (d < 0) d = k_inf;
         }
-        if (m_t + d <= end) {
-            m_t += d;
-            return m_t;
+        if (std::isfinite(d) && d < g.length_s) {
+            ++m_k;
+            return g.start_s + d;
         }
-        need -= (r + g.rate_at(end)) / 2 * (end - m_t);  // the area left in this segment
-        m_t = end;
+        if (!std::isfinite(g.length_s)) return std::nullopt;
+        m_area_before += (g.from_rps + g.to_rps) / 2 * g.length_s;
         ++m_segment;
     }
     return std::nullopt;

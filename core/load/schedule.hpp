@@ -3,6 +3,7 @@
 // into the intended send time of every call (call k is due when the integral of the rate reaches
 // k). Latency in the open model is measured from these times, not from the actual send.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,14 +41,14 @@ private:
 // Yields the offset (seconds from the start) of call 0, 1, 2, ...; nullopt once past the end.
 class Pacer {
 public:
-    explicit Pacer(const Schedule& s) : m_schedule(&s) {}
+    explicit Pacer(Schedule s) : m_schedule(std::move(s)) {}
     std::optional<double> next();
 
 private:
-    const Schedule* m_schedule;
+    Schedule m_schedule;
     size_t m_segment = 0;
-    double m_t = 0;           // where the previous call was due
-    bool m_first = true;
+    uint64_t m_k = 0;            // the next call's number
+    double m_area_before = 0;    // calls the segments before m_segment hold
 };
 
 // Command-line syntax, parsed here so that it is tested without a command line. Each throws
