@@ -9,7 +9,7 @@
 #include <limits>
 
 #include "commands/context.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/load/report.hpp"
 #include "core/output/style.hpp"
 #include "core/util/error.hpp"
