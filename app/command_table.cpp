@@ -19,6 +19,7 @@ void setup_discover(CLI::App&, Context&);
 void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
+void setup_load(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
 void setup_quickstart(CLI::App&, Context&);
 }  // namespace aegis::cmd
@@ -34,6 +35,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
         {"down", "stop the local nats-server started by 'aegis up'", cmd::setup_down},
         {"failover", "measure leader failover of a single-active service (--spawn N to kill)",
          cmd::setup_failover},
+        {"load", "load test: aegis load SERVICE METHOD [params] --rate R | -c C, percentiles",
+         cmd::setup_load},
         {"explore", "services, instances, leaders, staleness: aegis explore [SERVICE] [--watch]",
          cmd::setup_explore},
         {"monitor", "live view: rates, latency, leaders, events per service and instance",

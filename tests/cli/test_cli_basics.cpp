@@ -10,7 +10,7 @@ namespace {
 const std::vector<std::vector<std::string>> k_commands = {
     {"call"}, {"demo"}, {"demo", "echo"}, {"up"}, {"down"},
     {"failover"}, {"demo", "echo-single"}, {"demo", "order"}, {"demo", "inventory"},
-    {"explore"}, {"monitor"},
+    {"explore"}, {"monitor"}, {"load"},
     {"config"}, {"config", "show"}, {"discover"}, {"validate"},
     {"events"}, {"events", "tail"}, {"events", "publish"}, {"command"}, {"command", "send"},
     {"demo", "events-pub"}, {"demo", "events-sub"}, {"demo", "metrics"}, {"demo", "health"},
