@@ -18,6 +18,7 @@ struct CompletionOpts {
     std::string shell;
     bool services = false;
     bool methods = false;  // --methods given (even with an empty SERVICE)
+    bool single_active = false;  // with --services: only single-active ones
     std::string methods_of;
 };
 
@@ -27,7 +28,7 @@ int run_completion_names(Context& ctx, const CompletionOpts& o) {
     std::vector<std::string> names;
     try {
         if (o.services)
-            names = client::shell_service_names(ctx.config());
+            names = client::shell_service_names(ctx.config(), o.single_active);
         else
             names = client::shell_method_names(ctx.config(), o.methods_of);
     } catch (const std::exception&) {
@@ -55,7 +56,7 @@ int run_completion(Context& ctx, const CLI::App& root, const CompletionOpts& o) 
 
 void setup_completion(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<CompletionOpts>();
-    auto* app = root.add_subcommand("completion", "print a shell completion script");
+    auto* app = root.add_subcommand("completion");
     app->footer(
         "Enable it:\n"
         "  bash: source <(aegis completion bash)          (in ~/.bashrc)\n"
@@ -66,6 +67,7 @@ void setup_completion(CLI::App& root, Context& ctx) {
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     // The scripts' callbacks for names from the registry: hidden from --help and completion.
     app->add_flag("--services", o->services, "print service names")->group("");
+    app->add_flag("--single-active", o->single_active, "only single-active services")->group("");
     auto* methods =
         app->add_option("--methods", o->methods_of, "print the methods of SERVICE")->group("");
     app->callback([o, methods, &ctx, &root] {
