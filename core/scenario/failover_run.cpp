@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/registry/registry.hpp"
+#include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_watch.hpp"
@@ -15,6 +16,7 @@
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
 #include "core/util/duration.hpp"
+#include "core/wire/names.hpp"
 
 namespace aegis::scenario {
 
@@ -28,6 +30,7 @@ struct Run {
     std::shared_ptr<nats::Connection> conn;
     LeaseObserver observer;
     CallDriver driver;
+    ExecutionLog executions;
     std::vector<TrialWindow> windows;
     FailoverReport report;
 };
@@ -150,6 +153,8 @@ void run_spawned(Run& r) {
     fo.service = r.o.service;
     fo.policy = r.o.policy;
     fo.log_dir = dir;
+    // Spawned instances report every exclusive call they start: duplicates on the service side.
+    fo.env.emplace_back(wire::k_audit_env, r.executions.start());
     Fleet fleet(fo);
     registry::Registry reg(r.conn);
     log::info("starting {} × 'aegis demo {}' (policy {}, logs in {})", r.o.spawn, r.o.demo,
@@ -215,7 +220,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     d.rate = o.rate;
     d.timeout = o.attempt_timeout;
     d.retry = o.retry;
-    Run r{o, conn, LeaseObserver(conn, o.service, o.group), CallDriver(conn, d), {}, {}};
+    Run r{o, conn, LeaseObserver(conn, o.service, o.group), CallDriver(conn, d),
+          ExecutionLog(conn), {}, {}};
     r.report.service = o.service;
     r.report.group = o.group;
     r.report.method = o.method;
@@ -232,9 +238,12 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     await_calls(r);
     r.driver.stop();
     r.observer.stop();
+    r.executions.stop();
     auto calls = r.driver.snapshot();
     auto events = r.observer.events();
-    for (const auto& w : r.windows) r.report.trials.push_back(analyse_trial(w, calls, events));
+    auto runs = r.executions.records();
+    for (const auto& w : r.windows)
+        r.report.trials.push_back(analyse_trial(w, calls, events, runs));
     r.report.summary = summarise(r.report.trials);
     bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
                 r.report.summary.split_brain > 0;

@@ -110,7 +110,7 @@ SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
     if (auto why = wire::check_group_id(single.group); !why.empty()) throw UsageError(why);
     single.policy.validate();
     if (single.audit_subject.empty())
-        if (const char* env = std::getenv(k_audit_env)) single.audit_subject = env;
+        if (const char* env = std::getenv(wire::k_audit_env)) single.audit_subject = env;
     m_sa->options = std::move(single);
 }
 
@@ -149,7 +149,15 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
                 throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
             return na;
         }
-        audit(method, ctx, e->term());
+        const uint64_t term = e->term();
+        audit(method, ctx, term, "start");
+        struct Done {  // also when the handler throws
+            SingleActiveService* svc;
+            const std::string& method;
+            const RpcContext& ctx;
+            uint64_t term;
+            ~Done() { svc->audit(method, ctx, term, "done"); }
+        } done{this, method, ctx, term};
         if (!parity) return h(p, ctx);
         try {
             return wrap_success(h(p, ctx));
@@ -184,17 +192,20 @@ void SingleActiveService::drop_fenced(const std::string& method) {
     throw NoReply();
 }
 
-void SingleActiveService::audit(const std::string& method, const RpcContext& ctx, uint64_t term) {
+void SingleActiveService::audit(const std::string& method, const RpcContext& ctx, uint64_t term,
+                                const char* phase) noexcept {
     const std::string& subject = m_sa->options.audit_subject;
     if (subject.empty()) return;
-    Json j{{"message_id", ctx.request.header.message_id},
-           {"instance_id", instance_id()},
-           {"method", method},
-           {"term", term}};
     try {
+        Json j{{"message_id", ctx.request.header.message_id},
+               {"instance_id", instance_id()},
+               {"method", method},
+               {"term", term},
+               {"phase", phase}};
         connection()->publish(subject, wire::to_json(j));
     } catch (const std::exception& e) {
         log::debug("execution audit to '{}' failed: {}", subject, e.what());
+    } catch (...) {
     }
 }
 
