@@ -188,6 +188,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_flag("--take-over", r.take_over,
+                  "--spawn even when a leader this run did not start holds the group: wait for it "
+                  "to stop");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_failover_cmd(ctx, *o); }; });
 }
 

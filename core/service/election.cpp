@@ -246,7 +246,9 @@ bool Election::probe_due(Mono now) const {
 // has reached every server of a cluster.
 void Election::probe_loop() {
     const auto& p = m_options.policy;
-    const auto timeout = std::max(milliseconds(50), p.lease / 2);
+    // Short: a probe that reaches the server just before it has dropped a killed leader's
+    // connection is lost and only times out; the next probe sees "no responders".
+    const auto timeout = std::clamp(p.probe_interval * 2, milliseconds(20), p.lease / 2);
     std::unique_lock lk(m_mutex);
     while (!m_stopping) {
         m_cv.wait_for(lk, p.probe_interval, [&] { return m_stopping; });
