@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/log.hpp"

@@ -13,7 +13,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/completions/_aegis
         DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
 install(FILES ${PROJECT_SOURCE_DIR}/completions/aegis.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
-install(TARGETS aegis_core EXPORT aegisTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS aegis_sdk EXPORT aegisTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/aegis/core
         FILES_MATCHING PATTERN "*.hpp" PATTERN "include" EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/aegis/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/aegis)

@@ -10,7 +10,7 @@
 #include "commands/context.hpp"
 #include "core/util/duration.hpp"
 #include "core/client/client.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/output/style.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"

@@ -6,7 +6,7 @@
 
 #include "commands/context.hpp"
 #include "core/client/command_sender.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "commands/completion_tree.hpp"
 #include "commands/context.hpp"
-#include "core/client/shell_names.hpp"
+#include "core/tool/shell_names.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"

@@ -6,7 +6,7 @@
 
 #include "commands/context.hpp"
 #include "core/client/event_publisher.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::cmd {

@@ -6,8 +6,8 @@
 
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
-#include "core/client/change_watch.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/change_watch.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/timefmt.hpp"

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "commands/context.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/scenario/failover_run.hpp"
 #include "core/util/error.hpp"

@@ -10,7 +10,7 @@
 
 #include "commands/context.hpp"
 #include "commands/monitor_render.hpp"
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 #include "core/output/terminal.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"

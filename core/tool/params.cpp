@@ -1,4 +1,4 @@
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 
 #include <charconv>
 #include <sstream>

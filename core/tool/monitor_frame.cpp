@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 #include "core/util/text.hpp"
 
 namespace aegis::client {

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/util/text.hpp"
 #include "core/util/duration.hpp"
 

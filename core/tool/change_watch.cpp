@@ -1,4 +1,4 @@
-#include "core/client/change_watch.hpp"
+#include "core/tool/change_watch.hpp"
 
 #include "core/client/leaders.hpp"
 #include "core/nats/connection.hpp"

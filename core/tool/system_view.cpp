@@ -1,4 +1,4 @@
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 
 #include <cmath>
 #include <future>

@@ -1,6 +1,6 @@
-#include "core/client/rates.hpp"
+#include "core/tool/rates.hpp"
 
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 
 #include <algorithm>
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/client/rates.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/rates.hpp"
+#include "core/tool/system_view.hpp"
 
 namespace aegis::nats {
 class Connection;

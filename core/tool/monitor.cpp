@@ -1,8 +1,8 @@
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 
 #include <cmath>
 
-#include "core/client/monitor_impl.hpp"
+#include "core/tool/monitor_impl.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::client {

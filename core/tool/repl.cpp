@@ -1,13 +1,13 @@
-#include "core/client/repl.hpp"
+#include "core/tool/repl.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/client/srv_client.hpp"
 #include "core/client/sticky_retry.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"
 #include "core/util/error.hpp"

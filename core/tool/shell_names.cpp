@@ -1,10 +1,10 @@
-#include "core/client/shell_names.hpp"
+#include "core/tool/shell_names.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <memory>
 
-#include "core/client/repl.hpp"
+#include "core/tool/repl.hpp"
 #include "core/config/connect.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/nats/connection.hpp"

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"
 #include "core/registry/discovery.hpp"
