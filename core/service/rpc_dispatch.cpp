@@ -64,6 +64,8 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         }
         RpcContext ctx{*req, options.instance_id};
         result = ep.handler(req->params, ctx);
+    } catch (const NoReply&) {
+        return;
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";
