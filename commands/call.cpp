@@ -142,7 +142,6 @@ int run_call(Context& ctx, const CallOpts& o) {
     co.format = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
     Client client(ctx.nats("aegis call"));
     if (o.count == 1) return single(ctx, client, o, params, co);
-    util::install_stop_signals();
     return repeated(ctx, client, o, params, co);
 }
 
@@ -150,14 +149,10 @@ int run_call(Context& ctx, const CallOpts& o) {
 
 void setup_call(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<CallOpts>();
-    auto* app = root.add_subcommand("call", "call a service method and print the result");
+    auto* app = root.add_subcommand("call");
     app->footer(
         "Params: one JSON object ('{\"message\":\"hi\"}'), or key=value pairs (numbers, true/false\n"
         "and null are inferred; key:=<json> takes raw JSON; a.b=1 nests), or -d @file / -d - (stdin).\n"
-        "Examples:\n"
-        "  aegis call echo-service echo message=hi\n"
-        "  aegis call echo-service echo '{\"message\":\"hi\"}' --count 10\n"
-        "  aegis call -i          (a REPL: 'call SERVICE METHOD JSON', services, instances S)\n"
         "Exit codes: 0 ok, 1 the service answered with an error, 2 usage, 65 bad params,\n"
         "69 no responders / NATS unreachable, 75 timeout.");
     app->add_option("service", o->service, "service name, e.g. echo-service");
