@@ -108,6 +108,27 @@ TEST_CASE("the open model shows a 1 s stall in its percentiles, the closed model
     CHECK(closed["latency_ms"]["p90"].get<double>() < 50);   // ...in two samples only
 }
 
+TEST_CASE("aegis load shows a live progress line on a terminal, rewritten in place") {
+    if (!test::on_path("script")) {
+        WARN("skipped: util-linux 'script' (a pseudo-terminal) is not installed");
+        return;
+    }
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    // script(1) runs the command on a pseudo-terminal; stdout goes to /dev/null inside it, so
+    // what comes back is the stderr of a terminal session.
+    std::string cmd = test::aegis_binary() + " load echo-service echo message=hi --rate 100" +
+                      " --duration 1500ms --server " + server.url() + " >/dev/null";
+    auto r = test::run_program({"script", "-qec", cmd, "/dev/null"}, {}, {}, 30s);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\r\x1b[2K") != std::string::npos);
+    CHECK(r.out.find("s/2s") != std::string::npos);  // elapsed / total (1.5 s shown as 2s)
+    CHECK(r.out.find("/s  p99 ") != std::string::npos);
+    CHECK(r.out.find(" 0 errors") != std::string::npos);
+}
+
 TEST_CASE("aegis load --steps and --spike set the open model's rate second by second") {
     test::NatsServer server;
     Background echo({"demo", "echo", "--server", server.url()});
