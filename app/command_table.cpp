@@ -20,6 +20,7 @@ void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
+void setup_test(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
 namespace aegis::app {
@@ -45,6 +46,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
          cmd::setup_validate},
         {"events", "events: tail the event stream live, publish an event", cmd::setup_events},
         {"command", "send a command to a service and follow its progress", cmd::setup_command},
+        {"test", "run scenarios that prove a deployment works: aegis test [NAME ...] (CI)",
+         cmd::setup_test},
         {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion},
     };
     return table;

@@ -13,6 +13,7 @@ const std::vector<std::vector<std::string>> k_commands = {
     {"explore"}, {"monitor"},
     {"config"}, {"config", "show"}, {"discover"}, {"validate"},
     {"events"}, {"events", "tail"}, {"events", "publish"}, {"command"}, {"command", "send"},
+    {"test"},
     {"demo", "events-pub"}, {"demo", "events-sub"}, {"demo", "metrics"}, {"demo", "health"},
     {"demo", "patterns"}, {"demo", "commands"}, {"demo", "inspector"},
     {"demo", "metrics-reader"}, {"demo", "health-monitor"}, {"completion"},
