@@ -1,13 +1,13 @@
 #pragma once
 // What the steps of one scenario run share: the connection, the run id and variables, the
-// processes spawned, the figures recorded, and the names of everything created (for the sweep).
+// processes spawned and the figures recorded. Everything a run creates carries the run id in its
+// name, which is how the sweep finds it.
 #include <sys/types.h>
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,9 +64,10 @@ public:
     std::chrono::steady_clock::time_point deadline;
     std::map<std::string, Json> vars;
     std::map<std::string, double> figures;
-    std::vector<Instance> instances;
-    // Created by this run, removed by the sweep.
-    std::set<std::string> services, event_domains, command_services;
+    std::vector<Instance> instances;  // every process the run started
+    // Stored subjects of the run that do not carry its id (a command's progress and callback
+    // subjects are named by the command id): (stream, subject), purged by the sweep.
+    std::vector<std::pair<std::string, std::string>> subjects;
 
     std::shared_ptr<nats::Connection> conn() const { return options.conn; }
     // ${name} replaced in every string of `v`; a string that is exactly "${name}" takes the

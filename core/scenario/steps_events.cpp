@@ -22,7 +22,6 @@ void step_publish(RunState& s, const Json& raw, StepResult& out) {
     std::string domain = s.str(a, "domain"), type = s.str(a, "type");
     int count = a.value("count", 1);
     if (count < 1 || count > 100000) throw StepFailed("publish.count must be 1–100000");
-    s.event_domains.insert(domain);
     EventPublisher pub(s.conn(), "aegis-test-" + s.run_id);
     Json payload = a.value("payload", Json::object());
     auto t0 = Clock::now();
@@ -96,7 +95,6 @@ void step_expect_events(RunState& s, const Json& raw, StepResult& out) {
 void step_command(RunState& s, const Json& raw, StepResult& out) {
     Json a = s.subst(raw);
     std::string service = s.str(a, "service"), command = s.str(a, "command");
-    s.command_services.insert(service);
     CommandSender sender(s.conn(), "aegis-test-" + s.run_id);
     SendCommandOptions o;
     o.timeout = parse_duration(a.value("timeout", Json("30s")));
@@ -108,6 +106,9 @@ void step_command(RunState& s, const Json& raw, StepResult& out) {
     } catch (const TimeoutError& e) {
         throw StepFailed(std::string("no completion: ") + e.what());
     }
+    for (const char* kind : {"progress", "callback"})
+        s.subjects.emplace_back(commands_stream_config().name,
+                                "commands." + std::string(kind) + "." + r.command_id);
     std::string prefix = s.str(a, "record", "command");
     s.record(out, prefix, "progress_updates", static_cast<double>(r.progress.size()));
     s.record(out, prefix, "ms", util::millis(Clock::now() - t0));

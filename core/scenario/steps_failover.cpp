@@ -34,7 +34,6 @@ FailoverOptions failover_options(RunState& s, const Json& a) {
 void step_failover(RunState& s, const Json& raw, StepResult& out) {
     Json a = s.subst(raw);
     auto o = failover_options(s, a);
-    s.services.insert(o.service);
     auto r = run_failover(s.conn(), o);
     const auto& sum = r.summary;
     std::string prefix = s.str(a, "record", "failover");

@@ -107,7 +107,6 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         throw StepFailed("spawn.ready is registered, leader, started or none, not '" + how + "'");
     if (how == "registered" && service.empty())
         throw StepFailed("spawn.ready: registered needs 'service'");
-    if (!service.empty()) s.services.insert(service);
     std::vector<Instance*> made;
     std::vector<std::string> ids;
     int first = static_cast<int>(s.group(group).size());

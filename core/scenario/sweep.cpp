@@ -1,7 +1,5 @@
 #include "core/scenario/sweep.hpp"
 
-#include "core/client/command_sender.hpp"
-#include "core/client/event_publisher.hpp"
 #include "core/nats/connection.hpp"
 #include "core/nats/consumer.hpp"
 #include "core/nats/js_admin.hpp"
@@ -14,6 +12,9 @@
 namespace aegis::scenario {
 
 namespace {
+
+constexpr const char* k_events_stream = "EVENTS";
+constexpr const char* k_leadership_events = "events.sticky_active.>";
 
 bool has(const std::string& name, const std::string& id) {
     return name.find(id) != std::string::npos;
@@ -48,12 +49,21 @@ std::vector<std::pair<std::string, std::string>> consumers(RunState& s) {
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> stored_subjects(RunState& s) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& d : s.event_domains)
-        out.emplace_back(events_stream_config().name, wire::event_subject(d, ">"));
-    for (const auto& svc : s.command_services)
-        out.emplace_back(commands_stream_config().name, "commands." + svc + ".>");
+// Messages on subjects that carry the run id in the shared streams (EVENTS, COMMANDS, the
+// registry bucket's history and delete markers, ...): (stream, subject, count).
+struct Stored {
+    std::string stream, subject;
+    uint64_t count;
+};
+std::vector<Stored> stored_subjects(RunState& s) {
+    std::vector<Stored> out;
+    for (const auto& [stream, subject] : s.subjects)
+        if (auto n = nats::subject_messages(*s.conn(), stream, subject))
+            out.push_back({stream, subject, n});
+    for (const auto& stream : nats::stream_names(*s.conn()))
+        if (!has(stream, s.run_id))
+            for (const auto& [subject, n] : nats::stream_subjects(*s.conn(), stream))
+                if (has(subject, s.run_id)) out.push_back({stream, subject, n});
     return out;
 }
 
@@ -70,12 +80,7 @@ std::vector<std::string> sweep(RunState& s) {
         auto keys = registry_keys(s);
         if (keys.empty()) return;
         auto kv = nats::KeyValue::open(s.conn(), wire::k_registry_bucket, std::chrono::seconds(2));
-        for (const auto& k : keys) {
-            kv.purge(k);  // watchers see the entry go
-            // ...and the purge marker itself goes too: nothing of the run stays in the bucket.
-            nats::purge_subject(*s.conn(), "KV_" + std::string(wire::k_registry_bucket),
-                                "$KV." + std::string(wire::k_registry_bucket) + "." + k);
-        }
+        for (const auto& k : keys) kv.purge(k);  // watchers see the entry go
     });
     attempt(problems, "consumers", [&] {
         for (const auto& [stream, c] : consumers(s)) nats::delete_consumer(*s.conn(), stream, c);
@@ -84,9 +89,12 @@ std::vector<std::string> sweep(RunState& s) {
         for (const auto& name : nats::stream_names(*s.conn()))
             if (has(name, s.run_id)) nats::delete_stream(*s.conn(), name);  // KV buckets too
     });
+    // Then every message left on the run's subjects: events, commands, registry history and
+    // the purge markers just written.
     attempt(problems, "messages", [&] {
-        for (const auto& [stream, filter] : stored_subjects(s))
-            nats::purge_subject(*s.conn(), stream, filter);
+        for (const auto& m : stored_subjects(s)) nats::purge_subject(*s.conn(), m.stream, m.subject);
+        // The leadership events single-active services publish name the service in the body.
+        nats::messages_containing(*s.conn(), k_events_stream, k_leadership_events, s.run_id, true);
     });
     return problems;
 }
@@ -105,9 +113,11 @@ std::vector<std::string> leftovers(RunState& s) {
             if (has(name, s.run_id) && name.rfind("KV_", 0) != 0) out.push_back("stream " + name);
         for (const auto& [stream, c] : consumers(s))
             out.push_back("consumer " + c + " on " + stream);
-        for (const auto& [stream, filter] : stored_subjects(s))
-            if (auto n = nats::subject_messages(*s.conn(), stream, filter))
-                out.push_back(fmt::format("{} message(s) on {} in {}", n, filter, stream));
+        for (const auto& m : stored_subjects(s))
+            out.push_back(fmt::format("{} message(s) on {} in {}", m.count, m.subject, m.stream));
+        if (auto n = nats::messages_containing(*s.conn(), k_events_stream, k_leadership_events,
+                                               s.run_id, false))
+            out.push_back(fmt::format("{} leadership event(s) in {}", n, k_events_stream));
     });
     return out;
 }
