@@ -180,7 +180,7 @@ TEST_CASE("test: a user's scenario file written from docs/scenarios.md works") {
     auto j = scenario_json({"test", "-f", file, "--json", "--server", server.url()}, 0, 60s);
     REQUIRE(j["scenarios"].size() == 1);
     CHECK(j["scenarios"][0]["name"] == "my-echo");
-    CHECK(j["scenarios"][0]["steps"].size() == 6);  // 1 setup, 4 steps, 1 cleanup + sweep
+    CHECK(j["scenarios"][0]["steps"].size() == 7);  // 1 setup, 4 steps, 1 cleanup, the sweep
 }
 
 TEST_CASE("test: invalid scenario files exit 65 naming file, line and column") {
