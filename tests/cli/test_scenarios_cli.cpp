@@ -68,7 +68,7 @@ TEST_CASE("test: --list names every built-in scenario with its tags, one line ea
     CHECK(j.size() == 13);
 }
 
-TEST_CASE("test: every built-in scenario passes against a healthy server; nothing is left") {
+TEST_CASE("test: every built-in scenario passes against a healthy server and leaves nothing") {
     aegis::test::NatsServer server;
     auto conn = server.connect();
     // The shared SDK streams exist as on any cluster in use, so the comparison sees the run's
