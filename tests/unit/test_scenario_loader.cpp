@@ -77,3 +77,15 @@ TEST_CASE("junit text: markup escaped, control characters shown, never raw") {
     CHECK(xml_escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;");
     CHECK(xml_escape(std::string("x\x1b[31my\x07", 8)) == "x\\x1b[31my\\x07");
 }
+
+TEST_CASE("step lines show control characters from the network visibly") {
+    StepResult r;
+    r.title = std::string("kill leader evil\x1b[2J\rid");
+    r.status = Status::failed;
+    r.message = "instance \x07x";
+    std::string line = step_line(r, aegis::output::Style{});
+    CHECK(line.find('\x1b') == std::string::npos);
+    CHECK(line.find('\r') == std::string::npos);
+    CHECK(line.find("evil\\x1b[2J\\x0did") != std::string::npos);
+    CHECK(line.find("instance \\x07x") != std::string::npos);
+}
