@@ -65,7 +65,7 @@ void Service::subscribe_endpoint(const std::string& method) {
     Impl* impl = m.get();
     ep.subscription = m->conn->subscribe(
         ep.subject, [impl, &ep](nats::Msg& msg) { impl->dispatch(ep, msg); },
-        wire::rpc_queue(m->options.name));
+        ep.options.queue_group ? wire::rpc_queue(m->options.name) : std::string());
 }
 
 void Service::unsubscribe_endpoint(const std::string& method, bool drain) {
