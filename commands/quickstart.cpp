@@ -88,7 +88,7 @@ void setup_quickstart(CLI::App& root, Context& ctx) {
     app->footer(
         "On a terminal without --template or --yes it asks for the name, template and NATS URL.\n"
         "Exit codes: 0 written, 2 bad name or template, 73 the directory exists and is not empty\n"
-        "(nothing is written).\n");
+        "(nothing is written).");
     app->callback([o, templ, &ctx] {
         o->template_given = templ->count() > 0;
         ctx.run = [o, &ctx] { return run_quickstart(ctx, *o); };
