@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/client/system_view.hpp"
+#include "core/registry/prune.hpp"
 #include "core/output/style.hpp"
 
 namespace aegis::cmd {
@@ -20,6 +21,11 @@ std::string render_flags(const client::SystemSnapshot& snap, const output::Style
 // Everything explore prints for `snap`: all services, or one with `only_service`.
 std::string render_explore(const client::SystemSnapshot& snap, const output::Style& st, bool tree,
                            bool only_service);
+// What `explore --prune` did (or, with --dry-run, would do), one line per stale entry.
+std::string render_prune(const std::vector<registry::PruneResult>& results, bool dry_run,
+                         std::chrono::seconds stale_after, const output::Style& st);
+Json prune_json(const std::vector<registry::PruneResult>& results, bool dry_run,
+                std::chrono::seconds stale_after);
 // A line that changes only when something other than ages and RTTs changes (for --watch).
 std::string snapshot_signature(const client::SystemSnapshot& snap);
 

@@ -13,7 +13,7 @@ namespace aegis::service {
 
 namespace {
 
-constexpr const char* k_stream = "COMMANDS";
+constexpr const char* k_commands_stream = "COMMANDS";
 
 }  // namespace
 
@@ -84,15 +84,38 @@ void CommandHub::stop() {
     }
 }
 
-void CommandHub::open(Entry& e) {
+bool CommandHub::recover() {
+    std::vector<Entry*> entries;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running) return true;
+        for (auto& e : m_entries)
+            if (e->bound) entries.push_back(e.get());
+    }
+    bool ok = true;
+    // The core subscription on the deliver subject survived the reconnect; a consumer the
+    // server lost (empty store) is created again with the same deliver subject.
+    for (auto* e : entries) {
+        try {
+            ensure_consumer(*e);
+        } catch (const std::exception& ex) {
+            ok = false;
+            log::debug("'{}': could not restore command consumer '{}' yet: {}", m_instance,
+                       e->durable, ex.what());
+        }
+    }
+    return ok;
+}
+
+nats::ConsumerInfo CommandHub::ensure_consumer(Entry& e) {
     nats::ensure_stream(*m_conn, commands_stream_config());
-    auto info = nats::consumer_info(*m_conn, k_stream, e.durable);
+    auto info = nats::consumer_info(*m_conn, k_commands_stream, e.durable);
     if (!info) {
         nats::ConsumerConfig c;
-        c.stream = k_stream;
+        c.stream = k_commands_stream;
         c.durable = e.durable;
         c.filter_subject = e.subject;
-        c.deliver_subject = nats::deliver_subject_for(k_stream, c.durable);
+        c.deliver_subject = nats::deliver_subject_for(k_commands_stream, c.durable);
         if (e.options.deliver_group) c.deliver_group = e.durable;
         c.deliver_policy = nats::DeliverPolicy::all;  // a work queue: everything not yet done
         c.max_deliver = e.options.max_attempts;       // also bounds handlers that crash
@@ -100,6 +123,11 @@ void CommandHub::open(Entry& e) {
         c.description = "aegis command handler " + m_service + "." + e.command;
         info = nats::add_consumer(*m_conn, c);
     }
+    return *info;
+}
+
+void CommandHub::open(Entry& e) {
+    auto info = std::make_optional(ensure_consumer(e));
     if (info->config.filter_subject != e.subject)
         throw ConfigError("consumer '" + e.durable + "' on stream COMMANDS filters '" +
                               info->config.filter_subject + "', not '" + e.subject + "'",

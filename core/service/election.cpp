@@ -70,6 +70,13 @@ bool Election::start() {
     m_watch = m_kv->watch(m_key, [this](const nats::KeyValue::WatchEvent& ev) {
         on_watch(ev.entry ? &*ev.entry : nullptr);
     });
+    m_reconnect_listener = m_conn->add_reconnect_listener([this] {
+        {
+            std::lock_guard guard(m_mutex);
+            m_recover = true;
+        }
+        m_cv.notify_all();
+    });
     m_thread = std::thread([this] { loop(); });
     return is_leader();
 }
@@ -81,6 +88,7 @@ void Election::stop(bool release) {
         m_stopping = true;
     }
     m_cv.notify_all();
+    m_conn->remove_reconnect_listener(m_reconnect_listener);
     if (m_thread.joinable()) m_thread.join();
     if (m_watch) m_watch->stop();
     std::unique_lock lk(m_mutex);
@@ -152,18 +160,27 @@ void Election::loop() {
     std::unique_lock lk(m_mutex);
     while (!m_stopping) {
         auto now = Clock::now();
+        const bool recover_now = m_recover && now >= m_retry_at;
         if (m_hold.holding()) {
             if (m_lost_to) {
                 lose(lk, "Another instance elected");
             } else if (m_hold.fenced(now, p.fence_after)) {
                 lose(lk, "Lease expired");
+            } else if (recover_now) {
+                recover(lk);
             } else if (now >= m_next_renew) {
                 renew(lk);
             } else {
                 auto fence_at = m_hold.last_sent() + p.fence_after;
-                m_cv.wait_until(lk, std::min(m_next_renew, fence_at),
-                                [&] { return m_stopping || m_lost_to.has_value(); });
+                m_cv.wait_until(lk, std::min(m_next_renew, fence_at), [&] {
+                    return m_stopping || m_lost_to.has_value() ||
+                           (m_recover && Clock::now() >= m_retry_at);
+                });
             }
+            continue;
+        }
+        if (recover_now) {
+            recover(lk);
             continue;
         }
         if (now >= m_retry_at && m_pending_create) {
@@ -174,7 +191,8 @@ void Election::loop() {
         } else {
             auto until = std::max(now + p.check_interval, m_retry_at);
             m_cv.wait_until(lk, until, [&] {
-                return m_stopping || (m_pending_create && Clock::now() >= m_retry_at);
+                return m_stopping ||
+                       ((m_pending_create || m_recover) && Clock::now() >= m_retry_at);
             });
         }
     }
@@ -253,7 +271,9 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
         // Disconnected, an update would wait out the KV timeout and hold up a stop; it fails
         // now instead, and the fence stops exclusive calls as it would after a timeout.
         if (!m_conn->is_connected()) throw UnavailableError("NATS disconnected");
-        next = m_kv->update(m_key, v, rev);
+        // After the bucket was created again our key is gone: write it anew (a conflict then
+        // means a standby got there first).
+        next = m_recreated ? m_kv->create(m_key, v) : m_kv->update(m_key, v, rev);
     } catch (const ConflictError&) {
         conflict = true;
     } catch (const std::exception& e) {
@@ -262,11 +282,13 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
     lk.lock();
     const auto& p = m_options.policy;
     if (next) {
+        m_recreated = false;
         m_hold.renewed(next, sent);
         m_fence_deadline = ticks(sent + p.fence_after);
         m_next_renew = sent + p.renew_interval;
         m_errors = 0;
     } else if (conflict) {
+        m_recreated = false;
         if (!m_lost_to) m_lost_to = std::string();
     } else {
         note_error("renew the lease", std::runtime_error(failure.value_or("")));
