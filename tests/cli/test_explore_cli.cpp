@@ -316,10 +316,11 @@ TEST_CASE("repl: on a terminal, Tab completes names, Up recalls history, Ctrl-D 
 TEST_CASE("explore --prune deletes stale entries, --dry-run only lists them, live ones stay") {
     test::NatsServer server;
     auto conn = server.connect("setup");
+    // The live instance is of another service: a starting service prunes its own dead itself.
+    auto live = test::live_service(server, "prune-live", "prune-live-1");
     auto now = std::chrono::system_clock::now();
     test::put_python_instance(conn, "prune-svc", "prune-svc-dead1", now - 300s);
     test::put_python_instance(conn, "prune-svc", "prune-svc-dead2", now - 90s);
-    auto live = test::live_service(server, "prune-svc", "prune-svc-live");
     auto keys = [&] {
         auto kv = nats::KeyValue::open(conn, wire::k_registry_bucket);
         auto k = kv.keys();
@@ -343,12 +344,12 @@ TEST_CASE("explore --prune deletes stale entries, --dry-run only lists them, liv
     CHECK(some.exit_code == 0);
     CHECK(test::contains(some.out, "deleted  prune-svc/prune-svc-dead1"));
     CHECK(test::contains(some.out, "deleted 1 stale entry"));
-    CHECK(keys() == std::vector<std::string>{"service-instances__prune-svc__prune-svc-dead2",
-                                             "service-instances__prune-svc__prune-svc-live"});
+    CHECK(keys() == std::vector<std::string>{"service-instances__prune-live__prune-live-1",
+                                             "service-instances__prune-svc__prune-svc-dead2"});
 
     auto rest = run_aegis({"explore", "--prune", "--server", server.url()});
     CHECK(rest.exit_code == 0);
-    CHECK(keys() == std::vector<std::string>{"service-instances__prune-svc__prune-svc-live"});
+    CHECK(keys() == std::vector<std::string>{"service-instances__prune-live__prune-live-1"});
     auto none = run_aegis({"explore", "--prune", "--server", server.url()});
     CHECK(test::contains(none.out, "no stale entries"));
     // --dry-run means nothing without --prune.

@@ -135,7 +135,8 @@ TEST_CASE("validate: stale instances name aegis's own fix, and the fix clears th
     auto before = run_aegis({"validate", "--json", "--server", nats.url()});
     INFO(before.out << before.err);
     std::string fix;
-    for (auto& check : json::parse(before.out).at("checks"))
+    const json report = json::parse(before.out);
+    for (auto& check : report.at("checks"))
         if (check.at("name") == "stale instances") fix = check.value("fix", "");
     CHECK(fix.find("aegis explore --prune") != std::string::npos);
     CHECK(fix.find("nats kv del") == std::string::npos);
@@ -143,6 +144,7 @@ TEST_CASE("validate: stale instances name aegis's own fix, and the fix clears th
     // The fix, run as written, clears the warning.
     REQUIRE(run_aegis({"explore", "--prune", "--server", nats.url()}).exit_code == 0);
     auto after = run_aegis({"validate", "--json", "--server", nats.url()});
-    for (auto& check : json::parse(after.out).at("checks"))
+    const json after_report = json::parse(after.out);
+    for (auto& check : after_report.at("checks"))
         if (check.at("name") == "stale instances") CHECK(check.at("status") == "ok");
 }
