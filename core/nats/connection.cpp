@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 
 #include "core/nats/auth.hpp"
@@ -76,6 +77,9 @@ void on_complete(void* closure) {
 // natsConnection_Close returns, so the library holds a reference until then.
 struct Connection::Callbacks {
     std::function<void()> on_disconnected, on_reconnected, on_closed;
+    std::mutex listeners_mutex;
+    std::map<int, std::function<void()>> listeners;  // add_reconnect_listener
+    int next_listener = 1;
     milliseconds reconnect_wait{250}, reconnect_wait_max{2000};
     std::atomic<bool> closing{false};  // our own close is not a disconnect worth reporting
     std::atomic<int> refs{2};          // the Connection's and the library's
@@ -89,7 +93,16 @@ struct Connection::Callbacks {
     }
     static void reconnected(natsConnection*, void* c) {
         auto* self = static_cast<Callbacks*>(c);
-        if (!self->closing && self->on_reconnected) self->on_reconnected();
+        if (self->closing) return;
+        if (self->on_reconnected) self->on_reconnected();
+        std::lock_guard lk(self->listeners_mutex);
+        for (auto& [id, fn] : self->listeners) {
+            try {
+                fn();
+            } catch (...) {
+                // A listener must not take the library's callback thread down.
+            }
+        }
     }
     static void closed(natsConnection*, void* c) {
         auto* self = static_cast<Callbacks*>(c);
@@ -320,6 +333,31 @@ void Connection::drain(milliseconds timeout) {
 
 void Connection::keep_alive(std::shared_ptr<void> resource) {
     m_keep_alive.push_back(std::move(resource));
+}
+
+int Connection::add_reconnect_listener(std::function<void()> fn) {
+    std::lock_guard lk(m_callbacks->listeners_mutex);
+    int id = m_callbacks->next_listener++;
+    m_callbacks->listeners.emplace(id, std::move(fn));
+    return id;
+}
+
+void Connection::remove_reconnect_listener(int id) {
+    std::lock_guard lk(m_callbacks->listeners_mutex);
+    m_callbacks->listeners.erase(id);
+}
+
+std::vector<std::string> Connection::known_servers() const {
+    char** servers = nullptr;
+    int count = 0;
+    std::vector<std::string> out;
+    if (natsConnection_GetServers(m_nc, &servers, &count) != NATS_OK) return out;
+    for (int i = 0; i < count; ++i) {
+        out.emplace_back(servers[i]);
+        free(servers[i]);
+    }
+    free(servers);
+    return out;
 }
 
 bool Connection::is_connected() const {
