@@ -136,7 +136,6 @@ int run_call_repl(Context& ctx, const ReplStart& start) {
     } catch (const Error&) {
         // No writable state dir: the session works, it only forgets.
     }
-    util::install_stop_signals();
     auto es = ctx.err_style();
     if (editor.interactive())
         std::cerr << es.dim("aegis call — " + ctx.nats_url() +
@@ -148,8 +147,7 @@ int run_call_repl(Context& ctx, const ReplStart& start) {
             if (!execute(s, *line)) break;
         } catch (const Error& e) {
             s.failures++;
-            std::cerr << es.red("error: ") << e.what()
-                      << (e.hint().empty() ? "" : " (" + e.hint() + ")") << "\n";
+            ctx.print_error(e.what(), e.hint(), e.code());
         }
         if (util::stop_requested()) {
             util::reset_stop();  // Ctrl-C during a call ends the call, not the session

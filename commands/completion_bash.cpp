@@ -67,6 +67,8 @@ _aegis_values() {
                 [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
             fi ;;
         service) mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services)" -- "$cur") ;;
+        active-service)
+            mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services --single-active)" -- "$cur") ;;
         method) [[ -n $_aegis_service ]] &&
             mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --methods "$_aegis_service")" -- "$cur") ;;
     esac
@@ -113,13 +115,18 @@ _aegis_complete() {
             [[ $p == *' '* ]] || break
             p=${p% *}
         done
-        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+        # A parent's -h/--help is the command's own: offer each option once.
+        local o; local -A seen=()
+        for o in $opts; do
+            [[ -z ${seen[$o]} && $o == "$cur"* ]] && COMPREPLY+=("$o")
+            seen[$o]=1
+        done
         return
     fi
     _aegis_positionals "$cmd"
     read -ra pos <<< "$REPLY"
     for k in "${!pos[@]}"; do
-        [[ ${pos[k]%+} == service ]] && _aegis_service=${args[k]}
+        [[ ${pos[k]%+} == *service ]] && _aegis_service=${args[k]}
     done
     kind=
     if (( ${#args[@]} < ${#pos[@]} )); then

@@ -36,6 +36,7 @@ _aegis_values() {
         (file) _files ;;
         ('@file') compset -P '@' && _files ;;  # JSON text, or @FILE
         (service) vals=(${(f)"$(_aegis_names --services)"}); compadd -a vals ;;
+        (active-service) vals=(${(f)"$(_aegis_names --services --single-active)"}); compadd -a vals ;;
         (method) [[ -n $_aegis_service ]] || return 1
             vals=(${(f)"$(_aegis_names --methods "$_aegis_service")"}); compadd -a vals ;;
         (*) return 1 ;;
@@ -86,7 +87,7 @@ _aegis() {
     _aegis_positionals "$cmd"
     pos=("${reply[@]}")
     for (( k = 1; k <= ${#pos}; k++ )); do
-        [[ ${pos[k]%+} == service ]] && _aegis_service=${args[k]}
+        [[ ${pos[k]%+} == *service ]] && _aegis_service=${args[k]}
     done
     kind=
     if (( ${#args} < ${#pos} )); then

@@ -65,4 +65,17 @@ void Context::print(const std::string& text) const {
     std::fflush(stdout);
 }
 
+void Context::print_error(const std::string& message, const std::string& hint, int code) const {
+    std::string line;
+    if (global.json) {
+        Json e = {{"message", message}, {"code", code}};
+        if (!hint.empty()) e["hint"] = hint;
+        line = Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    } else {
+        line = m_err.bold("aegis: ") + m_err.red("error:") + " " + message;
+        if (!hint.empty()) line += " (" + hint + ")";
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 }  // namespace aegis::cmd

@@ -125,7 +125,6 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
         r.spawn_command = util::split_command(o.spawn_cmd);
         r.spawn_env = child_connection_env(ctx);
     }
-    util::install_stop_signals();
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)
         std::cerr << ctx.err_style().yellow("aegis: warning: " + p) << "\n";
@@ -144,18 +143,12 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
 void setup_failover(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<FailoverOpts>();
     auto* app =
-        root.add_subcommand("failover", "measure leader failover of a single-active service");
+        root.add_subcommand("failover");
     app->footer(
         "Drives exclusive calls at a fixed rate (open model, sticky retry keeping message ids),\n"
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
         "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
-        "Examples:\n"
-        "  aegis failover echo-single-service --spawn 3 --trials 10\n"
-        "  aegis failover echo-single-service --spawn 3 --trials 10 --kill stop --policy "
-        "aggressive\n"
-        "  aegis failover order-processor --method get_statistics   (kill the leader yourself)\n"
-        "  aegis failover my-service --spawn 3 --spawn-cmd './my-service --log {id}.log'\n"
         "Exit codes: 0 ok, 1 a call was lost, split-brain, a failover did not complete or took\n"
         "longer than --max-failover-ms, 2 usage, 69 NATS or the service unavailable, 130 Ctrl-C.");
     auto& r = o->run;

@@ -13,6 +13,8 @@ struct DemoSpec {
     const char* name;
     const char* summary;
     void (*setup)(CLI::App& demo_app, Context& ctx);
+    // Shown under "Examples:" after `aegis demo NAME` (one command line per line).
+    const char* examples = "";
 };
 
 // The default --instance number: this process's id, so instances started side by side

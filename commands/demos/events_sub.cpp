@@ -105,7 +105,6 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
             if (leader) log::info("👑 #{} ({}) leads: processing exclusive events", n, id);
             else log::info("💤 #{} ({}) stands by: the leader processes events", n, id);
         });
-    util::install_stop_signals();
     svc->start();
     log::info("✅ Event subscriber #{} started: service {}, instance {}, mode {}", n, svc->name(),
               id, event_mode_name(mode));
@@ -121,7 +120,7 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
 
 void setup_events_sub(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<SubOpts>();
-    auto* app = demo.add_subcommand("events-sub", "event subscriber: compete, broadcast, exclusive");
+    auto* app = demo.add_subcommand("events-sub");
     app->footer("Default patterns: " + fmt::format("{}", fmt::join(k_default_patterns, " ")) +
                 "\nRun several instances (--instance 2, 3, ...) and 'aegis demo events-pub'.");
     app->add_option("--mode", o->mode, "compete | broadcast | exclusive")

@@ -92,7 +92,6 @@ int run_health(Context& ctx, const HealthOpts& o) {
     auto r = std::make_shared<Reporter>();
     const int n = o.instance;
     add_rpcs(svc, r, n);
-    util::install_stop_signals();
     svc.start();
     log::info("🩺 Health reporter #{} ({}) started: checks nats, memory, dependency, timer every "
               "{} s; RPCs set_health, health",
@@ -125,9 +124,7 @@ int run_health(Context& ctx, const HealthOpts& o) {
 
 void setup_health(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<HealthOpts>();
-    auto* app = demo.add_subcommand("health", "health reporter 'health-reporter' (ACTIVE/UNHEALTHY)");
-    app->footer("Try: aegis call health-reporter set_health healthy=false reason='db down'\n"
-                "     aegis demo health-monitor");
+    auto* app = demo.add_subcommand("health");
     app->add_option("--interval", o->interval_s, "seconds between health checks")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));

@@ -119,7 +119,6 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
     auto c = std::make_shared<Collector>();
     const int n = o.instance;
     add_rpcs(svc, c, n);
-    util::install_stop_signals();
     svc.start();
     log::info("📊 Metrics collector #{} ({}) started: metadata enriched every {} s; RPCs "
               "get_metrics, reset_metrics, simulate_load",
@@ -149,9 +148,7 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
 
 void setup_metrics(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<MetricsOpts>();
-    auto* app = demo.add_subcommand("metrics", "metrics collector 'metrics-collector'");
-    app->footer("Try: aegis call metrics-collector simulate_load duration=10 intensity=high\n"
-                "     aegis demo metrics-reader");
+    auto* app = demo.add_subcommand("metrics");
     app->add_option("--interval", o->interval_s, "seconds between metadata updates")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));

@@ -90,7 +90,6 @@ int read_once(Context& ctx, registry::Registry& reg, const ReaderOpts& o) {
 int run_reader(Context& ctx, const ReaderOpts& o) {
     registry::Registry reg(ctx.nats("aegis demo metrics-reader"));
     if (o.watch_s <= 0) return read_once(ctx, reg, o);
-    util::install_stop_signals();
     auto period = std::chrono::milliseconds(static_cast<long>(o.watch_s * 1000));
     do {
         if (!ctx.global.json) ctx.print(fmt::format("--- {}\n", wire::iso_now()));
@@ -103,8 +102,7 @@ int run_reader(Context& ctx, const ReaderOpts& o) {
 
 void setup_metrics_reader(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<ReaderOpts>();
-    auto* app = demo.add_subcommand("metrics-reader",
-                                    "external client: aggregate the metrics in registry metadata");
+    auto* app = demo.add_subcommand("metrics-reader");
     app->add_option("service", o->service, "only this service");
     app->add_option("--watch", o->watch_s, "repeat every N seconds (NDJSON with --json)")
         ->check(CLI::Range(0.0, 3600.0));

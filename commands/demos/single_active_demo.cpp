@@ -54,7 +54,6 @@ int run_single_demo(SingleActiveService& svc, const SingleDemoOptions& o, const 
                       leader.value_or("none"));
         }
     });
-    util::install_stop_signals();
     svc.start();
     log::info(
         "✅ {} #{} started: service {}, instance {}, pattern single-active (policy {}, "

@@ -1,5 +1,6 @@
 #include "core/scenario/failover_analysis.hpp"
 #include "core/util/duration.hpp"
+#include "core/util/histogram.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -154,18 +155,14 @@ TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& c
 }
 
 Percentiles percentiles(std::vector<double> v) {
+    // 0.1 ms resolution, the precision the report prints.
+    auto s = util::summarise(v, 10.0);
     Percentiles p;
-    p.n = static_cast<int>(v.size());
-    if (v.empty()) return p;
-    std::sort(v.begin(), v.end());
-    auto rank = [&](double q) {
-        auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-        return v[std::clamp<size_t>(i, 1, v.size()) - 1];
-    };
-    p.min = v.front();
-    p.p50 = rank(0.5);
-    p.p90 = rank(0.9);
-    p.max = v.back();
+    p.n = static_cast<int>(s.n);
+    p.min = s.min;
+    p.p50 = s.p50;
+    p.p90 = s.p90;
+    p.max = s.max;
     return p;
 }
 

@@ -1,5 +1,6 @@
 #include "core/service/service.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/service/service_impl.hpp"
@@ -172,7 +173,16 @@ void Service::stop() {
 
 int Service::run() {
     util::install_stop_signals();
-    start();
+    try {
+        start();
+    } catch (const Error& e) {
+        // run() is what a service's main() returns: one line and the exit code, not a crash.
+        std::string line = name() + ": error: " + e.what();
+        if (!e.hint().empty()) line += " (" + e.hint() + ")";
+        std::fprintf(stderr, "%s\n", line.c_str());
+        stop();
+        return e.code();
+    }
     util::wait_for_stop([this] { return m->stop_requested.load(); });
     stop();
     return 0;

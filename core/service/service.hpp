@@ -95,7 +95,8 @@ public:
 
     virtual void start();
     virtual void stop();
-    // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code.
+    // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code
+    // (0, or the code of the aegis::Error that start() threw, printed as one line on stderr).
     int run();
     void request_stop();
     bool running() const;

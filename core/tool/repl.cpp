@@ -158,7 +158,14 @@ NameSource::NameSource(std::shared_ptr<nats::Connection> conn, std::chrono::mill
     : m_conn(std::move(conn)), m_max_wait(max_wait) {}
 NameSource::~NameSource() = default;
 
-std::vector<std::string> NameSource::services() {
+std::vector<std::string> NameSource::services(bool single_active_only) {
+    if (single_active_only) {
+        std::set<std::string> names;
+        if (services().empty() || !m_registry) return {};
+        for (const auto& l : m_registry->list())
+            if (l.instance.sticky_active_group) names.insert(l.instance.service_name);
+        return {names.begin(), names.end()};
+    }
     if (Clock::now() - m_services_at < std::chrono::seconds(3)) return m_services;
     try {
         if (!m_registry) {

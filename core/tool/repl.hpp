@@ -59,7 +59,7 @@ public:
     explicit NameSource(std::shared_ptr<nats::Connection> conn,
                         std::chrono::milliseconds max_wait = std::chrono::milliseconds(1000));
     ~NameSource();
-    std::vector<std::string> services();
+    std::vector<std::string> services(bool single_active_only = false);
     std::vector<std::string> methods(const std::string& service);
     output::Completion complete(const std::string& line, size_t cursor);
 

@@ -50,9 +50,10 @@ std::vector<std::string> ask_names(const config::SdkConfig& config, milliseconds
 
 }  // namespace
 
-std::vector<std::string> shell_service_names(const config::SdkConfig& config,
+std::vector<std::string> shell_service_names(const config::SdkConfig& config, bool single_active,
                                              milliseconds budget) {
-    return ask_names(config, budget, [](NameSource& n) { return n.services(); });
+    return ask_names(config, budget,
+                     [single_active](NameSource& n) { return n.services(single_active); });
 }
 
 std::vector<std::string> shell_method_names(const config::SdkConfig& config,

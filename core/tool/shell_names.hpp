@@ -15,9 +15,11 @@ namespace aegis::client {
 
 inline constexpr std::chrono::milliseconds k_shell_names_budget{300};
 
-// Service names in the registry, sorted.
+// Service names in the registry, sorted; `single_active`: only services whose instances run an
+// election (a sticky-active group), the ones `aegis failover` can measure.
 std::vector<std::string> shell_service_names(
-    const config::SdkConfig& config, std::chrono::milliseconds budget = k_shell_names_budget);
+    const config::SdkConfig& config, bool single_active = false,
+    std::chrono::milliseconds budget = k_shell_names_budget);
 // The methods `service` lists in $SRV.INFO, sorted (Python services list none).
 std::vector<std::string> shell_method_names(
     const config::SdkConfig& config, const std::string& service,
