@@ -55,7 +55,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
          cmd::setup_failover,
          "aegis failover echo-single-service --spawn 3 --trials 10\n"
          "aegis failover echo-single-service --spawn 3 --kill stop --policy aggressive\n"
-         "aegis failover order-processor --method get_statistics",
+         "aegis failover order-processor --method get_statistics\n"
+         "aegis failover my-service --spawn 3 --spawn-cmd './my-service --log {id}.log'",
          k_nats | k_stop},
         {"load", "load test: aegis load SERVICE METHOD [params] --rate R | -c C, percentiles",
          cmd::setup_load,

@@ -9,7 +9,9 @@
 #include "commands/context.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
+#include "core/scenario/failover_run.hpp"
 #include "core/scenario/failover_verdict.hpp"
+#include "core/util/command_line.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 
@@ -24,7 +26,19 @@ struct FailoverOpts {
     double kill_after_s = 1.0, timeout_s = 1.0, max_wait_s = 30, max_delay_s = 1.0;
     double max_failover_ms = 0;
     bool no_retry = false;
+    std::string spawn_cmd;
 };
+
+// What a --spawn-cmd child needs to connect as we do, in its environment (the variables the
+// SDK's configuration reads) — never on its command line, where `ps` shows it.
+std::vector<std::pair<std::string, std::string>> child_connection_env(Context& ctx) {
+    const auto& g = ctx.global;
+    std::vector<std::pair<std::string, std::string>> env{{"AEGIS_NATS_URL", ctx.nats_url()}};
+    if (!g.config_file.empty()) env.emplace_back("AEGIS_CONFIG", g.config_file);
+    if (!g.context.empty()) env.emplace_back("AEGIS_CONTEXT", g.context);
+    if (!g.creds.empty()) env.emplace_back("NATS_CREDS", g.creds);
+    return env;
+}
 
 std::string short_id(const std::string& id, const std::string& service) {
     if (id.rfind(service + "-", 0) == 0) return "…" + id.substr(service.size());
@@ -46,7 +60,9 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
     std::string out = t.render();
     out += fmt::format("\nfailover of '{}' ({}{}, {} trial{}, {} calls/s to '{}'):\n", r.service,
                        r.mode == "spawn"
-                           ? fmt::format("{} instances, policy {}, kill ", r.instances, r.policy)
+                           ? fmt::format("{} instances, {}, kill ", r.instances,
+                                         r.policy.empty() ? "their own policy"
+                                                          : "policy " + r.policy)
                            : "",
                        r.kill, s.trials, s.trials == 1 ? "" : "s", r.rate, r.method);
     output::Table p({"", "min", "p50", "p90", "max"});
@@ -103,6 +119,11 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     for (auto [flag, value] : {std::pair{"--config", &g.config_file}, {"--context", &g.context},
                                {"--creds", &g.creds}})
         if (!value->empty()) r.spawn_args.insert(r.spawn_args.end(), {flag, *value});
+    if (!o.spawn_cmd.empty()) {
+        if (r.spawn == 0) throw UsageError("--spawn-cmd needs --spawn N");
+        r.spawn_command = util::split_command(o.spawn_cmd);
+        r.spawn_env = child_connection_env(ctx);
+    }
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)
         std::cerr << ctx.err_style().yellow("aegis: warning: " + p) << "\n";
@@ -152,6 +173,11 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--demo", r.demo, "what --spawn starts")
         ->capture_default_str()
         ->check(CLI::IsMember({"echo-single", "order", "inventory"}));
+    app->add_option("--spawn-cmd", o->spawn_cmd,
+                    "with --spawn: start this command instead of a demo (split into words like a "
+                    "shell, never run by one; {id} {n} = instance id, number; it gets "
+                    "AEGIS_INSTANCE_ID and the connection in AEGIS_NATS_URL, ...)")
+        ->excludes(app->get_option("--demo"));
     app->add_option("--kill", r.kill, "crash = SIGKILL, stop = SIGTERM (clean hand-over)")
         ->capture_default_str()
         ->check(CLI::IsMember({"crash", "stop"}));

@@ -15,7 +15,36 @@ std::string Fleet::spawn() {
     const int number = ++m_spawned;
     std::string id = wire::default_instance_id(m_options.service);
     util::SpawnOptions so;
-    so.argv = {m_options.binary,
+    if (!m_options.command.empty()) {
+        so.argv = command_argv(id, number);
+        so.env = {{wire::k_instance_id_env, id}, {"AEGIS_INSTANCE", std::to_string(number)}};
+    } else {
+        so.argv = demo_argv(id, number);
+    }
+    so.stdout_path = log_path(id);
+    so.stderr_path = "=stdout";
+    // No colours in the log files, and the children must not inherit a caller's log level.
+    so.env.insert(so.env.end(), {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}});
+    so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
+    m_children[id] = util::spawn(so);
+    return id;
+}
+
+std::vector<std::string> Fleet::command_argv(const std::string& id, int number) const {
+    std::vector<std::string> argv = m_options.command;
+    auto replace_all = [](std::string& s, const std::string& from, const std::string& to) {
+        for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+            s.replace(at, from.size(), to);
+    };
+    for (auto& a : argv) {
+        replace_all(a, "{id}", id);
+        replace_all(a, "{n}", std::to_string(number));
+    }
+    return argv;
+}
+
+std::vector<std::string> Fleet::demo_argv(const std::string& id, int number) const {
+    std::vector<std::string> argv = {m_options.binary,
                "demo",
                m_options.demo,
                "--server",
@@ -28,14 +57,8 @@ std::string Fleet::spawn() {
                std::to_string(number),
                "--policy",
                m_options.policy};
-    so.argv.insert(so.argv.end(), m_options.extra_args.begin(), m_options.extra_args.end());
-    so.stdout_path = log_path(id);
-    so.stderr_path = "=stdout";
-    // No colours in the log files, and the children must not inherit a caller's log level.
-    so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
-    so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
-    m_children[id] = util::spawn(so);
-    return id;
+    argv.insert(argv.end(), m_options.extra_args.begin(), m_options.extra_args.end());
+    return argv;
 }
 
 bool Fleet::ours(const std::string& id) const { return m_children.count(id) > 0; }

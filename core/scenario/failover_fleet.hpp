@@ -19,6 +19,10 @@ struct FleetOptions {
     std::string policy = "balanced";
     std::string log_dir;  // one <instance>.log per child
     std::vector<std::string> extra_args;
+    // A command of the user's instead of `aegis demo`: argv with {id} and {n} replaced by the
+    // instance id and number; the id also goes in AEGIS_INSTANCE_ID (the SDK takes it from
+    // there), the number in AEGIS_INSTANCE. Connection settings come through `env`.
+    std::vector<std::string> command;
     std::vector<std::pair<std::string, std::string>> env;  // added to every child's environment
 };
 
@@ -43,6 +47,8 @@ public:
     const FleetOptions& options() const { return m_options; }
 
 private:
+    std::vector<std::string> command_argv(const std::string& id, int number) const;
+    std::vector<std::string> demo_argv(const std::string& id, int number) const;
     FleetOptions m_options;
     std::map<std::string, pid_t> m_children;
     int m_spawned = 0;

@@ -192,12 +192,19 @@ void run_spawned(Run& r) {
     fo.service = r.o.service;
     fo.policy = r.o.policy;
     fo.log_dir = dir;
+    if (!r.o.spawn_command.empty()) {
+        fo.command = r.o.spawn_command;
+        fo.env = r.o.spawn_env;
+    }
     // Spawned instances report every exclusive call they start: duplicates on the service side.
     fo.env.emplace_back(wire::k_audit_env, r.executions.start());
     Fleet fleet(fo);
     registry::Registry reg(r.conn);
-    log::info("starting {} × 'aegis demo {}' (policy {}, logs in {})", r.o.spawn, r.o.demo,
-              r.o.policy, dir);
+    if (fo.command.empty())
+        log::info("starting {} × 'aegis demo {}' (policy {}, logs in {})", r.o.spawn, r.o.demo,
+                  r.o.policy, dir);
+    else
+        log::info("starting {} × '{}' (logs in {})", r.o.spawn, fo.command.front(), dir);
     for (int i = 0; i < r.o.spawn; ++i) fleet.spawn();
     r.observer.start(std::chrono::seconds(15));
     r.driver.start();
@@ -267,7 +274,7 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     r.report.method = o.method;
     r.report.mode = o.spawn > 0 ? "spawn" : "external";
     r.report.kill = o.spawn > 0 ? o.kill : "external";
-    r.report.policy = o.spawn > 0 ? o.policy : "";
+    r.report.policy = o.spawn > 0 && o.spawn_command.empty() ? o.policy : "";
     r.report.instances = o.spawn;
     r.report.rate = o.rate;
     if (o.spawn > 0)

@@ -41,6 +41,11 @@ struct FailoverOptions {
     // More arguments for every spawned instance (the caller's --config, --context, --creds), so
     // that they connect the way the caller does.
     std::vector<std::string> spawn_args;
+    // Spawn this command (argv, never through a shell; {id} and {n} replaced) instead of
+    // `aegis demo <demo>`; it gets its connection settings from `spawn_env` and its instance id
+    // from AEGIS_INSTANCE_ID (failover_fleet.hpp).
+    std::vector<std::string> spawn_command;
+    std::vector<std::pair<std::string, std::string>> spawn_env;
     bool keep_logs = false;
     // With spawn, when a live leader this run did not start holds the group: false = say so and
     // stop at once; true = spawn anyway and wait (max_wait) for that leader to go away (stopped

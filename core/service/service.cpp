@@ -1,6 +1,7 @@
 #include "core/service/service.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/registry/prune.hpp"
 #include "core/service/service_impl.hpp"
@@ -15,6 +16,9 @@ namespace aegis {
 Service::Service(std::shared_ptr<nats::Connection> conn, ServiceOptions options)
     : m(std::make_unique<Impl>()) {
     wire::require_service_name(options.name);
+    if (const char* env = std::getenv(wire::k_instance_id_env);
+        options.instance_id.empty() && env && *env)
+        options.instance_id = env;
     if (options.instance_id.empty()) options.instance_id = wire::default_instance_id(options.name);
     wire::require_instance_id(options.instance_id);
     m->self = this;

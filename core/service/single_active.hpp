@@ -1,8 +1,10 @@
 #pragma once
 // aegis::SingleActiveService: a Service of which exactly one instance per group is active.
 // The election (election.hpp) picks the leader; exclusive methods run only there. By default
-// only the leader subscribes them, so clients reach it on the first try and a failover shows up
-// as "no responders" for a moment (which the sticky client retries). With python_parity every
+// only the leader subscribes them — without a queue group, so that a frozen old leader whose
+// subscription outlives its lease cannot keep a share of the calls (it drops the copies it gets,
+// fenced) — clients reach it on the first try and a failover shows up as "no responders" for a
+// moment (which the sticky client retries). With python_parity every
 // instance subscribes and standbys answer the Python NOT_ACTIVE shape (protocol.md §3.6, G6).
 #include <functional>
 #include <memory>

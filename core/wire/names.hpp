@@ -38,5 +38,8 @@ std::string default_instance_id(std::string_view service);
 // The environment variable naming the subject on which single-active instances announce each
 // exclusive call they start (SingleActiveOptions::audit_subject; `aegis failover` sets it).
 inline constexpr const char* k_audit_env = "AEGIS_AUDIT_SUBJECT";
+// The environment variable a service takes its instance id from when it is given none
+// (`aegis failover --spawn-cmd` sets it, to know which process holds the lease).
+inline constexpr const char* k_instance_id_env = "AEGIS_INSTANCE_ID";
 
 }  // namespace aegis::wire

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <thread>
 
 #include "core/util/net.hpp"
 #include "tests/support/nats_server.hpp"
@@ -87,4 +88,67 @@ TEST_CASE("failover: spawned instances connect the way the caller does (--config
                        "aggressive", "--duration", "2", "--kill-after", "0.7", "--json",
                        "--config", file, "--server", server.url()});
     check_trial(j, "crash");
+}
+
+TEST_CASE("failover: --spawn next to a leader it did not start says so at once (exit 69)") {
+    aegis::test::NatsServer server;
+    aegis::test::Background outsider({"demo", "echo-single", "--service", "fo-cli-foreign",
+                                      "--instance-id", "fo-cli-foreign-outsider", "--server",
+                                      server.url()});
+    REQUIRE(outsider.wait_for_output("is ACTIVE", 10s));
+    auto r = run_aegis({"failover", "fo-cli-foreign", "--spawn", "2", "--trials", "1", "--server",
+                        server.url()});
+    CHECK(r.exit_code == 69);
+    CHECK(r.took < 5s);  // was: 20 s of silence
+    CHECK(r.err.find("fo-cli-foreign-outsider") != std::string::npos);
+    CHECK(r.err.find("--take-over") != std::string::npos);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("failover: --take-over spawns anyway and measures once the outside leader stops") {
+    aegis::test::NatsServer server;
+    auto outsider = std::make_unique<aegis::test::Background>(std::vector<std::string>{
+        "demo", "echo-single", "--service", "fo-cli-takeover", "--instance-id",
+        "fo-cli-takeover-outsider", "--policy", "aggressive", "--server", server.url()});
+    REQUIRE(outsider->wait_for_output("is ACTIVE", 10s));
+    aegis::test::ProcessResult r;
+    std::thread run([&] {
+        r = run_aegis({"failover", "fo-cli-takeover", "--spawn", "2", "--trials", "1",
+                       "--take-over", "--policy", "aggressive", "--duration", "2",
+                       "--kill-after", "0.7", "--json", "--server", server.url()},
+                      {}, {}, 60s);
+    });
+    std::this_thread::sleep_for(2s);
+    outsider->stop();  // its owner stops it: the spawned instances take over
+    run.join();
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("was not started by this run") != std::string::npos);
+    auto j = nlohmann::json::parse(r.out);
+    check_trial(j, "crash");
+    CHECK(j["trials"][0]["old_leader"] != "fo-cli-takeover-outsider");
+}
+
+TEST_CASE("failover: --spawn-cmd runs the user's command without a shell, connected by env") {
+    aegis::test::NatsServer server;
+    // The service under test is given as one string: the binary of this build, a quoted
+    // argument, {n} replaced per instance; no --server: it finds NATS in AEGIS_NATS_URL.
+    std::string cmd = aegis::test::aegis_binary() +
+                      " demo echo-single --service fo-cli-cmd --policy aggressive --instance '{n}'";
+    auto j = run_json({"failover", "fo-cli-cmd", "--spawn", "2", "--trials", "1", "--spawn-cmd",
+                       cmd, "--duration", "2", "--kill-after", "0.7", "--json", "--keep-logs",
+                       "--server", server.url()});
+    check_trial(j, "crash");
+    CHECK(j["policy"].is_null());  // the command's own
+    // The spawned instances took the ids failover gave them (AEGIS_INSTANCE_ID).
+    CHECK(j["trials"][0]["old_leader"].get<std::string>().rfind("fo-cli-cmd-", 0) == 0);
+    CHECK(j["summary"]["executions"].get<int>() > 20);  // they report their runs
+    CHECK(j["summary"]["service_duplicates"] == 0);
+    auto bad = run_aegis({"failover", "fo-cli-cmd", "--spawn", "2", "--spawn-cmd", "svc 'open",
+                          "--server", server.url()});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("unterminated") != std::string::npos);
+    auto alone = run_aegis({"failover", "fo-cli-cmd", "--spawn-cmd", "svc", "--server",
+                            server.url()});
+    CHECK(alone.exit_code == 2);
 }

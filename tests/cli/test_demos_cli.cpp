@@ -137,3 +137,20 @@ TEST_CASE("metrics demos: patterns shows the service and the external client sid
     registry::Registry reg(server.connect("check"));
     CHECK(reg.list({.include_stale = true}).empty());
 }
+
+TEST_CASE("demo: instances started side by side log distinct numbers (their process ids)") {
+    test::NatsServer server;
+    Background a({"demo", "echo", "--server", server.url()});
+    Background b({"demo", "echo", "--server", server.url()});
+    REQUIRE(a.wait_for_output("started", 10s));
+    REQUIRE(b.wait_for_output("started", 10s));
+    CHECK(a.output().find("instance #" + std::to_string(a.pid()) + " started") !=
+          std::string::npos);
+    CHECK(b.output().find("instance #" + std::to_string(b.pid()) + " started") !=
+          std::string::npos);
+    CHECK(a.output().find("instance #1 ") == std::string::npos);
+    // Given explicitly, the number is kept.
+    Background c({"demo", "echo", "--instance", "7", "--server", server.url()});
+    REQUIRE(c.wait_for_output("started", 10s));
+    CHECK(c.output().find("instance #7 started") != std::string::npos);
+}

@@ -91,6 +91,8 @@ TEST_CASE("failover: a frozen leader loses the exclusive calls and, resumed, run
     REQUIRE(eventually([&] { return lease_holder(conn, fleet.service) == "detect-frozen-f1"; },
                        10s, 5ms));
     CHECK(Clock::now() - frozen > 500ms);
+    // It logs ACTIVE once its exclusive methods are subscribed (a moment after winning the KV).
+    REQUIRE(next.wait_for_output("is ACTIVE", 5s));
     auto client = no_timeout_retry_client(server);
     CallOptions o;
     o.timeout = 1000ms;

@@ -260,6 +260,51 @@ TEST_CASE("failover: a trial's figures from calls and lease events") {
     CHECK(scenario::analyse_trial(w, calls, events).split_brain == 1);
 }
 
+TEST_CASE("failover: duplicates and two leaders counted on the service side") {
+    using scenario::CallState;
+    scenario::TrialWindow w{1, "crash", t0, t0 + 1000ms, t0 + 3000ms, "old"};
+    auto call = [](const char* id, Mono issued, Mono answered, const char* by) {
+        scenario::CallRecord c;
+        c.message_id = id;
+        c.issued = issued;
+        c.state = CallState::ok;
+        c.attempts = 1;
+        c.successes = {{answered, by}};
+        return c;
+    };
+    // One reply each: a reply-side count sees no duplicate at all.
+    std::vector<scenario::CallRecord> calls = {
+        call("a", t0 + 100ms, t0 + 101ms, "old"),
+        call("b", t0 + 990ms, t0 + 1500ms, "new"),  // the old leader ran it; the new one again
+        call("c", t0 + 995ms, t0 + 1500ms, "new"),  // interrupted by the kill, run again
+        call("d", t0 + 1600ms, t0 + 1601ms, "new"),
+    };
+    auto run = [](Mono at, const char* id, const char* by, uint64_t term, bool done) {
+        return scenario::Execution{at, id, by, term, done};
+    };
+    std::vector<scenario::Execution> runs = {
+        run(t0 + 100ms, "a", "old", 5, false),   run(t0 + 100ms, "a", "old", 5, true),
+        run(t0 + 990ms, "b", "old", 5, false),   run(t0 + 991ms, "b", "old", 5, true),
+        run(t0 + 996ms, "c", "old", 5, false),   run(t0 + 1490ms, "b", "new", 9, false),
+        run(t0 + 1491ms, "b", "new", 9, true),   run(t0 + 1495ms, "c", "new", 9, false),
+        run(t0 + 1496ms, "c", "new", 9, true),   run(t0 + 1600ms, "d", "new", 9, false),
+        run(t0 + 1601ms, "d", "new", 9, true),
+    };
+    auto r = scenario::analyse_trial(w, calls, {}, runs);
+    CHECK(r.executions == 6);  // starts within the window
+    CHECK(r.service_duplicates == 1);  // b finished twice
+    CHECK(r.reruns == 1);              // c: the first run never finished
+    CHECK(r.duplicates == 1);
+    CHECK(r.split_brain == 0);
+    // The old term starting a call after the new term did: two leaders running calls.
+    runs.push_back(run(t0 + 1700ms, "e", "old", 5, false));
+    CHECK(scenario::analyse_trial(w, calls, {}, runs).split_brain == 1);
+    auto s = scenario::summarise({r});
+    CHECK(s.service_duplicates == 1);
+    CHECK(s.reruns == 1);
+    CHECK(s.executions == 6);
+}
+
 TEST_CASE("failover: nearest-rank percentiles over trials") {
     auto p = scenario::percentiles({5, 1, 4, 2, 3, 10, 9, 8, 7, 6});
     CHECK(p.n == 10);
