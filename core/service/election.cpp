@@ -291,6 +291,11 @@ void Election::probe_loop() {
     }
 }
 
+bool Election::won_read_back(uint64_t rev) const {
+    auto now = m_kv->get(m_key);
+    return now && now->revision == rev;
+}
+
 void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     LeadershipChange c;
     c.leader = true;
@@ -315,6 +320,13 @@ void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     try {
         if (!m_conn->is_connected()) throw UnavailableError("NATS disconnected");
         rev = how == Attempt::create ? m_kv->create(m_key, v) : m_kv->update(m_key, v, stale_rev);
+        // A replicated bucket on nats-server 2.9 can accept two writes that expect the same
+        // revision (nats-io/nats-server#4320): read the key back, and a later revision than
+        // ours means another standby's write went through too, so we did not win.
+        if (rev && !won_read_back(rev)) {
+            rev = 0;
+            conflict = true;
+        }
     } catch (const ConflictError&) {
         conflict = true;
     } catch (const std::exception& e) {

@@ -102,6 +102,7 @@ private:
     bool probe_due(Mono now) const;
     void on_watch(const nats::KvEntry* entry);
     void acquire(std::unique_lock<std::mutex>& lk, Attempt how);
+    bool won_read_back(uint64_t rev) const;
     void renew(std::unique_lock<std::mutex>& lk);
     void win(std::unique_lock<std::mutex>& lk, uint64_t rev, Mono sent, LeadershipChange c);
     void lose(std::unique_lock<std::mutex>& lk, std::string reason);
