@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "core/util/error.hpp"
+#include "core/util/log.hpp"
 #include "core/util/net.hpp"
 #include "core/util/paths.hpp"
 #include "core/util/process.hpp"
@@ -18,7 +19,8 @@ namespace {
 void save(const LocalServer& s) {
     Json j = {{"pid", s.pid},           {"port", s.port},
               {"url", s.url},           {"data_dir", s.data_dir},
-              {"log_file", s.log_file}, {"started_at", s.started_at}};
+              {"log_file", s.log_file}, {"started_at", s.started_at},
+              {"start_time", s.start_time}, {"cmdline", s.cmdline}};
     util::write_file(local_server_state_file(), j.dump(2) + "\n");
 }
 
@@ -38,6 +40,8 @@ std::optional<LocalServer> load() {
         s.data_dir = j.value("data_dir", "");
         s.log_file = j.value("log_file", "");
         s.started_at = j.value("started_at", "");
+        s.start_time = j.value("start_time", 0ULL);
+        s.cmdline = j.value("cmdline", "");
         return s;
     } catch (const std::exception&) {
         return std::nullopt;  // a corrupt state file is treated as no server
@@ -86,6 +90,8 @@ LocalServer start_server(const UpOptions& o, bool* started) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     s.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
+    s.start_time = util::process_start_time(s.pid);
+    s.cmdline = util::process_cmdline(s.pid);
     s.running = true;
     save(s);
     if (started) *started = true;
@@ -94,12 +100,28 @@ LocalServer start_server(const UpOptions& o, bool* started) {
 
 }  // namespace
 
+namespace {
+
+// The pid may have been reused since, even by another nats-server: the process is ours only when
+// its start time and command line are the ones recorded. A state file from before those were
+// recorded needs the command line 'aegis up' gives (its port and server name).
+bool is_ours(const LocalServer& s) {
+    if (s.pid <= 0 || !util::alive(s.pid) || util::process_name(s.pid) != "nats-server")
+        return false;
+    std::string cmdline = util::process_cmdline(s.pid);
+    if (s.start_time != 0)
+        return util::process_start_time(s.pid) == s.start_time && cmdline == s.cmdline;
+    std::string args = cmdline + " ";
+    return args.find(" -p " + std::to_string(s.port) + " ") != std::string::npos &&
+           args.find(" --server_name aegis-local ") != std::string::npos;
+}
+
+}  // namespace
+
 std::optional<LocalServer> local_server_status() {
     auto s = load();
     if (!s) return s;
-    // The pid may have been reused since: only a nats-server counts as ours.
-    bool ours = util::alive(s->pid) && util::process_name(s->pid) == "nats-server";
-    s->running = ours && util::probe_nats("127.0.0.1", s->port);
+    s->running = is_ours(*s) && util::probe_nats("127.0.0.1", s->port);
     return s;
 }
 
@@ -119,8 +141,12 @@ LocalServer local_server_up(const UpOptions& o, bool* started) {
 bool local_server_down() {
     auto s = local_server_status();
     if (!s) return false;
-    bool was_running = util::alive(s->pid) && util::process_name(s->pid) == "nats-server";
-    if (was_running) util::terminate(s->pid, std::chrono::milliseconds(5000));
+    bool was_running = is_ours(*s);
+    if (was_running)
+        util::terminate(s->pid, std::chrono::milliseconds(5000));
+    else if (util::alive(s->pid))
+        log::warn("pid {} ({}) is not the one 'aegis up' started: left alone", s->pid,
+                  util::process_name(s->pid));
     std::remove(local_server_state_file().c_str());
     return was_running;
 }

@@ -15,6 +15,10 @@ struct LocalServer {
     std::string data_dir;  // JetStream store
     std::string log_file;
     std::string started_at;  // RFC 3339
+    // What proves the pid is still the process 'aegis up' started (pids are reused): its start
+    // time (/proc/<pid>/stat) and command line, as recorded right after the start.
+    unsigned long long start_time = 0;
+    std::string cmdline;
     bool running = false;    // filled by local_server_status()
 };
 
@@ -28,7 +32,8 @@ struct UpOptions {
 LocalServer local_server_up(const UpOptions& options, bool* started = nullptr);
 // The recorded server, with `running` checked; nullopt when none was recorded.
 std::optional<LocalServer> local_server_status();
-// Stops the recorded server (SIGTERM, then SIGKILL); false when none was running.
+// Stops the recorded server (SIGTERM, then SIGKILL) when the pid is still provably ours; false
+// when none was running. A pid that now belongs to another process is left alone (a warning).
 bool local_server_down();
 std::string local_server_state_file();
 
