@@ -18,8 +18,6 @@ std::string Fleet::spawn() {
     so.argv = {m_options.binary,
                "demo",
                m_options.demo,
-               "--server",
-               m_options.server,
                "--service",
                m_options.service,
                "--instance-id",
@@ -32,7 +30,9 @@ std::string Fleet::spawn() {
     so.stdout_path = log_path(id);
     so.stderr_path = "=stdout";
     // No colours in the log files, and the children must not inherit a caller's log level.
-    so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+    // The server URL may hold credentials: it goes in the environment (readable by its owner
+    // only), never on the command line, which every user sees in ps.
+    so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}, {"AEGIS_NATS_URL", m_options.server}};
     m_children[id] = util::spawn(so);
     return id;
 }
