@@ -6,6 +6,7 @@
 
 #include "app/command_table.hpp"
 #include "commands/context.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 
 namespace {
@@ -13,15 +14,26 @@ namespace {
 void print_error(const aegis::cmd::Context& ctx, const std::string& message,
                  const std::string& hint) {
     auto st = ctx.err_style();
-    std::string line = st.bold("aegis: ") + st.red("error:") + " " + message;
-    if (!hint.empty()) line += " (" + hint + ")";
+    // Messages quote remote errors and names: control characters are rendered visibly.
+    std::string line =
+        st.bold("aegis: ") + st.red("error:") + " " + aegis::output::visible(message);
+    if (!hint.empty()) line += " (" + aegis::output::visible(hint) + ")";
     std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
+    // An empty URL is a mistake (an unset variable: --server "$URL"), not a request for "auto".
+    const CLI::Validator not_empty(
+        [](std::string& v) {
+            return v.empty() ? std::string("must not be empty (leave --server out to find NATS "
+                                           "automatically)")
+                             : std::string();
+        },
+        "URL");
     app.add_option("-s,--server", g.server,
                    "NATS URL (default: auto: $AEGIS_NATS_URL, $NATS_URL, config file, Kubernetes, "
-                   "'aegis up')");
+                   "'aegis up')")
+        ->check(not_empty);
     app.add_option("--context", g.context, "named profile from the config file");
     app.add_option("--config", g.config_file,
                    "config file (default: $AEGIS_CONFIG, ./aegis.yaml, ~/.config/aegis/config.yaml)")

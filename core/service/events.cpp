@@ -33,7 +33,7 @@ namespace service {
 
 namespace {
 
-constexpr const char* k_stream = "EVENTS";
+constexpr const char* k_events_stream = "EVENTS";
 // Per-instance broadcast consumers left behind by a crashed process go away on their own.
 constexpr auto k_broadcast_inactive = std::chrono::hours(1);
 
@@ -159,7 +159,7 @@ void EventHub::stop() {
         unbind(*s);
         if (s->opened && s->binding.delete_on_stop) {
             try {
-                nats::delete_consumer(*m_conn, k_stream, s->binding.durable);
+                nats::delete_consumer(*m_conn, k_events_stream, s->binding.durable);
             } catch (const std::exception& e) {
                 log::debug("could not delete consumer '{}': {}", s->binding.durable, e.what());
             }
@@ -190,10 +190,10 @@ namespace {
 // The consumer aegis creates for `s` when none exists.
 nats::ConsumerConfig new_consumer(const EventSub& s, const std::string& owner) {
     nats::ConsumerConfig c;
-    c.stream = k_stream;
+    c.stream = k_events_stream;
     c.durable = s.binding.durable;
     c.filter_subject = s.pattern;
-    c.deliver_subject = nats::deliver_subject_for(k_stream, c.durable);
+    c.deliver_subject = nats::deliver_subject_for(k_events_stream, c.durable);
     c.deliver_group = s.binding.queue;
     // From now on, not the whole history (Python replays all; protocol.md §12.2 item 9).
     c.deliver_policy = nats::DeliverPolicy::new_;
@@ -210,7 +210,7 @@ nats::ConsumerConfig new_consumer(const EventSub& s, const std::string& owner) {
 
 nats::ConsumerInfo EventHub::ensure_consumer(EventSub& s) {
     nats::ensure_stream(*m_conn, events_stream_config());
-    auto info = nats::consumer_info(*m_conn, k_stream, s.binding.durable);
+    auto info = nats::consumer_info(*m_conn, k_events_stream, s.binding.durable);
     if (info && !info->config.filter_subject.empty() && info->config.filter_subject != s.pattern) {
         if (s.mode != EventMode::compete || s.binding.durable != m_service)
             throw ConfigError("consumer '" + s.binding.durable + "' on stream EVENTS filters '" +
@@ -225,7 +225,7 @@ nats::ConsumerInfo EventHub::ensure_consumer(EventSub& s) {
         }
         log::warn("'{}': consumer '{}' already filters '{}'; using '{}' for '{}'", m_instance,
                   m_service, info->config.filter_subject, s.binding.durable, s.pattern);
-        info = nats::consumer_info(*m_conn, k_stream, s.binding.durable);
+        info = nats::consumer_info(*m_conn, k_events_stream, s.binding.durable);
     }
     if (!info)
         info = nats::add_consumer(
