@@ -1,6 +1,10 @@
 #include "commands/context.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 
@@ -25,7 +29,24 @@ void Context::finish_setup() {
 
 bool Context::stdout_tty() const { return output::is_tty(STDOUT_FILENO); }
 
-Context::Context() = default;
+// A descriptor 0-2 left closed by the caller would go to the next file or socket opened (the
+// NATS connection): reading "stdin" would then read the server's protocol. They are pointed at
+// /dev/null before anything else is opened.
+Context::Context() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        if (fd == 0) m_stdin_closed = true;
+        int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+    struct stat in {}, null {};
+    if (fstat(0, &in) == 0 && stat("/dev/null", &null) == 0 && S_ISCHR(in.st_mode) &&
+        in.st_rdev == null.st_rdev)
+        m_stdin_closed = true;
+}
 Context::~Context() = default;
 
 const config::SdkConfig& Context::config() {

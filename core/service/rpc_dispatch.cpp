@@ -9,6 +9,8 @@ namespace aegis {
 namespace {
 
 const char* k_instance_header = "Aegis-Instance";
+// Headers (instance id, error text) travel in the same message as the payload.
+constexpr int64_t k_header_room = 512;
 
 void reply(nats::Connection& conn, const nats::Msg& req, const std::string& payload,
            const std::string& instance_id, const std::string* error, const char* code) {
@@ -79,6 +81,18 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
             error = std::string("cannot encode result: ") + e.what();
             err = &error;
             payload = wire::encode_envelope(wire::make_failure(correlation, error), fmt);
+        }
+        // A reply the server would refuse (bigger than its max_payload) would leave the caller
+        // waiting for a timeout: it gets an error envelope saying so instead.
+        int64_t limit = conn->max_payload();
+        if (limit > 0 && static_cast<int64_t>(payload.size()) + k_header_room > limit) {
+            error = "reply too large: " + std::to_string(payload.size()) +
+                    " bytes, more than the server's max_payload of " + std::to_string(limit) +
+                    " bytes";
+            err = &error;
+            code = "500";
+            payload = wire::encode_envelope(wire::make_failure(correlation, error), fmt);
+            log::warn("'{}': {}", ep.subject, error);
         }
         std::string header_error = err ? one_line(*err) : std::string();
         // Count before replying: a STATS request sent after the reply must see this request.
