@@ -1,5 +1,7 @@
-// The command table: the one place that lists aegis's commands. Adding a command = one file in
-// commands/, one declaration and one row here, one docs/commands/<name>.md (tests check both).
+// The command table: the one list of aegis's commands. Adding a command = one file in commands/,
+// one declaration and one row here, one docs/commands/<name>.md (docs/adding-a-command.md).
+// main reads each row: the summary is the command's description in every --help, the examples
+// end its --help, and the flags decide what main does around it (commands/context.hpp).
 #include "app/command_table.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,35 +21,88 @@ void setup_discover(CLI::App&, Context&);
 void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
+void setup_load(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
+void setup_quickstart(CLI::App&, Context&);
+void setup_help(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
 namespace aegis::app {
 
+namespace {
+constexpr unsigned k_nats = cmd::k_needs_nats;
+constexpr unsigned k_stop = cmd::k_stoppable;
+constexpr unsigned k_all = cmd::k_whole_tree;
+}  // namespace
+
+// {name, summary, setup, examples (one per line), flags}
 const std::vector<cmd::CommandSpec>& command_table() {
     static const std::vector<cmd::CommandSpec> table = {
         {"call", "call a service method: aegis call SERVICE METHOD [JSON | key=value ...]",
-         cmd::setup_call},
-        {"demo", "run an example service (aegis demo lists them)", cmd::setup_demo},
-        {"up", "start a local JetStream nats-server in the background", cmd::setup_up},
-        {"down", "stop the local nats-server started by 'aegis up'", cmd::setup_down},
+         cmd::setup_call,
+         "aegis call echo-service echo message=hi\n"
+         "aegis call echo-service echo '{\"message\":\"hi\"}' --count 10\n"
+         "aegis call -i",
+         k_nats | k_stop},
+        {"demo", "run an example service (aegis demo lists them)", cmd::setup_demo,
+         "aegis demo\naegis demo echo --instance 2", k_nats | k_stop},
+        {"up", "start a local JetStream nats-server in the background", cmd::setup_up,
+         "aegis up\naegis up --port 4333 --url\naegis up --status"},
+        {"down", "stop the local nats-server started by 'aegis up'", cmd::setup_down,
+         "aegis down"},
         {"failover", "measure leader failover of a single-active service (--spawn N to kill)",
-         cmd::setup_failover},
+         cmd::setup_failover,
+         "aegis failover echo-single-service --spawn 3 --trials 10\n"
+         "aegis failover echo-single-service --spawn 3 --kill stop --policy aggressive\n"
+         "aegis failover order-processor --method get_statistics",
+         k_nats | k_stop},
+        {"load", "load test: aegis load SERVICE METHOD [params] --rate R | -c C, percentiles",
+         cmd::setup_load,
+         "aegis load echo-service echo message=hi --concurrency 64 --duration 10\n"
+         "aegis load echo-service echo message=hi --rate 500 --duration 30 --max-p99-ms 20\n"
+         "aegis load order-processor create_order '{\"order_id\":\"{{uuid}}\"}' --ramp 10:200",
+         k_nats | k_stop},
         {"explore", "services, instances, leaders, staleness: aegis explore [SERVICE] [--watch]",
-         cmd::setup_explore},
+         cmd::setup_explore,
+         "aegis explore\naegis explore order-processor --tree\naegis explore --watch --all",
+         k_nats | k_stop},
         {"monitor", "live view: rates, latency, leaders, events per service and instance",
-         cmd::setup_monitor},
+         cmd::setup_monitor,
+         "aegis monitor\naegis monitor --json --duration 10 > snapshots.ndjson",
+         k_nats | k_stop},
         {"config", "show the effective configuration and where each value came from",
-         cmd::setup_config},
+         cmd::setup_config,
+         "aegis config show\naegis config show --context staging --json\naegis config contexts"},
         {"discover", "which NATS URL auto-discovery finds (env, Kubernetes, port-forward)",
-         cmd::setup_discover},
+         cmd::setup_discover, "aegis discover\naegis discover --check\naegis discover --env docker",
+         k_nats},
         {"validate", "doctor: config, Kubernetes, port-forward, NATS, buckets, services",
-         cmd::setup_validate},
-        {"events", "events: tail the event stream live, publish an event", cmd::setup_events},
-        {"command", "send a command to a service and follow its progress", cmd::setup_command},
-        {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion},
+         cmd::setup_validate, "aegis validate\naegis validate --offline\naegis validate --json",
+         k_nats},
+        {"events", "events: tail the event stream live, publish an event", cmd::setup_events,
+         "aegis events tail 'order.*' --last 10\n"
+         "aegis events publish order created order_id=ORD-1 amount:=99.5",
+         k_nats | k_stop},
+        {"command", "send a command to a service and follow its progress", cmd::setup_command,
+         "aegis command send batch-processor process_batch size:=5", k_nats | k_stop},
+        {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion,
+         "source <(aegis completion bash)\n"
+         "aegis completion fish > ~/.config/fish/completions/aegis.fish",
+         k_all},
+        {"help", "show the help of a command: aegis help COMMAND [SUBCOMMAND]", cmd::setup_help,
+         "aegis help call\naegis help demo echo", k_all},
+        {"quickstart", "scaffold a service project that builds against the installed aegis SDK",
+         cmd::setup_quickstart,
+         "aegis quickstart my-svc --template single-active --yes\n"
+         "aegis quickstart --list"},
     };
     return table;
+}
+
+const cmd::CommandSpec* find_command(const std::string& name) {
+    for (const auto& spec : command_table())
+        if (name == spec.name) return &spec;
+    return nullptr;
 }
 
 std::string version_text() {

@@ -1,25 +1,20 @@
 // The aegis executable: global options, the command table, and the one error boundary.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "app/command_table.hpp"
 #include "commands/context.hpp"
-#include "core/output/visible.hpp"
+#include "commands/help_text.hpp"
 #include "core/util/error.hpp"
+#include "core/util/signals.hpp"
 
 namespace {
 
-void print_error(const aegis::cmd::Context& ctx, const std::string& message,
-                 const std::string& hint) {
-    auto st = ctx.err_style();
-    // Messages quote remote errors and names: control characters are rendered visibly.
-    std::string line =
-        st.bold("aegis: ") + st.red("error:") + " " + aegis::output::visible(message);
-    if (!hint.empty()) line += " (" + aegis::output::visible(hint) + ")";
-    std::fprintf(stderr, "%s\n", line.c_str());
-}
+using aegis::cmd::CommandSpec;
 
 void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
     // An empty URL is a mistake (an unset variable: --server "$URL"), not a request for "auto".
@@ -65,6 +60,59 @@ std::vector<std::string> command_words(int argc, char** argv) {
     return words;
 }
 
+// Sets up the commands the command line needs (one, or all for help, completion and typos),
+// each with its table row's summary, examples and global options in its --help.
+void set_up_commands(CLI::App& app, aegis::cmd::Context& ctx) {
+    const CommandSpec* named = ctx.words.empty() ? nullptr : aegis::app::find_command(ctx.words[0]);
+    bool one = named && !(named->flags & aegis::cmd::k_whole_tree);
+    for (const auto& spec : aegis::app::command_table()) {
+        if (one && named != &spec) continue;
+        spec.setup(app, ctx);
+        CLI::App* sub = aegis::cmd::find_subcommand(app, spec.name);
+        if (!sub) continue;
+        sub->description(spec.summary);
+        aegis::cmd::add_examples(*sub, spec.examples);
+        aegis::cmd::add_global_options_help(*sub, spec.flags & aegis::cmd::k_needs_nats);
+        sub->fallthrough();  // global flags work after the subcommand too
+    }
+}
+
+// The deepest subcommand the command line chose, and its path ("aegis demo").
+const CLI::App* chosen(const CLI::App& app, std::string& prefix) {
+    const CLI::App* node = &app;
+    prefix = "aegis";
+    for (;;) {
+        auto subs = node->get_subcommands();
+        if (subs.empty()) return node;
+        if (node != &app) prefix += " " + node->get_name();
+        node = subs.front();
+    }
+}
+
+int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
+    std::string prefix;
+    const CLI::App* node = chosen(app, prefix);
+    if (!ctx.run) {
+        // A group named alone (aegis config) lists its subcommands, as 'aegis' alone does.
+        std::cout << (node == &app ? app.help() : node->help(prefix));
+        return node == &app && argc > 1 ? aegis::exit_code::usage : aegis::exit_code::ok;
+    }
+    const CommandSpec* spec = ctx.words.empty() ? nullptr : aegis::app::find_command(ctx.words[0]);
+    bool stoppable = spec && (spec->flags & aegis::cmd::k_stoppable);
+    if (stoppable) aegis::util::install_stop_signals();
+    int rc = ctx.run();
+    // Ctrl-C ends a live command with its summary and the shell's 128 + SIGINT.
+    if (stoppable && rc == 0 && aegis::util::stop_signal() == SIGINT)
+        rc = aegis::exit_code::interrupted;
+    return rc;
+}
+
+bool has_flag(int argc, char** argv, const char* flag) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], flag) == 0) return true;
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,17 +123,16 @@ int main(int argc, char** argv) {
     app.require_subcommand(0, 1);
     add_global_options(app, ctx.global);
     ctx.words = command_words(argc, argv);
-    // `completion` describes every command: no word may narrow the set-up to one.
-    if (!ctx.words.empty() && ctx.words[0] == "completion") ctx.words.clear();
-    const auto& table = aegis::app::command_table();
-    bool one = ctx.names_one_of(0, table);
-    for (const auto& spec : table)
-        if (!one || ctx.selects(0, spec.name)) spec.setup(app, ctx);
-    // Global flags work after the subcommand too.
-    for (auto* sub : app.get_subcommands({})) sub->fallthrough();
+    set_up_commands(app, ctx);
+    // After the set-up: CLI11 copies a parent's footer into each new subcommand.
+    app.footer("Run 'aegis help COMMAND' (or 'aegis COMMAND --help') for a command's options "
+               "and examples.");
+    // An error before --json was parsed still honours it.
+    if (has_flag(argc, argv, "--json")) ctx.global.json = true;
 
     try {
         try {
+            aegis::cmd::check_command_path(app, ctx.words);
             app.parse(argc, argv);
         } catch (const CLI::CallForHelp&) {
             std::cout << app.help();
@@ -103,21 +150,18 @@ int main(int argc, char** argv) {
                 return 0;
             }
             ctx.finish_setup();
-            print_error(ctx, e.what(), "see 'aegis --help'");
+            ctx.print_error(e.what(), "see 'aegis --help'", aegis::exit_code::usage);
             return aegis::exit_code::usage;
         }
         ctx.finish_setup();
-        if (!ctx.run) {
-            std::cout << app.help();
-            return argc > 1 ? aegis::exit_code::usage : aegis::exit_code::ok;
-        }
-        return ctx.run();
+        return run_chosen(app, ctx, argc);
     } catch (const aegis::Error& e) {
-        print_error(ctx, e.what(), e.hint());
+        ctx.finish_setup();
+        ctx.print_error(e.what(), e.hint(), e.code());
         return e.code();
     } catch (const std::exception& e) {
-        print_error(ctx, std::string("internal error: ") + e.what(),
-                    "please report this with the command you ran");
+        ctx.print_error(std::string("internal error: ") + e.what(),
+                        "please report this with the command you ran", aegis::exit_code::internal);
         return aegis::exit_code::internal;
     }
 }

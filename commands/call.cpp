@@ -11,10 +11,11 @@
 #include "commands/options.hpp"
 #include "core/util/duration.hpp"
 #include "core/client/client.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/output/style.hpp"
 #include "core/output/visible.hpp"
 #include "core/util/error.hpp"
+#include "core/util/histogram.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
@@ -59,7 +60,7 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
 
 int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
              const CallOptions& co) {
-    std::vector<double> rtts;
+    util::Histogram rtts(100.0);  // milliseconds, printed with two decimals
     std::map<std::string, int> by_instance;
     int ok = 0, failed = 0, unavailable = 0, timeouts = 0, errors = 0;
     Json calls = Json::array();
@@ -69,7 +70,7 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
         try {
             auto r = client.call_raw(o.service, o.method, params, co);
             std::string who = r.instance.value_or("?");
-            rtts.push_back(util::millis(r.rtt));
+            rtts.record(util::millis(r.rtt));
             by_instance[who]++;
             r.response.success ? ++ok : ++failed;
             line["ok"] = r.response.success;
@@ -104,10 +105,7 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
         }
         calls.push_back(std::move(line));
     }
-    std::sort(rtts.begin(), rtts.end());
-    auto pct = [&](double q) {
-        return rtts.empty() ? 0.0 : rtts[std::min(rtts.size() - 1, size_t(q * (rtts.size() - 1) + 0.5))];
-    };
+    auto pct = [&](double q) { return rtts.percentile(q); };
     Json summary = {{"calls", calls.size()}, {"ok", ok}, {"failed", failed},
                     {"no_responders", unavailable}, {"timeouts", timeouts}, {"errors", errors},
                     {"p50_ms", pct(0.5)}, {"p90_ms", pct(0.9)}, {"p99_ms", pct(0.99)},
@@ -164,7 +162,6 @@ int run_call(Context& ctx, const CallOpts& o) {
     co.format = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
     Client client(ctx.nats("aegis call"));
     if (o.count == 1) return single(ctx, client, o, params, co);
-    util::install_stop_signals();
     return repeated(ctx, client, o, params, co);
 }
 
@@ -172,14 +169,10 @@ int run_call(Context& ctx, const CallOpts& o) {
 
 void setup_call(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<CallOpts>();
-    auto* app = root.add_subcommand("call", "call a service method and print the result");
+    auto* app = root.add_subcommand("call");
     app->footer(
         "Params: one JSON object ('{\"message\":\"hi\"}'), or key=value pairs (numbers, true/false\n"
         "and null are inferred; key:=<json> takes raw JSON; a.b=1 nests), or -d @file / -d - (stdin).\n"
-        "Examples:\n"
-        "  aegis call echo-service echo message=hi\n"
-        "  aegis call echo-service echo '{\"message\":\"hi\"}' --count 10\n"
-        "  aegis call -i          (a REPL: 'call SERVICE METHOD JSON', services, instances S)\n"
         "Exit codes: 0 ok, 1 the service answered with an error, 2 usage, 65 bad params,\n"
         "69 no responders / NATS unreachable, 75 timeout.");
     app->add_option("service", o->service, "service name, e.g. echo-service");

@@ -8,8 +8,8 @@
 #include "commands/explore_render.hpp"
 #include "core/util/duration.hpp"
 #include "core/client/leaders.hpp"
-#include "core/client/repl.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/repl.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/output/line_editor.hpp"
 #include "core/output/visible.hpp"
 #include "core/util/error.hpp"
@@ -135,7 +135,6 @@ int run_call_repl(Context& ctx, const ReplStart& start) {
     } catch (const Error&) {
         // No writable state dir: the session works, it only forgets.
     }
-    util::install_stop_signals();
     auto es = ctx.err_style();
     if (editor.interactive())
         std::cerr << es.dim("aegis call — " + ctx.nats_url() +
@@ -147,8 +146,7 @@ int run_call_repl(Context& ctx, const ReplStart& start) {
             if (!execute(s, *line)) break;
         } catch (const Error& e) {
             s.failures++;
-            std::cerr << es.red("error: ") << output::visible(e.what())
-                      << (e.hint().empty() ? "" : " (" + output::visible(e.hint()) + ")") << "\n";
+            ctx.print_error(e.what(), e.hint(), e.code());
         }
         if (util::stop_requested()) {
             util::reset_stop();  // Ctrl-C during a call ends the call, not the session

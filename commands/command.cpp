@@ -5,10 +5,11 @@
 #include <iostream>
 
 #include "commands/context.hpp"
+#include "commands/help_text.hpp"
 #include "commands/options.hpp"
 #include "core/client/command_sender.hpp"
-#include "core/client/params.hpp"
 #include "core/output/visible.hpp"
+#include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 
@@ -55,7 +56,6 @@ int run_send(Context& ctx, const SendOpts& o) {
     so.timeout = o.timeout;
     so.max_retries = o.max_retries;
     so.wait = !o.no_wait;
-    util::install_stop_signals();
     so.cancelled = [] { return util::stop_requested(); };
     auto es = ctx.err_style();
     const bool show = !ctx.global.quiet;
@@ -91,15 +91,16 @@ int run_send(Context& ctx, const SendOpts& o) {
 }  // namespace
 
 void setup_command(CLI::App& root, Context& ctx) {
-    auto* cmd = root.add_subcommand("command", "send commands to services (work queue)");
-    cmd->require_subcommand(1);
+    auto* cmd = root.add_subcommand("command");
+    cmd->require_subcommand(0, 1);
     auto o = std::make_shared<SendOpts>();
     auto* app = cmd->add_subcommand("send", "send a command, show progress and the result");
     app->footer("Payload: one JSON object, key=value pairs (as 'aegis call'), or -d @file.\n"
-                "Example: aegis command send batch-processor process_batch size=5\n"
                 "Exit codes: 0 completed, 1 the handler reported failure, 2 usage, 65 bad payload,\n"
                 "69 NATS / JetStream unavailable, 75 no completion in time (it stays queued),\n"
                 "130 interrupted.");
+    add_examples(*app, "aegis command send batch-processor process_batch size=5\n"
+                       "aegis command send batch-processor process_batch size=3 --no-wait");
     app->add_option("service", o->service, "target service, e.g. batch-processor")->required();
     app->add_option("command", o->command, "command name, e.g. process_batch")->required();
     app->add_option("payload", o->args, "JSON object or key=value pairs");

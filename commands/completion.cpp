@@ -5,7 +5,7 @@
 
 #include "commands/completion_tree.hpp"
 #include "commands/context.hpp"
-#include "core/client/shell_names.hpp"
+#include "core/tool/shell_names.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -18,6 +18,8 @@ struct CompletionOpts {
     std::string shell;
     bool services = false;
     bool methods = false;  // --methods given (even with an empty SERVICE)
+    bool man = false;
+    bool single_active = false;  // with --services: only single-active ones
     std::string methods_of;
 };
 
@@ -27,7 +29,7 @@ int run_completion_names(Context& ctx, const CompletionOpts& o) {
     std::vector<std::string> names;
     try {
         if (o.services)
-            names = client::shell_service_names(ctx.config());
+            names = client::shell_service_names(ctx.config(), o.single_active);
         else
             names = client::shell_method_names(ctx.config(), o.methods_of);
     } catch (const std::exception&) {
@@ -41,6 +43,10 @@ int run_completion_names(Context& ctx, const CompletionOpts& o) {
 
 int run_completion(Context& ctx, const CLI::App& root, const CompletionOpts& o) {
     if (o.services || o.methods) return run_completion_names(ctx, o);
+    if (o.man) {
+        ctx.print(completion::man_page(completion::describe_cli(root), "aegis " AEGIS_VERSION));
+        return 0;
+    }
     if (o.shell.empty())
         throw UsageError("name a shell: aegis completion bash|zsh|fish",
                          "see 'aegis completion --help'");
@@ -55,7 +61,7 @@ int run_completion(Context& ctx, const CLI::App& root, const CompletionOpts& o) 
 
 void setup_completion(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<CompletionOpts>();
-    auto* app = root.add_subcommand("completion", "print a shell completion script");
+    auto* app = root.add_subcommand("completion");
     app->footer(
         "Enable it:\n"
         "  bash: source <(aegis completion bash)          (in ~/.bashrc)\n"
@@ -66,6 +72,9 @@ void setup_completion(CLI::App& root, Context& ctx) {
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     // The scripts' callbacks for names from the registry: hidden from --help and completion.
     app->add_flag("--services", o->services, "print service names")->group("");
+    // The man page, made at build time (cmake/install.cmake) from this same tree.
+    app->add_flag("--man", o->man, "print the aegis(1) man page")->group("");
+    app->add_flag("--single-active", o->single_active, "only single-active services")->group("");
     auto* methods =
         app->add_option("--methods", o->methods_of, "print the methods of SERVICE")->group("");
     app->callback([o, methods, &ctx, &root] {

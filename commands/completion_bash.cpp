@@ -77,6 +77,7 @@ _aegis_values() {
                 [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
             fi ;;
         service) _aegis_add_names "$cur" < <(_aegis_names --services) ;;
+        active-service) _aegis_add_names "$cur" < <(_aegis_names --services --single-active) ;;
         method) [[ -n $_aegis_service ]] &&
             _aegis_add_names "$cur" < <(_aegis_names --methods "$_aegis_service") ;;
     esac
@@ -123,13 +124,18 @@ _aegis_complete() {
             [[ $p == *' '* ]] || break
             p=${p% *}
         done
-        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+        # A parent's -h/--help is the command's own: offer each option once.
+        local o; local -A seen=()
+        for o in $opts; do
+            [[ -z ${seen[$o]} && $o == "$cur"* ]] && COMPREPLY+=("$o")
+            seen[$o]=1
+        done
         return
     fi
     _aegis_positionals "$cmd"
     read -ra pos <<< "$REPLY"
     for k in "${!pos[@]}"; do
-        [[ ${pos[k]%+} == service ]] && _aegis_service=${args[k]}
+        [[ ${pos[k]%+} == *service ]] && _aegis_service=${args[k]}
     done
     kind=
     if (( ${#args[@]} < ${#pos[@]} )); then

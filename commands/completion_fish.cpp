@@ -74,7 +74,7 @@ function __aegis_walk
     set -l pos (__aegis_positionals $__aegis_cmd)
     set -l k 1
     for p in $pos
-        test $p = service -o $p = service+; and set -g __aegis_service $__aegis_args[$k]
+        string match -q -r 'service\+?$' -- $p; and set -g __aegis_service $__aegis_args[$k]
         set k (math $k + 1)
     end
     set -l na (count $__aegis_args)
@@ -142,6 +142,7 @@ end
 
 complete -c aegis -f
 complete -c aegis -n '__aegis_wants service' -a '(__aegis_names --services)' -d service
+complete -c aegis -n '__aegis_wants active-service' -a '(__aegis_names --services --single-active)' -d 'single-active service'
 complete -c aegis -n '__aegis_wants method' -a '(__aegis_methods)' -d method
 complete -c aegis -n '__aegis_wants choice' -a '(__aegis_choices)'
 complete -c aegis -n '__aegis_wants file' -F

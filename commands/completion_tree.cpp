@@ -35,7 +35,10 @@ Value option_value(const CLI::Option& opt, const std::vector<std::string>& choic
 
 Value positional_value(const CLI::Option& opt, const std::vector<std::string>& choices) {
     if (!choices.empty()) return Value::choice;
-    if (opt.get_name() == "service") return Value::service;
+    // The project's convention: a SERVICE that must be single-active says so first.
+    if (opt.get_name() == "service")
+        return opt.get_description().rfind("single-active", 0) == 0 ? Value::active_service
+                                                                    : Value::service;
     if (opt.get_name() == "method") return Value::method;
     if (is_file(opt)) return Value::file;
     return Value::text;
@@ -96,6 +99,7 @@ std::string value_word(Value value, const std::vector<std::string>& choices, boo
     case Value::file: word = "file"; break;
     case Value::at_file: word = "@file"; break;
     case Value::service: word = "service"; break;
+    case Value::active_service: word = "active-service"; break;
     case Value::method: word = "method"; break;
     case Value::choice:
         word = "=";

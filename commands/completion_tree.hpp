@@ -13,7 +13,7 @@ namespace aegis::cmd::completion {
 
 // What a word expects: nothing (a flag), free text, a file, JSON text or @FILE, one of the
 // choices, or a name from the live registry (a service; a method of the service named before).
-enum class Value { flag, text, file, at_file, choice, service, method };
+enum class Value { flag, text, file, at_file, choice, service, active_service, method };
 
 struct OptionSpec {
     std::vector<std::string> names;  // "-s", "--server": short names first
@@ -54,5 +54,7 @@ extern const char* const k_find_option_fn;
 std::string bash_script(const std::vector<CommandNode>& tree);
 std::string zsh_script(const std::vector<CommandNode>& tree);
 std::string fish_script(const std::vector<CommandNode>& tree);
+// The aegis(1) man page (troff), `aegis completion --man`.
+std::string man_page(const std::vector<CommandNode>& tree, const std::string& version);
 
 }  // namespace aegis::cmd::completion

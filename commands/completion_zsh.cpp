@@ -46,6 +46,7 @@ _aegis_values() {
         (file) _files ;;
         ('@file') compset -P '@' && _files ;;  # JSON text, or @FILE
         (service) _aegis_name_list --services; compadd -a vals ;;
+        (active-service) _aegis_name_list --services --single-active; compadd -a vals ;;
         (method) [[ -n $_aegis_service ]] || return 1
             _aegis_name_list --methods "$_aegis_service"; compadd -a vals ;;
         (*) return 1 ;;
@@ -96,7 +97,7 @@ _aegis() {
     _aegis_positionals "$cmd"
     pos=("${reply[@]}")
     for (( k = 1; k <= ${#pos}; k++ )); do
-        [[ ${pos[k]%+} == service ]] && _aegis_service=${args[k]}
+        [[ ${pos[k]%+} == *service ]] && _aegis_service=${args[k]}
     done
     kind=
     if (( ${#args} < ${#pos} )); then

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/context.hpp"
+#include "commands/help_text.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/output/table.hpp"
 
@@ -75,8 +76,8 @@ int run_contexts(Context& ctx) {
 }  // namespace
 
 void setup_config(CLI::App& root, Context& ctx) {
-    auto* app = root.add_subcommand("config", "show the effective configuration and its sources");
-    app->require_subcommand(1);
+    auto* app = root.add_subcommand("config");
+    app->require_subcommand(0, 1);
     app->footer(
         "Sources, weakest first: defaults, the config file (--config, $AEGIS_CONFIG,\n"
         "./aegis.yaml, $XDG_CONFIG_HOME/aegis/config.yaml) and its context (--context,\n"
@@ -85,9 +86,11 @@ void setup_config(CLI::App& root, Context& ctx) {
         "See docs/commands/config.md.");
     auto* show = app->add_subcommand("show", "print every setting, its value and its source");
     show->fallthrough();
+    add_examples(*show, "aegis config show\naegis config show --context staging --json");
     show->callback([&ctx] { ctx.run = [&ctx] { return run_show(ctx); }; });
     auto* contexts = app->add_subcommand("contexts", "list the config file's named contexts");
     contexts->fallthrough();
+    add_examples(*contexts, "aegis config contexts");
     contexts->callback([&ctx] { ctx.run = [&ctx] { return run_contexts(ctx); }; });
 }
 

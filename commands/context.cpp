@@ -11,6 +11,7 @@
 #include "core/config/connect.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/config/sdk_config.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/codec.hpp"
 
@@ -84,6 +85,20 @@ void Context::print_json(const Json& v) const {
 void Context::print(const std::string& text) const {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
+}
+
+void Context::print_error(const std::string& message, const std::string& hint, int code) const {
+    std::string line;
+    if (global.json) {
+        Json e = {{"message", message}, {"code", code}};
+        if (!hint.empty()) e["hint"] = hint;
+        line = Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    } else {
+        // Messages quote remote errors and names: control characters are rendered visibly.
+        line = m_err.bold("aegis: ") + m_err.red("error:") + " " + output::visible(message);
+        if (!hint.empty()) line += " (" + output::visible(hint) + ")";
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 }  // namespace aegis::cmd

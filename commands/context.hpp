@@ -81,6 +81,9 @@ public:
     // Results to stdout: one JSON document, or text.
     void print_json(const Json& v) const;
     void print(const std::string& text) const;
+    // The one way an error reaches the user, on stderr: "aegis: error: MESSAGE (HINT)", or under
+    // --json {"error":{"message","code","hint"}}. `code` is the exit code that follows.
+    void print_error(const std::string& message, const std::string& hint, int code) const;
 
 private:
     output::Style m_out, m_err;
@@ -90,11 +93,23 @@ private:
     std::shared_ptr<nats::Connection> m_conn;
 };
 
-// One entry of the command table (app/command_table.cpp is the only list of commands).
+// What main does for a command (the `flags` of its table row).
+enum CommandFlag : unsigned {
+    k_needs_nats = 1u << 0,  // connects to NATS: its --help lists the connection flags
+    k_stoppable = 1u << 1,   // runs until stopped: main installs the SIGINT/SIGTERM handlers;
+                             // Ctrl-C ends it with exit 130, a second Ctrl-C at once
+    k_whole_tree = 1u << 2,  // reads every command (help, completion): main sets them all up
+};
+
+// One row of the command table (app/command_table.cpp is the only list of commands). `setup`
+// adds the subcommand `name` with its options; main then gives it `summary` as its description
+// and appends `examples` and the global options to its --help.
 struct CommandSpec {
     const char* name;
     const char* summary;
-    void (*setup)(CLI::App& app, Context& ctx);
+    void (*setup)(CLI::App& root, Context& ctx);
+    const char* examples = "";  // one command line per line
+    unsigned flags = 0;         // CommandFlag bits
 };
 
 }  // namespace aegis::cmd

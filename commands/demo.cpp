@@ -3,15 +3,21 @@
 
 #include "commands/context.hpp"
 #include "commands/demos/demo.hpp"
+#include "commands/help_text.hpp"
 
 namespace aegis::cmd {
 
 void setup_demo(CLI::App& root, Context& ctx) {
-    auto* app = root.add_subcommand("demo", "run an example service; 'aegis demo' lists them");
+    auto* app = root.add_subcommand("demo");
     app->require_subcommand(0, 1);
     bool one = ctx.names_one_of(1, demos::demo_table());
-    for (const auto& d : demos::demo_table())
-        if (!one || ctx.selects(1, d.name)) d.setup(*app, ctx);
+    for (const auto& d : demos::demo_table()) {
+        if (one && !ctx.selects(1, d.name)) continue;
+        d.setup(*app, ctx);
+        CLI::App* sub = find_subcommand(*app, d.name);
+        sub->description(d.summary);
+        add_examples(*sub, std::string("aegis demo ") + d.name + "\n" + d.examples);
+    }
     app->callback([app, &ctx] {
         if (!app->get_subcommands().empty()) return;  // a demo was chosen; it set ctx.run
         ctx.run = [&ctx] {

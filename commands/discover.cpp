@@ -74,7 +74,7 @@ int run_discover(Context& ctx, const DiscoverOpts& o) {
 void setup_discover(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<DiscoverOpts>();
     auto* app =
-        root.add_subcommand("discover", "show which NATS URL auto-discovery finds, and how");
+        root.add_subcommand("discover");
     app->footer(
         "Order: --server / AEGIS_NATS_URL / NATS_URL / config file -> in-cluster service ->\n"
         "NATS already on localhost:4222 -> Docker host -> Kubernetes (kubectl get svc, then a\n"

@@ -5,9 +5,10 @@
 #include <iostream>
 
 #include "commands/context.hpp"
+#include "commands/help_text.hpp"
 #include "commands/options.hpp"
 #include "core/client/event_publisher.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::cmd {
@@ -59,11 +60,10 @@ void setup_publish(CLI::App& events, Context& ctx) {
     auto o = std::make_shared<PublishOpts>();
     auto* app = events.add_subcommand("publish", "publish one event on events.DOMAIN.TYPE");
     app->footer("Payload: one JSON object, or key=value pairs (as 'aegis call'), or -d @file.\n"
-                "Examples:\n"
-                "  aegis events publish order created order_id=ORD-1 amount=99.5\n"
-                "  aegis events publish system alerts '{\"level\":\"critical\"}' --format json\n"
                 "Exit codes: 0 stored, 2 usage, 65 bad payload, 69 no NATS / JetStream, "
                 "75 no ack.");
+    add_examples(*app, "aegis events publish order created order_id=ORD-1 amount=99.5\n"
+                       "aegis events publish system alerts '{\"level\":\"critical\"}' --format json");
     app->add_option("domain", o->domain, "event domain, e.g. order")->required();
     app->add_option("type", o->type, "event type, e.g. created")->required();
     app->add_option("payload", o->args, "JSON object or key=value pairs");
@@ -82,8 +82,8 @@ void setup_publish(CLI::App& events, Context& ctx) {
 }  // namespace
 
 void setup_events(CLI::App& root, Context& ctx) {
-    auto* app = root.add_subcommand("events", "publish events or watch the event stream");
-    app->require_subcommand(1);
+    auto* app = root.add_subcommand("events");
+    app->require_subcommand(0, 1);
     setup_publish(*app, ctx);
     setup_events_tail(*app, ctx);
 }

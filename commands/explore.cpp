@@ -7,9 +7,9 @@
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
 #include "commands/options.hpp"
-#include "core/client/change_watch.hpp"
-#include "core/client/system_view.hpp"
 #include "core/output/terminal.hpp"
+#include "core/tool/change_watch.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/names.hpp"
@@ -71,7 +71,6 @@ int run_once(Context& ctx, const ExploreOpts& o) {
 // Redraws on every change (and every --interval for ages on a terminal); off a terminal it
 // prints a new picture only when something other than ages and round trips changed.
 int run_watch(Context& ctx, const ExploreOpts& o) {
-    util::install_stop_signals();
     auto conn = ctx.nats("aegis explore --watch");
     client::SystemView view(conn);
     client::ChangeWatch changes(conn);
@@ -105,17 +104,13 @@ int run_watch(Context& ctx, const ExploreOpts& o) {
 
 void setup_explore(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<ExploreOpts>();
-    auto* app = root.add_subcommand("explore", "services, instances, leaders and staleness");
+    auto* app = root.add_subcommand("explore");
     app->footer(
         "Joins the registry (service_registry), the election buckets (election_*) and the NATS\n"
         "Services API ($SRV.PING / INFO). States: healthy, unhealthy, stale (old heartbeat),\n"
         "ghost (registered aegis instance that does not answer $SRV), unverified (a Python\n"
         "instance: it has no $SRV, only its heartbeat speaks for it), unregistered (answers $SRV\n"
         "but is not in the registry).\n"
-        "Examples:\n"
-        "  aegis explore\n"
-        "  aegis explore order-processor --tree\n"
-        "  aegis explore --watch --all\n"
         "Exit codes: 0 ok, 1 SERVICE not found, 69 NATS unreachable, 130 --watch interrupted.");
     app->add_option("service", o->service, "only this service");
     app->add_flag("--tree", o->tree, "services → groups → instances as a tree");

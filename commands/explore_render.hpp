@@ -2,7 +2,7 @@
 // Human rendering of a system snapshot (explore, and the REPL's `services` / `instances`).
 #include <string>
 
-#include "core/client/system_view.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/output/style.hpp"
 
 namespace aegis::cmd {

@@ -8,7 +8,7 @@
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
-#include "core/client/params.hpp"
+#include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
 #include "core/scenario/failover_run.hpp"
@@ -62,13 +62,18 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
     row("elected_ms", s.elected_ms);
     row("first_success_ms", s.first_success_ms);
     out += p.render();
+    std::string runs = s.executions > 0
+                           ? fmt::format(" (service side: {} runs, {} finished twice, {} "
+                                         "re-run after a kill interrupted them)",
+                                         s.executions, s.service_duplicates, s.reruns)
+                           : " (replies only: the instances report no runs)";
     out += fmt::format(
-        "calls: {} ({} ok, {} retried, {} failed, {}), {} duplicate{}, "
+        "calls: {} ({} ok, {} retried, {} failed, {}), {} duplicate{}{}, "
         "split-brain: {}\n",
         s.calls, s.ok, s.retried, s.failed,
-        s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost", s.duplicates,
-        s.duplicates == 1 ? "" : "s",
-        s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
+        s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost",
+        s.duplicates ? st.red(std::to_string(s.duplicates)) : "0", s.duplicates == 1 ? "" : "s",
+        runs, s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
     return out;
 }
 
@@ -102,7 +107,6 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     for (auto [flag, value] : {std::pair{"--config", &g.config_file}, {"--context", &g.context},
                                {"--creds", &g.creds}})
         if (!value->empty()) r.spawn_args.insert(r.spawn_args.end(), {flag, *value});
-    util::install_stop_signals();
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)
         std::cerr << ctx.err_style().yellow("aegis: warning: " + output::visible(p)) << "\n";
@@ -121,17 +125,12 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
 void setup_failover(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<FailoverOpts>();
     auto* app =
-        root.add_subcommand("failover", "measure leader failover of a single-active service");
+        root.add_subcommand("failover");
     app->footer(
         "Drives exclusive calls at a fixed rate (open model, sticky retry keeping message ids),\n"
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
         "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
-        "Examples:\n"
-        "  aegis failover echo-single-service --spawn 3 --trials 10\n"
-        "  aegis failover echo-single-service --spawn 3 --trials 10 --kill stop --policy "
-        "aggressive\n"
-        "  aegis failover order-processor --method get_statistics   (kill the leader yourself)\n"
         "Exit codes: 0 ok, 1 a call was lost, split-brain, a failover did not complete or took\n"
         "longer than --max-failover-ms, 2 usage, 69 NATS or the service unavailable, 130 Ctrl-C.");
     auto& r = o->run;
@@ -181,6 +180,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_flag("--take-over", r.take_over,
+                  "--spawn even when a leader this run did not start holds the group: wait for it "
+                  "to stop");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_failover_cmd(ctx, *o); }; });
 }
 

@@ -11,7 +11,7 @@
 #include "commands/context.hpp"
 #include "commands/monitor_render.hpp"
 #include "commands/options.hpp"
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 #include "core/output/terminal.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
@@ -140,7 +140,6 @@ int run_lines(Run& r) {
 }
 
 int run_monitor(Context& ctx, const MonitorOpts& o) {
-    util::install_stop_signals();
     client::MonitorOptions mo;
     if (o.no_events) mo.events_subject.clear();
     mo.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
@@ -154,15 +153,12 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
 
 void setup_monitor(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<MonitorOpts>();
-    auto* app = root.add_subcommand("monitor", "live rates, latency, leaders and events");
+    auto* app = root.add_subcommand("monitor");
     app->footer(
         "On a terminal: a full-screen view refreshed every --interval. Keys: q quit, / filter,\n"
         "s sort (name, req/s, err/s, avg ms), p pause. Elsewhere: one line per change (joined,\n"
         "left, went stale, leader changed, events seen); --json prints one NDJSON snapshot per\n"
         "refresh. Ctrl-C (or --duration) ends with a summary.\n"
-        "Examples:\n"
-        "  aegis monitor\n"
-        "  aegis monitor --json --duration 10 > snapshots.ndjson\n"
         "Exit codes: 0 ok (q or --duration), 69 NATS unreachable, 130 interrupted.");
     add_seconds_option(app, "-i,--interval", o->interval, "seconds between refreshes", {0.2, 60});
     add_seconds_option(app, "-d,--duration", o->duration, "stop after this many seconds (0: never)",

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/client/monitor.hpp"
+#include "core/tool/monitor.hpp"
 #include "core/output/style.hpp"
 
 namespace aegis::cmd {

@@ -62,7 +62,7 @@ int run_up(Context& ctx, const UpOpts& o) {
 
 void setup_up(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<UpOpts>();
-    auto* app = root.add_subcommand("up", "start a local JetStream nats-server in the background");
+    auto* app = root.add_subcommand("up");
     app->footer("Idempotent: a second 'aegis up' reports the running server. Stop it with "
                 "'aegis down'.\nState (pid, port, log) lives in $XDG_STATE_HOME/aegis.");
     app->add_option("-p,--port", o->port, "client port on 127.0.0.1 (0: any free port)")
@@ -75,7 +75,7 @@ void setup_up(CLI::App& root, Context& ctx) {
 }
 
 void setup_down(CLI::App& root, Context& ctx) {
-    auto* app = root.add_subcommand("down", "stop the local nats-server started by 'aegis up'");
+    auto* app = root.add_subcommand("down");
     app->callback([&ctx] {
         ctx.run = [&ctx] {
             bool stopped = config::local_server_down();

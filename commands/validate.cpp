@@ -87,8 +87,7 @@ int run_validate(Context& ctx, const ValidateOpts& v) {
 
 void setup_validate(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<ValidateOpts>();
-    auto* app = root.add_subcommand(
-        "validate", "doctor: config, Kubernetes, port-forward, NATS, JetStream, buckets, services");
+    auto* app = root.add_subcommand("validate");
     app->footer(
         "One line per check: [✓] ok, [!] warning, [✗] failed, [-] skipped, each problem with\n"
         "its fix. --offline runs only the config checks.\n"

@@ -8,7 +8,7 @@
 # The subcommands of command $1 ("aegis", "aegis demo", ...).
 _aegis_subcommands() {
     case $1 in
-        'aegis') REPLY='call demo up down failover explore monitor config discover validate events command completion' ;;
+        'aegis') REPLY='call demo up down failover explore monitor config discover validate events command completion help' ;;
         'aegis demo') REPLY='echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor' ;;
         'aegis config') REPLY='show contexts' ;;
         'aegis events') REPLY='publish tail' ;;
@@ -48,10 +48,11 @@ _aegis_options() {
         'aegis validate') REPLY='-h --help --offline -t --timeout' ;;
         'aegis events') REPLY='-h --help' ;;
         'aegis events publish') REPLY='-h --help -d --data --source --message-id --version --format -t --timeout' ;;
-        'aegis events tail') REPLY='-h --help -n --count --duration --no-payload --width' ;;
+        'aegis events tail') REPLY='-h --help -n --count --duration --since --last --no-payload --width' ;;
         'aegis command') REPLY='-h --help' ;;
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
         'aegis completion') REPLY='-h --help' ;;
+        'aegis help') REPLY='-h --help' ;;
         *) REPLY= ;;
     esac
 }
@@ -217,6 +218,8 @@ _aegis_option_value() {
         'aegis events tail -h'|'aegis events tail --help') REPLY='flag' ;;
         'aegis events tail -n'|'aegis events tail --count') REPLY='text' ;;
         'aegis events tail --duration') REPLY='text' ;;
+        'aegis events tail --since') REPLY='text' ;;
+        'aegis events tail --last') REPLY='text' ;;
         'aegis events tail --no-payload') REPLY='flag' ;;
         'aegis events tail --width') REPLY='text' ;;
         'aegis command -h'|'aegis command --help') REPLY='flag' ;;
@@ -228,6 +231,7 @@ _aegis_option_value() {
         'aegis command send --no-wait') REPLY='flag' ;;
         'aegis command send --format') REPLY='=msgpack,json' ;;
         'aegis completion -h'|'aegis completion --help') REPLY='flag' ;;
+        'aegis help -h'|'aegis help --help') REPLY='flag' ;;
         *) return 1 ;;
     esac
 }
@@ -240,12 +244,13 @@ _aegis_positionals() {
         'aegis demo inspector') REPLY='service' ;;
         'aegis demo metrics-reader') REPLY='service' ;;
         'aegis demo health-monitor') REPLY='service' ;;
-        'aegis failover') REPLY='service' ;;
+        'aegis failover') REPLY='active-service' ;;
         'aegis explore') REPLY='service' ;;
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
+        'aegis help') REPLY='text+' ;;
         *) REPLY= ;;
     esac
 }
@@ -297,16 +302,6 @@ _aegis_names() {
     "$exe" completion "$@" "${_aegis_conn[@]}" 2>/dev/null
 }
 
-# Adds to COMPREPLY the names read from stdin (one a line) that start with $1. They come from
-# the network: each is taken literally (compgen -W would expand $(...) inside it) and only
-# words made of name characters are offered.
-_aegis_add_names() {
-    local n
-    while IFS= read -r n; do
-        [[ $n =~ ^[A-Za-z0-9_-]+$ && $n == "$1"* ]] && COMPREPLY+=("$n")
-    done
-}
-
 # COMPREPLY: the values of kind $1 that start with $2.
 _aegis_values() {
     local kind=${1%+} cur=$2 f
@@ -322,9 +317,11 @@ _aegis_values() {
                 done < <(compgen -f -- "${cur#@}")
                 [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
             fi ;;
-        service) _aegis_add_names "$cur" < <(_aegis_names --services) ;;
+        service) mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services)" -- "$cur") ;;
+        active-service)
+            mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services --single-active)" -- "$cur") ;;
         method) [[ -n $_aegis_service ]] &&
-            _aegis_add_names "$cur" < <(_aegis_names --methods "$_aegis_service") ;;
+            mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --methods "$_aegis_service")" -- "$cur") ;;
     esac
 }
 
@@ -369,13 +366,18 @@ _aegis_complete() {
             [[ $p == *' '* ]] || break
             p=${p% *}
         done
-        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+        # A parent's -h/--help is the command's own: offer each option once.
+        local o; local -A seen=()
+        for o in $opts; do
+            [[ -z ${seen[$o]} && $o == "$cur"* ]] && COMPREPLY+=("$o")
+            seen[$o]=1
+        done
         return
     fi
     _aegis_positionals "$cmd"
     read -ra pos <<< "$REPLY"
     for k in "${!pos[@]}"; do
-        [[ ${pos[k]%+} == service ]] && _aegis_service=${args[k]}
+        [[ ${pos[k]%+} == *service ]] && _aegis_service=${args[k]}
     done
     kind=
     if (( ${#args[@]} < ${#pos[@]} )); then

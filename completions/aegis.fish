@@ -8,7 +8,7 @@
 function __aegis_subcommands -a cmd
     switch $cmd
         case 'aegis'
-            printf '%s\n' call demo up down failover explore monitor config discover validate events command completion
+            printf '%s\n' call demo up down failover explore monitor config discover validate events command completion help
         case 'aegis demo'
             printf '%s\n' echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor
         case 'aegis config'
@@ -338,6 +338,10 @@ function __aegis_option_value -a cmd opt
             echo 'text'
         case 'aegis events tail --duration'
             echo 'text'
+        case 'aegis events tail --since'
+            echo 'text'
+        case 'aegis events tail --last'
+            echo 'text'
         case 'aegis events tail --no-payload'
             echo 'flag'
         case 'aegis events tail --width'
@@ -360,6 +364,8 @@ function __aegis_option_value -a cmd opt
             echo '=msgpack,json'
         case 'aegis completion -h' 'aegis completion --help'
             echo 'flag'
+        case 'aegis help -h' 'aegis help --help'
+            echo 'flag'
         case '*'
             return 1
     end
@@ -378,7 +384,7 @@ function __aegis_positionals -a cmd
         case 'aegis demo health-monitor'
             printf '%s\n' service
         case 'aegis failover'
-            printf '%s\n' service
+            printf '%s\n' active-service
         case 'aegis explore'
             printf '%s\n' service
         case 'aegis events publish'
@@ -389,6 +395,8 @@ function __aegis_positionals -a cmd
             printf '%s\n' service text 'text+'
         case 'aegis completion'
             printf '%s\n' '=bash,zsh,fish'
+        case 'aegis help'
+            printf '%s\n' 'text+'
     end
 end
 
@@ -448,7 +456,7 @@ function __aegis_walk
     set -l pos (__aegis_positionals $__aegis_cmd)
     set -l k 1
     for p in $pos
-        test $p = service -o $p = service+; and set -g __aegis_service $__aegis_args[$k]
+        string match -q -r 'service\+?$' -- $p; and set -g __aegis_service $__aegis_args[$k]
         set k (math $k + 1)
     end
     set -l na (count $__aegis_args)
@@ -516,24 +524,26 @@ end
 
 complete -c aegis -f
 complete -c aegis -n '__aegis_wants service' -a '(__aegis_names --services)' -d service
+complete -c aegis -n '__aegis_wants active-service' -a '(__aegis_names --services --single-active)' -d 'single-active service'
 complete -c aegis -n '__aegis_wants method' -a '(__aegis_methods)' -d method
 complete -c aegis -n '__aegis_wants choice' -a '(__aegis_choices)'
 complete -c aegis -n '__aegis_wants file' -F
 
 # Commands and options.
-complete -c aegis -n "__aegis_at 'aegis'" -a call -d 'call a service method and print the result'
-complete -c aegis -n "__aegis_at 'aegis'" -a demo -d 'run an example service; \'aegis demo\' lists them'
+complete -c aegis -n "__aegis_at 'aegis'" -a call -d 'call a service method: aegis call SERVICE METHOD [JSON | key=value ...]'
+complete -c aegis -n "__aegis_at 'aegis'" -a demo -d 'run an example service (aegis demo lists them)'
 complete -c aegis -n "__aegis_at 'aegis'" -a up -d 'start a local JetStream nats-server in the background'
 complete -c aegis -n "__aegis_at 'aegis'" -a down -d 'stop the local nats-server started by \'aegis up\''
-complete -c aegis -n "__aegis_at 'aegis'" -a failover -d 'measure leader failover of a single-active service'
-complete -c aegis -n "__aegis_at 'aegis'" -a explore -d 'services, instances, leaders and staleness'
-complete -c aegis -n "__aegis_at 'aegis'" -a monitor -d 'live rates, latency, leaders and events'
-complete -c aegis -n "__aegis_at 'aegis'" -a config -d 'show the effective configuration and its sources'
-complete -c aegis -n "__aegis_at 'aegis'" -a discover -d 'show which NATS URL auto-discovery finds, and how'
-complete -c aegis -n "__aegis_at 'aegis'" -a validate -d 'doctor: config, Kubernetes, port-forward, NATS, JetStream, buckets, services'
-complete -c aegis -n "__aegis_at 'aegis'" -a events -d 'publish events or watch the event stream'
-complete -c aegis -n "__aegis_at 'aegis'" -a command -d 'send commands to services (work queue)'
-complete -c aegis -n "__aegis_at 'aegis'" -a completion -d 'print a shell completion script'
+complete -c aegis -n "__aegis_at 'aegis'" -a failover -d 'measure leader failover of a single-active service (--spawn N to kill)'
+complete -c aegis -n "__aegis_at 'aegis'" -a explore -d 'services, instances, leaders, staleness: aegis explore [SERVICE] [--watch]'
+complete -c aegis -n "__aegis_at 'aegis'" -a monitor -d 'live view: rates, latency, leaders, events per service and instance'
+complete -c aegis -n "__aegis_at 'aegis'" -a config -d 'show the effective configuration and where each value came from'
+complete -c aegis -n "__aegis_at 'aegis'" -a discover -d 'which NATS URL auto-discovery finds (env, Kubernetes, port-forward)'
+complete -c aegis -n "__aegis_at 'aegis'" -a validate -d 'doctor: config, Kubernetes, port-forward, NATS, buckets, services'
+complete -c aegis -n "__aegis_at 'aegis'" -a events -d 'events: tail the event stream live, publish an event'
+complete -c aegis -n "__aegis_at 'aegis'" -a command -d 'send a command to a service and follow its progress'
+complete -c aegis -n "__aegis_at 'aegis'" -a completion -d 'print a completion script for bash, zsh or fish'
+complete -c aegis -n "__aegis_at 'aegis'" -a help -d 'show the help of a command: aegis help COMMAND [SUBCOMMAND]'
 complete -c aegis -s h -l help -d 'Print this help message and exit'
 complete -c aegis -l version -d 'Display program version information and exit'
 complete -c aegis -s s -l server -x -d 'NATS URL (default: auto: $AEGIS_NATS_URL, $NATS_URL, config file, Kubernetes, \'aegis up\')'
@@ -550,19 +560,19 @@ complete -c aegis -n "__aegis_under 'aegis call'" -s t -l timeout -x -d 'seconds
 complete -c aegis -n "__aegis_under 'aegis call'" -s n -l count -x -d 'repeat the call N times and summarise'
 complete -c aegis -n "__aegis_under 'aegis call'" -s i -l interactive -d 'a REPL with history and completion (the default with no arguments on a terminal)'
 complete -c aegis -n "__aegis_under 'aegis call'" -l format -x -a 'msgpack json' -d 'request encoding'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a echo -d 'load-balanced echo service \'echo-service\''
-complete -c aegis -n "__aegis_at 'aegis demo'" -a echo-single -d 'single-active echo service \'echo-single-service\' (one leader, failover)'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a echo -d 'load-balanced echo service \'echo-service\' (echo, status, delay_echo)'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a echo-single -d 'single-active echo \'echo-single-service\': one leader, automatic failover'
 complete -c aegis -n "__aegis_at 'aegis demo'" -a order -d 'single-active order processor \'order-processor\' (exactly-once orders in KV)'
 complete -c aegis -n "__aegis_at 'aegis demo'" -a inventory -d 'single-writer inventory \'inventory-manager\' (reserve, release, get_stock)'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a events-pub -d 'event publisher: continuous, single or burst'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a events-sub -d 'event subscriber: compete, broadcast, exclusive'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a metrics -d 'metrics collector \'metrics-collector\''
-complete -c aegis -n "__aegis_at 'aegis demo'" -a health -d 'health reporter \'health-reporter\' (ACTIVE/UNHEALTHY)'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a patterns -d 'Service vs External Client, side by side'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a commands -d 'command handler \'batch-processor\' (progress)'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a inspector -d 'external client: list instances from the registry'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a metrics-reader -d 'external client: aggregate the metrics in registry metadata'
-complete -c aegis -n "__aegis_at 'aegis demo'" -a health-monitor -d 'external client: flag missed heartbeats and unhealthy instances'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a events-pub -d 'event publisher: order, payment, inventory, system events at --rate'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a events-sub -d 'event subscriber \'event-subscriber\': --mode compete|broadcast|exclusive'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a metrics -d 'metrics collector \'metrics-collector\': metrics in registry metadata'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a health -d 'health reporter \'health-reporter\': checks drive ACTIVE / UNHEALTHY'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a patterns -d 'Service vs External Client side by side (\'calculator-service\')'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a commands -d 'command handler \'batch-processor\': progress, bounded redelivery'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a inspector -d 'management: list instances straight from the registry'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a metrics-reader -d 'management: aggregate the metrics services publish in metadata'
+complete -c aegis -n "__aegis_at 'aegis demo'" -a health-monitor -d 'management: flag missed heartbeats and unhealthy instances'
 complete -c aegis -n "__aegis_under 'aegis demo'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis demo echo'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis demo echo'" -l instance-id -x -d 'instance id (default echo-service-<hex>)'
@@ -708,6 +718,8 @@ complete -c aegis -n "__aegis_under 'aegis events publish'" -s t -l timeout -x -
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s n -l count -x -d 'stop after N events'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds'
+complete -c aegis -n "__aegis_under 'aegis events tail'" -l since -x -d 'first replay the events stored this long ago (90s, 5m, 2h)'
+complete -c aegis -n "__aegis_under 'aegis events tail'" -l last -x -d 'first replay the last N stored events (per pattern)'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l no-payload -d 'omit the payload preview'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l width -x -d 'line width (default: the terminal\'s)'
 complete -c aegis -n "__aegis_at 'aegis command'" -a send -d 'send a command, show progress and the result'
@@ -720,3 +732,4 @@ complete -c aegis -n "__aegis_under 'aegis command send'" -l max-retries -x -d '
 complete -c aegis -n "__aegis_under 'aegis command send'" -l no-wait -d 'return once the command is queued'
 complete -c aegis -n "__aegis_under 'aegis command send'" -l format -x -a 'msgpack json' -d 'envelope encoding'
 complete -c aegis -n "__aegis_under 'aegis completion'" -s h -l help -d 'Print this help message and exit'
+complete -c aegis -n "__aegis_under 'aegis help'" -s h -l help -d 'Print this help message and exit'

@@ -1,12 +1,37 @@
 #!/usr/bin/env bash
 # The whole suite: install dependencies, build, run every test (unit, integration against real
-# nats-servers the fixtures start on free loopback ports, CLI) with ctest.
+# nats-servers the fixtures start on free loopback ports, CLI) with ctest; then the unit and
+# integration tests once more in a build with AddressSanitizer + UBSan, and a compile of the
+# product without the unity build and precompiled headers (proves every file includes what it
+# uses). AEGIS_SKIP_SANITIZE=1 / AEGIS_SKIP_NOUNITY=1 skip those two (each adds a few minutes).
+#   Extra arguments go to the main ctest run (e.g. -R 'unit:').
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib_ctest.sh
 scripts/install-deps.sh
 scripts/build.sh
 build_dir=${AEGIS_BUILD_DIR:-build}
-cd "$build_dir"
-# A test that fails is run once more: on a loaded 2-core machine a few timing-bound tests have
-# been seen to fail once in several runs (see the closing notes); a real failure fails twice.
-ctest --output-on-failure -j "$(nproc)" --repeat until-pass:2 "$@"
+
+status=0
+run_ctest_reporting_retries "$build_dir" "$@" || status=1
+
+if [ "${AEGIS_SKIP_SANITIZE:-0}" != 1 ] && [ $# -eq 0 ]; then
+  asan_dir=${AEGIS_ASAN_BUILD_DIR:-build-asan}
+  heading "sanitizer pass (ASan + UBSan): unit and integration tests"
+  cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=Release -DAEGIS_SANITIZE=ON \
+        -DAEGIS_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$asan_dir" -j "$(nproc)" --target aegis aegis_unit_tests \
+        aegis_integration_tests fake_kubectl
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  run_ctest_reporting_retries "$asan_dir" -R '^(unit|integration):' || status=1
+fi
+if [ "${AEGIS_SKIP_NOUNITY:-0}" != 1 ] && [ $# -eq 0 ]; then
+  heading "the product compiled file by file (no unity build, no precompiled headers)"
+  nounity_dir=${AEGIS_NOUNITY_BUILD_DIR:-build-nounity}
+  cmake -S . -B "$nounity_dir" -DCMAKE_BUILD_TYPE=None -DAEGIS_UNITY_BUILD=OFF \
+        -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON -DAEGIS_BUILD_TESTS=OFF -DAEGIS_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$nounity_dir" -j "$(nproc)" --target aegis || status=1
+fi
+report_ctest_totals
+exit $status

@@ -1,4 +1,5 @@
-# Fails when core/ includes CLI11 or commands/, or commands/ includes nats.h or yaml-cpp.
+# Fails when core/ includes CLI11 or commands/, commands/ includes nats.h or yaml-cpp, or the SDK
+# includes the tool's internals.
 file(GLOB_RECURSE core_files ${ROOT}/core/*.hpp ${ROOT}/core/*.cpp)
 file(GLOB_RECURSE command_files ${ROOT}/commands/*.hpp ${ROOT}/commands/*.cpp)
 set(bad "")
@@ -22,6 +23,25 @@ foreach(f IN LISTS core_files)
       list(APPEND bad "${f}: nats.h outside core/nats")
     endif()
   endif()
+endforeach()
+# The SDK (the folders in SDK_DIRS, passed by tests/CMakeLists.txt from core/CMakeLists.txt) is
+# installed and stands alone: it includes no header of the tool's internals (every other folder of
+# core/), and <aegis/aegis.hpp> includes only SDK headers.
+string(REPLACE "," ";" sdk_dirs "${SDK_DIRS}")
+list(JOIN sdk_dirs "|" sdk_alt)
+set(sdk_files "")
+foreach(dir IN LISTS sdk_dirs)
+  file(GLOB_RECURSE dir_files ${ROOT}/core/${dir}/*.hpp ${ROOT}/core/${dir}/*.cpp)
+  list(APPEND sdk_files ${dir_files})
+endforeach()
+list(APPEND sdk_files ${ROOT}/core/include/aegis/aegis.hpp)
+foreach(f IN LISTS sdk_files)
+  file(STRINGS ${f} hits REGEX "#include *[<\"]core/")
+  foreach(h IN LISTS hits)
+    if(NOT h MATCHES "#include *[<\"]core/(${sdk_alt})/")
+      list(APPEND bad "${f}: the SDK includes a tool-internal header: ${h}")
+    endif()
+  endforeach()
 endforeach()
 if(bad)
   string(REPLACE ";" "\n" msg "${bad}")

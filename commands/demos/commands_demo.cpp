@@ -17,7 +17,7 @@ namespace {
 
 struct CmdOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     int item_ms = 200;
     int max_attempts = 3;
     int heartbeat_s = 10;
@@ -62,7 +62,6 @@ int run_commands(Context& ctx, const CmdOpts& o) {
                     return process_batch(c, cc, n, item_ms);
                 },
                 co);
-    util::install_stop_signals();
     svc.start();
     log::info("📨 Batch processor #{} ({}) handles commands.batch-processor.process_batch "
               "(consumer batch-processor-process_batch, up to {} attempts)",
@@ -77,9 +76,7 @@ int run_commands(Context& ctx, const CmdOpts& o) {
 
 void setup_commands_demo(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<CmdOpts>();
-    auto* app = demo.add_subcommand("commands", "command handler 'batch-processor' (progress)");
-    app->footer("Try: aegis command send batch-processor process_batch size=5\n"
-                "     aegis command send batch-processor process_batch size=3 fail=1");
+    auto* app = demo.add_subcommand("commands");
     app->add_option("--item-ms", o->item_ms, "milliseconds per batch item")
         ->capture_default_str()
         ->check(CLI::Range(0, 60000));
@@ -87,8 +84,8 @@ void setup_commands_demo(CLI::App& demo, Context& ctx) {
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
     app->add_option("--instance-id", o->instance_id, "instance id (default batch-processor-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

@@ -17,7 +17,7 @@ namespace {
 
 struct EchoOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     int heartbeat_s = 10;
 };
 
@@ -57,7 +57,6 @@ int run_echo(Context& ctx, const EchoOpts& o) {
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id}, {"delay", delay},
                     {"request_count", k}};
     });
-    util::install_stop_signals();
     svc.start();
     log::info("✅ EchoService instance #{} started: service echo-service, instance {}, "
               "pattern load-balanced, methods echo, status, delay_echo",
@@ -73,10 +72,10 @@ int run_echo(Context& ctx, const EchoOpts& o) {
 
 void setup_echo(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<EchoOpts>();
-    auto* app = demo.add_subcommand("echo", "load-balanced echo service 'echo-service'");
+    auto* app = demo.add_subcommand("echo");
     app->add_option("--instance-id", o->instance_id, "instance id (default echo-service-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in results and logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in results and logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

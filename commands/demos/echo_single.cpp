@@ -71,14 +71,8 @@ int run_echo_single(Context& ctx, const SingleDemoOptions& o) {
 
 void setup_echo_single(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<SingleDemoOptions>();
-    auto* app = demo.add_subcommand(
-        "echo-single", "single-active echo service 'echo-single-service' (one leader, failover)");
+    auto* app = demo.add_subcommand("echo-single");
     add_single_demo_options(*app, *o, "echo-single-service");
-    app->footer(
-        "Run three instances, then stop or kill the ACTIVE one:\n"
-        "  aegis demo echo-single --instance 1 & aegis demo echo-single --instance 2 &\n"
-        "  aegis call echo-single-service echo message=hi\n"
-        "  aegis failover echo-single-service --spawn 3 --trials 5");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_echo_single(ctx, *o); }; });
 }
 

@@ -22,7 +22,7 @@ struct SubOpts {
     std::string mode = "compete";
     std::vector<std::string> patterns;
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     std::chrono::milliseconds stats{10000};
     int fail_every = 0;
     int max_attempts = 5;
@@ -106,7 +106,6 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
             if (leader) log::info("👑 #{} ({}) leads: processing exclusive events", n, id);
             else log::info("💤 #{} ({}) stands by: the leader processes events", n, id);
         });
-    util::install_stop_signals();
     svc->start();
     log::info("✅ Event subscriber #{} started: service {}, instance {}, mode {}", n, svc->name(),
               id, event_mode_name(mode));
@@ -122,7 +121,7 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
 
 void setup_events_sub(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<SubOpts>();
-    auto* app = demo.add_subcommand("events-sub", "event subscriber: compete, broadcast, exclusive");
+    auto* app = demo.add_subcommand("events-sub");
     app->footer("Default patterns: " + fmt::format("{}", fmt::join(k_default_patterns, " ")) +
                 "\nRun several instances (--instance 2, 3, ...) and 'aegis demo events-pub'.");
     app->add_option("--mode", o->mode, "compete | broadcast | exclusive")
@@ -131,8 +130,8 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
     app->add_option("--pattern", o->patterns, "subject pattern (repeatable), e.g. events.order.*");
     app->add_option("--service", o->service, "service name")->capture_default_str();
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     add_seconds_option(app, "--stats-interval", o->stats, "seconds between statistics lines",
                        {0.1, 3600});
     app->add_option("--fail-every", o->fail_every,

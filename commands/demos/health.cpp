@@ -19,7 +19,7 @@ namespace {
 
 struct HealthOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     std::chrono::milliseconds interval{5000};
     double max_rtt_ms = 500;
     double max_memory_mb = 512;
@@ -93,7 +93,6 @@ int run_health(Context& ctx, const HealthOpts& o) {
     auto r = std::make_shared<Reporter>();
     const int n = o.instance;
     add_rpcs(svc, r, n);
-    util::install_stop_signals();
     svc.start();
     log::info("🩺 Health reporter #{} ({}) started: checks nats, memory, dependency, timer every "
               "{} s; RPCs set_health, health",
@@ -126,17 +125,15 @@ int run_health(Context& ctx, const HealthOpts& o) {
 
 void setup_health(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<HealthOpts>();
-    auto* app = demo.add_subcommand("health", "health reporter 'health-reporter' (ACTIVE/UNHEALTHY)");
-    app->footer("Try: aegis call health-reporter set_health healthy=false reason='db down'\n"
-                "     aegis demo health-monitor");
+    auto* app = demo.add_subcommand("health");
     add_seconds_option(app, "--interval", o->interval, "seconds between health checks",
                        {0.1, 3600});
     app->add_option("--max-rtt", o->max_rtt_ms, "NATS round trip limit in ms")->capture_default_str();
     app->add_option("--max-memory", o->max_memory_mb, "resident memory limit in MB")
         ->capture_default_str();
     app->add_option("--instance-id", o->instance_id, "instance id (default health-reporter-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

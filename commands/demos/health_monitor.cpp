@@ -99,7 +99,6 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
     registry::Registry reg(ctx.nats("aegis demo health-monitor"));
     std::map<std::string, Verdict> last;
     if (o.once) return pass(ctx, reg, o, last, true) > 0 ? exit_code::no : 0;
-    util::install_stop_signals();
     if (!ctx.global.json)
         ctx.print(fmt::format("watching heartbeats{} (services beat every {} s; stale after {} s); "
                               "Ctrl-C stops\n",
@@ -116,8 +115,7 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
 
 void setup_health_monitor(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<MonitorOpts>();
-    auto* app = demo.add_subcommand("health-monitor",
-                                    "external client: flag missed heartbeats and unhealthy instances");
+    auto* app = demo.add_subcommand("health-monitor");
     app->add_option("service", o->service, "only this service");
     add_seconds_option(app, "--interval", o->interval, "seconds between registry checks",
                        {0.1, 3600});

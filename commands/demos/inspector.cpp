@@ -79,7 +79,7 @@ int run_inspector(Context& ctx, const InspectOpts& o) {
 
 void setup_inspector(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<InspectOpts>();
-    auto* app = demo.add_subcommand("inspector", "external client: list instances from the registry");
+    auto* app = demo.add_subcommand("inspector");
     app->add_option("service", o->service, "only this service");
     app->add_flag("--all", o->all, "include stale instances");
     app->add_option("--stale-after", o->stale_after_s, "seconds without a heartbeat = stale")

@@ -163,8 +163,7 @@ void setup_inventory(CLI::App& demo, Context& ctx) {
     o->workers = 4;  // concurrent reserves meet in revision-checked updates
     auto seed = std::make_shared<std::vector<std::string>>(
         std::vector<std::string>{"WIDGET-1=100", "GADGET-2=50", "GIZMO-3=25"});
-    auto* app = demo.add_subcommand(
-        "inventory", "single-writer inventory 'inventory-manager' (reserve, release, get_stock)");
+    auto* app = demo.add_subcommand("inventory");
     add_single_demo_options(*app, *o, "inventory-manager");
     app->add_option("--stock", *seed, "SKU=COUNT to create when missing (repeatable)")
         ->capture_default_str()
@@ -177,10 +176,6 @@ void setup_inventory(CLI::App& demo, Context& ctx) {
                     return std::string("want SKU=COUNT");
             return std::string();
         });
-    app->footer(
-        "Examples:\n"
-        "  aegis call inventory-manager reserve sku=WIDGET-1 quantity:=2\n"
-        "  aegis call inventory-manager get_stock");
     app->callback(
         [o, seed, &ctx] { ctx.run = [o, seed, &ctx] { return run_inventory(ctx, *o, *seed); }; });
 }

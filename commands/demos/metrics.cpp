@@ -20,7 +20,7 @@ namespace {
 
 struct MetricsOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     std::chrono::milliseconds interval{5000};
     int heartbeat_s = 10;
 };
@@ -120,7 +120,6 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
     auto c = std::make_shared<Collector>();
     const int n = o.instance;
     add_rpcs(svc, c, n);
-    util::install_stop_signals();
     svc.start();
     log::info("📊 Metrics collector #{} ({}) started: metadata enriched every {} s; RPCs "
               "get_metrics, reset_metrics, simulate_load",
@@ -150,14 +149,12 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
 
 void setup_metrics(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<MetricsOpts>();
-    auto* app = demo.add_subcommand("metrics", "metrics collector 'metrics-collector'");
-    app->footer("Try: aegis call metrics-collector simulate_load duration=10 intensity=high\n"
-                "     aegis demo metrics-reader");
+    auto* app = demo.add_subcommand("metrics");
     add_seconds_option(app, "--interval", o->interval, "seconds between metadata updates",
                        {0.1, 3600});
     app->add_option("--instance-id", o->instance_id, "instance id (default metrics-collector-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

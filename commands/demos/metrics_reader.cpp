@@ -91,7 +91,6 @@ int read_once(Context& ctx, registry::Registry& reg, const ReaderOpts& o) {
 int run_reader(Context& ctx, const ReaderOpts& o) {
     registry::Registry reg(ctx.nats("aegis demo metrics-reader"));
     if (o.watch.count() == 0) return read_once(ctx, reg, o);
-    util::install_stop_signals();
     auto period = o.watch;
     do {
         if (!ctx.global.json) ctx.print(fmt::format("--- {}\n", wire::iso_now()));
@@ -104,8 +103,7 @@ int run_reader(Context& ctx, const ReaderOpts& o) {
 
 void setup_metrics_reader(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<ReaderOpts>();
-    auto* app = demo.add_subcommand("metrics-reader",
-                                    "external client: aggregate the metrics in registry metadata");
+    auto* app = demo.add_subcommand("metrics-reader");
     app->add_option("service", o->service, "only this service");
     add_seconds_option(app, "--watch", o->watch, "repeat every N seconds (NDJSON with --json)",
                        {0.1, 3600, true})

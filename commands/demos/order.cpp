@@ -156,13 +156,8 @@ int run_order(Context& ctx, const SingleDemoOptions& o) {
 void setup_order(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<SingleDemoOptions>();
     o->workers = 4;
-    auto* app = demo.add_subcommand(
-        "order", "single-active order processor 'order-processor' (exactly-once orders in KV)");
+    auto* app = demo.add_subcommand("order");
     add_single_demo_options(*app, *o, "order-processor");
-    app->footer(
-        "Examples:\n"
-        "  aegis call order-processor create_order order_id=A-1 customer=ada amount:=12.5\n"
-        "  aegis call order-processor get_statistics");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_order(ctx, *o); }; });
 }
 

@@ -33,6 +33,7 @@ std::string Fleet::spawn() {
     // The server URL may hold credentials: it goes in the environment (readable by its owner
     // only), never on the command line, which every user sees in ps.
     so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}, {"AEGIS_NATS_URL", m_options.server}};
+    so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
     m_children[id] = util::spawn(so);
     return id;
 }

@@ -13,7 +13,7 @@ namespace aegis::service {
 
 namespace {
 
-constexpr const char* k_stream = "COMMANDS";
+constexpr const char* k_commands_stream = "COMMANDS";
 
 }  // namespace
 
@@ -86,13 +86,13 @@ void CommandHub::stop() {
 
 void CommandHub::open(Entry& e) {
     nats::ensure_stream(*m_conn, commands_stream_config());
-    auto info = nats::consumer_info(*m_conn, k_stream, e.durable);
+    auto info = nats::consumer_info(*m_conn, k_commands_stream, e.durable);
     if (!info) {
         nats::ConsumerConfig c;
-        c.stream = k_stream;
+        c.stream = k_commands_stream;
         c.durable = e.durable;
         c.filter_subject = e.subject;
-        c.deliver_subject = nats::deliver_subject_for(k_stream, c.durable);
+        c.deliver_subject = nats::deliver_subject_for(k_commands_stream, c.durable);
         if (e.options.deliver_group) c.deliver_group = e.durable;
         c.deliver_policy = nats::DeliverPolicy::all;  // a work queue: everything not yet done
         c.max_deliver = e.options.max_attempts;       // also bounds handlers that crash

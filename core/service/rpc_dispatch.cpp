@@ -63,6 +63,8 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         correlation = req.header.message_id;
         RpcContext ctx{req, options.instance_id};
         resp = wire::make_success(correlation, ep.handler(req.params, ctx));
+    } catch (const NoReply&) {
+        return;
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";

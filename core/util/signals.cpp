@@ -1,5 +1,7 @@
 #include "core/util/signals.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 
 #include <atomic>
@@ -10,7 +12,12 @@ namespace aegis::util {
 namespace {
 std::atomic<int> g_signal{0};
 
-extern "C" void on_stop_signal(int sig) { g_signal.store(sig); }
+// The first signal asks the command to stop cleanly; a second Ctrl-C while it is still stopping
+// ends the process at once (a call in flight, a hung server), as the user clearly means it.
+extern "C" void on_stop_signal(int sig) {
+    if (sig == SIGINT && g_signal.load() == SIGINT) _exit(130);
+    g_signal.store(sig);
+}
 }  // namespace
 
 void install_stop_signals() {

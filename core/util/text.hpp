@@ -1,6 +1,11 @@
 #pragma once
 // Small text helpers shared across core.
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +29,66 @@ inline std::vector<std::string> split(std::string_view list, char sep) {
         start = end + 1;
     }
     return out;
+}
+
+// "90s", "5m", "2h", "1d", "250ms", or plain seconds ("30", "1.5") → a duration; nullopt when
+// the text is not one (negative, empty, unknown unit).
+inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    size_t i = 0;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+        ++i;
+    if (i == 0) return std::nullopt;
+    double n = 0;
+    try {
+        size_t used = 0;
+        n = std::stod(std::string(text.substr(0, i)), &used);
+        if (used != i) return std::nullopt;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    std::string_view unit = text.substr(i);
+    double ms = unit == "ms"                 ? n
+                : unit.empty() || unit == "s" ? n * 1e3
+                : unit == "m"                 ? n * 60e3
+                : unit == "h"                 ? n * 3600e3
+                : unit == "d"                 ? n * 86400e3
+                                              : -1;
+    if (ms < 0) return std::nullopt;
+    return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+// Levenshtein distance (insertions, deletions, substitutions), for "did you mean ...?".
+inline size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// The candidate nearest to `word` if it is close enough to be a typo (at most 2 edits, and
+// fewer than half the word), else "".
+template <class Names>
+std::string closest(std::string_view word, const Names& candidates) {
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& c : candidates) {
+        std::string_view name(c);
+        size_t d = edit_distance(word, name);
+        if (name.rfind(word, 0) == 0 && word.size() >= 2) d = std::min<size_t>(d, 1);
+        if (d < best_d && d * 2 <= std::max(word.size(), name.size())) {
+            best_d = d;
+            best = std::string(name);
+        }
+    }
+    return best;
 }
 
 }  // namespace aegis::util

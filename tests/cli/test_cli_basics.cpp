@@ -1,22 +1,35 @@
 // Driving the built binary: help everywhere, usage errors exit 2, a dead server exits 69 fast.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/util/net.hpp"
+#include "tests/support/helpers.hpp"
 #include "tests/support/run_process.hpp"
 
 using aegis::test::run_aegis;
 
 namespace {
-const std::vector<std::vector<std::string>> k_commands = {
-    {"call"}, {"demo"}, {"demo", "echo"}, {"up"}, {"down"},
-    {"failover"}, {"demo", "echo-single"}, {"demo", "order"}, {"demo", "inventory"},
-    {"explore"}, {"monitor"},
-    {"config"}, {"config", "show"}, {"discover"}, {"validate"},
-    {"events"}, {"events", "tail"}, {"events", "publish"}, {"command"}, {"command", "send"},
-    {"demo", "events-pub"}, {"demo", "events-sub"}, {"demo", "metrics"}, {"demo", "health"},
-    {"demo", "patterns"}, {"demo", "commands"}, {"demo", "inspector"},
-    {"demo", "metrics-reader"}, {"demo", "health-monitor"}, {"completion"},
-};
+// Every command path, read from the binary's command table (`aegis help --commands`).
+const std::vector<std::vector<std::string>>& commands() {
+    static const auto all = aegis::test::aegis_commands();
+    return all;
+}
+}  // namespace
+
+TEST_CASE("aegis help --commands lists the command table, nested commands included") {
+    const auto& all = commands();
+    REQUIRE(all.size() >= 30);
+    auto has = [&](std::vector<std::string> p) {
+        return std::find(all.begin(), all.end(), p) != all.end();
+    };
+    CHECK(has({"call"}));
+    CHECK(has({"demo", "echo"}));
+    CHECK(has({"events", "tail"}));
+    CHECK(has({"help"}));
+    auto j = nlohmann::json::parse(run_aegis({"help", "--commands", "--json"}).out);
+    REQUIRE(j.size() == all.size());
+    CHECK(j.at(0).at("summary").get<std::string>().size() > 10);
 }
 
 TEST_CASE("aegis --version names aegis and nats.c") {
@@ -29,12 +42,12 @@ TEST_CASE("aegis --version names aegis and nats.c") {
 TEST_CASE("aegis --help lists every command") {
     auto r = run_aegis({"--help"});
     REQUIRE(r.exit_code == 0);
-    for (auto& c : k_commands) CHECK(r.out.find(c[0]) != std::string::npos);
+    for (auto& c : commands()) CHECK(r.out.find(c[0]) != std::string::npos);
     CHECK(r.out.find("--server") != std::string::npos);
 }
 
 TEST_CASE("every command answers --help with exit 0 and its usage") {
-    for (auto args : k_commands) {
+    for (auto args : commands()) {
         args.push_back("--help");
         auto r = run_aegis(args);
         INFO("aegis " << args[0] << (args.size() > 2 ? " " + args[1] : ""));
@@ -45,7 +58,7 @@ TEST_CASE("every command answers --help with exit 0 and its usage") {
 }
 
 TEST_CASE("an unknown flag is a usage error with exit 2 and one line on stderr") {
-    for (auto args : k_commands) {
+    for (auto args : commands()) {
         args.push_back("--no-such-flag");
         auto r = run_aegis(args);
         INFO("aegis " << args[0]);
@@ -100,4 +113,74 @@ TEST_CASE("secrets in the server URL are never printed") {
     CHECK(r.exit_code == 69);
     CHECK(r.err.find("s3cr3t-pw") == std::string::npos);
     CHECK(r.out.find("s3cr3t-pw") == std::string::npos);
+}
+
+TEST_CASE("every command's --help shows its table summary, examples and the global options") {
+    auto table = nlohmann::json::parse(run_aegis({"help", "--commands", "--json"}).out);
+    for (const auto& row : table) {
+        std::string path = row.at("command");
+        std::vector<std::string> args;
+        for (size_t at = 0, sp; at <= path.size(); at = sp + 1) {
+            sp = std::min(path.find(' ', at), path.size());
+            args.push_back(path.substr(at, sp - at));
+        }
+        args.push_back("--help");
+        auto r = run_aegis(args);
+        INFO("aegis " << path);
+        CHECK(r.out.find(row.at("summary").get<std::string>()) != std::string::npos);
+        CHECK(r.out.find("Examples:\n  ") != std::string::npos);
+        CHECK(r.out.find("Global options") != std::string::npos);
+        CHECK(r.out.find("--json") != std::string::npos);
+    }
+}
+
+TEST_CASE("aegis help CMD prints the command's --help") {
+    auto direct = run_aegis({"demo", "echo", "--help"});
+    auto help = run_aegis({"help", "demo", "echo"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out == direct.out);
+    CHECK(help.out.find("Usage: aegis demo echo") != std::string::npos);
+    auto top = run_aegis({"help", "call"});
+    CHECK(top.out.find("Usage: aegis call") != std::string::npos);
+    auto bad = run_aegis({"help", "cal"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("did you mean 'call'?") != std::string::npos);
+}
+
+TEST_CASE("a mistyped command suggests the nearest one") {
+    auto r = run_aegis({"cal", "echo-service", "echo"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "aegis: error: unknown command 'cal' for 'aegis' (did you mean 'call'?)\n");
+    auto demo = run_aegis({"demo", "ecoh"});
+    CHECK(demo.exit_code == 2);
+    CHECK(demo.err.find("did you mean 'echo'?") != std::string::npos);
+    auto far = run_aegis({"zzzzzz"});
+    CHECK(far.exit_code == 2);
+    CHECK(far.err.find("did you mean") == std::string::npos);
+}
+
+TEST_CASE("a command group named alone lists its subcommands") {
+    for (std::string group : {"config", "events", "command"}) {
+        auto r = run_aegis({group});
+        INFO(group);
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+        CHECK(r.out.find("Usage: aegis " + group) != std::string::npos);
+        CHECK(!aegis::test::help_subcommands(r.out).empty());
+    }
+}
+
+TEST_CASE("under --json an error is one JSON object on stderr") {
+    int port = aegis::util::free_port();
+    auto r = run_aegis({"call", "echo-service", "echo", "--json", "--server",
+                        "nats://127.0.0.1:" + std::to_string(port)});
+    CHECK(r.exit_code == 69);
+    CHECK(r.out.empty());
+    auto j = nlohmann::json::parse(r.err);
+    CHECK(j.at("error").at("code") == 69);
+    CHECK(j.at("error").at("message").get<std::string>().find("cannot connect") !=
+          std::string::npos);
+    auto usage = run_aegis({"call", "--json", "--no-such-flag"});
+    CHECK(usage.exit_code == 2);
+    CHECK(nlohmann::json::parse(usage.err).at("error").at("code") == 2);
 }

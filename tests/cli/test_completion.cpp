@@ -226,6 +226,30 @@ TEST_CASE("completion --services and --methods list names from the live registry
                         exe + " -s nats://127.0.0.1:" + port + " explore ec") == "echo-service");
 }
 
+TEST_CASE("completion: failover SERVICE offers only single-active services") {
+    aegis::test::NatsServer server;
+    aegis::test::Background echo({"demo", "echo", "--server", server.url()});
+    aegis::test::Background single({"demo", "echo-single", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    REQUIRE(single.wait_for_output("started"));
+    aegis::test::TempDir dir;
+    auto script = save_script("bash", dir.path(), "aegis.bash");
+    std::string exe = aegis::test::aegis_binary();
+    CHECK(aegis::test::eventually([&] {
+        return bash_complete(script, {exe, "call", "--server", server.url(), "ec"}) ==
+               "echo-service echo-single-service";
+    }));
+    CHECK(bash_complete(script, {exe, "failover", "--server", server.url(), "ec"}) ==
+          "echo-single-service");
+}
+
+TEST_CASE("completion: a subcommand's options are offered once (no second --help)") {
+    aegis::test::TempDir dir;
+    auto script = save_script("bash", dir.path(), "aegis.bash");
+    CHECK(bash_complete(script, {"aegis", "call", "--he"}) == "--help");
+    CHECK(bash_complete(script, {"aegis", "demo", "echo", "-h"}) == "-h");
+}
+
 TEST_CASE("completion --services without NATS prints nothing and exits 0 at once") {
     std::string dead = "nats://127.0.0.1:" + std::to_string(aegis::util::free_port());
     for (std::vector<std::string> args : {std::vector<std::string>{"completion", "--services"},

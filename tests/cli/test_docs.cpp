@@ -20,9 +20,9 @@ const fs::path k_docs = fs::path(AEGIS_SOURCE_DIR) / "docs";
 }  // namespace
 
 TEST_CASE("docs: every command has a page in docs/commands") {
-    auto help = run_aegis({"--help"});
-    REQUIRE(help.exit_code == 0);
-    auto names = aegis::test::help_subcommands(help.out);
+    std::vector<std::string> names;  // the top-level rows of the command table
+    for (const auto& path : aegis::test::aegis_commands())
+        if (path.size() == 1) names.push_back(path[0]);
     REQUIRE(names.size() >= 12);
     std::string headings;
     for (const auto& e : fs::directory_iterator(k_docs / "commands")) {

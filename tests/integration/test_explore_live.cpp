@@ -4,10 +4,10 @@
 
 #include <thread>
 
-#include "core/client/change_watch.hpp"
+#include "core/tool/change_watch.hpp"
 #include "core/client/client.hpp"
-#include "core/client/monitor.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/monitor.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"
 #include "core/nats/kv_list.hpp"

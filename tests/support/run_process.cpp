@@ -51,6 +51,21 @@ bool on_path(const std::string& name) {
     return false;
 }
 
+std::vector<std::vector<std::string>> aegis_commands() {
+    auto r = run_aegis({"help", "--commands"});
+    if (r.exit_code != 0) throw std::runtime_error("aegis help --commands failed: " + r.err);
+    std::vector<std::vector<std::string>> out;
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::vector<std::string> path;
+        for (std::string w; words >> w;) path.push_back(w);
+        if (!path.empty()) out.push_back(std::move(path));
+    }
+    return out;
+}
+
 ProcessResult run_program(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& env,
                           const std::string& input, std::chrono::milliseconds timeout) {

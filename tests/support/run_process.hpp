@@ -26,6 +26,10 @@ ProcessResult run_program(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& env = {},
                           const std::string& input = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// Every command path of the binary ({"call"}, {"demo", "echo"}, ...), from `aegis help --commands`
+// (read from the command table, so tests keep no list of their own).
+std::vector<std::vector<std::string>> aegis_commands();
+
 // True when `name` is an executable on PATH (tests of optional tools skip without it).
 bool on_path(const std::string& name);
 

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "core/client/leaders.hpp"
-#include "core/client/monitor.hpp"
-#include "core/client/rates.hpp"
-#include "core/client/system_view.hpp"
+#include "core/tool/monitor.hpp"
+#include "core/tool/rates.hpp"
+#include "core/tool/system_view.hpp"
 #include "core/registry/instance.hpp"
 #include "core/wire/codec.hpp"
 #include "core/wire/timefmt.hpp"

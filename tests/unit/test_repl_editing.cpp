@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "core/client/repl.hpp"
+#include "core/tool/repl.hpp"
 #include "core/output/line_editor.hpp"
 #include "core/output/terminal.hpp"
 #include "core/util/error.hpp"
