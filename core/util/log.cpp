@@ -10,7 +10,7 @@
 #include <mutex>
 #include <string>
 
-#include "core/output/visible.hpp"
+#include "core/util/visible.hpp"
 
 namespace aegis::log {
 
@@ -69,7 +69,7 @@ void write(Level l, std::string_view text) {
     bool c = g_color.load();
     // Log lines quote what came from the network (names, messages, payloads): never raw.
     std::string line = fmt::format("{}{}.{:03d} {} {}{}\n", c ? color(l) : "", stamp, ms, name(l),
-                                   output::visible(text), c ? "\033[0m" : "");
+                                   util::visible(text), c ? "\033[0m" : "");
     std::lock_guard lock(g_write);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);

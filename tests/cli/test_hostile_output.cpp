@@ -51,7 +51,15 @@ TEST_CASE("explore renders escape sequences from the registry visibly, --json ke
     auto conn = server.connect("hostile");
     put_hostile_instance(conn, "hostile-svc", "hostile-1");
     auto now = std::chrono::system_clock::now();
-    test::put_leader(conn, "hostile-svc", "default", "lead" + k_clear, now, now);
+    // The leader value written as JSON (put_leader formats raw text, which an ESC would break).
+    nats::BucketConfig c;
+    c.name = wire::election_bucket("hostile-svc");
+    double t = wire::epoch_seconds(now);
+    nats::KeyValue::open_or_create(conn, c)
+        .put(wire::leader_key("hostile-svc", "default"),
+             Json{{"instance_id", "lead" + k_clear}, {"elected_at", t}, {"last_heartbeat", t},
+                  {"metadata", Json::object()}}
+                 .dump());
 
     for (std::vector<std::string> extra : {std::vector<std::string>{}, {"--tree"}}) {
         std::vector<std::string> args{"explore", "--color", "always", "--no-probe", "--server",

@@ -1,8 +1,8 @@
-#include "core/output/visible.hpp"
+#include "core/util/visible.hpp"
 
 #include <fmt/format.h>
 
-namespace aegis::output {
+namespace aegis::util {
 
 namespace {
 
@@ -81,4 +81,4 @@ bool is_visible(std::string_view text) {
     return true;
 }
 
-}  // namespace aegis::output
+}  // namespace aegis::util
