@@ -8,7 +8,7 @@
 function __aegis_subcommands -a cmd
     switch $cmd
         case 'aegis'
-            printf '%s\n' call demo up down failover load explore monitor config discover validate events command completion help quickstart
+            printf '%s\n' call demo up down failover load explore monitor config discover validate events command test completion help quickstart
         case 'aegis demo'
             printf '%s\n' echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor
         case 'aegis config'
@@ -60,6 +60,8 @@ function __aegis_option_value -a cmd opt
             echo 'flag'
         case 'aegis demo echo -h' 'aegis demo echo --help'
             echo 'flag'
+        case 'aegis demo echo --service'
+            echo 'text'
         case 'aegis demo echo --instance-id'
             echo 'text'
         case 'aegis demo echo --instance'
@@ -189,6 +191,8 @@ function __aegis_option_value -a cmd opt
         case 'aegis demo commands --item-ms'
             echo 'text'
         case 'aegis demo commands --max-attempts'
+            echo 'text'
+        case 'aegis demo commands --service'
             echo 'text'
         case 'aegis demo commands --instance-id'
             echo 'text'
@@ -400,6 +404,28 @@ function __aegis_option_value -a cmd opt
             echo 'flag'
         case 'aegis command send --format'
             echo '=msgpack,json'
+        case 'aegis test -h' 'aegis test --help'
+            echo 'flag'
+        case 'aegis test --list'
+            echo 'flag'
+        case 'aegis test --all'
+            echo 'flag'
+        case 'aegis test --tag'
+            echo 'text'
+        case 'aegis test -f' 'aegis test --file'
+            echo 'text'
+        case 'aegis test --junit'
+            echo 'text'
+        case 'aegis test --keep-going'
+            echo 'flag'
+        case 'aegis test --timeout'
+            echo 'text'
+        case 'aegis test --local'
+            echo 'flag'
+        case 'aegis test --set'
+            echo 'text'
+        case 'aegis test --keep-logs'
+            echo 'flag'
         case 'aegis completion -h' 'aegis completion --help'
             echo 'flag'
         case 'aegis help -h' 'aegis help --help'
@@ -445,6 +471,8 @@ function __aegis_positionals -a cmd
             printf '%s\n' 'text+'
         case 'aegis command send'
             printf '%s\n' service text 'text+'
+        case 'aegis test'
+            printf '%s\n' 'text+'
         case 'aegis completion'
             printf '%s\n' '=bash,zsh,fish'
         case 'aegis help'
@@ -548,12 +576,11 @@ end
 
 # Names from the live registry: aegis completion --services | --methods SERVICE, with the
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
-# The names come from the network: only words made of name characters pass.
 function __aegis_names
     __aegis_walk
     set -l exe (commandline -opc)[1]
     string match -q -- '*/*' $exe; and test -x $exe; or set exe aegis
-    $exe completion $argv $__aegis_conn 2>/dev/null | string match -r -- '^[A-Za-z0-9_-]+$'
+    $exe completion $argv $__aegis_conn 2>/dev/null
 end
 
 function __aegis_methods
@@ -597,6 +624,7 @@ complete -c aegis -n "__aegis_at 'aegis'" -a discover -d 'which NATS URL auto-di
 complete -c aegis -n "__aegis_at 'aegis'" -a validate -d 'doctor: config, Kubernetes, port-forward, NATS, buckets, services'
 complete -c aegis -n "__aegis_at 'aegis'" -a events -d 'events: tail the event stream live, publish an event'
 complete -c aegis -n "__aegis_at 'aegis'" -a command -d 'send a command to a service and follow its progress'
+complete -c aegis -n "__aegis_at 'aegis'" -a test -d 'run scenarios that prove a deployment works: aegis test [NAME ...] (CI)'
 complete -c aegis -n "__aegis_at 'aegis'" -a completion -d 'print a completion script for bash, zsh or fish'
 complete -c aegis -n "__aegis_at 'aegis'" -a help -d 'show the help of a command: aegis help COMMAND [SUBCOMMAND]'
 complete -c aegis -n "__aegis_at 'aegis'" -a quickstart -d 'scaffold a service project that builds against the installed aegis SDK'
@@ -631,7 +659,8 @@ complete -c aegis -n "__aegis_at 'aegis demo'" -a metrics-reader -d 'management:
 complete -c aegis -n "__aegis_at 'aegis demo'" -a health-monitor -d 'management: flag missed heartbeats and unhealthy instances'
 complete -c aegis -n "__aegis_under 'aegis demo'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis demo echo'" -s h -l help -d 'Print this help message and exit'
-complete -c aegis -n "__aegis_under 'aegis demo echo'" -l instance-id -x -d 'instance id (default echo-service-<hex>)'
+complete -c aegis -n "__aegis_under 'aegis demo echo'" -l service -x -d 'service name'
+complete -c aegis -n "__aegis_under 'aegis demo echo'" -l instance-id -x -d 'instance id (default <service>-<hex>)'
 complete -c aegis -n "__aegis_under 'aegis demo echo'" -l instance -x -d 'instance number shown in results and logs (default: the process id)'
 complete -c aegis -n "__aegis_under 'aegis demo echo'" -l heartbeat -x -d 'registry heartbeat interval in seconds'
 complete -c aegis -n "__aegis_under 'aegis demo echo-single'" -s h -l help -d 'Print this help message and exit'
@@ -696,7 +725,8 @@ complete -c aegis -n "__aegis_under 'aegis demo patterns'" -l interval -x -d 'se
 complete -c aegis -n "__aegis_under 'aegis demo commands'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis demo commands'" -l item-ms -x -d 'milliseconds per batch item'
 complete -c aegis -n "__aegis_under 'aegis demo commands'" -l max-attempts -x -d 'attempts per command before it fails'
-complete -c aegis -n "__aegis_under 'aegis demo commands'" -l instance-id -x -d 'instance id (default batch-processor-<hex>)'
+complete -c aegis -n "__aegis_under 'aegis demo commands'" -l service -x -d 'service name'
+complete -c aegis -n "__aegis_under 'aegis demo commands'" -l instance-id -x -d 'instance id (default <service>-<hex>)'
 complete -c aegis -n "__aegis_under 'aegis demo commands'" -l instance -x -d 'instance number shown in logs (default: the process id)'
 complete -c aegis -n "__aegis_under 'aegis demo commands'" -l heartbeat -x -d 'registry heartbeat interval in seconds'
 complete -c aegis -n "__aegis_under 'aegis demo inspector'" -s h -l help -d 'Print this help message and exit'
@@ -794,7 +824,7 @@ complete -c aegis -n "__aegis_under 'aegis events publish'" -l format -x -a 'msg
 complete -c aegis -n "__aegis_under 'aegis events publish'" -s t -l timeout -x -d 'seconds to wait for the stream\'s ack'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s n -l count -x -d 'stop after N events'
-complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds (0: never)'
+complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l no-payload -d 'omit the payload preview'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l width -x -d 'line width (default: the terminal\'s)'
 complete -c aegis -n "__aegis_at 'aegis command'" -a send -d 'send a command, show progress and the result'
@@ -806,6 +836,17 @@ complete -c aegis -n "__aegis_under 'aegis command send'" -l priority -x -a 'low
 complete -c aegis -n "__aegis_under 'aegis command send'" -l max-retries -x -d 'retries the handler may use'
 complete -c aegis -n "__aegis_under 'aegis command send'" -l no-wait -d 'return once the command is queued'
 complete -c aegis -n "__aegis_under 'aegis command send'" -l format -x -a 'msgpack json' -d 'envelope encoding'
+complete -c aegis -n "__aegis_under 'aegis test'" -s h -l help -d 'Print this help message and exit'
+complete -c aegis -n "__aegis_under 'aegis test'" -l list -d 'list the scenarios: name, tags, description'
+complete -c aegis -n "__aegis_under 'aegis test'" -l all -d 'run every scenario (built-in and from -f files)'
+complete -c aegis -n "__aegis_under 'aegis test'" -l tag -x -d 'run the scenarios with this tag (repeatable)'
+complete -c aegis -n "__aegis_under 'aegis test'" -s f -l file -x -d 'a scenario file of your own (repeatable)'
+complete -c aegis -n "__aegis_under 'aegis test'" -l junit -x -d 'write a JUnit XML report to FILE'
+complete -c aegis -n "__aegis_under 'aegis test'" -l keep-going -d 'run the remaining scenarios after a failure'
+complete -c aegis -n "__aegis_under 'aegis test'" -l timeout -x -d 'seconds a scenario may take (unless it sets one)'
+complete -c aegis -n "__aegis_under 'aegis test'" -l local -d 'run against a nats-server of its own on a free loopback port, stopped after'
+complete -c aegis -n "__aegis_under 'aegis test'" -l set -x -d 'override a scenario variable: NAME=VALUE (repeatable)'
+complete -c aegis -n "__aegis_under 'aegis test'" -l keep-logs -d 'keep the spawned instances\' logs'
 complete -c aegis -n "__aegis_under 'aegis completion'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis help'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis quickstart'" -s h -l help -d 'Print this help message and exit'
