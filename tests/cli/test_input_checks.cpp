@@ -30,6 +30,7 @@ TEST_CASE("every duration option rejects nan, inf, negative and absurd values (e
         {"events", "tail", "--duration"},
         {"command", "send", "svc", "cmd", "--timeout"},
         {"validate", "--timeout"},
+        {"test", "--timeout"},
         {"explore", "--stale-after"},
         {"explore", "--interval"},
         {"monitor", "--interval"},
