@@ -17,9 +17,18 @@ namespace {
 using aegis::cmd::CommandSpec;
 
 void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
+    // An empty URL is a mistake (an unset variable: --server "$URL"), not a request for "auto".
+    const CLI::Validator not_empty(
+        [](std::string& v) {
+            return v.empty() ? std::string("must not be empty (leave --server out to find NATS "
+                                           "automatically)")
+                             : std::string();
+        },
+        "URL");
     app.add_option("-s,--server", g.server,
                    "NATS URL (default: auto: $AEGIS_NATS_URL, $NATS_URL, config file, Kubernetes, "
-                   "'aegis up')");
+                   "'aegis up')")
+        ->check(not_empty);
     app.add_option("--context", g.context, "named profile from the config file");
     app.add_option("--config", g.config_file,
                    "config file (default: $AEGIS_CONFIG, ./aegis.yaml, ~/.config/aegis/config.yaml)")

@@ -8,13 +8,16 @@
 
 #include "commands/call_repl.hpp"
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "core/util/duration.hpp"
 #include "core/client/client.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/style.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 #include "core/util/histogram.hpp"
 #include "core/util/signals.hpp"
+#include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
 
 namespace aegis::cmd {
@@ -26,7 +29,7 @@ struct CallOpts {
     std::string method;
     std::vector<std::string> args;
     std::string data;
-    double timeout_s = 5.0;
+    std::chrono::milliseconds timeout{5000};
     int count = 1;
     std::string format = "msgpack";
     bool interactive = false;
@@ -46,7 +49,7 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
                       "\n");
     }
     if (!ctx.global.quiet && !ctx.global.json) {
-        std::string who = r.instance ? *r.instance : std::string("unknown instance");
+        std::string who = r.instance ? output::visible(*r.instance) : "unknown instance";
         std::cerr << es.dim(fmt::format("← {} in {:.2f} ms", who, util::millis(r.rtt))) << "\n";
     }
     if (!r.response.success)
@@ -59,7 +62,7 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
              const CallOptions& co) {
     util::Histogram rtts(100.0);  // milliseconds, printed with two decimals
     std::map<std::string, int> by_instance;
-    int ok = 0, failed = 0, unavailable = 0, timeouts = 0;
+    int ok = 0, failed = 0, unavailable = 0, timeouts = 0, errors = 0;
     Json calls = Json::array();
     auto st = ctx.out_style();
     for (int i = 1; i <= o.count && !util::stop_requested(); ++i) {
@@ -75,10 +78,11 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
             line["rtt_ms"] = util::millis(r.rtt);
             if (!r.response.success) line["error"] = r.response.error.value_or("");
             if (!ctx.global.json)
-                ctx.print(fmt::format("#{:<4} {}  {:>8.2f} ms  {}{}\n", i,
-                                      r.response.success ? st.green("ok  ") : st.red("fail"),
-                                      util::millis(r.rtt), who,
-                                      r.response.success ? "" : "  " + *r.response.error));
+                ctx.print(fmt::format(
+                    "#{:<4} {}  {:>8.2f} ms  {}{}\n", i,
+                    r.response.success ? st.green("ok  ") : st.red("fail"), util::millis(r.rtt),
+                    output::visible(who),
+                    r.response.success ? "" : "  " + output::visible(*r.response.error)));
         } catch (const NoRespondersError& e) {
             ++unavailable;
             line["ok"] = false;
@@ -89,22 +93,33 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
             line["ok"] = false;
             line["error"] = e.what();
             if (!ctx.global.json) ctx.print(fmt::format("#{:<4} {}  {}\n", i, st.red("fail"), e.what()));
+        } catch (const Error& e) {
+            // The connection dropped (server gone, reconnecting): count it and go on, so the
+            // summary still comes.
+            ++errors;
+            line["ok"] = false;
+            line["error"] = e.what();
+            if (!ctx.global.json)
+                ctx.print(fmt::format("#{:<4} {}  {}\n", i, st.red("fail"),
+                                      output::visible(e.what())));
         }
         calls.push_back(std::move(line));
     }
     auto pct = [&](double q) { return rtts.percentile(q); };
     Json summary = {{"calls", calls.size()}, {"ok", ok}, {"failed", failed},
-                    {"no_responders", unavailable}, {"timeouts", timeouts},
+                    {"no_responders", unavailable}, {"timeouts", timeouts}, {"errors", errors},
                     {"p50_ms", pct(0.5)}, {"p90_ms", pct(0.9)}, {"p99_ms", pct(0.99)},
                     {"by_instance", by_instance}};
     if (ctx.global.json) {
         ctx.print_json({{"calls", calls}, {"summary", summary}});
     } else {
         std::string spread;
-        for (auto& [who, n] : by_instance) spread += fmt::format("  {} {}", who, n);
-        ctx.print(fmt::format("{} calls: {} ok, {} failed, {} no responders, {} timeouts; "
-                              "p50 {:.2f} ms, p90 {:.2f} ms, p99 {:.2f} ms\nby instance:{}\n",
-                              calls.size(), ok, failed, unavailable, timeouts, pct(0.5),
+        for (auto& [who, n] : by_instance)
+            spread += fmt::format("  {} {}", output::visible(who), n);
+        ctx.print(fmt::format("{} calls: {} ok, {} failed, {} no responders, {} timeouts, {} "
+                              "errors; p50 {:.2f} ms, p90 {:.2f} ms, p99 {:.2f} ms\n"
+                              "by instance:{}\n",
+                              calls.size(), ok, failed, unavailable, timeouts, errors, pct(0.5),
                               pct(0.9), pct(0.99), spread.empty() ? " none" : spread));
     }
     if (util::stop_requested()) return exit_code::interrupted;
@@ -120,25 +135,30 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
 int run_call(Context& ctx, const CallOpts& o) {
     bool terminal = output::is_tty(0) && ctx.stdout_tty();
     if (o.interactive || (o.service.empty() && terminal)) {
+        if (ctx.stdin_closed())
+            throw UsageError("stdin is closed or /dev/null: 'aegis call -i' reads its commands "
+                             "there",
+                             "pipe a script in, or run it on a terminal");
         if (!o.service.empty() || !o.data.empty() || o.count != 1)
             throw UsageError("-i takes no SERVICE, METHOD, --data or --count",
                              "type 'call SERVICE METHOD ...' inside the REPL");
-        if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
-        return run_call_repl(ctx, {o.timeout_s, o.format});
+        return run_call_repl(ctx, {o.timeout, o.format});
     }
     if (o.service.empty() || o.method.empty())
         throw UsageError(o.service.empty() ? "missing SERVICE and METHOD" : "missing METHOD",
                          "aegis call SERVICE METHOD [JSON | key=value ...], or 'aegis call -i'");
+    // A name with a space or a dot would make a malformed subject: NATS drops the connection.
+    wire::require_service_name(o.service);
+    wire::require_method_name(o.method);
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
     bool from_stdin = o.args.size() == 1 && o.args[0] == "-";
     Json params = !o.data.empty() ? client::params_from_data(o.data, std::cin)
                   : from_stdin    ? client::params_from_data("-", std::cin)
                                   : client::params_from_args(o.args);
-    if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
     if (o.count < 1) throw UsageError("--count must be at least 1");
     CallOptions co;
-    co.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+    co.timeout = o.timeout;
     co.format = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
     Client client(ctx.nats("aegis call"));
     if (o.count == 1) return single(ctx, client, o, params, co);
@@ -159,8 +179,7 @@ void setup_call(CLI::App& root, Context& ctx) {
     app->add_option("method", o->method, "method name, e.g. echo");
     app->add_option("params", o->args, "JSON object or key=value pairs");
     app->add_option("-d,--data", o->data, "params as JSON text, @file, or - for stdin");
-    app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for the reply")
-        ->capture_default_str();
+    add_seconds_option(app, "-t,--timeout", o->timeout, "seconds to wait for the reply");
     app->add_option("-n,--count", o->count, "repeat the call N times and summarise")
         ->capture_default_str();
     app->add_flag("-i,--interactive", o->interactive,

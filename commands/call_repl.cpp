@@ -11,6 +11,7 @@
 #include "core/tool/repl.hpp"
 #include "core/tool/system_view.hpp"
 #include "core/output/line_editor.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 #include "core/util/paths.hpp"
 #include "core/util/signals.hpp"
@@ -32,8 +33,10 @@ struct Session {
 void show_leader_hint(Session& s, const std::string& service) {
     try {
         for (const auto& l : client::read_leaders(s.conn, service))
-            std::cerr << s.ctx.err_style().dim("  the leader of " + l.service + "/" + l.group +
-                                               " is " + l.instance_id + " (election bucket)\n");
+            std::cerr << s.ctx.err_style().dim("  the leader of " +
+                                               output::visible(l.service + "/" + l.group) +
+                                               " is " + output::visible(l.instance_id) +
+                                               " (election bucket)\n");
     } catch (const Error&) {
     }
 }
@@ -45,14 +48,16 @@ void do_call(Session& s, const client::ReplLine& l) {
     if (s.json) {
         s.ctx.print(output::pretty_json(envelope_json(r), st) + "\n");
     } else if (na) {
-        s.ctx.print(st.yellow("NOT_ACTIVE") + " (" + na->shape + "): " + na->message + "\n");
+        s.ctx.print(st.yellow("NOT_ACTIVE") + " (" + na->shape + "): " +
+                    output::visible(na->message) + "\n");
     } else if (r.response.success) {
         s.ctx.print(output::pretty_json(r.response.result, st) + "\n");
     } else {
-        s.ctx.print(st.red("error: ") + r.response.error.value_or("unknown error") + "\n");
+        s.ctx.print(st.red("error: ") +
+                    output::visible(r.response.error.value_or("unknown error")) + "\n");
     }
-    std::cerr << s.ctx.err_style().dim(fmt::format("← {} in {:.2f} ms\n",
-                                                   r.instance.value_or("unknown instance"),
+    std::string who = output::visible(r.instance.value_or("unknown instance"));
+    std::cerr << s.ctx.err_style().dim(fmt::format("← {} in {:.2f} ms\n", who,
                                                    util::millis(r.rtt)));
     if (na) show_leader_hint(s, l.service);
     if (na || !r.response.success) s.failures++;
@@ -67,13 +72,7 @@ void do_setting(Session& s, const client::ReplLine& l) {
         std::cerr << es.dim(std::string("json output ") + (s.json ? "on" : "off") + "\n");
     } else if (l.verb == client::ReplVerb::timeout) {
         if (!l.arg.empty()) {
-            double v = 0;
-            try {
-                v = std::stod(l.arg);
-            } catch (const std::exception&) {
-            }
-            if (!(v > 0 && v <= 3600)) throw UsageError(":timeout takes seconds (0 < s <= 3600)");
-            s.co.timeout = std::chrono::milliseconds(static_cast<long>(v * 1000));
+            s.co.timeout = util::parse_seconds(l.arg, ":timeout", {0.001, 3600});
         }
         std::cerr << es.dim(fmt::format("timeout {:.3g} s\n", s.co.timeout.count() / 1000.0));
     } else if (l.verb == client::ReplVerb::format) {
@@ -124,7 +123,7 @@ Json envelope_json(const CallResult& r) {
 int run_call_repl(Context& ctx, const ReplStart& start) {
     auto conn = ctx.nats("aegis call -i");
     Session s{ctx, conn, Client(conn), client::SystemView(conn), {}, ctx.global.json, 0};
-    s.co.timeout = std::chrono::milliseconds(static_cast<long>(start.timeout_s * 1000));
+    s.co.timeout = start.timeout;
     s.co.format = start.format == "json" ? wire::Format::json : wire::Format::msgpack;
     client::NameSource names(conn);
     output::LineEditor editor;

@@ -1,5 +1,6 @@
 #pragma once
 // The interactive side of `aegis call` (-i, or no arguments on a terminal).
+#include <chrono>
 #include <string>
 
 #include "core/client/client.hpp"
@@ -10,7 +11,7 @@ namespace aegis::cmd {
 class Context;
 
 struct ReplStart {
-    double timeout_s = 5.0;
+    std::chrono::milliseconds timeout{5000};
     std::string format = "msgpack";
 };
 

@@ -6,7 +6,9 @@
 
 #include "commands/context.hpp"
 #include "commands/help_text.hpp"
+#include "commands/options.hpp"
 #include "core/client/command_sender.hpp"
+#include "core/output/visible.hpp"
 #include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
@@ -20,7 +22,7 @@ struct SendOpts {
     std::string command;
     std::vector<std::string> args;
     std::string data;
-    double timeout_s = 300;
+    std::chrono::milliseconds timeout{300000};
     std::string priority = "normal";
     int max_retries = 3;
     bool no_wait = false;
@@ -47,12 +49,11 @@ int run_send(Context& ctx, const SendOpts& o) {
         throw UsageError("give the payload either as arguments or with --data, not both");
     Json payload = !o.data.empty() ? client::params_from_data(o.data, std::cin)
                                    : client::params_from_args(o.args);
-    if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
     CommandSender sender(ctx.nats("aegis command send"), {},
                          o.format == "json" ? wire::Format::json : wire::Format::msgpack);
     SendCommandOptions so;
     so.priority = o.priority;
-    so.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+    so.timeout = o.timeout;
     so.max_retries = o.max_retries;
     so.wait = !o.no_wait;
     so.cancelled = [] { return util::stop_requested(); };
@@ -60,7 +61,9 @@ int run_send(Context& ctx, const SendOpts& o) {
     const bool show = !ctx.global.quiet;
     so.on_progress = [&](const CommandProgressUpdate& u) {
         if (show)
-            std::cerr << es.dim(fmt::format("  {:>5.1f}%  {}", u.progress, u.status)) << "\n";
+            std::cerr << es.dim(fmt::format("  {:>5.1f}%  {}", u.progress,
+                                            output::visible(u.status)))
+                      << "\n";
     };
     auto r = sender.send(o.service, o.command, payload, so);
     if (ctx.global.json) {
@@ -75,8 +78,9 @@ int run_send(Context& ctx, const SendOpts& o) {
                   "\n");
     }
     if (r.completed && show && !ctx.global.json)
-        std::cerr << es.dim(fmt::format("← {} {} in {} ms ({} progress update(s))", r.command_id,
-                                        r.status, r.took.count(), r.progress.size()))
+        std::cerr << es.dim(fmt::format("← {} {} in {} ms ({} progress update(s))",
+                                        output::visible(r.command_id), output::visible(r.status),
+                                        r.took.count(), r.progress.size()))
                   << "\n";
     if (r.completed && r.status == "failed")
         throw RemoteError("command '" + o.service + "." + o.command +
@@ -101,8 +105,7 @@ void setup_command(CLI::App& root, Context& ctx) {
     app->add_option("command", o->command, "command name, e.g. process_batch")->required();
     app->add_option("payload", o->args, "JSON object or key=value pairs");
     app->add_option("-d,--data", o->data, "payload as JSON text, @file, or - for stdin");
-    app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for the completion")
-        ->capture_default_str();
+    add_seconds_option(app, "-t,--timeout", o->timeout, "seconds to wait for the completion");
     app->add_option("--priority", o->priority, "low, normal, high or critical")
         ->check(CLI::IsMember({"low", "normal", "high", "critical"}))
         ->capture_default_str();

@@ -51,6 +51,16 @@ _aegis_names() {
     "$exe" completion "$@" "${_aegis_conn[@]}" 2>/dev/null
 }
 
+# Adds to COMPREPLY the names read from stdin (one a line) that start with $1. They come from
+# the network: each is taken literally (compgen -W would expand $(...) inside it) and only
+# words made of name characters are offered.
+_aegis_add_names() {
+    local n
+    while IFS= read -r n; do
+        [[ $n =~ ^[A-Za-z0-9_-]+$ && $n == "$1"* ]] && COMPREPLY+=("$n")
+    done
+}
+
 # COMPREPLY: the values of kind $1 that start with $2.
 _aegis_values() {
     local kind=${1%+} cur=$2 f
@@ -66,11 +76,10 @@ _aegis_values() {
                 done < <(compgen -f -- "${cur#@}")
                 [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null
             fi ;;
-        service) mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services)" -- "$cur") ;;
-        active-service)
-            mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --services --single-active)" -- "$cur") ;;
+        service) _aegis_add_names "$cur" < <(_aegis_names --services) ;;
+        active-service) _aegis_add_names "$cur" < <(_aegis_names --services --single-active) ;;
         method) [[ -n $_aegis_service ]] &&
-            mapfile -t COMPREPLY < <(compgen -W "$(_aegis_names --methods "$_aegis_service")" -- "$cur") ;;
+            _aegis_add_names "$cur" < <(_aegis_names --methods "$_aegis_service") ;;
     esac
 }
 

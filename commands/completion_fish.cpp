@@ -112,11 +112,12 @@ end
 
 # Names from the live registry: aegis completion --services | --methods SERVICE, with the
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
+# The names come from the network: only words made of name characters pass.
 function __aegis_names
     __aegis_walk
     set -l exe (commandline -opc)[1]
     string match -q -- '*/*' $exe; and test -x $exe; or set exe aegis
-    $exe completion $argv $__aegis_conn 2>/dev/null
+    $exe completion $argv $__aegis_conn 2>/dev/null | string match -r -- '^[A-Za-z0-9_-]+$'
 end
 
 function __aegis_methods

@@ -27,6 +27,16 @@ _aegis_names() {
     "$exe" completion "$@" "${_aegis_conn[@]}" 2>/dev/null
 }
 
+# Sets vals to the names _aegis_names "$@" prints that are made of name characters only (they
+# come from the network); compadd -a adds them literally.
+_aegis_name_list() {
+    local n
+    vals=()
+    for n in ${(f)"$(_aegis_names "$@")"}; do
+        [[ $n =~ '^[A-Za-z0-9_-]+$' ]] && vals+=("$n")
+    done
+}
+
 # Offers the values of kind $1.
 _aegis_values() {
     local kind=${1%+}
@@ -35,10 +45,10 @@ _aegis_values() {
         ('='*) vals=(${(s:,:)${kind#=}}); compadd -a vals ;;
         (file) _files ;;
         ('@file') compset -P '@' && _files ;;  # JSON text, or @FILE
-        (service) vals=(${(f)"$(_aegis_names --services)"}); compadd -a vals ;;
-        (active-service) vals=(${(f)"$(_aegis_names --services --single-active)"}); compadd -a vals ;;
+        (service) _aegis_name_list --services; compadd -a vals ;;
+        (active-service) _aegis_name_list --services --single-active; compadd -a vals ;;
         (method) [[ -n $_aegis_service ]] || return 1
-            vals=(${(f)"$(_aegis_names --methods "$_aegis_service")"}); compadd -a vals ;;
+            _aegis_name_list --methods "$_aegis_service"; compadd -a vals ;;
         (*) return 1 ;;
     esac
 }

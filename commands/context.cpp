@@ -1,12 +1,17 @@
 #include "commands/context.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 
 #include "core/config/connect.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/config/sdk_config.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/codec.hpp"
 
@@ -25,7 +30,24 @@ void Context::finish_setup() {
 
 bool Context::stdout_tty() const { return output::is_tty(STDOUT_FILENO); }
 
-Context::Context() = default;
+// A descriptor 0-2 left closed by the caller would go to the next file or socket opened (the
+// NATS connection): reading "stdin" would then read the server's protocol. They are pointed at
+// /dev/null before anything else is opened.
+Context::Context() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        if (fd == 0) m_stdin_closed = true;
+        int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+    struct stat in {}, null {};
+    if (fstat(0, &in) == 0 && stat("/dev/null", &null) == 0 && S_ISCHR(in.st_mode) &&
+        in.st_rdev == null.st_rdev)
+        m_stdin_closed = true;
+}
 Context::~Context() = default;
 
 const config::SdkConfig& Context::config() {
@@ -74,8 +96,9 @@ void Context::print_error(const std::string& message, const std::string& hint, i
         if (!hint.empty()) e["hint"] = hint;
         line = Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace);
     } else {
-        line = m_err.bold("aegis: ") + m_err.red("error:") + " " + message;
-        if (!hint.empty()) line += " (" + hint + ")";
+        // Messages quote remote errors and names: control characters are rendered visibly.
+        line = m_err.bold("aegis: ") + m_err.red("error:") + " " + output::visible(message);
+        if (!hint.empty()) line += " (" + output::visible(hint) + ")";
     }
     std::fprintf(stderr, "%s\n", line.c_str());
 }

@@ -63,6 +63,9 @@ public:
     output::Style out_style() const { return m_out; }  // for stdout
     output::Style err_style() const { return m_err; }  // for stderr
     bool stdout_tty() const;
+    // True when the process started with stdin closed (it is /dev/null now: see the
+    // constructor) or reading from /dev/null: nothing to read commands from.
+    bool stdin_closed() const { return m_stdin_closed; }
 
     // The effective configuration: defaults, config file (--config, --context), environment,
     // flags (--server, --creds). Loaded on first use; ConfigError (78) for a bad file.
@@ -86,6 +89,7 @@ public:
 
 private:
     output::Style m_out, m_err;
+    bool m_stdin_closed = false;
     std::unique_ptr<config::SdkConfig> m_config;
     std::unique_ptr<config::Resolution> m_resolution;
     std::shared_ptr<nats::Connection> m_conn;

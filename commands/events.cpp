@@ -6,6 +6,7 @@
 
 #include "commands/context.hpp"
 #include "commands/help_text.hpp"
+#include "commands/options.hpp"
 #include "core/client/event_publisher.hpp"
 #include "core/tool/params.hpp"
 #include "core/util/error.hpp"
@@ -25,19 +26,19 @@ struct PublishOpts {
     std::string message_id;
     std::string version = "1.0";
     std::string format = "msgpack";
-    double timeout_s = 5;
+    std::chrono::milliseconds timeout{5000};
 };
 
 int run_publish(Context& ctx, const PublishOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give the payload either as arguments or with --data, not both");
+    check_event_names(o.domain, o.type);  // before connecting
     Json payload = !o.data.empty() ? client::params_from_data(o.data, std::cin)
                                    : client::params_from_args(o.args);
-    if (o.timeout_s <= 0) throw UsageError("--timeout must be greater than 0");
     auto fmt_ = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
     EventPublisher pub(ctx.nats("aegis events publish"), o.source, fmt_);
     PublishOptions po;
-    po.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+    po.timeout = o.timeout;
     po.version = o.version;
     if (!o.message_id.empty()) po.message_id = o.message_id;
     auto ev = pub.make_event(o.domain, o.type, payload, po);
@@ -74,8 +75,7 @@ void setup_publish(CLI::App& events, Context& ctx) {
     app->add_option("--format", o->format, "envelope encoding")
         ->check(CLI::IsMember({"msgpack", "json"}))
         ->capture_default_str();
-    app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for the stream's ack")
-        ->capture_default_str();
+    add_seconds_option(app, "-t,--timeout", o->timeout, "seconds to wait for the stream's ack");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_publish(ctx, *o); }; });
 }
 

@@ -10,8 +10,10 @@
 #include <mutex>
 
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "core/nats/connection.hpp"
 #include "core/output/table.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/envelope.hpp"
@@ -26,7 +28,7 @@ namespace {
 struct TailOpts {
     std::vector<std::string> patterns;
     int count = 0;
-    double duration_s = 0;
+    std::chrono::milliseconds duration{0};  // 0: until Ctrl-C
     bool no_payload = false;
     int width = 0;
 };
@@ -81,8 +83,8 @@ bool show(Context& ctx, const TailOpts& o, const Received& r, size_t width) {
                            {"error", ex.what()}}.dump(-1, ' ', false,
                                                       Json::error_handler_t::replace) + "\n");
         else
-            ctx.print(fmt::format("{}  {}  {}\n", st.dim(when), r.subject,
-                                  st.red(std::string("undecodable: ") + ex.what())));
+            ctx.print(fmt::format("{}  {}  {}\n", st.dim(when), output::visible(r.subject),
+                                  st.red("undecodable: " + output::visible(ex.what()))));
         return false;
     }
     double ms = 0;
@@ -97,11 +99,15 @@ bool show(Context& ctx, const TailOpts& o, const Received& r, size_t width) {
                                                     Json::error_handler_t::replace) + "\n");
         return true;
     }
-    std::string head = fmt::format("{}  {}  {} {}  {} {}", st.dim(when), st.cyan(r.subject),
-                                   st.dim("src"), e.header.source.value_or("-"), st.dim("age"),
+    // Subjects, sources and payloads come from anyone: rendered visibly.
+    std::string head = fmt::format("{}  {}  {} {}  {} {}", st.dim(when),
+                                   st.cyan(output::visible(r.subject)), st.dim("src"),
+                                   output::visible(e.header.source.value_or("-")), st.dim("age"),
                                    age);
-    std::string preview = o.no_payload ? "" : "  " + e.payload.dump(-1, ' ', false,
-                                                                     Json::error_handler_t::replace);
+    std::string preview =
+        o.no_payload ? ""
+                     : "  " + output::visible(e.payload.dump(-1, ' ', false,
+                                                             Json::error_handler_t::replace));
     size_t used = output::display_width(head);
     ctx.print(head + (used + 4 < width ? clip_preview(preview, width - used) : "") + "\n");
     return true;
@@ -116,7 +122,7 @@ void summary(Context& ctx, const std::map<std::string, int>& counts, int total, 
         return;
     }
     output::Table t({"SUBJECT", "EVENTS"});
-    for (auto& [s, n] : counts) t.add({s, std::to_string(n)});
+    for (auto& [s, n] : counts) t.add({output::visible(s), std::to_string(n)});
     ctx.print(fmt::format("\n{} event(s) in {:.1f} s{}\n", total, seconds,
                           bad ? fmt::format(", {} undecodable", bad) : "") +
               (t.empty() ? "" : t.render()));
@@ -148,9 +154,9 @@ int run_tail(Context& ctx, const TailOpts& o) {
     std::map<std::string, int> counts;
     int total = 0, bad = 0;
     auto t0 = std::chrono::steady_clock::now();
-    auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.duration_s * 1000));
+    auto end = t0 + o.duration;
     while (!util::stop_requested() && (o.count == 0 || total + bad < o.count) &&
-           (o.duration_s <= 0 || std::chrono::steady_clock::now() < end)) {
+           (o.duration.count() == 0 || std::chrono::steady_clock::now() < end)) {
         std::unique_lock lock(q->mutex);
         q->cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !q->items.empty(); });
         while (!q->items.empty() && (o.count == 0 || total + bad < o.count)) {
@@ -183,8 +189,8 @@ void setup_events_tail(CLI::App& events, Context& ctx) {
                 "Counts per subject are printed on exit (Ctrl-C, --count or --duration).");
     app->add_option("patterns", o->patterns, "subjects to watch (default events.>)");
     app->add_option("-n,--count", o->count, "stop after N events")->check(CLI::Range(0, 100000000));
-    app->add_option("--duration", o->duration_s, "stop after S seconds")
-        ->check(CLI::Range(0.0, 1e9));
+    add_seconds_option(app, "--duration", o->duration, "stop after S seconds (0: never)",
+                       {0.001, 7 * 24 * 3600.0, true});
     app->add_flag("--no-payload", o->no_payload, "omit the payload preview");
     app->add_option("--width", o->width, "line width (default: the terminal's)")
         ->check(CLI::Range(40, 10000));

@@ -6,11 +6,14 @@
 
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
+#include "commands/options.hpp"
+#include "core/output/terminal.hpp"
 #include "core/registry/prune.hpp"
 #include "core/tool/change_watch.hpp"
 #include "core/tool/system_view.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
+#include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
 
 namespace aegis::cmd {
@@ -26,8 +29,8 @@ struct ExploreOpts {
     bool prune = false;
     bool dry_run = false;
     double wait_ms = 150;
-    double stale_after_s = 35;
-    double interval_s = 2;
+    std::chrono::milliseconds stale_after{35000};
+    std::chrono::milliseconds interval{2000};
 };
 
 client::SnapshotOptions snapshot_options(const ExploreOpts& o) {
@@ -36,7 +39,7 @@ client::SnapshotOptions snapshot_options(const ExploreOpts& o) {
     so.include_stale = o.all;
     so.probe = !o.no_probe;
     so.srv_window = std::chrono::milliseconds(static_cast<long>(o.wait_ms));
-    so.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    so.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
     return so;
 }
 
@@ -74,7 +77,7 @@ int run_prune(Context& ctx, const ExploreOpts& o) {
     auto reg = registry::Registry::open_existing(ctx.nats("aegis explore --prune"));
     registry::PruneOptions po;
     po.service = o.service;
-    po.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    po.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
     po.dry_run = o.dry_run;
     auto results = reg ? registry::prune_stale(*reg, po) : std::vector<registry::PruneResult>{};
     if (ctx.global.json)
@@ -91,18 +94,15 @@ int run_watch(Context& ctx, const ExploreOpts& o) {
     client::SystemView view(conn);
     client::ChangeWatch changes(conn);
     bool tty = ctx.stdout_tty() && !ctx.global.json;
-    auto interval = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    auto interval = o.interval;
     std::string last;
     int rounds = 0;
     while (!util::stop_requested()) {
         auto snap = view.snapshot(snapshot_options(o));
         std::string sig = snapshot_signature(snap);
         if (tty) {
-            // Home, each line cleared to its end, the rest of the screen cleared: no flicker.
-            std::string text = render_explore(snap, ctx.out_style(), o.tree, !o.service.empty());
-            std::string screen = "\033[H";
-            for (char c : text) screen += c == '\n' ? std::string("\033[K\n") : std::string(1, c);
-            ctx.print(screen + "\033[J");
+            ctx.print(output::repaint(
+                render_explore(snap, ctx.out_style(), o.tree, !o.service.empty())));
             std::cerr << ctx.err_style().dim(
                 "watching " + wire::rfc3339_ms(snap.taken_at) + " — Ctrl-C to stop\n");
         } else if (sig != last) {
@@ -146,14 +146,13 @@ void setup_explore(CLI::App& root, Context& ctx) {
     app->add_option("--wait", o->wait_ms, "milliseconds of quiet that end the $SRV gathering")
         ->capture_default_str()
         ->check(CLI::Range(10.0, 5000.0));
-    app->add_option("--stale-after", o->stale_after_s, "seconds after which a heartbeat is stale")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 86400.0));
-    app->add_option("--interval", o->interval_s, "seconds between refreshes with --watch")
-        ->capture_default_str()
-        ->check(CLI::Range(0.2, 3600.0));
+    add_seconds_option(app, "--stale-after", o->stale_after,
+                       "seconds after which a heartbeat is stale", {1, 86400});
+    add_seconds_option(app, "--interval", o->interval, "seconds between refreshes with --watch",
+                       {0.2, 3600});
     app->callback([o, &ctx] {
         ctx.run = [o, &ctx] {
+            if (!o->service.empty()) wire::require_service_name(o->service);  // before NATS
             if (o->prune) return run_prune(ctx, *o);
             return o->watch ? run_watch(ctx, *o) : run_once(ctx, *o);
         };

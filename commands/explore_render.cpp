@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/output/table.hpp"
+#include "core/output/visible.hpp"
 
 namespace aegis::cmd {
 
@@ -12,9 +13,13 @@ using client::ServiceView;
 
 namespace {
 
+// Everything in a snapshot comes from the network: names, ids, versions and metadata reach the
+// terminal only through this.
+using output::visible;
+
 std::string join(const std::vector<std::string>& v, const std::string& sep, size_t max = 0) {
     std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + visible(s);
     if (max && out.size() > max) out = out.substr(0, max - 3) + "...";
     return out;
 }
@@ -47,11 +52,11 @@ std::string counts_text(const ServiceView& s, const output::Style& st) {
 
 std::string leader_text(const client::GroupView& g, wire::SysTime now, const output::Style& st,
                         bool with_group) {
-    std::string prefix = with_group ? g.group + ": " : "";
+    std::string prefix = with_group ? visible(g.group) + ": " : "";
     if (!g.leader) return prefix + st.red("no leader");
     std::string lease = "lease " + client::human_age(g.leader->lease_age_s(now));
     if (g.lease_expired) lease = st.red(lease + ", expired");
-    return prefix + g.leader->instance_id + " (" + lease + ")";
+    return prefix + visible(g.leader->instance_id) + " (" + lease + ")";
 }
 
 std::string leaders_text(const ServiceView& s, wire::SysTime now, const output::Style& st) {
@@ -74,10 +79,11 @@ std::string methods_text(const ServiceView& s, const output::Style& st) {
 std::string instance_line(const InstanceView& v, wire::SysTime now, const output::Style& st) {
     std::string hb = v.entry ? "hb " + client::human_age(v.entry->age_seconds) : "not registered";
     std::string rtt = v.rtt_ms ? fmt::format("rtt {:.2f} ms", *v.rtt_ms) : "no $SRV";
-    std::string md = v.entry ? client::metadata_summary(v.entry->instance.metadata, now) : "";
-    std::string out = v.instance_id + "  " + (v.role.empty() ? "" : v.role + "  ") +
+    std::string md =
+        v.entry ? visible(client::metadata_summary(v.entry->instance.metadata, now)) : "";
+    std::string out = visible(v.instance_id) + "  " + (v.role.empty() ? "" : v.role + "  ") +
                       state_text(v, st) + "  " + st.dim(hb + "  " + rtt);
-    if (!v.sdk.empty()) out += st.dim("  " + v.sdk);
+    if (!v.sdk.empty()) out += st.dim("  " + visible(v.sdk));
     if (!md.empty()) out += st.dim("  " + md);
     return out;
 }
@@ -87,7 +93,7 @@ std::string instance_line(const InstanceView& v, wire::SysTime now, const output
 std::string render_services(const client::SystemSnapshot& snap, const output::Style& st) {
     output::Table t({"SERVICE", "PATTERN", "INSTANCES", "VERSION", "METHODS", "LEADER"});
     for (const auto& s : snap.services) {
-        t.add({st.bold(s.name), s.pattern(), counts_text(s, st),
+        t.add({st.bold(visible(s.name)), s.pattern(), counts_text(s, st),
                s.versions.empty() ? "-" : join(s.versions, ", "), methods_text(s, st),
                leaders_text(s, snap.taken_at, st)});
     }
@@ -95,7 +101,7 @@ std::string render_services(const client::SystemSnapshot& snap, const output::St
 }
 
 std::string render_instances(const ServiceView& s, const output::Style& st, wire::SysTime now) {
-    std::string out = st.bold(s.name) + "  " + s.pattern();
+    std::string out = st.bold(visible(s.name)) + "  " + s.pattern();
     if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
     out += "\n";
     for (const auto& g : s.groups)
@@ -103,12 +109,12 @@ std::string render_instances(const ServiceView& s, const output::Style& st, wire
     if (s.instances.empty()) return out + st.dim("  no instances listed") + "\n";
     output::Table t({"INSTANCE", "ROLE", "STATE", "HEARTBEAT", "RTT", "SDK", "METADATA"});
     for (const auto& v : s.instances) {
-        t.add({v.instance_id, v.role.empty() ? "-" : v.role, state_text(v, st),
+        t.add({visible(v.instance_id), v.role.empty() ? "-" : v.role, state_text(v, st),
                v.entry ? client::human_age(v.entry->age_seconds) + " ago" : "-",
                v.rtt_ms ? fmt::format("{:.2f} ms", *v.rtt_ms) : "-",
-               v.sdk.empty() ? "-" : v.sdk,
-               v.entry ? client::metadata_summary(v.entry->instance.metadata, now)
-                       : client::metadata_summary(v.srv_metadata, now)});
+               v.sdk.empty() ? "-" : visible(v.sdk),
+               visible(v.entry ? client::metadata_summary(v.entry->instance.metadata, now)
+                               : client::metadata_summary(v.srv_metadata, now))});
     }
     std::string table = t.render();
     // Indent the table under its heading.
@@ -126,7 +132,7 @@ std::string render_tree(const client::SystemSnapshot& snap, const output::Style&
     std::string out;
     auto now = snap.taken_at;
     for (const auto& s : snap.services) {
-        out += st.bold(s.name) + "  " + s.pattern();
+        out += st.bold(visible(s.name)) + "  " + s.pattern();
         if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
         if (!s.methods.empty()) out += st.dim("  [" + join(s.methods, ", ") + "]");
         out += "\n";
@@ -163,9 +169,10 @@ std::string render_flags(const client::SystemSnapshot& snap, const output::Style
         for (const auto& f : snap.flags) {
             std::string kind = client::flag_name(f.kind);
             std::replace(kind.begin(), kind.end(), '_', ' ');
-            std::string where = f.service + (f.instance.empty() ? "" : "/" + f.instance);
+            std::string where =
+                visible(f.service + (f.instance.empty() ? "" : "/" + f.instance));
             bool bad = f.kind == client::FlagKind::ghost || f.kind == client::FlagKind::no_leader;
-            t.add({bad ? st.red(kind) : st.yellow(kind), where, f.message});
+            t.add({bad ? st.red(kind) : st.yellow(kind), where, visible(f.message)});
         }
         out += t.render();
     }

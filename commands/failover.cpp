@@ -7,8 +7,10 @@
 #include <iostream>
 
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
+#include "core/output/visible.hpp"
 #include "core/scenario/failover_run.hpp"
 #include "core/scenario/failover_verdict.hpp"
 #include "core/util/command_line.hpp"
@@ -22,8 +24,8 @@ namespace {
 struct FailoverOpts {
     scenario::FailoverOptions run;
     std::string data;
-    double duration_s = 0;  // 0: 3 s per trial with --spawn, 60 s without
-    double kill_after_s = 1.0, timeout_s = 1.0, max_wait_s = 30, max_delay_s = 1.0;
+    std::chrono::milliseconds duration{0};  // 0: 3 s per trial with --spawn, 60 s without
+    std::chrono::milliseconds kill_after{1000}, timeout{1000}, max_wait{30000}, max_delay{1000};
     double max_failover_ms = 0;
     bool no_retry = false;
     std::string spawn_cmd;
@@ -40,9 +42,10 @@ std::vector<std::pair<std::string, std::string>> child_connection_env(Context& c
     return env;
 }
 
+// Leader ids come from the election bucket: rendered visibly.
 std::string short_id(const std::string& id, const std::string& service) {
-    if (id.rfind(service + "-", 0) == 0) return "…" + id.substr(service.size());
-    return id.empty() ? "?" : id;
+    if (id.rfind(service + "-", 0) == 0) return "…" + output::visible(id.substr(service.size()));
+    return id.empty() ? "?" : output::visible(id);
 }
 
 std::string ms(const std::optional<double>& v) { return v ? fmt::format("{:.0f}", *v) : "-"; }
@@ -101,14 +104,13 @@ bool answer_is_no(const FailoverOpts& o, const scenario::FailoverReport& r) {
 int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     auto& r = o.run;
     using std::chrono::milliseconds;
-    auto to_ms = [](double s) { return milliseconds(static_cast<int64_t>(s * 1000)); };
     if (!o.data.empty()) r.params = client::params_from_data(o.data, std::cin);
     if (!r.params.is_object()) throw UsageError("--data must be a JSON object");
-    r.duration = to_ms(o.duration_s > 0 ? o.duration_s : (r.spawn > 0 ? 3.0 : 60.0));
-    r.kill_after = to_ms(o.kill_after_s);
-    r.attempt_timeout = to_ms(o.timeout_s);
-    r.max_wait = to_ms(o.max_wait_s);
-    r.retry.max_delay = to_ms(o.max_delay_s);
+    r.duration = o.duration.count() > 0 ? o.duration : milliseconds(r.spawn > 0 ? 3000 : 60000);
+    r.kill_after = o.kill_after;
+    r.attempt_timeout = o.timeout;
+    r.max_wait = o.max_wait;
+    r.retry.max_delay = o.max_delay;
     r.retry.retry_timeouts = true;  // the probe methods are idempotent per message id
     if (o.no_retry) r.retry.attempts = 1;
     r.retry.validate();
@@ -126,7 +128,7 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     }
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)
-        std::cerr << ctx.err_style().yellow("aegis: warning: " + p) << "\n";
+        std::cerr << ctx.err_style().yellow("aegis: warning: " + output::visible(p)) << "\n";
     if (!report.log_dir.empty())
         std::cerr << ctx.err_style().dim("instance logs kept in " + report.log_dir) << "\n";
     if (ctx.global.json)
@@ -163,8 +165,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--rate", r.rate, "calls per second (open model)")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 10000.0));
-    app->add_option("--duration", o->duration_s,
-                    "seconds to drive calls: per trial with --spawn (3), in total without (60)");
+    add_seconds_option(app, "--duration", o->duration,
+                       "seconds to drive calls: per trial with --spawn (3), in total without (60)")
+        ->default_str("");
     app->add_option("--trials", r.trials, "failovers to measure")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000));
@@ -184,25 +187,20 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--policy", r.policy, "failover policy of spawned instances")
         ->capture_default_str()
         ->check(CLI::IsMember({"aggressive", "balanced", "conservative"}));
-    app->add_option("--kill-after", o->kill_after_s,
-                    "seconds into a trial before the kill (+ random 0–0.5 s)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
-    app->add_option("--timeout", o->timeout_s, "seconds to wait for one attempt's reply")
-        ->capture_default_str()
-        ->check(CLI::Range(0.01, 60.0));
+    add_seconds_option(app, "--kill-after", o->kill_after,
+                       "seconds into a trial before the kill (+ random 0–0.5 s)", {0.1, 3600});
+    add_seconds_option(app, "--timeout", o->timeout, "seconds to wait for one attempt's reply",
+                       {0.01, 60});
     app->add_option("--attempts", r.retry.attempts, "attempts per call (retry budget)")
         ->capture_default_str()
         ->check(CLI::Range(1, 20));
-    app->add_option("--max-delay", o->max_delay_s, "cap of the retry backoff in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 30.0));
+    add_seconds_option(app, "--max-delay", o->max_delay, "cap of the retry backoff in seconds",
+                       {0.1, 30});
     app->add_flag("--no-retry", o->no_retry,
                   "one attempt per call (see what clients without "
                   "retry lose)");
-    app->add_option("--max-wait", o->max_wait_s, "seconds to wait for a new leader per trial")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 3600.0));
+    add_seconds_option(app, "--max-wait", o->max_wait,
+                       "seconds to wait for a new leader per trial", {1, 3600});
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");

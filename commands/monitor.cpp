@@ -10,6 +10,7 @@
 
 #include "commands/context.hpp"
 #include "commands/monitor_render.hpp"
+#include "commands/options.hpp"
 #include "core/tool/monitor.hpp"
 #include "core/output/terminal.hpp"
 #include "core/util/error.hpp"
@@ -22,12 +23,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct MonitorOpts {
-    double interval_s = 1.0;
-    double duration_s = 0;
+    std::chrono::milliseconds interval{1000};
+    std::chrono::milliseconds duration{0};  // 0: never
     std::string filter;
     std::string sort = "name";
     bool no_events = false;
-    double stale_after_s = 35;
+    std::chrono::milliseconds stale_after{35000};
 };
 
 client::SortKey sort_key(const std::string& s) {
@@ -43,10 +44,10 @@ struct Run {
     client::Monitor& monitor;
     Clock::time_point end;
     bool ended() const {
-        return util::stop_requested() || (o.duration_s > 0 && Clock::now() >= end);
+        return util::stop_requested() || (o.duration.count() > 0 && Clock::now() >= end);
     }
     Clock::duration interval() const {
-        return std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+        return o.interval;
     }
 };
 
@@ -141,10 +142,9 @@ int run_lines(Run& r) {
 int run_monitor(Context& ctx, const MonitorOpts& o) {
     client::MonitorOptions mo;
     if (o.no_events) mo.events_subject.clear();
-    mo.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    mo.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
     client::Monitor monitor(ctx.nats("aegis monitor"), mo);
-    Run r{ctx, o, monitor,
-          Clock::now() + std::chrono::milliseconds(static_cast<long>(o.duration_s * 1000))};
+    Run r{ctx, o, monitor, Clock::now() + o.duration};
     bool screen = !ctx.global.json && ctx.stdout_tty() && output::is_tty(STDIN_FILENO);
     return screen ? run_screen(r) : run_lines(r);
 }
@@ -160,20 +160,16 @@ void setup_monitor(CLI::App& root, Context& ctx) {
         "left, went stale, leader changed, events seen); --json prints one NDJSON snapshot per\n"
         "refresh. Ctrl-C (or --duration) ends with a summary.\n"
         "Exit codes: 0 ok (q or --duration), 69 NATS unreachable, 130 interrupted.");
-    app->add_option("-i,--interval", o->interval_s, "seconds between refreshes")
-        ->capture_default_str()
-        ->check(CLI::Range(0.2, 60.0));
-    app->add_option("-d,--duration", o->duration_s, "stop after this many seconds (0: never)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1e7));
+    add_seconds_option(app, "-i,--interval", o->interval, "seconds between refreshes", {0.2, 60});
+    add_seconds_option(app, "-d,--duration", o->duration, "stop after this many seconds (0: never)",
+                       {0.001, 1e7, true});
     app->add_option("-f,--filter", o->filter, "only services / instances containing this text");
     app->add_option("--sort", o->sort, "initial sort")
         ->check(CLI::IsMember({"name", "requests", "errors", "latency"}))
         ->capture_default_str();
     app->add_flag("--no-events", o->no_events, "do not subscribe to events.>");
-    app->add_option("--stale-after", o->stale_after_s, "seconds after which a heartbeat is stale")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 86400.0));
+    add_seconds_option(app, "--stale-after", o->stale_after,
+                       "seconds after which a heartbeat is stale", {1, 86400});
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_monitor(ctx, *o); }; });
 }
 

@@ -4,10 +4,14 @@
 
 #include <cmath>
 
+#include "core/output/terminal.hpp"
+#include "core/output/visible.hpp"
+
 namespace aegis::cmd {
 
 using client::MonitorFrame;
 using client::RateSum;
+using output::visible;  // names, ids, errors and happenings come from the network
 
 namespace {
 
@@ -68,11 +72,11 @@ std::string state_cell(const client::InstanceView& v, const output::Style& st) {
 
 // "group default: leader X · lease 120ms · 2 changes", on its own line under the service.
 std::string leader_line(const client::MonitorGroup& g, wire::SysTime now, const output::Style& st) {
-    std::string out = "  group " + g.view.group + ": ";
+    std::string out = "  group " + visible(g.view.group) + ": ";
     if (!g.view.leader) return out + st.red("no leader");
     std::string lease = "lease " + client::human_age(g.view.leader->lease_age_s(now));
     if (g.view.lease_expired) lease = st.red(lease + " (expired)");
-    return out + "leader " + st.cyan(g.view.leader->instance_id) + " · " + lease +
+    return out + "leader " + st.cyan(visible(g.view.leader->instance_id)) + " · " + lease +
            fmt::format(" · {} change{}", g.leader_changes, g.leader_changes == 1 ? "" : "s");
 }
 
@@ -92,20 +96,21 @@ std::string row(const std::string& name, const std::string& role, const std::str
 std::vector<std::string> table_lines(const MonitorFrame& f, const output::Style& st) {
     std::vector<std::string> lines;
     for (const auto& s : f.services) {
-        lines.push_back(row(st.bold(s.name), s.single_active ? "single" : "balanced",
+        lines.push_back(row(st.bold(visible(s.name)), s.single_active ? "single" : "balanced",
                             plural(s.instances.size(), "instance"), rates(s.total), ""));
         for (const auto& g : s.groups) lines.push_back(leader_line(g, f.at, st));
         for (const auto& i : s.instances) {
             const auto& v = i.view;
             std::string hb = v.entry ? client::human_age(v.entry->age_seconds) : "-";
-            lines.push_back(row("  " + v.instance_id, v.role.empty() ? "-" : v.role,
+            lines.push_back(row("  " + visible(v.instance_id), v.role.empty() ? "-" : v.role,
                                 state_cell(v, st), rates(i.total), hb));
             for (const auto& e : i.endpoints) {
                 RateSum one;
                 one.add(e);
-                lines.push_back(row(st.dim("    " + e.endpoint), "", "", rates(one), "",
-                                    e.last_error.empty() ? ""
-                                                         : st.dim("last error: " + e.last_error)));
+                std::string note =
+                    e.last_error.empty() ? "" : st.dim("last error: " + visible(e.last_error));
+                lines.push_back(
+                    row(st.dim("    " + visible(e.endpoint)), "", "", rates(one), "", note));
             }
         }
     }
@@ -120,7 +125,7 @@ std::string render_happening(const client::Happening& h, const output::Style& st
         kind = st.yellow(kind);
     else if (kind == "leader" || kind == "released")
         kind = st.cyan(kind);
-    return st.dim(wire::rfc3339_ms(h.at)) + "  " + kind + "  " + h.text;
+    return st.dim(wire::rfc3339_ms(h.at)) + "  " + kind + "  " + visible(h.text);
 }
 
 std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const output::Style& st) {
@@ -135,7 +140,7 @@ std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const ou
     std::string title = st.bold("aegis monitor") + "  " + ui.server + "  " +
                         wire::rfc3339_ms(f.at).substr(11, 8) + "Z  sort: " +
                         client::sort_name(ui.sort);
-    if (!ui.filter.empty()) title += "  filter: " + ui.filter;
+    if (!ui.filter.empty()) title += "  filter: " + visible(ui.filter);
     if (ui.paused) title += "  " + st.yellow("PAUSED");
     out.push_back(title);
     out.push_back(st.dim(plural(f.services.size(), "service") + " · " +
@@ -161,16 +166,14 @@ std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const ou
     size_t first = f.recent.size() > pane ? f.recent.size() - pane : 0;
     for (size_t i = first; i < f.recent.size(); ++i) {
         const auto& h = f.recent[i];
-        out.push_back(st.dim(wire::rfc3339_ms(h.at).substr(11, 8)) + "  " + h.text);
+        out.push_back(st.dim(wire::rfc3339_ms(h.at).substr(11, 8)) + "  " + visible(h.text));
     }
     while (out.size() < height - 1) out.push_back("");
     out.push_back(ui.editing_filter
-                      ? "filter: " + ui.filter_draft + "_   (Enter applies, Esc cancels)"
+                      ? "filter: " + visible(ui.filter_draft) + "_   (Enter applies, Esc cancels)"
                       : st.dim("q quit   / filter   s sort   p pause"));
-    std::string screen = "\033[H";
-    for (size_t i = 0; i < out.size(); ++i)
-        screen += clip(out[i], width) + "\033[K" + (i + 1 < out.size() ? "\r\n" : "");
-    return screen + "\033[J";
+    for (auto& line : out) line = clip(line, width);
+    return output::repaint(out);
 }
 
 std::string render_summary(const Json& s, const output::Style& st) {
@@ -178,17 +181,19 @@ std::string render_summary(const Json& s, const output::Style& st) {
                                           s.value("duration_ms", 0.0) / 1000.0,
                                           s.value("ticks", 0))) + "\n";
     for (const auto& svc : s["services"])
-        out += fmt::format("  {}: {} requests, {} errors\n", svc.value("name", ""),
+        out += fmt::format("  {}: {} requests, {} errors\n", visible(svc.value("name", "")),
                            svc.value("requests", 0), svc.value("errors", 0));
     for (const auto& l : s["leaders"])
-        out += fmt::format("  leader {}/{}: {} change{}, now {}\n", l.value("service", ""),
-                           l.value("group", ""), l.value("changes", 0),
-                           l.value("changes", 0) == 1 ? "" : "s",
-                           l["leader"].is_string() ? l["leader"].get<std::string>() : "none");
+        out += fmt::format("  leader {}/{}: {} change{}, now {}\n",
+                           visible(l.value("service", "")), visible(l.value("group", "")),
+                           l.value("changes", 0), l.value("changes", 0) == 1 ? "" : "s",
+                           l["leader"].is_string() ? visible(l["leader"].get<std::string>())
+                                                   : "none");
     out += fmt::format("  events seen: {}\n", s["events"].value("seen", 0));
     std::string kinds;
     for (auto it = s["happenings"].begin(); it != s["happenings"].end(); ++it)
-        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", it.key(), it.value().dump());
+        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", visible(it.key()),
+                             it.value().dump());
     if (!kinds.empty()) out += "  happenings: " + kinds + "\n";
     return out;
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/output/visible.hpp"
 #include "core/scenario/loader.hpp"
@@ -24,7 +25,7 @@ struct TestOpts {
     std::vector<std::string> names, tags, files, sets;
     std::string junit;
     bool list = false, all = false, keep_going = false, local = false, keep_logs = false;
-    double timeout_s = 180;
+    std::chrono::milliseconds timeout{180000};
 };
 
 int list_scenarios(Context& ctx, const std::vector<scenario::Scenario>& all) {
@@ -59,7 +60,7 @@ scenario::RunOptions run_options(Context& ctx, const TestOpts& o, scenario::Loca
     r.server = local ? local->url() : ctx.nats_url();
     r.local = local;
     r.keep_logs = o.keep_logs;
-    r.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
+    r.timeout = o.timeout;
     r.overrides = set_overrides(o.sets);
     const auto& g = ctx.global;
     for (auto [flag, value] : {std::pair{"--config", &g.config_file}, {"--context", &g.context},
@@ -143,9 +144,8 @@ void setup_test(CLI::App& root, Context& ctx) {
     app->add_option("-f,--file", o->files, "a scenario file of your own (repeatable)");
     app->add_option("--junit", o->junit, "write a JUnit XML report to FILE");
     app->add_flag("--keep-going", o->keep_going, "run the remaining scenarios after a failure");
-    app->add_option("--timeout", o->timeout_s, "seconds a scenario may take (unless it sets one)")
-        ->capture_default_str()
-        ->check(CLI::Range(1.0, 86400.0));
+    add_seconds_option(app, "--timeout", o->timeout,
+                       "seconds a scenario may take (unless it sets one)", {1, 86400});
     app->add_flag("--local", o->local,
                   "run against a nats-server of its own on a free loopback port, stopped after");
     app->add_option("--set", o->sets, "override a scenario variable: NAME=VALUE (repeatable)");

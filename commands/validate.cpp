@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/doctor/doctor.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::cmd {
@@ -13,7 +15,7 @@ namespace {
 
 struct ValidateOpts {
     bool offline = false;
-    double timeout_s = 3;
+    std::chrono::milliseconds timeout{3000};
 };
 
 std::string mark(const output::Style& st, doctor::Status s) {
@@ -33,12 +35,13 @@ std::string human(const output::Style& st, const doctor::Report& rep) {
             out += (group.empty() ? "" : "\n") + st.bold(c.group) + "\n";
             group = c.group;
         }
-        std::string name = c.name;
+        // Checks quote names, ids and messages from the network: rendered visibly.
+        std::string name = output::visible(c.name);
         name.resize(std::max<size_t>(name.size(), 20), ' ');
-        out += "  " + mark(st, c.status) + " " + name + " " + c.message + "\n";
+        out += "  " + mark(st, c.status) + " " + name + " " + output::visible(c.message) + "\n";
         if (!c.fix.empty() && (c.status == doctor::Status::warn ||
                                c.status == doctor::Status::fail))
-            out += std::string(27, ' ') + "fix: " + c.fix + "\n";  // under the message
+            out += std::string(27, ' ') + "fix: " + output::visible(c.fix) + "\n";
     }
     int warnings = rep.count(doctor::Status::warn);
     out += "\n" + fmt::format("{} checks: {} ok, {} warning{}, {} failed, {} skipped\n",
@@ -70,7 +73,7 @@ config::SdkConfig load(Context& ctx, doctor::Options& o) {
 int run_validate(Context& ctx, const ValidateOpts& v) {
     doctor::Options o;
     o.offline = v.offline;
-    o.timeout = std::chrono::milliseconds(static_cast<int64_t>(v.timeout_s * 1000));
+    o.timeout = v.timeout;
     auto cfg = load(ctx, o);
     auto report = doctor::run(cfg, o);
     if (ctx.global.json)
@@ -90,9 +93,7 @@ void setup_validate(CLI::App& root, Context& ctx) {
         "its fix. --offline runs only the config checks.\n"
         "Exit codes: 0 no check failed (warnings allowed), 1 a check failed.");
     app->add_flag("--offline", o->offline, "config checks only (no kubectl, no NATS)");
-    app->add_option("-t,--timeout", o->timeout_s, "seconds to wait for each NATS answer")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    add_seconds_option(app, "-t,--timeout", o->timeout, "seconds to wait for each NATS answer");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_validate(ctx, *o); }; });
 }
 

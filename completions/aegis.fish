@@ -584,11 +584,12 @@ end
 
 # Names from the live registry: aegis completion --services | --methods SERVICE, with the
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
+# The names come from the network: only words made of name characters pass.
 function __aegis_names
     __aegis_walk
     set -l exe (commandline -opc)[1]
     string match -q -- '*/*' $exe; and test -x $exe; or set exe aegis
-    $exe completion $argv $__aegis_conn 2>/dev/null
+    $exe completion $argv $__aegis_conn 2>/dev/null | string match -r -- '^[A-Za-z0-9_-]+$'
 end
 
 function __aegis_methods
@@ -836,7 +837,7 @@ complete -c aegis -n "__aegis_under 'aegis events publish'" -l format -x -a 'msg
 complete -c aegis -n "__aegis_under 'aegis events publish'" -s t -l timeout -x -d 'seconds to wait for the stream\'s ack'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s n -l count -x -d 'stop after N events'
-complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds'
+complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds (0: never)'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l no-payload -d 'omit the payload preview'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l width -x -d 'line width (default: the terminal\'s)'
 complete -c aegis -n "__aegis_at 'aegis command'" -a send -d 'send a command, show progress and the result'

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/service/single_active.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
@@ -22,11 +23,11 @@ struct SubOpts {
     std::vector<std::string> patterns;
     std::string instance_id;
     int instance = default_instance_number();
-    double stats_s = 10;
+    std::chrono::milliseconds stats{10000};
     int fail_every = 0;
     int max_attempts = 5;
     bool durable = false;
-    double ack_wait_s = 5;
+    std::chrono::milliseconds ack_wait{5000};
     std::string policy = "balanced";
     int heartbeat_s = 10;
 };
@@ -81,7 +82,7 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
     SubscribeOptions so;
     so.durable = o.durable;
     so.max_attempts = o.max_attempts;
-    so.ack_wait = std::chrono::milliseconds(static_cast<long>(o.ack_wait_s * 1000));
+    so.ack_wait = o.ack_wait;
     if (single) so.is_leader = [single] { return single->is_leader(); };
     const auto& patterns = o.patterns.empty() ? k_default_patterns : o.patterns;
     for (const auto& pattern : patterns) {
@@ -108,7 +109,7 @@ int run_events_sub(Context& ctx, const SubOpts& o) {
     svc->start();
     log::info("✅ Event subscriber #{} started: service {}, instance {}, mode {}", n, svc->name(),
               id, event_mode_name(mode));
-    auto period = std::chrono::milliseconds(static_cast<long>(o.stats_s * 1000));
+    auto period = o.stats;
     while (util::sleep_unless_stopped(period))
         log::info("📊 Event statistics for instance #{} ({}): {}", n, id, stats->line());
     svc->stop();
@@ -131,9 +132,8 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");
-    app->add_option("--stats-interval", o->stats_s, "seconds between statistics lines")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
+    add_seconds_option(app, "--stats-interval", o->stats, "seconds between statistics lines",
+                       {0.1, 3600});
     app->add_option("--fail-every", o->fail_every,
                     "fail the first attempt of every Nth event (shows redelivery)")
         ->check(CLI::Range(0, 1000000));
@@ -142,11 +142,10 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
         ->check(CLI::Range(1, 100));
     app->add_flag("--durable", o->durable,
                   "JetStream consumer for wildcard patterns too (not shared with Python)");
-    app->add_option("--ack-wait", o->ack_wait_s,
-                    "JetStream: seconds before an unacknowledged event is redelivered (e.g. one "
-                    "a killed leader had received)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.5, 3600.0));
+    add_seconds_option(app, "--ack-wait", o->ack_wait,
+                       "JetStream: seconds before an unacknowledged event is redelivered (e.g. one "
+                       "a killed leader had received)",
+                       {0.5, 3600.0});
     app->add_option("--policy", o->policy, "exclusive: failover policy")
         ->check(CLI::IsMember({"aggressive", "balanced", "conservative"}))
         ->capture_default_str();

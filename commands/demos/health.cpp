@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/nats/connection.hpp"
 #include "core/service/metrics.hpp"
 #include "core/service/service.hpp"
@@ -19,7 +20,7 @@ namespace {
 struct HealthOpts {
     std::string instance_id;
     int instance = default_instance_number();
-    double interval_s = 5;
+    std::chrono::milliseconds interval{5000};
     double max_rtt_ms = 500;
     double max_memory_mb = 512;
     int heartbeat_s = 10;
@@ -95,8 +96,8 @@ int run_health(Context& ctx, const HealthOpts& o) {
     svc.start();
     log::info("🩺 Health reporter #{} ({}) started: checks nats, memory, dependency, timer every "
               "{} s; RPCs set_health, health",
-              n, svc.instance_id(), o.interval_s);
-    auto period = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+              n, svc.instance_id(), util::seconds_text(o.interval));
+    auto period = o.interval;
     auto due = std::chrono::steady_clock::now();
     std::string status = "ACTIVE";
     do {
@@ -125,9 +126,8 @@ int run_health(Context& ctx, const HealthOpts& o) {
 void setup_health(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<HealthOpts>();
     auto* app = demo.add_subcommand("health");
-    app->add_option("--interval", o->interval_s, "seconds between health checks")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
+    add_seconds_option(app, "--interval", o->interval, "seconds between health checks",
+                       {0.1, 3600});
     app->add_option("--max-rtt", o->max_rtt_ms, "NATS round trip limit in ms")->capture_default_str();
     app->add_option("--max-memory", o->max_memory_mb, "resident memory limit in MB")
         ->capture_default_str();

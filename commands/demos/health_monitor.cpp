@@ -8,10 +8,12 @@
 #include <map>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/registry/registry.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/timefmt.hpp"
+#include "core/output/visible.hpp"
 
 namespace aegis::cmd::demos {
 
@@ -19,9 +21,9 @@ namespace {
 
 struct MonitorOpts {
     std::string service;
-    double interval_s = 2;
-    double heartbeat_s = 10;  // the interval the services beat at
-    double grace_s = 2;
+    std::chrono::milliseconds interval{2000};
+    std::chrono::milliseconds heartbeat{10000};  // the interval the services beat at
+    std::chrono::milliseconds grace{2000};
     int stale_after_s = 35;
     bool once = false;
 };
@@ -37,7 +39,8 @@ Verdict judge(const registry::Listed& l, const MonitorOpts& o) {
     Verdict v;
     v.age = l.age_seconds;
     v.status = l.instance.status;
-    v.missed = std::max(0, static_cast<int>(std::floor((v.age - o.grace_s) / o.heartbeat_s)));
+    double grace_s = o.grace.count() / 1000.0, heartbeat_s = o.heartbeat.count() / 1000.0;
+    v.missed = std::max(0, static_cast<int>(std::floor((v.age - grace_s) / heartbeat_s)));
     v.state = l.stale ? "stale" : v.missed > 0 ? "late" : v.status == "UNHEALTHY" ? "unhealthy"
                                                                                   : "ok";
     return v;
@@ -64,7 +67,7 @@ void report(Context& ctx, const std::string& key, const Verdict& v) {
         return;
     }
     ctx.print(fmt::format("{}  {:<44} {}\n", wire::rfc3339_ms(std::chrono::system_clock::now()),
-                          key, describe(v)));
+                          output::visible(key), output::visible(describe(v))));
 }
 
 // One pass; returns how many instances are flagged. Reports changes against `last`.
@@ -99,9 +102,10 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
     if (!ctx.global.json)
         ctx.print(fmt::format("watching heartbeats{} (services beat every {} s; stale after {} s); "
                               "Ctrl-C stops\n",
-                              o.service.empty() ? "" : " of '" + o.service + "'", o.heartbeat_s,
+                              o.service.empty() ? "" : " of '" + o.service + "'",
+                              util::seconds_text(o.heartbeat),
                               o.stale_after_s));
-    auto period = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    auto period = o.interval;
     do pass(ctx, reg, o, last, false);
     while (util::sleep_unless_stopped(period));
     return 0;
@@ -113,15 +117,12 @@ void setup_health_monitor(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<MonitorOpts>();
     auto* app = demo.add_subcommand("health-monitor");
     app->add_option("service", o->service, "only this service");
-    app->add_option("--interval", o->interval_s, "seconds between registry checks")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
-    app->add_option("--heartbeat-interval", o->heartbeat_s, "the services' heartbeat interval (s)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
-    app->add_option("--grace", o->grace_s, "seconds of slack before a heartbeat counts as missed")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 3600.0));
+    add_seconds_option(app, "--interval", o->interval, "seconds between registry checks",
+                       {0.1, 3600});
+    add_seconds_option(app, "--heartbeat-interval", o->heartbeat,
+                       "the services' heartbeat interval (s)", {0.1, 3600});
+    add_seconds_option(app, "--grace", o->grace,
+                       "seconds of slack before a heartbeat counts as missed", {0.001, 3600, true});
     app->add_option("--stale-after", o->stale_after_s, "seconds without a heartbeat = stale")
         ->capture_default_str()
         ->check(CLI::Range(1, 86400));

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/service/metrics.hpp"
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
@@ -20,7 +21,7 @@ namespace {
 struct MetricsOpts {
     std::string instance_id;
     int instance = default_instance_number();
-    double interval_s = 5;
+    std::chrono::milliseconds interval{5000};
     int heartbeat_s = 10;
 };
 
@@ -122,8 +123,8 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
     svc.start();
     log::info("📊 Metrics collector #{} ({}) started: metadata enriched every {} s; RPCs "
               "get_metrics, reset_metrics, simulate_load",
-              n, svc.instance_id(), o.interval_s);
-    auto period = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+              n, svc.instance_id(), util::seconds_text(o.interval));
+    auto period = o.interval;
     do {
         Json r = c->report();
         for (auto& [k, v] : r.items()) svc.set_metadata(k, v);
@@ -149,9 +150,8 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
 void setup_metrics(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<MetricsOpts>();
     auto* app = demo.add_subcommand("metrics");
-    app->add_option("--interval", o->interval_s, "seconds between metadata updates")
-        ->capture_default_str()
-        ->check(CLI::Range(0.1, 3600.0));
+    add_seconds_option(app, "--interval", o->interval, "seconds between metadata updates",
+                       {0.1, 3600});
     app->add_option("--instance-id", o->instance_id, "instance id (default metrics-collector-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/output/table.hpp"
 #include "core/registry/registry.hpp"
 #include "core/service/metrics.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 struct ReaderOpts {
     std::string service;
-    double watch_s = 0;
+    std::chrono::milliseconds watch{0};  // 0: read once
 };
 
 struct Aggregate {
@@ -89,8 +90,8 @@ int read_once(Context& ctx, registry::Registry& reg, const ReaderOpts& o) {
 
 int run_reader(Context& ctx, const ReaderOpts& o) {
     registry::Registry reg(ctx.nats("aegis demo metrics-reader"));
-    if (o.watch_s <= 0) return read_once(ctx, reg, o);
-    auto period = std::chrono::milliseconds(static_cast<long>(o.watch_s * 1000));
+    if (o.watch.count() == 0) return read_once(ctx, reg, o);
+    auto period = o.watch;
     do {
         if (!ctx.global.json) ctx.print(fmt::format("--- {}\n", wire::iso_now()));
         read_once(ctx, reg, o);
@@ -104,8 +105,9 @@ void setup_metrics_reader(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<ReaderOpts>();
     auto* app = demo.add_subcommand("metrics-reader");
     app->add_option("service", o->service, "only this service");
-    app->add_option("--watch", o->watch_s, "repeat every N seconds (NDJSON with --json)")
-        ->check(CLI::Range(0.0, 3600.0));
+    add_seconds_option(app, "--watch", o->watch, "repeat every N seconds (NDJSON with --json)",
+                       {0.1, 3600, true})
+        ->default_str("");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_reader(ctx, *o); }; });
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/client/client.hpp"
 #include "core/output/style.hpp"
 #include "core/registry/registry.hpp"
@@ -22,7 +23,7 @@ namespace {
 
 struct PatternOpts {
     int rounds = 3;
-    double interval_s = 1;
+    std::chrono::milliseconds interval{1000};
 };
 
 constexpr size_t k_col = 50;
@@ -103,7 +104,7 @@ int run_patterns(Context& ctx, const PatternOpts& o) {
     registry::Registry reg(conn);
     Client client(conn);
     std::mt19937 rng(std::random_device{}());
-    auto period = std::chrono::milliseconds(static_cast<long>(o.interval_s * 1000));
+    auto period = o.interval;
     for (int round = 1; o.rounds == 0 || round <= o.rounds; ++round) {
         client_round(out, reg, client, round, rng);
         if (!util::sleep_unless_stopped(period)) break;
@@ -122,9 +123,8 @@ void setup_patterns(CLI::App& demo, Context& ctx) {
     app->add_option("--rounds", o->rounds, "client rounds (0 = until Ctrl-C)")
         ->capture_default_str()
         ->check(CLI::Range(0, 1000000));
-    app->add_option("--interval", o->interval_s, "seconds between client rounds")
-        ->capture_default_str()
-        ->check(CLI::Range(0.05, 3600.0));
+    add_seconds_option(app, "--interval", o->interval, "seconds between client rounds",
+                       {0.05, 3600});
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_patterns(ctx, *o); }; });
 }
 

@@ -25,17 +25,24 @@ void EventPublisher::ensure_events_stream() {
     m_stream_checked = true;
 }
 
-wire::Event EventPublisher::make_event(const std::string& domain, const std::string& event_type,
-                                       const Json& payload, const PublishOptions& options) const {
+void check_event_names(const std::string& domain, const std::string& event_type) {
     if (domain.empty() || event_type.empty())
         throw UsageError("an event needs a domain and an event type");
     for (const std::string* part : {&domain, &event_type}) {
-        // Both go into the subject verbatim (a dot adds a token, as in Python).
-        if (part->find_first_of(" \t\r\n*>") != std::string::npos || part->front() == '.' ||
-            part->back() == '.' || part->find("..") != std::string::npos)
-            throw UsageError("'" + *part + "' cannot be part of a subject",
+        // Both go into the subject verbatim (a dot adds a token, as in Python). Every token must
+        // be one a subscriber's pattern can name (ASCII, no wildcards): else nobody gets it.
+        std::string why = part->find_first_of("*>") == std::string::npos
+                              ? wire::check_event_pattern("events." + *part)
+                              : "wildcards ('*', '>') only go in patterns, not in an event";
+        if (!why.empty())
+            throw UsageError("'" + *part + "' cannot be part of an event subject: " + why,
                              "use letters, digits, '-' and '_'; dots separate tokens");
     }
+}
+
+wire::Event EventPublisher::make_event(const std::string& domain, const std::string& event_type,
+                                       const Json& payload, const PublishOptions& options) const {
+    check_event_names(domain, event_type);
     if (!payload.is_null() && !payload.is_object())
         throw UsageError("an event payload must be a JSON object");
     wire::Event e;

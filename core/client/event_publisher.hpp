@@ -21,6 +21,10 @@ struct PublishOptions {
     std::string version = "1.0";
 };
 
+// Throws UsageError unless DOMAIN and TYPE make an event subject a subscriber can match: ASCII
+// tokens [a-zA-Z][a-zA-Z0-9-_]* (a dot in them adds a token), no wildcards.
+void check_event_names(const std::string& domain, const std::string& event_type);
+
 class EventPublisher {
 public:
     // `source` is written into every envelope (an instance id, or empty for null).

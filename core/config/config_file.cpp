@@ -8,6 +8,9 @@
 
 namespace aegis::config {
 
+// A config file is a few KiB of YAML: anything near this is a mistake (/dev/zero, a log file).
+constexpr size_t k_max_config_bytes = 1u << 20;
+
 namespace {
 
 const char* const k_sections[] = {"k8s", "auth", "tls"};
@@ -104,7 +107,14 @@ ParsedFile parse_config_text(const std::string& text, const std::string& path) {
 }
 
 ParsedFile parse_config_file(const std::string& path) {
-    return parse_config_text(util::read_file(path), path);
+    std::string text;
+    try {
+        text = util::read_file(path, k_max_config_bytes);
+    } catch (const IoError& e) {
+        throw ConfigError(std::string("config file: ") + e.what(),
+                          "--config and $AEGIS_CONFIG take a YAML file");
+    }
+    return parse_config_text(text, path);
 }
 
 }  // namespace aegis::config

@@ -127,6 +127,7 @@ LocalServer start_cluster(const UpOptions& o, bool* started) {
         for (auto& n : s.nodes) {
             wait_ready(n.pid, n.port, n.log_file);
             n.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
+            record_identity(n.pid, n.start_time, n.cmdline);
             n.running = true;
         }
         wait_jetstream(s);
@@ -153,6 +154,7 @@ LocalServer restart_nodes(LocalServer s, bool* started) {
         n.pid = spawn_node(exe, s, n);
         wait_ready(n.pid, n.port, n.log_file);
         n.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
+        record_identity(n.pid, n.start_time, n.cmdline);
         n.running = true;
         log::info("restarted {} on {}", n.name, node_url(n.port));
     }

@@ -7,6 +7,7 @@
 #include "core/config/local_server_internal.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/log.hpp"
 #include "core/util/net.hpp"
 #include "core/util/paths.hpp"
 #include "core/util/process.hpp"
@@ -28,13 +29,14 @@ namespace local_detail {
 Json node_json(const LocalNode& n) {
     return {{"name", n.name},         {"pid", n.pid},           {"port", n.port},
             {"cluster_port", n.cluster_port}, {"data_dir", n.data_dir}, {"log_file", n.log_file},
-            {"started_at", n.started_at}};
+            {"started_at", n.started_at}, {"start_time", n.start_time}, {"cmdline", n.cmdline}};
 }
 
 void save(const LocalServer& s) {
     Json j = {{"pid", s.pid},           {"port", s.port},
               {"url", s.url},           {"data_dir", s.data_dir},
-              {"log_file", s.log_file}, {"started_at", s.started_at}};
+              {"log_file", s.log_file}, {"started_at", s.started_at},
+              {"start_time", s.start_time}, {"cmdline", s.cmdline}};
     if (s.clustered()) {
         j["cluster"] = s.cluster_name;
         j["nodes"] = Json::array();
@@ -59,6 +61,8 @@ std::optional<LocalServer> load() {
         s.data_dir = j.value("data_dir", "");
         s.log_file = j.value("log_file", "");
         s.started_at = j.value("started_at", "");
+        s.start_time = j.value("start_time", 0ULL);
+        s.cmdline = j.value("cmdline", "");
         s.cluster_name = j.value("cluster", "");
         for (auto& n : j.value("nodes", Json::array())) {
             LocalNode node;
@@ -69,6 +73,8 @@ std::optional<LocalServer> load() {
             node.data_dir = n.value("data_dir", "");
             node.log_file = n.value("log_file", "");
             node.started_at = n.value("started_at", "");
+            node.start_time = n.value("start_time", 0ULL);
+            node.cmdline = n.value("cmdline", "");
             s.nodes.push_back(std::move(node));
         }
         return s;
@@ -79,6 +85,26 @@ std::optional<LocalServer> load() {
 
 // The pid may have been reused since: only a nats-server counts as ours.
 bool ours(pid_t pid) { return util::alive(pid) && util::process_name(pid) == "nats-server"; }
+
+bool proven_ours(pid_t pid, unsigned long long start_time, const std::string& cmdline, int port,
+                 const std::string& server_name) {
+    if (pid <= 0 || !ours(pid)) return false;
+    std::string now = util::process_cmdline(pid);
+    if (start_time != 0) return util::process_start_time(pid) == start_time && now == cmdline;
+    std::string args = now + " ";
+    return args.find(" -p " + std::to_string(port) + " ") != std::string::npos &&
+           args.find(" --server_name " + server_name + " ") != std::string::npos;
+}
+
+void record_identity(pid_t pid, unsigned long long& start_time, std::string& cmdline) {
+    start_time = util::process_start_time(pid);
+    cmdline = util::process_cmdline(pid);
+}
+
+void warn_not_ours(pid_t pid) {
+    log::warn("pid {} ({}) is not the one 'aegis up' started: left alone", pid,
+              util::process_name(pid));
+}
 
 void port_must_be_free(int port) {
     if (!util::port_open("127.0.0.1", port, std::chrono::milliseconds(300))) return;
@@ -135,6 +161,7 @@ LocalServer start_server(const UpOptions& o, bool* started) {
     s.pid = util::spawn(so);
     wait_ready(s.pid, o.port, s.log_file);
     s.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
+    record_identity(s.pid, s.start_time, s.cmdline);
     s.running = true;
     save(s);
     if (started) *started = true;
@@ -143,14 +170,25 @@ LocalServer start_server(const UpOptions& o, bool* started) {
 
 }  // namespace
 
+namespace {
+
+bool is_ours(const LocalServer& s) {
+    return proven_ours(s.pid, s.start_time, s.cmdline, s.port, k_local_cluster_name);
+}
+bool is_ours(const LocalNode& n) {
+    return proven_ours(n.pid, n.start_time, n.cmdline, n.port, n.name);
+}
+
+}  // namespace
+
 std::optional<LocalServer> local_server_status() {
     auto s = load();
     if (!s) return s;
     if (!s->clustered()) {
-        s->running = ours(s->pid) && util::probe_nats("127.0.0.1", s->port);
+        s->running = is_ours(*s) && util::probe_nats("127.0.0.1", s->port);
         return s;
     }
-    for (auto& n : s->nodes) n.running = ours(n.pid) && util::probe_nats("127.0.0.1", n.port);
+    for (auto& n : s->nodes) n.running = is_ours(n) && util::probe_nats("127.0.0.1", n.port);
     s->running = s->nodes_running() > 0;
     return s;
 }
@@ -187,17 +225,21 @@ bool local_server_down() {
     if (s->clustered()) {
         // SIGTERM to every node first, then wait: they shut down together, not one by one.
         for (auto& n : s->nodes)
-            if (ours(n.pid)) ::kill(n.pid, SIGTERM);
+            if (is_ours(n)) ::kill(n.pid, SIGTERM);
         for (auto& n : s->nodes)
-            if (ours(n.pid)) {
+            if (is_ours(n)) {
                 util::terminate(n.pid, std::chrono::milliseconds(5000));
                 was_running = true;
             } else if (n.running) {
                 was_running = true;  // it ended on the SIGTERM
+            } else if (util::alive(n.pid)) {
+                warn_not_ours(n.pid);
             }
-    } else if (ours(s->pid)) {
+    } else if (is_ours(*s)) {
         util::terminate(s->pid, std::chrono::milliseconds(5000));
         was_running = true;
+    } else if (util::alive(s->pid)) {
+        warn_not_ours(s->pid);
     }
     std::remove(local_server_state_file().c_str());
     return was_running;

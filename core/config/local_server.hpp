@@ -18,6 +18,10 @@ struct LocalNode {
     std::string data_dir;  // its own JetStream store
     std::string log_file;
     std::string started_at;  // RFC 3339
+    // What proves the pid is still the process 'aegis up' started (pids are reused): its start
+    // time (/proc/<pid>/stat) and command line, as recorded right after the start.
+    unsigned long long start_time = 0;
+    std::string cmdline;
     bool running = false;    // filled by local_server_status()
 };
 
@@ -28,6 +32,8 @@ struct LocalServer {
     std::string data_dir;  // JetStream store
     std::string log_file;
     std::string started_at;  // RFC 3339
+    unsigned long long start_time = 0;  // as LocalNode's: what proves the pid is still ours
+    std::string cmdline;
     bool running = false;    // filled by local_server_status(); a cluster: any node runs
     // A cluster: its name and nodes (pid / port above are the first node's). Empty: one server.
     std::string cluster_name;
@@ -50,8 +56,9 @@ inline constexpr const char* k_local_cluster_name = "aegis-local";
 LocalServer local_server_up(const UpOptions& options, bool* started = nullptr);
 // The recorded server, with `running` checked; nullopt when none was recorded.
 std::optional<LocalServer> local_server_status();
-// Stops the recorded server, every node of a cluster (SIGTERM, then SIGKILL); false when none
-// was running.
+// Stops the recorded server, every node of a cluster (SIGTERM, then SIGKILL), each only when its
+// pid is still provably ours (a pid that now belongs to another process is left alone, with a
+// warning); false when none was running.
 bool local_server_down();
 std::string local_server_state_file();
 

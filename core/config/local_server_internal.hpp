@@ -13,7 +13,14 @@ namespace local_detail {
 
 void save(const LocalServer& s);
 std::optional<LocalServer> load();
-bool ours(pid_t pid);  // alive and a nats-server
+bool ours(pid_t pid);  // alive and a nats-server (for a process this run just started)
+// The pid is still the nats-server 'aegis up' recorded: its start time and command line match
+// (pids are reused, even by another nats-server). Records from before those were kept need the
+// command line 'aegis up' gives: its port and server name.
+bool proven_ours(pid_t pid, unsigned long long start_time, const std::string& cmdline, int port,
+                 const std::string& server_name);
+void record_identity(pid_t pid, unsigned long long& start_time, std::string& cmdline);
+void warn_not_ours(pid_t pid);
 void port_must_be_free(int port);
 void wait_ready(pid_t pid, int port, const std::string& log_file);
 std::string nats_server_exe();

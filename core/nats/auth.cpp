@@ -3,9 +3,12 @@
 #include <nats/nats.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/nats/nkeys.hpp"
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
+#include "core/util/paths.hpp"
 
 namespace aegis::nats {
 
@@ -43,6 +46,41 @@ void apply_tls(natsOptions* o, const Auth& a) {
               "load TLS certificate '" + a.tls_cert + "'");
 }
 
+// The JWT line after the "BEGIN NATS USER JWT" marker: three base64url segments.
+bool has_user_jwt(const std::string& text) {
+    auto begin = text.find("BEGIN NATS USER JWT");
+    if (begin == std::string::npos) return false;
+    auto start = text.find('\n', begin);
+    if (start == std::string::npos) return false;
+    auto end = text.find('\n', start + 1);
+    std::string line = text.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return !line.empty() && std::count(line.begin(), line.end(), '.') == 2 &&
+           line.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                  "0123456789-_.=") == std::string::npos;
+}
+
+// nats.c reports a creds file it cannot use as a failed connection ("is nats-server running?"):
+// check it first and name the file and what is wrong with it.
+void check_creds_file(const std::string& path) {
+    std::string text = util::read_file(path);
+    bool jwt = has_user_jwt(text);
+    std::fill(text.begin(), text.end(), '\0');
+    if (!jwt)
+        throw ConfigError("NATS creds file '" + path + "' holds no user JWT",
+                          "it needs a '-----BEGIN NATS USER JWT-----' block and a user seed "
+                          "(from 'nsc generate creds')");
+    std::string seed;
+    try {
+        seed = read_nkey_seed_file(path);
+        nkey_public_from_seed(seed);
+    } catch (const ConfigError& e) {
+        std::fill(seed.begin(), seed.end(), '\0');
+        throw ConfigError("NATS creds file '" + path + "': " + e.what(), e.hint());
+    }
+    std::fill(seed.begin(), seed.end(), '\0');
+}
+
 }  // namespace
 
 std::string auth_method(const Auth& a) {
@@ -67,6 +105,7 @@ void apply_auth(natsOptions* o, const Auth& a, const std::vector<std::string>& s
         check(natsOptions_SetUserInfo(o, a.user.c_str(), a.password.c_str()), "set user");
     if (!a.creds_file.empty()) {
         require_file(a.creds_file, "NATS creds file");
+        check_creds_file(a.creds_file);
         check(natsOptions_SetUserCredentialsFromFiles(o, a.creds_file.c_str(), nullptr),
               "load creds file '" + a.creds_file + "'");
     }

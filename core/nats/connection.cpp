@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <utility>
 
 #include "core/nats/auth.hpp"
 #include "core/nats/status.hpp"
@@ -147,19 +150,80 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     natsOptions_SetClosedCB(g.o, &Callbacks::closed, cb);
     apply_auth(g.o, c->m_options.auth, c->m_options.servers);
 
-    natsStatus s = natsConnection_Connect(&c->m_nc, g.o);
+    std::string where;
+    for (auto& u : c->m_options.servers) where += (where.empty() ? "" : ", ") + redact_url(u);
+    std::string detail;
+    auto s = static_cast<natsStatus>(connect_bounded(*c, std::exchange(g.o, nullptr), &detail));
+    if (s == NATS_TIMEOUT && !c->m_nc)
+        throw TimeoutError("NATS at " + where + " did not complete the connection in " +
+                               std::to_string(c->m_options.connect_timeout.count()) + " ms",
+                           "the server accepted the connection but did not answer: is it a NATS "
+                           "server, and is it responsive? try 'aegis validate'");
     if (s != NATS_OK) {
-        c->m_callbacks->refs = 1;  // no connection: the library will never call `closed`
-        std::string where;
-        for (auto& u : c->m_options.servers) where += (where.empty() ? "" : ", ") + redact_url(u);
+        c->m_callbacks->release();  // no connection: the library will never call `closed`
         if (s == NATS_CONNECTION_AUTH_FAILED || s == NATS_NOT_PERMITTED)
             throw AuthError("authorization failed connecting to " + where,
                             "check the credentials ('aegis config show')");
-        if (s == NATS_SSL_ERROR) throw_status(s, "TLS handshake with " + where);
+        if (s == NATS_SSL_ERROR)
+            throw ConfigError("TLS handshake with " + where + " failed" +
+                              (detail.empty() ? "" : ": " + detail));
         throw UnavailableError("cannot connect to NATS at " + where,
                                "is nats-server running? try 'aegis up' or 'aegis validate'");
     }
     return c;
+}
+
+// natsConnection_Connect, bounded: a server that accepts the TCP connection and then stalls
+// (INFO then nothing, or nothing at all) keeps nats.c 3.4 busy well past its own timeout. The
+// connect runs on a thread of its own; past the deadline the caller gives up (NATS_TIMEOUT,
+// m_nc stays null) and the thread, whenever nats.c returns, closes what it got.
+int Connection::connect_bounded(Connection& c, void* options, std::string* detail) {
+    struct Pending {
+        std::mutex m;
+        std::condition_variable cv;
+        bool done = false, abandoned = false;
+        natsStatus status = NATS_OK;
+        natsConnection* nc = nullptr;
+        std::string error;  // nats_GetLastError is per thread
+    };
+    auto pending = std::make_shared<Pending>();
+    auto* cb = c.m_callbacks;
+    auto* opts = static_cast<natsOptions*>(options);  // ours to destroy
+    cb->refs++;  // the connecting thread's own reference
+    std::thread([pending, opts, cb] {
+        natsConnection* nc = nullptr;
+        natsStatus s = natsConnection_Connect(&nc, opts);
+        const char* text = s == NATS_OK ? nullptr : nats_GetLastError(nullptr);
+        natsOptions_Destroy(opts);
+        std::unique_lock lock(pending->m);
+        if (pending->abandoned) {
+            lock.unlock();
+            if (nc) {
+                natsConnection_Destroy(nc);  // closes; `closed` releases the library's reference
+            } else {
+                cb->release();  // the library's reference: `closed` will never come
+            }
+        } else {
+            pending->status = s;
+            pending->nc = nc;
+            pending->error = text ? text : "";
+            pending->done = true;
+            pending->cv.notify_all();
+        }
+        cb->release();
+    }).detach();
+    // nats.c tries each server in turn, each within the connect timeout.
+    auto servers = static_cast<int>(std::max<size_t>(1, c.m_options.servers.size()));
+    auto limit = c.m_options.connect_timeout * servers + milliseconds(250);
+    std::unique_lock lock(pending->m);
+    if (!pending->cv.wait_for(lock, limit, [&] { return pending->done; })) {
+        pending->abandoned = true;
+        cb->closing = true;  // whatever happens later is no news for the caller
+        return NATS_TIMEOUT;
+    }
+    c.m_nc = pending->nc;
+    *detail = pending->error;
+    return pending->status;
 }
 
 Connection::~Connection() {
@@ -359,6 +423,8 @@ std::vector<std::string> Connection::known_servers() const {
     free(servers);
     return out;
 }
+
+int64_t Connection::max_payload() const { return natsConnection_GetMaxPayload(m_nc); }
 
 bool Connection::is_connected() const {
     return natsConnection_Status(m_nc) == NATS_CONN_STATUS_CONNECTED;

@@ -124,6 +124,8 @@ public:
     std::string connected_url() const;  // empty when not connected
     std::string server_id() const;
     milliseconds rtt() const;
+    // The largest message the server accepts (its max_payload; 0 when not connected).
+    int64_t max_payload() const;
     const ConnectOptions& options() const noexcept { return m_options; }
     // Every server URL the connection knows: the configured ones and those the cluster
     // announced (a 3-node cluster reached through one URL still lists three).
@@ -143,6 +145,9 @@ public:
 
 private:
     explicit Connection(ConnectOptions options);
+    // natsConnection_Connect with `options` (a natsOptions*, consumed) under a hard deadline;
+    // a nats.c status (NATS_TIMEOUT with m_nc null when the server stalled).
+    static int connect_bounded(Connection& c, void* options, std::string* detail);
     struct Callbacks;
     ConnectOptions m_options;
     natsConnection* m_nc = nullptr;

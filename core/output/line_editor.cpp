@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -93,10 +94,19 @@ void History::attach(const std::string& path) {
     m_path = path;
     std::ifstream in(path);
     std::string line;
-    while (std::getline(in, line))
-        if (!line.empty()) m_entries.push_back(line);
+    size_t lines = 0;
+    while (std::getline(in, line)) {
+        ++lines;
+        if (line.empty()) continue;
+        m_entries.push_back(line);
+        // Only the newest m_max are kept: a long file costs no memory beyond them.
+        if (m_entries.size() > 2 * m_max)
+            m_entries.erase(m_entries.begin(), m_entries.end() - static_cast<long>(m_max));
+    }
     if (m_entries.size() > m_max)
         m_entries.erase(m_entries.begin(), m_entries.end() - static_cast<long>(m_max));
+    m_file_lines = lines;
+    if (lines > m_max) rewrite();
 }
 
 void History::add(const std::string& line) {
@@ -104,10 +114,25 @@ void History::add(const std::string& line) {
     if (!m_entries.empty() && m_entries.back() == line) return;
     m_entries.push_back(line);
     if (m_entries.size() > m_max) m_entries.erase(m_entries.begin());
-    if (!m_path.empty()) {
-        std::ofstream out(m_path, std::ios::app);
-        out << line << '\n';  // best effort: a read-only state dir only loses history
+    if (m_path.empty()) return;
+    // Appending is cheap; once the file holds twice the cap it is rewritten with the newest
+    // entries, so it never grows past 2 × max lines however long the sessions.
+    if (++m_file_lines > 2 * m_max) {
+        rewrite();
+        return;
     }
+    std::ofstream out(m_path, std::ios::app);
+    out << line << '\n';  // best effort: a read-only state dir only loses history
+}
+
+void History::rewrite() {
+    std::string tmp = m_path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        for (const auto& e : m_entries) out << e << '\n';
+        if (!out) return;  // best effort, as above
+    }
+    if (std::rename(tmp.c_str(), m_path.c_str()) == 0) m_file_lines = m_entries.size();
 }
 
 LineEditor::LineEditor(int in_fd, int out_fd)

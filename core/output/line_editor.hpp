@@ -44,13 +44,16 @@ private:
 class History {
 public:
     explicit History(size_t max = 1000) : m_max(max) {}
-    // Loads `path` (one entry per line) and appends new entries to it from now on.
+    // Loads `path` (one entry per line) and appends new entries to it from now on. The file is
+    // kept under 2 × max lines (trimmed to the newest max when it grows past that).
     void attach(const std::string& path);
     void add(const std::string& line);  // skips empty lines and repeats of the last entry
     const std::vector<std::string>& entries() const { return m_entries; }
 
 private:
+    void rewrite();  // the file := the entries kept
     size_t m_max;
+    size_t m_file_lines = 0;
     std::string m_path;
     std::vector<std::string> m_entries;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/output/style.hpp"
+#include "core/output/visible.hpp"
 
 namespace aegis::output {
 
@@ -11,11 +12,11 @@ std::string Table::render(const std::string& header_prefix, const std::string& h
     for (size_t i = 0; i < m_headers.size(); ++i) widths[i] = display_width(m_headers[i]);
     for (auto& r : m_rows)
         for (size_t i = 0; i < r.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], display_width(r[i]));
+            widths[i] = std::max(widths[i], display_width(visible_styled(r[i])));
     auto line = [&](const std::vector<std::string>& cells) {
         std::string out;
         for (size_t i = 0; i < widths.size(); ++i) {
-            std::string c = i < cells.size() ? cells[i] : "";
+            std::string c = i < cells.size() ? visible_styled(cells[i]) : "";
             out += c;
             if (i + 1 < widths.size()) out += std::string(widths[i] - display_width(c) + 2, ' ');
         }

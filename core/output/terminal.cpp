@@ -162,4 +162,24 @@ bool write_all(int fd, const std::string& data) {
     return true;
 }
 
+std::string repaint(const std::vector<std::string>& lines) {
+    std::string screen = "\033[H";
+    for (size_t i = 0; i < lines.size(); ++i)
+        screen += lines[i] + "\033[K" + (i + 1 < lines.size() ? "\r\n" : "");
+    return screen + "\033[J";
+}
+
+std::string repaint(std::string_view text) {
+    std::vector<std::string> lines;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        lines.emplace_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    if (!text.empty() && text.back() == '\n') lines.emplace_back();
+    return repaint(lines);
+}
+
 }  // namespace aegis::output

@@ -3,6 +3,8 @@
 // for the REPL's line editor and `aegis monitor`. No curses: plain termios and ANSI sequences.
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace aegis::output {
 
@@ -66,6 +68,13 @@ public:
 private:
     int m_fd;
 };
+
+// One frame of a live view (explore --watch, monitor): cursor home, each line cleared to its end,
+// the rest of the screen cleared; no flicker. Lines are joined with CR LF, which moves to the
+// next line both in raw mode and in cooked mode.
+std::string repaint(const std::vector<std::string>& lines);
+// The same for text whose lines end with '\n'.
+std::string repaint(std::string_view text);
 
 int terminal_height(int fd, int fallback = 24);
 // Writes everything (retrying short writes); false when the fd is gone.

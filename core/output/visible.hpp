@@ -1,11 +1,13 @@
 #pragma once
-// Text from the network shown on a terminal: control characters (ESC, CR, BEL, ...) rendered
-// visibly as \xNN so a hostile name cannot move the cursor, recolour or rewrite the screen.
-#include <string>
-#include <string_view>
+// Rendering remote text for terminals: output::visible(text) (and visible_styled for text with our
+// own colours). The implementation is util::visible (core/util/visible.hpp), where the SDK's logs
+// can reach it too; the tool's output code uses these names.
+#include "core/util/visible.hpp"
 
 namespace aegis::output {
 
-std::string visible(std::string_view text);
+using util::is_visible;
+using util::visible;
+using util::visible_styled;
 
 }  // namespace aegis::output

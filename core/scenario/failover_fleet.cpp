@@ -25,6 +25,10 @@ std::string Fleet::spawn() {
     so.stderr_path = "=stdout";
     // No colours in the log files, and the children must not inherit a caller's log level.
     so.env.insert(so.env.end(), {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}});
+    // The server URL may hold credentials: a demo gets it in its environment (readable by its
+    // owner only), never on its command line, which every user sees in ps. (A --spawn-cmd
+    // child gets the same from the caller's m_options.env.)
+    if (m_options.command.empty()) so.env.emplace_back("AEGIS_NATS_URL", m_options.server);
     so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
     m_children[id] = util::spawn(so);
     return id;
@@ -47,8 +51,6 @@ std::vector<std::string> Fleet::demo_argv(const std::string& id, int number) con
     std::vector<std::string> argv = {m_options.binary,
                "demo",
                m_options.demo,
-               "--server",
-               m_options.server,
                "--service",
                m_options.service,
                "--instance-id",

@@ -13,7 +13,7 @@ namespace aegis::scenario {
 
 struct FleetOptions {
     std::string binary;  // the aegis executable (e.g. /proc/self/exe)
-    std::string server;  // --server URL for the children
+    std::string server;  // NATS URL for the children (passed as $AEGIS_NATS_URL)
     std::string demo = "echo-single";
     std::string service;  // --service for the demo
     std::string policy = "balanced";

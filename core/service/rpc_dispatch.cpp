@@ -10,6 +10,8 @@ namespace aegis {
 namespace {
 
 const char* k_instance_header = "Aegis-Instance";
+// Headers (instance id, error text) travel in the same message as the payload.
+constexpr int64_t k_header_room = 512;
 
 std::string one_line(const std::string& s) {
     auto nl = s.find('\n');
@@ -84,6 +86,18 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
             error = std::string("cannot encode result: ") + e.what();
             err = &error;
             payload = wire::encode_new_response(correlation, Json(), err, fmt);
+        }
+        // A reply the server would refuse (bigger than its max_payload) would leave the caller
+        // waiting for a timeout: it gets an error envelope saying so instead.
+        int64_t limit = conn->max_payload();
+        if (limit > 0 && static_cast<int64_t>(payload.size()) + k_header_room > limit) {
+            error = "reply too large: " + std::to_string(payload.size()) +
+                    " bytes, more than the server's max_payload of " + std::to_string(limit) +
+                    " bytes";
+            err = &error;
+            code = "500";
+            payload = wire::encode_new_response(correlation, Json(), err, fmt);
+            log::warn("'{}': {}", ep.subject, error);
         }
         // Count before replying: a STATS request sent after the reply must see this request.
         ep.stats.record(std::chrono::steady_clock::now() - t0, err);

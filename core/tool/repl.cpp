@@ -163,7 +163,9 @@ std::vector<std::string> NameSource::services(bool single_active_only) {
         std::set<std::string> names;
         if (services().empty() || !m_registry) return {};
         for (const auto& l : m_registry->list())
-            if (l.instance.sticky_active_group) names.insert(l.instance.service_name);
+            if (l.instance.sticky_active_group &&
+                wire::check_service_name(l.instance.service_name).empty())
+                names.insert(l.instance.service_name);
         return {names.begin(), names.end()};
     }
     if (Clock::now() - m_services_at < std::chrono::seconds(3)) return m_services;
@@ -173,7 +175,10 @@ std::vector<std::string> NameSource::services(bool single_active_only) {
             m_registry = std::make_unique<registry::Registry>(m_conn);
         }
         std::set<std::string> names;
-        for (const auto& l : m_registry->list()) names.insert(l.instance.service_name);
+        // Names come from the network and end up in shells and terminals: only valid ones.
+        for (const auto& l : m_registry->list())
+            if (wire::check_service_name(l.instance.service_name).empty())
+                names.insert(l.instance.service_name);
         m_services.assign(names.begin(), names.end());
     } catch (const Error&) {
         // Completion is a convenience: without a registry there is simply nothing to offer.
@@ -200,8 +205,10 @@ std::vector<std::string> NameSource::methods(const std::string& service) {
         for (const auto& r : replies) {
             auto eps = r.body.find("endpoints");
             if (eps == r.body.end() || !eps->is_array()) continue;
-            for (const auto& ep : *eps)
-                if (!json_str(ep, "name").empty()) names.insert(json_str(ep, "name"));
+            for (const auto& ep : *eps) {
+                std::string name = json_str(ep, "name");
+                if (wire::check_method_name(name).empty()) names.insert(name);
+            }
         }
     } catch (const Error&) {
     }

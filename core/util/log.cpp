@@ -10,6 +10,8 @@
 #include <mutex>
 #include <string>
 
+#include "core/util/visible.hpp"
+
 namespace aegis::log {
 
 namespace {
@@ -65,8 +67,9 @@ void write(Level l, std::string_view text) {
     char stamp[16];
     std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
     bool c = g_color.load();
+    // Log lines quote what came from the network (names, messages, payloads): never raw.
     std::string line = fmt::format("{}{}.{:03d} {} {}{}\n", c ? color(l) : "", stamp, ms, name(l),
-                                   text, c ? "\033[0m" : "");
+                                   util::visible(text), c ? "\033[0m" : "");
     std::lock_guard lock(g_write);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);

@@ -37,15 +37,25 @@ void make_dirs(const std::string& path) {
     if (ec) throw IoError("cannot create '" + path + "': " + ec.message());
 }
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, size_t max_bytes) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw IoError("'" + path + "' is a directory, not a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         if (errno == ENOENT) throw NoInputError("no such file '" + path + "'");
         throw IoError("cannot read '" + path + "': " + std::strerror(errno));
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string out;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        out.append(buf, static_cast<size_t>(in.gcount()));
+        if (out.size() > max_bytes)
+            throw IoError("'" + path + "' is larger than " + std::to_string(max_bytes >> 10) +
+                          " KiB: not read");
+    }
+    if (in.bad()) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
+    return out;
 }
 
 void write_file(const std::string& path, const std::string& content) {

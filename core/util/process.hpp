@@ -46,6 +46,11 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout);
 int terminate(pid_t pid, std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 // The process's command name (/proc/<pid>/comm), empty when unknown.
 std::string process_name(pid_t pid);
+// When the process started (/proc/<pid>/stat field 22, clock ticks since boot): with the pid it
+// names one process for good, since a reused pid gets a new start time. 0 when unknown.
+unsigned long long process_start_time(pid_t pid);
+// The process's arguments joined by single spaces (/proc/<pid>/cmdline), empty when unknown.
+std::string process_cmdline(pid_t pid);
 // Full path of `program` found in PATH, or empty.
 std::string find_in_path(const std::string& program);
 

@@ -7,7 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/nats/kv.hpp"
 #include "core/util/net.hpp"
+#include "core/wire/names.hpp"
+#include "core/wire/timefmt.hpp"
+#include "tests/support/explore_fixtures.hpp"
 #include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
@@ -263,4 +267,105 @@ TEST_CASE("completion --services without NATS prints nothing and exits 0 at once
     CHECK(bad.exit_code == 0);
     CHECK(bad.out.empty());
     CHECK(bad.err.empty());
+}
+
+namespace {
+
+// Names as hostile as a registry entry or a $SRV.INFO answer can hold: command substitutions,
+// backquotes, a quote and a glob. `marker` is the file each would create if a shell ran it.
+std::vector<std::string> hostile_names(const std::string& marker) {
+    return {"$(touch " + marker + ")", "`touch " + marker + "`", "a'$(touch " + marker + ")'",
+            "x;touch${IFS}" + marker, "*"};
+}
+
+// A stand-in for aegis that answers the scripts' name look-ups with hostile names besides a
+// good one (ok-svc / ok_method): what a poisoned registry would make an old binary print.
+std::string fake_aegis(const std::string& dir, const std::string& marker) {
+    std::string names;
+    for (const auto& n : hostile_names(marker)) {
+        names += " '";
+        for (char ch : n) names += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        names += "'";
+    }
+    std::string path = dir + "/aegis";
+    std::ofstream(path) << "#!/bin/sh\n"
+                        << "case \"$*\" in\n"
+                        << "  *--services*) printf '%s\\n' ok-svc" << names << " ;;\n"
+                        << "  *--methods*) printf '%s\\n' ok_method" << names << " ;;\n"
+                        << "esac\n";
+    REQUIRE(run_program({"chmod", "+x", path}).exit_code == 0);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("completion: names from the registry are never run by bash, zsh or fish") {
+    aegis::test::TempDir dir;
+    std::string marker = dir.path() + "/pwned";
+    auto exe = fake_aegis(dir.path(), marker);
+    auto bash = save_script("bash", dir.path(), "aegis.bash");
+    CHECK(bash_complete(bash, {exe, "call", ""}) == "ok-svc");
+    CHECK(bash_complete(bash, {exe, "call", "ok-svc", ""}) == "ok_method");
+    CHECK(bash_complete(bash, {exe, "explore", "o"}) == "ok-svc");
+    CHECK_FALSE(std::ifstream(marker).good());
+
+    if (aegis::test::on_path("zsh")) {
+        auto zsh = save_script("zsh", dir.path(), "_aegis");
+        auto complete = [&](std::vector<std::string> words) {
+            std::vector<std::string> argv{
+                "zsh", "-f", "-c",
+                "compdef() { :; }; compset() { return 1; }; _describe() { return 1; }\n"
+                "compadd() { local i; for i in \"${(@P)2}\"; do [[ $i == ${PREFIX}* ]] &&"
+                " print -r -- $i; done; return 0; }\n"
+                "source \"$1\"; shift; words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; _aegis",
+                "zsh", zsh};
+            argv.insert(argv.end(), words.begin(), words.end());
+            return sorted_lines(run_program(argv).out);
+        };
+        CHECK(complete({exe, "call", ""}) == "ok-svc");
+        CHECK(complete({exe, "call", "ok-svc", ""}) == "ok_method");
+        CHECK_FALSE(std::ifstream(marker).good());
+    }
+    if (aegis::test::on_path("fish")) {
+        auto fish = save_script("fish", dir.path(), "aegis.fish");
+        auto complete = [&](const std::string& line) {
+            return sorted_lines(
+                run_program({"fish", "-c", "source $argv[1]; complete -C$argv[2]", fish, line})
+                    .out);
+        };
+        CHECK(complete(exe + " call ") == "ok-svc");
+        CHECK(complete(exe + " call ok-svc ") == "ok_method");
+        CHECK_FALSE(std::ifstream(marker).good());
+    }
+}
+
+TEST_CASE("completion --services and --methods offer only names that pass the name rules") {
+    aegis::test::NatsServer server;
+    auto conn = server.connect("hostile");
+    aegis::test::put_python_instance(conn, "good-svc", "good-1", std::chrono::system_clock::now());
+    aegis::nats::BucketConfig c;
+    c.name = aegis::wire::k_registry_bucket;
+    auto kv = aegis::nats::KeyValue::open_or_create(conn, c);
+    std::string heartbeat = aegis::wire::python_isoformat(std::chrono::system_clock::now());
+    // The key is valid; the name inside the value is not (the registry lists what values say).
+    kv.put("service-instances__evil__evil-1",
+           nlohmann::json{{"serviceName", "$(touch pwned)"}, {"instanceId", "evil-1"},
+                          {"version", "1.0.0"}, {"status", "ACTIVE"},
+                          {"lastHeartbeat", heartbeat}, {"stickyActiveGroup", nullptr},
+                          {"metadata", nlohmann::json::object()}}
+               .dump());
+    // A $SRV.INFO answer listing hostile methods beside a good one.
+    nlohmann::json info = {{"type", "io.nats.micro.v1.info_response"}, {"name", "good-svc"},
+                           {"id", "x"}, {"version", "1.0.0"}, {"endpoints", nlohmann::json::array()}};
+    for (std::string name : {"good_m", "$(touch pwned)", "a b"})
+        info["endpoints"].push_back({{"name", name}, {"subject", "rpc.good-svc." + name}});
+    auto sub = conn->subscribe("$SRV.INFO.good-svc", [&conn, reply = info.dump()](
+                                                         aegis::nats::Msg& m) {
+        conn->publish(m.reply(), reply);
+    });
+    conn->flush();
+    auto services = run_aegis({"completion", "--services", "--server", server.url()});
+    CHECK(services.out == "good-svc\n");
+    auto methods = run_aegis({"completion", "--methods", "good-svc", "--server", server.url()});
+    CHECK(methods.out == "good_m\n");
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "core/tool/repl.hpp"
 #include "core/output/line_editor.hpp"
@@ -110,6 +111,30 @@ TEST_CASE("repl: history skips blanks and repeats and keeps its file") {
     again.attach(path);
     CHECK(again.entries() ==
           std::vector<std::string>{"services", "call a b", "instances a", "help"});
+    std::remove(path.c_str());
+}
+
+TEST_CASE("repl: the history file stays bounded however long the sessions") {
+    std::string path = "/tmp/aegis-repl-history-cap-" + std::to_string(::getpid());
+    std::remove(path.c_str());
+    auto file_lines = [&] {
+        std::vector<std::string> out;
+        std::ifstream in(path);
+        for (std::string l; std::getline(in, l);) out.push_back(l);
+        return out;
+    };
+    for (int session = 0; session < 3; ++session) {
+        output::History h(5);
+        h.attach(path);
+        for (int i = 0; i < 100; ++i) h.add("call s m n=" + std::to_string(session * 100 + i));
+        CHECK(file_lines().size() <= 10);
+        CHECK(file_lines().back() == "call s m n=" + std::to_string(session * 100 + 99));
+    }
+    output::History again(5);
+    again.attach(path);
+    CHECK(again.entries().size() == 5);
+    CHECK(again.entries().back() == "call s m n=299");
+    CHECK(file_lines().size() <= 5);  // attaching trims the file too
     std::remove(path.c_str());
 }
 

@@ -1,0 +1,32 @@
+#include "core/util/duration.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "core/util/error.hpp"
+
+namespace aegis::util {
+
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view what,
+                                        const SecondsRange& range) {
+    std::string s(text);
+    char* end = nullptr;
+    double v = s.empty() ? std::nan("") : std::strtod(s.c_str(), &end);
+    bool number = !s.empty() && end && *end == '\0' && std::isfinite(v);
+    bool in_range = number && ((v == 0 && range.zero_ok) || (v >= range.min_s && v <= range.max_s));
+    if (!in_range)
+        throw UsageError(fmt::format("{} takes seconds{} from {:g} to {:g}, not '{}'", what,
+                                     range.zero_ok ? " (0 or)" : "", range.min_s, range.max_s,
+                                     s));
+    if (v == 0) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(std::max<long long>(1, std::llround(v * 1000)));
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    return fmt::format("{:g}", d.count() / 1000.0);
+}
+
+}  // namespace aegis::util
