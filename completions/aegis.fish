@@ -649,7 +649,7 @@ complete -c aegis -n "__aegis_under 'aegis demo metrics-reader'" -s h -l help -d
 complete -c aegis -n "__aegis_under 'aegis demo metrics-reader'" -l watch -x -d 'repeat every N seconds (NDJSON with --json)'
 complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l interval -x -d 'seconds between registry checks'
-complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l heartbeat-interval -x -d 'the services\' heartbeat interval (s)'
+complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l heartbeat-interval -x -d 'heartbeat interval (s) of instances that declare none'
 complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l grace -x -d 'seconds of slack before a heartbeat counts as missed'
 complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l stale-after -x -d 'seconds without a heartbeat = stale'
 complete -c aegis -n "__aegis_under 'aegis demo health-monitor'" -l once -d 'print the current state and exit (1 when anything is flagged)'

@@ -20,7 +20,7 @@ namespace {
 struct MonitorOpts {
     std::string service;
     double interval_s = 2;
-    double heartbeat_s = 10;  // the interval the services beat at
+    double heartbeat_s = 10;  // for instances that do not declare theirs (Python ones)
     double grace_s = 2;
     int stale_after_s = 35;
     bool once = false;
@@ -37,7 +37,13 @@ Verdict judge(const registry::Listed& l, const MonitorOpts& o) {
     Verdict v;
     v.age = l.age_seconds;
     v.status = l.instance.status;
-    v.missed = std::max(0, static_cast<int>(std::floor((v.age - o.grace_s) / o.heartbeat_s)));
+    // Each instance by the interval it declared (metadata.heartbeat_interval_ms), else the flag's.
+    double every = o.heartbeat_s;
+    const Json& declared = l.instance.metadata.contains("heartbeat_interval_ms")
+                               ? l.instance.metadata["heartbeat_interval_ms"]
+                               : Json();
+    if (declared.is_number() && declared.get<double>() > 0) every = declared.get<double>() / 1000;
+    v.missed = std::max(0, static_cast<int>(std::floor((v.age - o.grace_s) / every)));
     v.state = l.stale ? "stale" : v.missed > 0 ? "late" : v.status == "UNHEALTHY" ? "unhealthy"
                                                                                   : "ok";
     return v;
@@ -97,7 +103,7 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
     std::map<std::string, Verdict> last;
     if (o.once) return pass(ctx, reg, o, last, true) > 0 ? exit_code::no : 0;
     if (!ctx.global.json)
-        ctx.print(fmt::format("watching heartbeats{} (services beat every {} s; stale after {} s); "
+        ctx.print(fmt::format("watching heartbeats{} (each by its declared interval, else {} s; stale after {} s); "
                               "Ctrl-C stops\n",
                               o.service.empty() ? "" : " of '" + o.service + "'", o.heartbeat_s,
                               o.stale_after_s));
@@ -116,7 +122,7 @@ void setup_health_monitor(CLI::App& demo, Context& ctx) {
     app->add_option("--interval", o->interval_s, "seconds between registry checks")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
-    app->add_option("--heartbeat-interval", o->heartbeat_s, "the services' heartbeat interval (s)")
+    app->add_option("--heartbeat-interval", o->heartbeat_s, "heartbeat interval (s) of instances that declare none")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
     app->add_option("--grace", o->grace_s, "seconds of slack before a heartbeat counts as missed")
