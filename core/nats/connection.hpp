@@ -106,7 +106,6 @@ public:
 
     bool is_connected() const;
     std::string connected_url() const;  // empty when not connected
-    std::string server_id() const;
     milliseconds rtt() const;
     const ConnectOptions& options() const noexcept { return m_options; }
 

@@ -3,7 +3,7 @@
 // The election (election.hpp) picks the leader; exclusive methods run only there. By default
 // only the leader subscribes them, so clients reach it on the first try and a failover shows up
 // as "no responders" for a moment (which the sticky client retries). With python_parity every
-// instance subscribes and standbys answer the Python NOT_ACTIVE shape (protocol.md §3.6, G6).
+// instance subscribes and standbys answer the Python NOT_ACTIVE shape (docs/protocol.md §3.6, G6).
 #include <functional>
 #include <memory>
 #include <optional>
