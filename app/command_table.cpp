@@ -21,7 +21,9 @@ void setup_discover(CLI::App&, Context&);
 void setup_validate(CLI::App&, Context&);
 void setup_events(CLI::App&, Context&);
 void setup_command(CLI::App&, Context&);
+void setup_load(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
+void setup_quickstart(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
@@ -54,6 +56,12 @@ const std::vector<cmd::CommandSpec>& command_table() {
          "aegis failover echo-single-service --spawn 3 --kill stop --policy aggressive\n"
          "aegis failover order-processor --method get_statistics",
          k_nats | k_stop},
+        {"load", "load test: aegis load SERVICE METHOD [params] --rate R | -c C, percentiles",
+         cmd::setup_load,
+         "aegis load echo-service echo message=hi --concurrency 64 --duration 10\n"
+         "aegis load echo-service echo message=hi --rate 500 --duration 30 --max-p99-ms 20\n"
+         "aegis load order-processor create_order '{\"order_id\":\"{{uuid}}\"}' --ramp 10:200",
+         k_nats | k_stop},
         {"explore", "services, instances, leaders, staleness: aegis explore [SERVICE] [--watch]",
          cmd::setup_explore,
          "aegis explore\naegis explore order-processor --tree\naegis explore --watch --all",
@@ -83,6 +91,10 @@ const std::vector<cmd::CommandSpec>& command_table() {
          k_all},
         {"help", "show the help of a command: aegis help COMMAND [SUBCOMMAND]", cmd::setup_help,
          "aegis help call\naegis help demo echo", k_all},
+        {"quickstart", "scaffold a service project that builds against the installed aegis SDK",
+         cmd::setup_quickstart,
+         "aegis quickstart my-svc --template single-active --yes\n"
+         "aegis quickstart --list"},
     };
     return table;
 }

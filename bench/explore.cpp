@@ -19,6 +19,7 @@
 
 #include "core/tool/system_view.hpp"
 #include "core/nats/connection.hpp"
+#include "core/util/histogram.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/log.hpp"
 #include "bench/bench_server.hpp"
@@ -46,10 +47,10 @@ double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-double pct(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+double pct(const std::vector<double>& v, double q) {
+    util::Histogram h(1000.0);  // milliseconds at microsecond resolution
+    for (double x : v) h.record(x);
+    return h.percentile(q);
 }
 
 std::string service_of(int i) { return fmt::format("bench-svc-{:02}", i % k_services); }

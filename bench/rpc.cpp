@@ -2,6 +2,7 @@
 //   (a) raw nats.c request/reply against a trivial nats.c replier (echoes the bytes)
 //   (b) the aegis client against an aegis Service echo (msgpack envelopes both ways)
 // Sequential p50/p90/p99 and throughput with 1, 16 and 64 requests in flight, ratios aegis/raw,
+// `aegis load -c 64` itself against a raw replier (bench/load_row.hpp),
 // the wall time of a one-shot `aegis call`, and the resident memory of an idle `aegis demo echo`.
 // Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--buffered] [--aegis PATH]
 #include <nats/nats.h>
@@ -23,8 +24,10 @@
 #include "core/client/client.hpp"
 #include "core/nats/connection.hpp"
 #include "core/service/service.hpp"
+#include "core/util/histogram.hpp"
 #include "core/util/log.hpp"
 #include "bench/bench_server.hpp"
+#include "bench/load_row.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/envelope.hpp"
@@ -101,10 +104,10 @@ double measure(const Args& a, int k, Figures& f, Start start, Count count) {
 }
 
 
-double pct(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+double pct(const std::vector<double>& v, double q) {
+    util::Histogram h(1000.0);  // microseconds at nanosecond resolution
+    for (double x : v) h.record(x);
+    return h.percentile(q);
 }
 
 void fill_percentiles(Figures& f, const std::vector<double>& us) {
@@ -349,9 +352,14 @@ int main(int argc, char** argv) {
     std::string payload = request_payload();
     // Alternate raw and aegis rounds so that both see the same machine; report the medians.
     std::vector<Figures> raws, aes;
+    // `aegis load -c 64` against a raw replier (bench/load_row.hpp): the engine here, the binary
+    std::vector<double> engines, loads;
+    bool with_load = a.only.empty() && access(a.aegis.c_str(), X_OK) == 0;
     for (int r = 0; r < a.rounds; ++r) {
         raws.push_back(a.only == "aegis" ? Figures{} : bench_raw(a.server, payload, a));
         aes.push_back(a.only == "raw" ? Figures{} : bench_aegis(a.server, a));
+        if (a.only.empty()) engines.push_back(bench::engine_load_rps(a.server, 64, a.seconds, a.buffered));
+        if (with_load) loads.push_back(bench::aegis_load_rps(a.aegis, a.server, 64, a.seconds, a.buffered));
     }
     Figures raw = median(raws), ae = median(aes);
     std::printf("\n%-28s %12s %12s %8s\n", "", "raw nats.c", "aegis", "ratio");
@@ -364,6 +372,10 @@ int main(int argc, char** argv) {
     row("throughput, 1 in flight", raw.rps[0], ae.rps[0], "/s");
     row("throughput, 16 in flight", raw.rps[1], ae.rps[1], "/s");
     row("throughput, 64 in flight", raw.rps[2], ae.rps[2], "/s");
+    double engine = engines.empty() ? 0 : pct(engines, 0.5);
+    double load = loads.empty() ? 0 : pct(loads, 0.5);
+    if (!engines.empty()) row("load engine, 64 in flight", raw.rps[2], engine, "/s");
+    if (with_load) row("'aegis load' process, 64", raw.rps[2], load, "/s");
     row("client+service CPU per call", raw.cpu_us, ae.cpu_us, "us");
     row("context switches per call", raw.switches, ae.switches, "");
     if (g_server_pid) row("nats-server CPU per call", raw.server_cpu_us, ae.server_cpu_us, "us");
@@ -374,6 +386,11 @@ int main(int argc, char** argv) {
         std::printf("\ngoals: p50 ratio <= 1.20 (%s), 64-in-flight throughput ratio >= 0.80 (%s)\n",
                     ae.p50 / raw.p50 <= 1.2 ? "met" : "missed",
                     ae.rps[2] / raw.rps[2] >= 0.8 ? "met" : "missed");
+        if (!engines.empty())
+            std::printf("goal: the load engine >= 0.95x the raw pipeline at 64 in flight (%s; "
+                        "the 'aegis load' process: %.2fx)\n",
+                        engine / raw.rps[2] >= 0.95 ? "met" : "missed",
+                        raw.rps[2] > 0 ? load / raw.rps[2] : 0);
     }
     if (access(a.aegis.c_str(), X_OK) == 0) {
         double shot = one_shot_ms(a.aegis, a.server);

@@ -13,6 +13,7 @@
 #include "core/tool/params.hpp"
 #include "core/output/style.hpp"
 #include "core/util/error.hpp"
+#include "core/util/histogram.hpp"
 #include "core/util/signals.hpp"
 #include "core/wire/timefmt.hpp"
 
@@ -58,7 +59,7 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
 
 int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& params,
              const CallOptions& co) {
-    std::vector<double> rtts;
+    util::Histogram rtts(100.0);  // milliseconds, printed with two decimals
     std::map<std::string, int> by_instance;
     int ok = 0, failed = 0, unavailable = 0, timeouts = 0;
     Json calls = Json::array();
@@ -68,7 +69,7 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
         try {
             auto r = client.call_raw(o.service, o.method, params, co);
             std::string who = r.instance.value_or("?");
-            rtts.push_back(util::millis(r.rtt));
+            rtts.record(util::millis(r.rtt));
             by_instance[who]++;
             r.response.success ? ++ok : ++failed;
             line["ok"] = r.response.success;
@@ -93,10 +94,7 @@ int repeated(Context& ctx, const Client& client, const CallOpts& o, const Json& 
         }
         calls.push_back(std::move(line));
     }
-    std::sort(rtts.begin(), rtts.end());
-    auto pct = [&](double q) {
-        return rtts.empty() ? 0.0 : rtts[std::min(rtts.size() - 1, size_t(q * (rtts.size() - 1) + 0.5))];
-    };
+    auto pct = [&](double q) { return rtts.percentile(q); };
     Json summary = {{"calls", calls.size()}, {"ok", ok}, {"failed", failed},
                     {"no_responders", unavailable}, {"timeouts", timeouts},
                     {"p50_ms", pct(0.5)}, {"p90_ms", pct(0.9)}, {"p99_ms", pct(0.99)},

@@ -18,6 +18,7 @@ struct CompletionOpts {
     std::string shell;
     bool services = false;
     bool methods = false;  // --methods given (even with an empty SERVICE)
+    bool man = false;
     bool single_active = false;  // with --services: only single-active ones
     std::string methods_of;
 };
@@ -42,6 +43,10 @@ int run_completion_names(Context& ctx, const CompletionOpts& o) {
 
 int run_completion(Context& ctx, const CLI::App& root, const CompletionOpts& o) {
     if (o.services || o.methods) return run_completion_names(ctx, o);
+    if (o.man) {
+        ctx.print(completion::man_page(completion::describe_cli(root), "aegis " AEGIS_VERSION));
+        return 0;
+    }
     if (o.shell.empty())
         throw UsageError("name a shell: aegis completion bash|zsh|fish",
                          "see 'aegis completion --help'");
@@ -67,6 +72,8 @@ void setup_completion(CLI::App& root, Context& ctx) {
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
     // The scripts' callbacks for names from the registry: hidden from --help and completion.
     app->add_flag("--services", o->services, "print service names")->group("");
+    // The man page, made at build time (cmake/install.cmake) from this same tree.
+    app->add_flag("--man", o->man, "print the aegis(1) man page")->group("");
     app->add_flag("--single-active", o->single_active, "only single-active services")->group("");
     auto* methods =
         app->add_option("--methods", o->methods_of, "print the methods of SERVICE")->group("");

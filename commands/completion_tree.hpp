@@ -54,5 +54,7 @@ extern const char* const k_find_option_fn;
 std::string bash_script(const std::vector<CommandNode>& tree);
 std::string zsh_script(const std::vector<CommandNode>& tree);
 std::string fish_script(const std::vector<CommandNode>& tree);
+// The aegis(1) man page (troff), `aegis completion --man`.
+std::string man_page(const std::vector<CommandNode>& tree, const std::string& version);
 
 }  // namespace aegis::cmd::completion

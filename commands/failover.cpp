@@ -59,13 +59,18 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
     row("elected_ms", s.elected_ms);
     row("first_success_ms", s.first_success_ms);
     out += p.render();
+    std::string runs = s.executions > 0
+                           ? fmt::format(" (service side: {} runs, {} finished twice, {} "
+                                         "re-run after a kill interrupted them)",
+                                         s.executions, s.service_duplicates, s.reruns)
+                           : " (replies only: the instances report no runs)";
     out += fmt::format(
-        "calls: {} ({} ok, {} retried, {} failed, {}), {} duplicate{}, "
+        "calls: {} ({} ok, {} retried, {} failed, {}), {} duplicate{}{}, "
         "split-brain: {}\n",
         s.calls, s.ok, s.retried, s.failed,
-        s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost", s.duplicates,
-        s.duplicates == 1 ? "" : "s",
-        s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
+        s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost",
+        s.duplicates ? st.red(std::to_string(s.duplicates)) : "0", s.duplicates == 1 ? "" : "s",
+        runs, s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
     return out;
 }
 
@@ -177,6 +182,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_flag("--take-over", r.take_over,
+                  "--spawn even when a leader this run did not start holds the group: wait for it "
+                  "to stop");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_failover_cmd(ctx, *o); }; });
 }
 

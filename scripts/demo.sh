@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh aegis  # only the binary: the test suite is built by scripts/test.sh
 source scripts/lib.sh
 export XDG_STATE_HOME=${XDG_STATE_HOME:-$(mktemp -d)}
 

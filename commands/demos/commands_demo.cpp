@@ -17,7 +17,7 @@ namespace {
 
 struct CmdOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     int item_ms = 200;
     int max_attempts = 3;
     int heartbeat_s = 10;
@@ -84,8 +84,8 @@ void setup_commands_demo(CLI::App& demo, Context& ctx) {
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
     app->add_option("--instance-id", o->instance_id, "instance id (default batch-processor-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

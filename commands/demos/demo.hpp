@@ -1,6 +1,8 @@
 #pragma once
 // Example services run with `aegis demo <name>`. Each demo is a small program written against
 // the public SDK, exactly as a service author would write it.
+#include <unistd.h>
+
 #include <vector>
 
 #include "commands/context.hpp"
@@ -14,6 +16,10 @@ struct DemoSpec {
     // Shown under "Examples:" after `aegis demo NAME` (one command line per line).
     const char* examples = "";
 };
+
+// The default --instance number: this process's id, so instances started side by side
+// (`aegis demo echo & aegis demo echo &`) log distinct numbers — and the PID to signal.
+inline int default_instance_number() { return static_cast<int>(::getpid()); }
 
 // The demo table (commands/demos/demo_table.cpp).
 const std::vector<DemoSpec>& demo_table();

@@ -18,7 +18,7 @@ namespace {
 
 struct EchoOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     int heartbeat_s = 10;
 };
 
@@ -75,8 +75,8 @@ void setup_echo(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<EchoOpts>();
     auto* app = demo.add_subcommand("echo");
     app->add_option("--instance-id", o->instance_id, "instance id (default echo-service-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in results and logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in results and logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

@@ -20,7 +20,7 @@ struct PubOpts {
     double rate = 2;
     int count = 0;
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
 };
 
 struct Topic {
@@ -106,8 +106,8 @@ void setup_events_pub(CLI::App& demo, Context& ctx) {
     app->add_option("--count", o->count, "events to publish (burst default 20; 0 = until Ctrl-C)")
         ->check(CLI::Range(0, 100000000));
     app->add_option("--instance-id", o->instance_id, "instance id (default event-publisher-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_events_pub(ctx, *o); }; });
 }
 

@@ -21,7 +21,7 @@ struct SubOpts {
     std::string mode = "compete";
     std::vector<std::string> patterns;
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     double stats_s = 10;
     int fail_every = 0;
     int max_attempts = 5;
@@ -129,8 +129,8 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
     app->add_option("--pattern", o->patterns, "subject pattern (repeatable), e.g. events.order.*");
     app->add_option("--service", o->service, "service name")->capture_default_str();
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--stats-interval", o->stats_s, "seconds between statistics lines")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));

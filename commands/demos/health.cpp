@@ -18,7 +18,7 @@ namespace {
 
 struct HealthOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     double interval_s = 5;
     double max_rtt_ms = 500;
     double max_memory_mb = 512;
@@ -132,8 +132,8 @@ void setup_health(CLI::App& demo, Context& ctx) {
     app->add_option("--max-memory", o->max_memory_mb, "resident memory limit in MB")
         ->capture_default_str();
     app->add_option("--instance-id", o->instance_id, "instance id (default health-reporter-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

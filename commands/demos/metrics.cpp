@@ -20,7 +20,7 @@ namespace {
 
 struct MetricsOpts {
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     double interval_s = 5;
     int heartbeat_s = 10;
 };
@@ -154,8 +154,8 @@ void setup_metrics(CLI::App& demo, Context& ctx) {
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
     app->add_option("--instance-id", o->instance_id, "instance id (default metrics-collector-<hex>)");
-    app->add_option("--instance", o->instance, "instance number shown in logs")
-        ->capture_default_str();
+    app->add_option("--instance", o->instance,
+                    "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
         ->capture_default_str()
         ->check(CLI::Range(1, 300));

@@ -11,8 +11,8 @@ void add_single_demo_options(CLI::App& app, SingleDemoOptions& o, const std::str
     o.service = service;
     app.add_option("--service", o.service, "service name")->capture_default_str();
     app.add_option("--instance-id", o.instance_id, "instance id (default <service>-<hex>)");
-    app.add_option("--instance", o.instance, "instance number shown in results and logs")
-        ->capture_default_str();
+    app.add_option("--instance", o.instance,
+                    "instance number shown in results and logs (default: the process id)");
     app.add_option("--group", o.group, "single-active group")->capture_default_str();
     app.add_option("--policy", o.policy, "failover policy (lease timings, docs/single-active.md)")
         ->check(CLI::IsMember({"aggressive", "balanced", "conservative"}))

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands/context.hpp"
+#include "commands/demos/demo.hpp"
 #include "core/service/single_active.hpp"
 
 namespace aegis::cmd::demos {
@@ -12,7 +13,7 @@ namespace aegis::cmd::demos {
 struct SingleDemoOptions {
     std::string service;  // defaults to the Python example's name
     std::string instance_id;
-    int instance = 1;
+    int instance = default_instance_number();
     std::string group = "default";
     std::string policy = "balanced";
     bool python_parity = false;

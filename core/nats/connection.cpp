@@ -275,6 +275,16 @@ bool Connection::is_connected() const {
     return natsConnection_Status(m_nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
+uint64_t Connection::reconnects() const {
+    natsStatistics* st = nullptr;
+    if (natsStatistics_Create(&st) != NATS_OK) return 0;
+    uint64_t n = 0;
+    if (natsConnection_GetStats(m_nc, st) == NATS_OK)
+        natsStatistics_GetCounts(st, nullptr, nullptr, nullptr, nullptr, &n);
+    natsStatistics_Destroy(st);
+    return n;
+}
+
 std::string Connection::connected_url() const {
     char buf[512] = {0};
     if (natsConnection_GetConnectedUrl(m_nc, buf, sizeof buf) != NATS_OK) return {};

@@ -105,6 +105,10 @@ public:
     void drain(milliseconds timeout = milliseconds(3000));
 
     bool is_connected() const;
+    // How many times this connection has reconnected. nats.c counts a reconnect before it
+    // re-sends the subscriptions, so a message received on the new connection is always
+    // handled after this number changed (the single-active fence relies on that).
+    uint64_t reconnects() const;
     std::string connected_url() const;  // empty when not connected
     milliseconds rtt() const;
     const ConnectOptions& options() const noexcept { return m_options; }

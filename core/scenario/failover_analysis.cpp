@@ -1,8 +1,10 @@
 #include "core/scenario/failover_analysis.hpp"
 #include "core/util/duration.hpp"
+#include "core/util/histogram.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace aegis::scenario {
 
@@ -79,12 +81,44 @@ void reply_times(const TrialWindow& w, const std::vector<CallRecord>& calls, Tri
     }
 }
 
-void call_counts(const TrialWindow& w, const std::vector<CallRecord>& calls, TrialReport& r) {
+// Service side: how often each message id was started, and calls started under an older term
+// after a newer term had started one (records in arrival order).
+struct RunCount {
+    int started = 0, done = 0;
+};
+
+void execution_counts(const TrialWindow& w, const std::vector<Execution>& runs, TrialReport& r,
+                      std::map<std::string, RunCount>& counts) {
+    uint64_t newest = 0;
+    std::string newest_by;
+    for (const auto& e : runs) {
+        if (e.done) {
+            ++counts[e.message_id].done;
+            continue;
+        }
+        ++counts[e.message_id].started;
+        bool in = e.at >= w.start && e.at <= w.end;
+        if (in) ++r.executions;
+        if (e.term >= newest) {
+            newest = e.term;
+            newest_by = e.instance;
+        } else if (in && e.instance != newest_by) {
+            ++r.split_brain;
+        }
+    }
+}
+
+void call_counts(const TrialWindow& w, const std::vector<CallRecord>& calls,
+                 const std::map<std::string, RunCount>& counts, TrialReport& r) {
     for (const auto& c : calls) {
         if (c.issued < w.start || c.issued >= w.end) continue;
         ++r.calls;
         r.max_attempts = std::max(r.max_attempts, c.attempts);
-        if (c.successes.size() > 1) ++r.duplicates;
+        auto it = counts.find(c.message_id);
+        bool ran_twice = it != counts.end() && it->second.done > 1;
+        if (ran_twice) ++r.service_duplicates;
+        if (it != counts.end() && it->second.started > 1 && !ran_twice) ++r.reruns;
+        if (c.successes.size() > 1 || ran_twice) ++r.duplicates;
         switch (c.state) {
             case CallState::ok:
                 ++r.ok;
@@ -106,30 +140,29 @@ void call_counts(const TrialWindow& w, const std::vector<CallRecord>& calls, Tri
 }  // namespace
 
 TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& calls,
-                          const std::vector<LeaseEvent>& events) {
+                          const std::vector<LeaseEvent>& events,
+                          const std::vector<Execution>& executions) {
     TrialReport r;
     r.number = w.number;
     r.kill = w.kill;
     r.old_leader = w.old_leader;
     lease_times(w, events, r);
     reply_times(w, calls, r);
-    call_counts(w, calls, r);
+    std::map<std::string, RunCount> counts;
+    execution_counts(w, executions, r, counts);
+    call_counts(w, calls, counts, r);
     return r;
 }
 
 Percentiles percentiles(std::vector<double> v) {
+    // 0.1 ms resolution, the precision the report prints.
+    auto s = util::summarise(v, 10.0);
     Percentiles p;
-    p.n = static_cast<int>(v.size());
-    if (v.empty()) return p;
-    std::sort(v.begin(), v.end());
-    auto rank = [&](double q) {
-        auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-        return v[std::clamp<size_t>(i, 1, v.size()) - 1];
-    };
-    p.min = v.front();
-    p.p50 = rank(0.5);
-    p.p90 = rank(0.9);
-    p.max = v.back();
+    p.n = static_cast<int>(s.n);
+    p.min = s.min;
+    p.p50 = s.p50;
+    p.p90 = s.p90;
+    p.max = s.max;
     return p;
 }
 
@@ -149,6 +182,9 @@ FailoverSummary summarise(const std::vector<TrialReport>& trials) {
         s.lost += t.lost;
         s.duplicates += t.duplicates;
         s.split_brain += t.split_brain;
+        s.service_duplicates += t.service_duplicates;
+        s.reruns += t.reruns;
+        s.executions += t.executions;
     }
     s.detect_ms = percentiles(detect);
     s.elected_ms = percentiles(elected);
@@ -176,6 +212,9 @@ Json to_json(const TrialReport& t) {
                 {"lost", t.lost},
                 {"duplicates", t.duplicates},
                 {"split_brain", t.split_brain},
+                {"service_duplicates", t.service_duplicates},
+                {"reruns", t.reruns},
+                {"executions", t.executions},
                 {"max_attempts", t.max_attempts}};
 }
 
@@ -197,6 +236,9 @@ Json to_json(const FailoverSummary& s) {
                 {"failed", s.failed},
                 {"lost", s.lost},
                 {"duplicates", s.duplicates},
+                {"service_duplicates", s.service_duplicates},
+                {"reruns", s.reruns},
+                {"executions", s.executions},
                 {"split_brain", s.split_brain}};
 }
 

@@ -10,10 +10,16 @@
 //   first_success_ms  the first successful reply from another instance.
 // Calls issued in the trial's window: ok (first attempt), retried (ok after retries), failed
 // (a definite error after the last attempt), lost (no answer to the last attempt);
-// duplicates = calls answered successfully more than once (one message id served twice);
+// duplicates = calls answered successfully more than once, or — when the instances report the
+// calls they run (failover_audit.hpp) — run to completion more than once on the service side
+// (service_duplicates counts those alone; reruns counts calls started again after a run that
+// never finished, i.e. interrupted by the kill and retried);
 // split_brain = successful replies from an instance other than the leader of the moment: before
 // the trigger from anyone but the old leader, after the new leader's first success from anyone
-// but the new leader.
+// but the new leader; plus, on the service side, a call started under an older leadership term
+// after one had started under a newer term (two leaders running calls).
+
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -43,6 +49,14 @@ struct CallRecord {
     std::vector<Reply> successes;  // every successful reply, late ones included
 };
 
+// One exclusive call an instance started running, as it reported it (arrival time here).
+struct Execution {
+    Mono at{};
+    std::string message_id, instance;
+    uint64_t term = 0;
+    bool done = false;  // false: the call started; true: it finished
+};
+
 struct LeaseEvent {
     enum class Kind { held, released, lost_event, elected_event };
     Kind kind = Kind::held;
@@ -63,6 +77,7 @@ struct TrialReport {
     std::string old_leader, new_leader;
     std::optional<double> detect_ms, elected_ms, first_success_ms;
     int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
+    int service_duplicates = 0, reruns = 0, executions = 0;
     int max_attempts = 0;
     bool completed() const { return first_success_ms.has_value(); }
 };
@@ -76,10 +91,13 @@ struct FailoverSummary {
     int trials = 0, completed = 0;
     Percentiles detect_ms, elected_ms, first_success_ms;
     int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
+    // executions: runs started in the trials; 0 = the service reported none
+    int service_duplicates = 0, reruns = 0, executions = 0;
 };
 
 TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& calls,
-                          const std::vector<LeaseEvent>& events);
+                          const std::vector<LeaseEvent>& events,
+                          const std::vector<Execution>& executions = {});
 // Nearest-rank percentiles of the values present.
 Percentiles percentiles(std::vector<double> values);
 FailoverSummary summarise(const std::vector<TrialReport>& trials);

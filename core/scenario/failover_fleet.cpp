@@ -33,6 +33,7 @@ std::string Fleet::spawn() {
     so.stderr_path = "=stdout";
     // No colours in the log files, and the children must not inherit a caller's log level.
     so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+    so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
     m_children[id] = util::spawn(so);
     return id;
 }

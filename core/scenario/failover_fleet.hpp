@@ -19,6 +19,7 @@ struct FleetOptions {
     std::string policy = "balanced";
     std::string log_dir;  // one <instance>.log per child
     std::vector<std::string> extra_args;
+    std::vector<std::pair<std::string, std::string>> env;  // added to every child's environment
 };
 
 class Fleet {

@@ -7,7 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "core/client/leaders.hpp"
 #include "core/registry/registry.hpp"
+#include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_watch.hpp"
@@ -15,6 +17,7 @@
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
 #include "core/util/duration.hpp"
+#include "core/wire/names.hpp"
 
 namespace aegis::scenario {
 
@@ -28,6 +31,7 @@ struct Run {
     std::shared_ptr<nats::Connection> conn;
     LeaseObserver observer;
     CallDriver driver;
+    ExecutionLog executions;
     std::vector<TrialWindow> windows;
     FailoverReport report;
 };
@@ -68,16 +72,53 @@ void close_trial(Run& r, TrialWindow w, const std::optional<Reply>& first, Mono 
     r.windows.push_back(std::move(w));
 }
 
+// A leader of the group that is alive (renewed in the last 5 s: every policy renews far more
+// often) — spawned instances would only stand by behind it.
+std::optional<std::string> live_leader(Run& r) {
+    for (const auto& l : client::read_leaders(r.conn, r.o.service))
+        if (l.group == r.o.group && l.lease_age_s(std::chrono::system_clock::now()) < 5.0)
+            return l.instance_id;
+    return std::nullopt;
+}
+
+void refuse_foreign_leader(Run& r) {
+    if (r.o.take_over) return;
+    auto leader = live_leader(r);
+    if (!leader) return;
+    throw UnavailableError(
+        fmt::format("'{}' already has a leader this run did not start ('{}'): spawned instances "
+                    "would only stand by behind it",
+                    r.o.service, *leader),
+        fmt::format("measure the running group instead: 'aegis failover {0}' and stop its leader "
+                    "yourself; or add --take-over to spawn anyway and wait for it to stop; or "
+                    "spawn under a free name: 'aegis failover {0}-fo --spawn {1}'",
+                    r.o.service, r.o.spawn));
+}
+
 void await_spawned_leader(Run& r, const Fleet& fleet) {
-    auto deadline = Clock::now() + std::chrono::seconds(20);
+    auto wait = r.o.take_over ? std::max<milliseconds>(r.o.max_wait, std::chrono::seconds(20))
+                              : milliseconds(std::chrono::seconds(20));
+    auto deadline = Clock::now() + wait;
+    std::string told;
     while (Clock::now() < deadline && !util::stop_requested()) {
         auto h = r.observer.holder();
         auto s = r.driver.last_success();
         if (h && fleet.ours(*h) && s && s->instance == *h) return;
+        if (h && !fleet.ours(*h) && *h != told) {
+            told = *h;
+            log::warn("the leader '{}' was not started by this run: waiting up to {} s for it to "
+                      "stop (stop it yourself)",
+                      *h, std::chrono::duration_cast<std::chrono::seconds>(wait).count());
+        }
         std::this_thread::sleep_for(milliseconds(20));
     }
     if (util::stop_requested()) return;
-    throw UnavailableError("the spawned instances did not elect a serving leader within 20 s",
+    if (auto h = r.observer.holder(); h && !fleet.ours(*h))
+        throw UnavailableError(
+            fmt::format("'{}' is still led by '{}', which this run did not start", r.o.service, *h),
+            "stop it, or measure that group without --spawn");
+    throw UnavailableError("the spawned instances did not elect a serving leader within " +
+                               std::to_string(wait.count() / 1000) + " s",
                            "see their logs in " + fleet.options().log_dir);
 }
 
@@ -139,6 +180,7 @@ void await_calls(Run& r) {
 
 void run_spawned(Run& r) {
     namespace fs = std::filesystem;
+    refuse_foreign_leader(r);
     std::string dir = (fs::temp_directory_path() / "aegis-failover-XXXXXX").string();
     if (!mkdtemp(dir.data()))
         throw IoError("cannot create a log directory in " + fs::temp_directory_path().string());
@@ -150,6 +192,8 @@ void run_spawned(Run& r) {
     fo.service = r.o.service;
     fo.policy = r.o.policy;
     fo.log_dir = dir;
+    // Spawned instances report every exclusive call they start: duplicates on the service side.
+    fo.env.emplace_back(wire::k_audit_env, r.executions.start());
     Fleet fleet(fo);
     registry::Registry reg(r.conn);
     log::info("starting {} × 'aegis demo {}' (policy {}, logs in {})", r.o.spawn, r.o.demo,
@@ -215,7 +259,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     d.rate = o.rate;
     d.timeout = o.attempt_timeout;
     d.retry = o.retry;
-    Run r{o, conn, LeaseObserver(conn, o.service, o.group), CallDriver(conn, d), {}, {}};
+    Run r{o, conn, LeaseObserver(conn, o.service, o.group), CallDriver(conn, d),
+          ExecutionLog(conn), {}, {}};
     r.report.service = o.service;
     r.report.group = o.group;
     r.report.method = o.method;
@@ -232,9 +277,12 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     await_calls(r);
     r.driver.stop();
     r.observer.stop();
+    r.executions.stop();
     auto calls = r.driver.snapshot();
     auto events = r.observer.events();
-    for (const auto& w : r.windows) r.report.trials.push_back(analyse_trial(w, calls, events));
+    auto runs = r.executions.records();
+    for (const auto& w : r.windows)
+        r.report.trials.push_back(analyse_trial(w, calls, events, runs));
     r.report.summary = summarise(r.report.trials);
     bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
                 r.report.summary.split_brain > 0;

@@ -42,6 +42,10 @@ struct FailoverOptions {
     // that they connect the way the caller does.
     std::vector<std::string> spawn_args;
     bool keep_logs = false;
+    // With spawn, when a live leader this run did not start holds the group: false = say so and
+    // stop at once; true = spawn anyway and wait (max_wait) for that leader to go away (stopped
+    // by its owner), then measure the spawned instances.
+    bool take_over = false;
 };
 
 struct FailoverReport {

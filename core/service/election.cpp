@@ -1,5 +1,7 @@
 #include "core/service/election.hpp"
 
+#include <algorithm>
+
 #include "core/client/leaders.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/error.hpp"
@@ -17,18 +19,32 @@ double wall_now() { return wire::epoch_seconds(std::chrono::system_clock::now())
 
 int64_t ticks(Mono t) { return t.time_since_epoch().count(); }
 
-// The holder and last_heartbeat of a stored value; an unreadable value still holds the key.
-std::pair<std::string, double> holder_of(const nats::KvEntry& e) {
+struct Holder {
+    std::string id;
+    double last_heartbeat = 0;
+    bool probe = false;  // announces the $SRV.PING liveness probe, with an id fit for a subject
+};
+
+// The holder of a stored value; an unreadable value still holds the key.
+Holder holder_of(const nats::KvEntry& e) {
     try {
         auto info = client::parse_leader_value(e.value);
-        double hb = info.last_heartbeat ? wire::epoch_seconds(*info.last_heartbeat) : 0.0;
-        return {info.instance_id, hb};
+        Holder h{info.instance_id,
+                 info.last_heartbeat ? wire::epoch_seconds(*info.last_heartbeat) : 0.0, false};
+        auto it = info.metadata.find(k_liveness_key);
+        h.probe = it != info.metadata.end() && *it == k_liveness_srv_ping &&
+                  wire::check_instance_id(h.id).empty();
+        return h;
     } catch (const std::exception&) {
-        return {"?", 0.0};
+        return {"?", 0.0, false};
     }
 }
 
 }  // namespace
+
+std::string probe_subject(const std::string& service, const std::string& instance_id) {
+    return std::string(k_liveness_srv_ping) + "." + service + "." + instance_id;
+}
 
 Election::Election(std::shared_ptr<nats::Connection> conn, ElectionOptions options,
                    Listener listener)
@@ -51,6 +67,10 @@ std::string Election::value(double elected_at) const {
     v.elected_at = elected_at;
     v.last_heartbeat = wall_now();
     if (m_options.metadata) v.metadata = m_options.metadata();
+    if (m_options.probe) {
+        if (!v.metadata.is_object()) v.metadata = Json::object();
+        v.metadata[k_liveness_key] = k_liveness_srv_ping;
+    }
     return encode_leader_value(v);
 }
 
@@ -71,6 +91,8 @@ bool Election::start() {
         on_watch(ev.entry ? &*ev.entry : nullptr);
     });
     m_thread = std::thread([this] { loop(); });
+    if (m_options.policy.probe_interval.count() > 0)
+        m_probe_thread = std::thread([this] { probe_loop(); });
     return is_leader();
 }
 
@@ -82,6 +104,7 @@ void Election::stop(bool release) {
     }
     m_cv.notify_all();
     if (m_thread.joinable()) m_thread.join();
+    if (m_probe_thread.joinable()) m_probe_thread.join();
     if (m_watch) m_watch->stop();
     std::unique_lock lk(m_mutex);
     if (!m_hold.holding()) return;
@@ -114,7 +137,10 @@ void Election::stop(bool release) {
 }
 
 bool Election::is_leader() const {
-    return m_leader.load() && ticks(Clock::now()) < m_fence_deadline.load();
+    // Disconnected, a standby may already have taken over (it sees "no responders"); after a
+    // reconnect, until a renewal succeeds on the new connection.
+    return m_leader.load() && ticks(Clock::now()) < m_fence_deadline.load() &&
+           m_conn->is_connected() && m_conn->reconnects() == m_generation.load();
 }
 
 std::optional<std::string> Election::leader_id() const {
@@ -133,10 +159,10 @@ void Election::on_watch(const nats::KvEntry* e) {
     auto now = Clock::now();
     std::lock_guard lk(m_mutex);
     if (e->op == nats::KvOp::put) {
-        auto [holder, hb] = holder_of(*e);
-        m_view.seen(holder, hb, e->revision, now);
-        if (m_hold.holding() && holder != m_options.instance_id && e->revision > m_hold.revision())
-            m_lost_to = holder;
+        auto h = holder_of(*e);
+        m_view.seen(h.id, h.last_heartbeat, e->revision, now, h.probe);
+        if (m_hold.holding() && h.id != m_options.instance_id && e->revision > m_hold.revision())
+            m_lost_to = h.id;
     } else {
         m_view.seen_absent(e->revision, now);
         // Deleted under us (an operator's purge) counts as lost; for standbys it is the signal
@@ -157,11 +183,11 @@ void Election::loop() {
                 lose(lk, "Another instance elected");
             } else if (m_hold.fenced(now, p.fence_after)) {
                 lose(lk, "Lease expired");
-            } else if (now >= m_next_renew) {
-                renew(lk);
+            } else if (now >= m_next_renew || m_conn->reconnects() != m_generation.load()) {
+                renew(lk);  // due, or reconnected: prove the lease on the new connection now
             } else {
                 auto fence_at = m_hold.last_sent() + p.fence_after;
-                m_cv.wait_until(lk, std::min(m_next_renew, fence_at),
+                m_cv.wait_until(lk, std::min({m_next_renew, fence_at, now + p.check_interval}),
                                 [&] { return m_stopping || m_lost_to.has_value(); });
             }
             continue;
@@ -169,12 +195,17 @@ void Election::loop() {
         if (now >= m_retry_at && m_pending_create) {
             m_pending_create = false;
             if (!m_view.held()) acquire(lk, Attempt::create);
+        } else if (now >= m_retry_at && m_departed) {
+            bool same = m_view.held() && m_view.holder() == *m_departed;
+            m_departed.reset();
+            if (same) acquire(lk, Attempt::departed);
         } else if (now >= m_retry_at && m_view.stale(now, p.lease)) {
             acquire(lk, Attempt::takeover);
         } else {
             auto until = std::max(now + p.check_interval, m_retry_at);
             m_cv.wait_until(lk, until, [&] {
-                return m_stopping || (m_pending_create && Clock::now() >= m_retry_at);
+                return m_stopping ||
+                       ((m_pending_create || m_departed) && Clock::now() >= m_retry_at);
             });
         }
     }
@@ -197,16 +228,57 @@ void Election::refresh(std::unique_lock<std::mutex>& lk) {
         if (!m_view.held() && m_view.revision() == 0) m_view.seen_absent(0, now);
         return;
     }
-    auto [holder, hb] = holder_of(*e);
-    m_view.seen(holder, hb, e->revision, now);
+    auto h = holder_of(*e);
+    m_view.seen(h.id, h.last_heartbeat, e->revision, now, h.probe);
+}
+
+bool Election::probe_due(Mono now) const {
+    return !m_stopping && !m_hold.holding() && !m_departed && m_view.probe() &&
+           m_view.holder() != m_options.instance_id &&
+           now - m_view.holder_since() >= m_options.policy.renew_interval;
+}
+
+// A standby's liveness probe of the leader. Only "no responders" counts: the server answers it
+// at once when no connection is subscribed to the leader's own $SRV.PING subject, which the
+// leader subscribed before it ever took the lease — so its connection is gone. A reply or a
+// timeout (a frozen, slow or partitioned leader) leaves the decision to the lease. A holder
+// must have held for a renewal interval first, so that a just-elected leader's subscription
+// has reached every server of a cluster.
+void Election::probe_loop() {
+    const auto& p = m_options.policy;
+    // Short: a probe that reaches the server just before it has dropped a killed leader's
+    // connection is lost and only times out; the next probe sees "no responders".
+    const auto timeout = std::clamp(p.probe_interval * 2, milliseconds(20), p.lease / 2);
+    std::unique_lock lk(m_mutex);
+    while (!m_stopping) {
+        m_cv.wait_for(lk, p.probe_interval, [&] { return m_stopping; });
+        if (!probe_due(Clock::now()) || !m_conn->is_connected()) continue;
+        std::string holder = m_view.holder();
+        lk.unlock();
+        bool gone = false;
+        try {
+            m_conn->request(probe_subject(m_options.service, holder), "", timeout);
+        } catch (const NoRespondersError&) {
+            gone = true;
+        } catch (const std::exception&) {
+        }
+        lk.lock();
+        if (gone && probe_due(Clock::now()) && m_view.holder() == holder) {
+            log::info("'{}': the leader '{}' has no connection (no responders on its $SRV.PING)",
+                      m_options.instance_id, holder);
+            m_departed = holder;
+            m_cv.notify_all();
+        }
+    }
 }
 
 void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     LeadershipChange c;
     c.leader = true;
     uint64_t stale_rev = m_view.revision();
-    if (how == Attempt::takeover) {
-        c.reason = "Took over a stale lease";
+    if (how != Attempt::create) {
+        c.departed = how == Attempt::departed;
+        c.reason = c.departed ? "Took over from a disconnected leader" : "Took over a stale lease";
         c.previous_leader = m_view.holder();
         c.silent_for = m_view.quiet_for(Clock::now());
         c.detected_at = std::chrono::system_clock::now();
@@ -217,6 +289,7 @@ void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     std::string v = value(elected_at);
     lk.unlock();
     auto sent = Clock::now();
+    const uint64_t generation = m_conn->reconnects();
     uint64_t rev = 0;
     bool conflict = false;
     std::optional<std::string> failure;
@@ -231,6 +304,7 @@ void Election::acquire(std::unique_lock<std::mutex>& lk, Attempt how) {
     lk.lock();
     if (rev) {
         m_elected_at = elected_at;
+        m_generation = generation;
         c.term = rev;
         c.at = std::chrono::system_clock::now();
         win(lk, rev, sent, std::move(c));
@@ -246,6 +320,7 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
     uint64_t rev = m_hold.revision();
     lk.unlock();
     auto sent = Clock::now();
+    const uint64_t generation = m_conn->reconnects();
     uint64_t next = 0;
     bool conflict = false;
     std::optional<std::string> failure;
@@ -263,6 +338,7 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
     const auto& p = m_options.policy;
     if (next) {
         m_hold.renewed(next, sent);
+        m_generation = generation;
         m_fence_deadline = ticks(sent + p.fence_after);
         m_next_renew = sent + p.renew_interval;
         m_errors = 0;
@@ -280,6 +356,7 @@ void Election::win(std::unique_lock<std::mutex>& lk, uint64_t rev, Mono sent, Le
     m_view.seen(m_options.instance_id, wall_now(), rev, Clock::now());
     m_next_renew = sent + p.renew_interval;
     m_lost_to.reset();
+    m_departed.reset();
     m_pending_create = false;
     m_errors = 0;
     m_fence_deadline = ticks(sent + p.fence_after);

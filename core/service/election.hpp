@@ -9,7 +9,13 @@
 //             racing standbys exactly one wins (never a blind delete + create);
 //  * release: on a clean stop, delete with the expected revision: standbys create at once;
 //  * fencing: the leader stops serving when its last successful renewal is older than
-//             fence_after (< lease), before any standby is allowed to take over.
+//             fence_after (< lease), before any standby is allowed to take over, and while its
+//             connection is down or has reconnected since its last successful renewal;
+//  * departure: standbys probe the leader's own $SRV.PING subject every probe_interval. "No
+//             responders" means the server has dropped the leader's connection (a crashed
+//             process): a standby takes over at once with the same revision-checked update,
+//             without waiting for the lease. A frozen or partitioned leader still answers or
+//             times out; for it the lease stays the detector.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -39,7 +45,16 @@ struct ElectionOptions {
     std::string instance_id;
     FailoverPolicy policy;
     std::function<Json()> metadata;  // written into the leader value (may be empty)
+    // This instance answers $SRV.PING.<service>.<instance_id> (its Services API responder is
+    // subscribed before start()): the leader value says so and standbys may probe it.
+    bool probe = false;
 };
+
+// The leader value's metadata key announcing the liveness probe, and the subject a standby
+// probes for a holder (built from the service and the holder's id, never read from the value).
+inline constexpr const char* k_liveness_key = "liveness_probe";
+inline constexpr const char* k_liveness_srv_ping = "$SRV.PING";
+std::string probe_subject(const std::string& service, const std::string& instance_id);
 
 struct LeadershipChange {
     bool leader = false;  // gained (true) or lost (false)
@@ -49,6 +64,7 @@ struct LeadershipChange {
     std::optional<std::string> previous_leader;  // gained by takeover: whose lease went stale
     std::optional<std::string> new_leader;       // lost: who holds the lease now, when known
     std::chrono::milliseconds silent_for{0};     // takeover: how long no renewal had been seen
+    bool departed = false;  // takeover because the old leader's connection was gone
     uint64_t term = 0;                           // the lease revision that won
     wire::SysTime at;                            // when the change took effect
     wire::SysTime detected_at;                   // takeover: when the old lease was judged dead
@@ -79,8 +95,10 @@ public:
     const ElectionOptions& options() const noexcept { return m_options; }
 
 private:
-    enum class Attempt { create, takeover };
+    enum class Attempt { create, takeover, departed };
     void loop();
+    void probe_loop();
+    bool probe_due(Mono now) const;
     void on_watch(const nats::KvEntry* entry);
     void acquire(std::unique_lock<std::mutex>& lk, Attempt how);
     void renew(std::unique_lock<std::mutex>& lk);
@@ -106,12 +124,17 @@ private:
     Mono m_retry_at{};  // no new attempt before this after an error that was not a conflict
     bool m_pending_create = false;
     std::optional<std::string> m_lost_to;  // set by the watch: someone else holds the lease
+    std::optional<std::string> m_departed;  // set by the probe: this holder's connection is gone
     bool m_stopping = false;
     bool m_started = false;
     int m_errors = 0;
     std::thread m_thread;
+    std::thread m_probe_thread;
 
     std::atomic<bool> m_leader{false};
+    // The connection's reconnect count when the last successful renewal was sent: after a
+    // reconnect the leader serves again only once a renewal has proved it still holds the lease.
+    std::atomic<uint64_t> m_generation{0};
     std::atomic<int64_t> m_fence_deadline{0};  // steady_clock ticks
 };
 

@@ -17,6 +17,7 @@ FailoverPolicy preset(const char* mode, milliseconds lease, milliseconds check) 
     p.renew_interval = lease / 4;
     p.fence_after = lease * 3 / 4;
     p.check_interval = check;
+    p.probe_interval = check;
     return p;
 }
 
@@ -45,6 +46,7 @@ void FailoverPolicy::validate() const {
     if (renew_interval.count() <= 0) fail("renew interval must be positive");
     if (check_interval.count() <= 0) fail("check interval must be positive");
     if (kv_timeout.count() <= 0) fail("KV timeout must be positive");
+    if (probe_interval.count() < 0) fail("probe interval must not be negative");
     if (renew_interval >= fence_after) fail("renew interval must be shorter than fence_after");
     if (fence_after >= lease) fail("fence_after must be shorter than the lease");
     if (check_interval > lease / 2) fail("check interval must be at most half the lease");

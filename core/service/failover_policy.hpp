@@ -19,6 +19,10 @@ struct FailoverPolicy {
     // The leader stops serving exclusive calls when its last successful renewal is older than
     // this. It is shorter than `lease`, so the old leader is silent before anyone may take over.
     std::chrono::milliseconds fence_after{600};
+    // Standbys ask the leader's connection whether it still exists this often ($SRV.PING to the
+    // leader's own subject: "no responders" means the server has closed its connection, so a
+    // crashed leader is replaced without waiting for its lease). 0 = lease only.
+    std::chrono::milliseconds probe_interval{50};
     // Longest wait for one election KV operation before it counts as failed.
     std::chrono::milliseconds kv_timeout{2000};
 

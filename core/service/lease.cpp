@@ -13,9 +13,12 @@ std::string encode_leader_value(const LeaderValue& v) {
     return wire::to_json_ascii(j);
 }
 
-void LeaseView::seen(const std::string& holder, double last_heartbeat, uint64_t revision, Mono at) {
+void LeaseView::seen(const std::string& holder, double last_heartbeat, uint64_t revision, Mono at,
+                     bool probe) {
     if (m_known && m_held && revision == m_revision) return;
     if (m_known && revision != 0 && revision < m_revision) return;  // an older, late event
+    if (!m_held || holder != m_holder) m_holder_since = at;
+    m_probe = probe;
     m_known = true;
     m_held = true;
     m_revision = revision;

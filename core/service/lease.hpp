@@ -29,7 +29,9 @@ std::string encode_leader_value(const LeaderValue& v);
 class LeaseView {
 public:
     // A put. Seeing the same revision again (a watch replay) does not restart the clock.
-    void seen(const std::string& holder, double last_heartbeat, uint64_t revision, Mono at);
+    // `probe`: the holder says it answers a liveness probe (see Election).
+    void seen(const std::string& holder, double last_heartbeat, uint64_t revision, Mono at,
+              bool probe = false);
     // A delete / purge marker (a clean release), or no key at all (revision 0).
     void seen_absent(uint64_t revision, Mono at);
 
@@ -37,6 +39,9 @@ public:
     uint64_t revision() const noexcept { return m_revision; }
     const std::string& holder() const noexcept { return m_holder; }  // empty when not held
     double last_heartbeat() const noexcept { return m_last_heartbeat; }
+    bool probe() const noexcept { return m_held && m_probe; }
+    // Since when the current holder has held the lease without interruption.
+    Mono holder_since() const noexcept { return m_holder_since; }
     // How long no renewal has been observed.
     std::chrono::milliseconds quiet_for(Mono now) const;
     // Held and quiet for longer than `lease`.
@@ -48,7 +53,9 @@ private:
     uint64_t m_revision = 0;
     std::string m_holder;
     double m_last_heartbeat = 0;
+    bool m_probe = false;
     Mono m_changed_at{};
+    Mono m_holder_since{};
 };
 
 // The leader's side. The fence deadline counts from the moment a successful write was *sent*:

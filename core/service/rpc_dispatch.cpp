@@ -61,13 +61,17 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         correlation = req.header.message_id;
         RpcContext ctx{req, options.instance_id};
         resp = wire::make_success(correlation, ep.handler(req.params, ctx));
+    } catch (const NoReply&) {
+        return;
     } catch (const nlohmann::json::exception& e) {
         // A handler that read a parameter of the wrong type: without the library's
         // "[json.exception.type_error.302] " prefix, and saying what it is about.
         std::string what = e.what();
         if (auto at = what.find("] "); what.rfind("[json.exception.", 0) == 0 && at != what.npos)
             what = what.substr(at + 2);
-        error = "bad params: " + what + " (the handler reads a parameter as another type)";
+        error = code == "400" ? what  // the request itself did not decode
+                              : "bad params: " + what + " (the handler reads a parameter as "
+                                                        "another type)";
         resp = wire::make_failure(correlation, error);
     } catch (const std::exception& e) {
         error = e.what();

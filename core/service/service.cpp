@@ -1,5 +1,7 @@
 #include "core/service/service.hpp"
 
+#include <cstdio>
+
 #include "core/service/service_impl.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -63,7 +65,7 @@ void Service::subscribe_endpoint(const std::string& method) {
     Impl* impl = m.get();
     ep.subscription = m->conn->subscribe(
         ep.subject, [impl, &ep](nats::Msg& msg) { impl->dispatch(ep, msg); },
-        wire::rpc_queue(m->options.name));
+        ep.options.queue_group ? wire::rpc_queue(m->options.name) : std::string());
 }
 
 void Service::unsubscribe_endpoint(const std::string& method, bool drain) {
@@ -171,7 +173,16 @@ void Service::stop() {
 
 int Service::run() {
     util::install_stop_signals();
-    start();
+    try {
+        start();
+    } catch (const Error& e) {
+        // run() is what a service's main() returns: one line and the exit code, not a crash.
+        std::string line = name() + ": error: " + e.what();
+        if (!e.hint().empty()) line += " (" + e.hint() + ")";
+        std::fprintf(stderr, "%s\n", line.c_str());
+        stop();
+        return e.code();
+    }
     util::wait_for_stop([this] { return m->stop_requested.load(); });
     stop();
     return 0;

@@ -35,6 +35,13 @@ struct RpcContext {
     const std::string& instance_id;
 };
 
+// Thrown by a handler that must not answer at all (a fenced leader drops a request another
+// instance may be serving): the request gets no reply, not even an error.
+class NoReply : public std::exception {
+public:
+    const char* what() const noexcept override { return "no reply"; }
+};
+
 using RpcHandler = std::function<Json(const Json& params)>;
 using RpcHandlerEx = std::function<Json(const Json& params, const RpcContext& ctx)>;
 
@@ -55,6 +62,9 @@ struct ServiceOptions {
 
 struct EndpointOptions {
     bool subscribe = true;  // false: registered, subscribed later (exclusive methods)
+    // In queue group rpc.<service> (one instance gets each request). false: a plain
+    // subscription, every subscribed instance gets every request.
+    bool queue_group = true;
     std::map<std::string, std::string> metadata;  // $SRV endpoint metadata
 };
 
@@ -85,7 +95,8 @@ public:
 
     virtual void start();
     virtual void stop();
-    // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code.
+    // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code
+    // (0, or the code of the aegis::Error that start() threw, printed as one line on stderr).
     int run();
     void request_stop();
     bool running() const;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "core/service/sticky_events.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
+#include "core/wire/codec.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis {
@@ -99,6 +101,7 @@ struct SingleActiveService::State {
     std::vector<std::function<void(bool)>> callbacks;
     Notifier notifier;
     std::unique_ptr<EventPublisher> events;
+    std::atomic<uint64_t> dropped{0};  // exclusive calls refused while fenced
 };
 
 SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
@@ -106,6 +109,8 @@ SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
     : Service(std::move(conn), std::move(options)), m_sa(std::make_unique<State>()) {
     if (auto why = wire::check_group_id(single.group); !why.empty()) throw UsageError(why);
     single.policy.validate();
+    if (single.audit_subject.empty())
+        if (const char* env = std::getenv(wire::k_audit_env)) single.audit_subject = env;
     m_sa->options = std::move(single);
 }
 
@@ -130,15 +135,29 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     State* st = m_sa.get();
     const bool parity = st->options.python_parity;
     const std::string id = instance_id();
-    RpcHandlerEx wrapped = [st, parity, id, h = std::move(handler)](const Json& p,
-                                                                    const RpcContext& ctx) {
+    RpcHandlerEx wrapped = [this, st, parity, id, method, h = std::move(handler)](
+                               const Json& p, const RpcContext& ctx) {
         service::Election* e = st->election.load();
         if (!e || !e->is_leader()) {
+            // Only a leader subscribes, so a request reaching a non-leader came to a fenced or
+            // frozen old leader, and another instance (subscribed without a queue group) may
+            // serve it now: neither run nor answer it — a NOT_ACTIVE answer would make the
+            // client retry a call the new leader may already have run.
+            if (!parity) drop_fenced(method);
             Json na = not_active_result(id, st->options.group);
             if (st->options.not_active_as_error)
                 throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
             return na;
         }
+        const uint64_t term = e->term();
+        audit(method, ctx, term, "start");
+        struct Done {  // also when the handler throws
+            SingleActiveService* svc;
+            const std::string& method;
+            const RpcContext& ctx;
+            uint64_t term;
+            ~Done() { svc->audit(method, ctx, term, "done"); }
+        } done{this, method, ctx, term};
         if (!parity) return h(p, ctx);
         try {
             return wrap_success(h(p, ctx));
@@ -150,6 +169,10 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
         }
     };
     opts.subscribe = parity;  // without parity only the leader subscribes
+    // ... and without a queue group: a frozen old leader's subscription can outlive its lease
+    // at the server, and in one queue group it would keep getting its share of the calls.
+    // Subscribed side by side, both get every call; the old one drops them (fenced).
+    opts.queue_group = parity;
     opts.metadata.emplace("exclusive", "true");
     rpc(method, std::move(wrapped), std::move(opts));
     {
@@ -158,6 +181,32 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     }
     if (!parity && running() && is_leader()) subscribe_endpoint(method);
     return *this;
+}
+
+void SingleActiveService::drop_fenced(const std::string& method) {
+    uint64_t n = ++m_sa->dropped;
+    if (n == 1 || n % 100 == 0)
+        log::warn("'{}' is not the leader (fenced): dropped '{}' without running or answering it "
+                  "({} dropped so far)",
+                  instance_id(), method, n);
+    throw NoReply();
+}
+
+void SingleActiveService::audit(const std::string& method, const RpcContext& ctx, uint64_t term,
+                                const char* phase) noexcept {
+    const std::string& subject = m_sa->options.audit_subject;
+    if (subject.empty()) return;
+    try {
+        Json j{{"message_id", ctx.request.header.message_id},
+               {"instance_id", instance_id()},
+               {"method", method},
+               {"term", term},
+               {"phase", phase}};
+        connection()->publish(subject, wire::to_json(j));
+    } catch (const std::exception& e) {
+        log::debug("execution audit to '{}' failed: {}", subject, e.what());
+    } catch (...) {
+    }
 }
 
 SingleActiveService& SingleActiveService::on_leadership(std::function<void(bool)> callback) {
@@ -229,6 +278,7 @@ void SingleActiveService::after_start() {
     eo.instance_id = instance_id();
     eo.policy = st->options.policy;
     eo.metadata = [this] { return metadata(); };
+    eo.probe = options().services_api;  // $SRV.PING.<service>.<id> is subscribed by now
     if (st->options.publish_events && !st->events)
         st->events = std::make_unique<EventPublisher>(connection());
     st->notifier.start();
@@ -290,7 +340,10 @@ void SingleActiveService::on_change(const service::LeadershipChange& c) {
                 // The crashed leader cannot say it lost: its successor says so on its behalf.
                 service::StickyIds old{me.service, *c.previous_leader, me.group};
                 notify_event("LeaderLost", service::leader_lost_payload(
-                                               old, "Lease expired", c.detected_at,
+                                               old,
+                                               c.departed ? "Leader disconnected"
+                                                          : "Lease expired",
+                                               c.detected_at,
                                                Json{{"detected_by", me.instance_id},
                                                     {"silent_ms", c.silent_for.count()}}));
             }

@@ -30,7 +30,14 @@ struct SingleActiveOptions {
     bool not_active_as_error = false;
     // events.sticky_active.LeaderElected / LeaderLost / ElectionFailed with the Python payloads.
     bool publish_events = true;
+    // When set, every exclusive call this instance starts (after the leadership check) and
+    // finishes is announced on this core NATS subject as
+    // {"message_id","instance_id","method","term","phase":"start"|"done"}, so a tool can count
+    // executions on the service side (`aegis failover` does). Empty: the
+    // environment variable AEGIS_AUDIT_SUBJECT, if set; otherwise off.
+    std::string audit_subject;
 };
+
 
 class SingleActiveService : public Service {
 public:
@@ -68,6 +75,9 @@ private:
     service::StickyIds ids() const;
     std::vector<std::function<void(bool)>> callbacks() const;
     void notify_event(const char* type, const Json& payload);
+    [[noreturn]] void drop_fenced(const std::string& method);
+    void audit(const std::string& method, const RpcContext& ctx, uint64_t term,
+               const char* phase) noexcept;
     std::unique_ptr<State> m_sa;
 };
 

@@ -16,6 +16,7 @@ inline constexpr int data = 65;
 inline constexpr int no_input = 66;
 inline constexpr int unavailable = 69;
 inline constexpr int internal = 70;
+inline constexpr int cant_create = 73;  // an output file or directory cannot be created
 inline constexpr int io = 74;
 inline constexpr int timeout = 75;
 inline constexpr int auth = 77;
@@ -47,6 +48,7 @@ AEGIS_ERROR_KIND(DataError, exit_code::data)            // bad input data (malfo
 AEGIS_ERROR_KIND(NoInputError, exit_code::no_input)     // a named input file is missing
 AEGIS_ERROR_KIND(UnavailableError, exit_code::unavailable)  // NATS or a service is not there
 AEGIS_ERROR_KIND(InternalError, exit_code::internal)
+AEGIS_ERROR_KIND(CantCreateError, exit_code::cant_create)
 AEGIS_ERROR_KIND(IoError, exit_code::io)
 AEGIS_ERROR_KIND(TimeoutError, exit_code::timeout)
 AEGIS_ERROR_KIND(AuthError, exit_code::auth)

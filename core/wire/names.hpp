@@ -35,4 +35,8 @@ std::string leader_key(std::string_view service, std::string_view group);
 // Default instance id: <service>-<8 lowercase hex>.
 std::string default_instance_id(std::string_view service);
 
+// The environment variable naming the subject on which single-active instances announce each
+// exclusive call they start (SingleActiveOptions::audit_subject; `aegis failover` sets it).
+inline constexpr const char* k_audit_env = "AEGIS_AUDIT_SUBJECT";
+
 }  // namespace aegis::wire

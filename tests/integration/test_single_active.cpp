@@ -168,12 +168,18 @@ TEST_CASE("single-active: a clean stop hands leadership over at once, not after 
 }
 
 TEST_CASE("single-active: after SIGKILL of the leader a standby takes over within lease + margin") {
+    // With the liveness probe a standby sees the dead connection at once; without it (probe
+    // interval 0) the lease going stale is the detector.
+    const bool probe = GENERATE(true, false);
+    INFO("probe " << probe);
     test::NatsServer server;
     test::Background proc({"demo", "echo-single", "--server", server.url(), "--service", "sa-crash",
                            "--instance-id", "sa-crash-proc", "--policy", "aggressive"});
     auto conn = server.connect("observer");
     REQUIRE(eventually([&] { return lease_holder(conn, "sa-crash") == "sa-crash-proc"; }, 10s));
-    auto nodes = make_nodes(server, "sa-crash", 2, FailoverPolicy::aggressive());
+    auto policy = FailoverPolicy::aggressive();
+    if (!probe) policy.probe_interval = 0ms;
+    auto nodes = make_nodes(server, "sa-crash", 2, policy);
     for (auto& n : nodes) n->svc->start();
     for (auto& n : nodes)
         REQUIRE(eventually([&] { return n->svc->leader_id() == "sa-crash-proc"; }));
@@ -183,9 +189,14 @@ TEST_CASE("single-active: after SIGKILL of the leader a standby takes over withi
     proc.stop(9);
     REQUIRE(eventually([&] { return leader_count(nodes) == 1; }, 5s));
     auto took = std::chrono::steady_clock::now() - t0;
-    CHECK(took >= 200ms);  // it had to notice the silence first…
-    CHECK(took < FailoverPolicy::aggressive().lease + 1500ms);  // …and did so promptly
-    CHECK(eventually([&] { return events.has("LeaderLost sa-crash-proc Lease expired"); }));
+    if (probe) {
+        CHECK(took < policy.lease);  // no waiting for the lease
+        CHECK(eventually([&] { return events.has("LeaderLost sa-crash-proc Leader disconnected"); }));
+    } else {
+        CHECK(took >= 200ms);  // it had to notice the silence first…
+        CHECK(took < policy.lease + 1500ms);  // …and did so promptly
+        CHECK(eventually([&] { return events.has("LeaderLost sa-crash-proc Lease expired"); }));
+    }
     for (int i = 0; i < 20; ++i) {
         CHECK(leader_count(nodes) == 1);
         std::this_thread::sleep_for(25ms);

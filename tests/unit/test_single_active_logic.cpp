@@ -111,6 +111,29 @@ TEST_CASE("single-active: policy presets, names and validation") {
     p = FailoverPolicy::balanced();
     p.check_interval = p.lease;
     CHECK_THROWS_AS(p.validate(), UsageError);
+    p = FailoverPolicy::balanced();
+    CHECK(p.probe_interval == p.check_interval);  // the liveness probe is on by default
+    p.probe_interval = -1ms;
+    CHECK_THROWS_AS(p.validate(), UsageError);
+    p.probe_interval = 0ms;  // lease only
+    CHECK_NOTHROW(p.validate());
+}
+
+TEST_CASE("single-active: a standby knows since when the holder holds and if it may be probed") {
+    service::LeaseView view;
+    Mono t0{};
+    view.seen("a", 1.0, 5, t0, true);
+    CHECK(view.probe());
+    CHECK(view.holder_since() == t0);
+    view.seen("a", 2.0, 6, t0 + 200ms, true);  // a renewal: the same tenure
+    CHECK(view.holder_since() == t0);
+    view.seen("b", 3.0, 7, t0 + 900ms, false);  // a takeover by an instance without the probe
+    CHECK(view.holder_since() == t0 + 900ms);
+    CHECK_FALSE(view.probe());
+    view.seen_absent(8, t0 + 1s);
+    CHECK_FALSE(view.probe());
+    view.seen("b", 3.0, 9, t0 + 2s, true);  // the same id again after a release: a new tenure
+    CHECK(view.holder_since() == t0 + 2s);
 }
 
 TEST_CASE("failover: the retry backoff of docs/protocol.md §3.7") {

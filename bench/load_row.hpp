@@ -1,0 +1,108 @@
+#pragma once
+// The `aegis load` rows of bench_rpc: the load generator driving a raw nats.c replier that answers
+// every request with one canned aegis response envelope, so that nothing but the generator differs
+// from the raw pipeline measured in the same run. Two forms: the engine (core/load) in this
+// process, beside its replier as the raw pipeline is, and the real binary as a child process.
+// The goal: >= 0.95x the raw pipeline at the same number in flight, i.e. the generator is never
+// what limits a measurement.
+#include <nats/nats.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/client/client.hpp"
+#include "core/load/engine.hpp"
+#include "core/nats/connection.hpp"
+#include "core/util/process.hpp"
+#include "core/wire/codec.hpp"
+#include "core/wire/envelope.hpp"
+
+namespace aegis::bench {
+
+inline void canned_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void* closure) {
+    const auto* payload = static_cast<const std::string*>(closure);
+    if (natsMsg_GetReply(m))
+        natsConnection_Publish(nc, natsMsg_GetReply(m), payload->data(),
+                               static_cast<int>(payload->size()));
+    natsMsg_Destroy(m);
+}
+
+inline std::string canned_response() {
+    return wire::encode_envelope(
+        wire::make_success(std::string("00000000-0000-4000-8000-000000000000"),
+                           Json{{"message", "Hello, World!"}}),
+        wire::Format::msgpack);
+}
+
+// The engine in this process: load::run_load, closed model, against the canned replier.
+inline double engine_load_rps(const std::string& url, int inflight, double seconds, bool buffered) {
+    std::string canned = canned_response();
+    natsOptions* o = nullptr;
+    natsOptions_Create(&o);
+    natsOptions_SetURL(o, url.c_str());
+    natsOptions_SetSendAsap(o, !buffered);
+    natsConnection* srv = nullptr;
+    natsConnection_Connect(&srv, o);
+    natsSubscription* sub = nullptr;
+    natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
+    natsConnection_Flush(srv);
+    nats::ConnectOptions co;
+    co.servers = {url};
+    co.send_asap = !buffered;
+    load::LoadOptions lo;
+    lo.payload.service = "bench-raw";
+    lo.payload.method = "echo";
+    lo.payload.params = {{"message", "Hello, World!"}};
+    lo.concurrency = inflight;
+    lo.duration_s = seconds;
+    double rps = load::run_load(nats::Connection::connect(co), lo).throughput_rps;
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    natsConnection_Destroy(srv);
+    natsOptions_Destroy(o);
+    return rps;
+}
+
+// Calls per second that `aegis load SERVICE echo -c inflight` reached against the canned
+// replier, as its --json report gives them; 0 when the binary failed.
+inline double aegis_load_rps(const std::string& aegis, const std::string& url, int inflight,
+                             double seconds, bool buffered) {
+    std::string canned = canned_response();
+    natsOptions* o = nullptr;
+    natsOptions_Create(&o);
+    natsOptions_SetURL(o, url.c_str());
+    natsOptions_SetSendAsap(o, !buffered);
+    natsConnection* srv = nullptr;
+    natsConnection_Connect(&srv, o);
+    natsSubscription* sub = nullptr;
+    natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
+    natsConnection_Flush(srv);
+    char path[] = "/tmp/aegis-bench-load-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0) close(fd);
+    util::SpawnOptions so;
+    so.argv = {aegis, "load", "bench-raw", "echo", "message=Hello, World!", "-c",
+               std::to_string(inflight), "--duration", std::to_string(seconds), "--json",
+               "--server", url, "-q"};
+    so.stdout_path = path;
+    so.stderr_path = "/dev/null";
+    pid_t pid = util::spawn(so);
+    util::wait_exit(pid, std::chrono::seconds(static_cast<int>(seconds) + 30));
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::remove(path);
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    natsConnection_Destroy(srv);
+    natsOptions_Destroy(o);
+    try {
+        return wire::from_json(text.str()).at("throughput_rps").get<double>();
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+}  // namespace aegis::bench

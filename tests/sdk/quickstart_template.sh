@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# One template, as a new user meets it: `aegis quickstart NAME --template T --yes`, build against
+# the SDK installed to PREFIX (the "sdk: install" fixture), start it against a real nats-server
+# and reach it with `aegis call` / `aegis events`. Prints the time from quickstart to the first
+# answered call. Usage: quickstart_template.sh TEMPLATE AEGIS PREFIX WORKDIR
+set -euo pipefail
+tpl=$1 aegis=$2 prefix=$3 work=$4
+name=qs-$tpl
+rm -rf "$work" && mkdir -p "$work/nats" && cd "$work"
+export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+unset NATS_URL AEGIS_CONFIG AEGIS_CONTEXT NATS_CREDS || true
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+nats-server -a 127.0.0.1 -p -1 --ports_file_dir nats -js -sd nats >nats/log 2>&1 & pids+=($!)
+for _ in $(seq 100); do ls nats/*.ports >/dev/null 2>&1 && break; sleep 0.05; done
+port=$(grep -o '127.0.0.1:[0-9]*' nats/*.ports | head -1 | cut -d: -f2)
+export AEGIS_NATS_URL=nats://127.0.0.1:$port
+
+# until CMD... succeeds (30 s at most): the service needs a moment to start.
+until_ok() {
+  for _ in $(seq 300); do "$@" >out.txt 2>err.txt && return 0; sleep 0.1; done
+  echo "never succeeded: $*"; cat out.txt err.txt; return 1
+}
+
+start=$(date +%s.%N)
+"$aegis" quickstart "$name" --template "$tpl" --yes
+cmake -S "$name" -B "$name/build" -DCMAKE_PREFIX_PATH="$prefix" -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$name/build" -j2 >build.log 2>&1 || { cat build.log; exit 1; }
+bin=$name/build/$name
+"$bin" --help | grep -q "usage: $name"
+
+case $tpl in
+service)
+  "$bin" & pids+=($!)
+  until_ok "$aegis" call "$name" echo message=hello
+  grep -q '"echo":"hello"' out.txt
+  "$aegis" call "$name" add a:=2 b:=3 | grep -q '"sum":5' ;;
+single-active)
+  "$bin" & pids+=($!)
+  "$bin" & pids+=($!)
+  until_ok "$aegis" call "$name" process item=42
+  grep -q '"leader":"qs-single-active-' out.txt ;;
+events)
+  "$bin" & pids+=($!)
+  until_ok "$aegis" call "$name" stats
+  "$aegis" events publish order created order_id=1
+  until_ok sh -c "'$aegis' call '$name' stats | grep -q '\"orders\":1'" ;;
+client)
+  "$aegis" demo echo & pids+=($!)
+  until_ok "$aegis" call echo-service echo message=ready
+  "$bin" >out.txt
+  grep -q 'found echo-service' out.txt
+  grep -q "echo-service answered: .*hello from $name" out.txt ;;
+esac
+end=$(date +%s.%N)
+cat out.txt
+awk -v t="$tpl" -v s="$start" -v e="$end" 'BEGIN { printf "time to first success (%s): quickstart -> answered call: %.1f s\n", t, e - s }'
+
+# The project's own test (a real nats-server and the program, through Catch2), once.
+if [ "$tpl" = service ] && [ -f /usr/include/catch2/catch.hpp ]; then
+  cmake -S "$name" -B "$name/build" -DBUILD_TESTING=ON >/dev/null
+  cmake --build "$name/build" -j2 >build.log 2>&1 || { cat build.log; exit 1; }
+  ctest --test-dir "$name/build" --output-on-failure
+fi

@@ -1,0 +1,138 @@
+// core/load and util::Histogram without a network: percentile accuracy against exact values,
+// the open model's schedules, the flag syntax, per-call templates.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "core/load/payload.hpp"
+#include "core/load/schedule.hpp"
+#include "core/util/error.hpp"
+#include "core/util/histogram.hpp"
+#include "core/wire/envelope.hpp"
+
+using namespace aegis;
+
+namespace {
+double exact_nearest_rank(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+}
+
+int count_calls(const load::Schedule& s) {
+    load::Pacer p(s);
+    int n = 0;
+    while (p.next()) ++n;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("histogram percentiles are within 1% of the exact nearest-rank values") {
+    std::mt19937_64 rng(42);
+    std::lognormal_distribution<double> latency_ns(std::log(400'000.0), 1.2);  // ~0.4 ms, long tail
+    std::vector<double> samples;
+    util::Histogram h;
+    for (int i = 0; i < 200'000; ++i) {
+        double v = std::round(latency_ns(rng));
+        samples.push_back(v);
+        h.record(v);
+    }
+    REQUIRE(h.count() == samples.size());
+    for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 1.0}) {
+        double exact = exact_nearest_rank(samples, q);
+        INFO("q=" << q << " exact=" << exact << " histogram=" << h.percentile(q));
+        CHECK(std::abs(h.percentile(q) - exact) <= 0.01 * exact);
+    }
+    CHECK(h.max() == *std::max_element(samples.begin(), samples.end()));
+    CHECK(h.min() == *std::min_element(samples.begin(), samples.end()));
+    double sum = 0;
+    for (double v : samples) sum += v;
+    CHECK(h.mean() == Approx(sum / samples.size()).epsilon(1e-9));
+}
+
+TEST_CASE("histogram: small values are exact, merge adds, reset empties") {
+    auto s = util::summarise({5, 1, 4, 2, 3, 10, 9, 8, 7, 6}, 10.0);
+    CHECK(s.n == 10);
+    CHECK(s.p50 == 5);
+    CHECK(s.p90 == 9);
+    CHECK(s.min == 1);
+    CHECK(s.max == 10);
+    util::Histogram a(1.0), b(1.0);
+    a.record_ticks(1'000'000'000);
+    b.record_ticks(3);
+    a.merge(b);
+    CHECK(a.count() == 2);
+    CHECK(a.min() == 3);
+    CHECK(a.percentile(1.0) == 1'000'000'000);  // clamped to the exact max
+    a.reset();
+    CHECK(a.empty());
+    CHECK(a.percentile(0.5) == 0);
+}
+
+TEST_CASE("pacer: constant, ramp, steps and spike send the integral of the rate") {
+    CHECK(count_calls(load::Schedule::constant(200, 4)) == 800);
+    // A ramp 0 → 100 over 10 s is 500 calls, sent later and later closer together.
+    CHECK(std::abs(count_calls(load::Schedule::ramp(0, 100, 10)) - 500) <= 1);
+    CHECK(count_calls(load::Schedule::steps({{10, 2}, {50, 2}})) == 120);
+    auto spiky = load::Schedule::constant(10, 10);
+    spiky.add_spike(1000, 4, 1);
+    CHECK(std::abs(count_calls(spiky) - (90 + 1000)) <= 1);
+    CHECK(spiky.rate_at(4.5) == 1000);
+    CHECK(spiky.rate_at(6) == 10);
+    load::Pacer p(load::Schedule::constant(4, 1));
+    CHECK(*p.next() == 0);
+    CHECK(*p.next() == Approx(0.25));
+}
+
+TEST_CASE("load flag syntax: durations, ramp, steps, spike; nonsense is a usage error") {
+    CHECK(load::parse_duration_s("10", "--duration") == 10);
+    CHECK(load::parse_duration_s("500ms", "--duration") == 0.5);
+    CHECK(load::parse_duration_s("2m", "--duration") == 120);
+    CHECK_THROWS_AS(load::parse_duration_s("ten", "--duration"), UsageError);
+    CHECK_THROWS_AS(load::parse_duration_s("5h", "--duration"), UsageError);
+    CHECK(load::parse_ramp("10:500") == std::pair<double, double>{10, 500});
+    CHECK_THROWS_AS(load::parse_ramp("10"), UsageError);
+    auto even = load::parse_steps("100,200,400", 9.0);
+    REQUIRE(even.size() == 3);
+    CHECK(even[2] == std::pair<double, double>{400, 3});
+    auto own = load::parse_steps("100:5s,200:500ms", std::nullopt);
+    CHECK(own[1] == std::pair<double, double>{200, 0.5});
+    CHECK_THROWS_AS(load::parse_steps("100,200", std::nullopt), UsageError);
+    CHECK_THROWS_AS(load::parse_steps("100:5s,200", std::nullopt), UsageError);
+    auto sp = load::parse_spike("1000@5s/2s");
+    CHECK(sp.rps == 1000);
+    CHECK(sp.at_s == 5);
+    CHECK(sp.for_s == 2);
+    CHECK_THROWS_AS(load::parse_spike("1000@5s"), UsageError);
+    CHECK_THROWS_AS(load::parse_spike("x@5s/1s"), UsageError);
+}
+
+TEST_CASE("payloads: templates per call, a fresh message_id per call, --payload-bytes") {
+    Json p = {{"id", "order-{{seq}}"}, {"nested", {{"u", "{{uuid}}"}}}, {"n", 3}};
+    CHECK(load::has_templates(p));
+    Json r = load::render_templates(p, 7);
+    CHECK(r["id"] == "order-7");
+    CHECK(r["nested"]["u"].get<std::string>().size() == 36);
+    CHECK(r["n"] == 3);
+
+    load::PayloadSpec fixed{"echo-service", "echo", {{"message", "hi"}}, 100};
+    load::PayloadFactory f(fixed);
+    CHECK_FALSE(f.templated());
+    CHECK(f.subject() == "rpc.echo-service.echo");
+    std::set<std::string> ids;
+    for (int i = 1; i <= 3; ++i) {
+        auto req = wire::decode_rpc_request(f.make(i));
+        ids.insert(req.header.message_id);
+        CHECK(req.params["message"] == "hi");
+        CHECK(req.params["payload"].get<std::string>().size() == 100);
+    }
+    CHECK(ids.size() == 3);
+
+    load::PayloadFactory t({"order-service", "create", {{"order_id", "o-{{seq}}"}}});
+    CHECK(t.templated());
+    CHECK(wire::decode_rpc_request(t.make(42)).params["order_id"] == "o-42");
+    CHECK_THROWS_AS(load::PayloadFactory({"s", "m", Json::array()}), UsageError);
+}
