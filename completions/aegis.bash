@@ -8,7 +8,7 @@
 # The subcommands of command $1 ("aegis", "aegis demo", ...).
 _aegis_subcommands() {
     case $1 in
-        'aegis') REPLY='call demo up down failover explore monitor config discover validate events command completion help' ;;
+        'aegis') REPLY='call demo up down failover load explore monitor config discover validate events command completion help quickstart' ;;
         'aegis demo') REPLY='echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor' ;;
         'aegis config') REPLY='show contexts' ;;
         'aegis events') REPLY='publish tail' ;;
@@ -38,7 +38,8 @@ _aegis_options() {
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
         'aegis up') REPLY='-h --help -p --port --url --data --status' ;;
         'aegis down') REPLY='-h --help' ;;
-        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs' ;;
+        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
+        'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
         'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
         'aegis config') REPLY='-h --help' ;;
@@ -53,6 +54,7 @@ _aegis_options() {
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
         'aegis completion') REPLY='-h --help' ;;
         'aegis help') REPLY='-h --help' ;;
+        'aegis quickstart') REPLY='-h --help -t --template --list --dir --nats -y --yes' ;;
         *) REPLY= ;;
     esac
 }
@@ -183,6 +185,27 @@ _aegis_option_value() {
         'aegis failover --max-wait') REPLY='text' ;;
         'aegis failover --max-failover-ms') REPLY='text' ;;
         'aegis failover --keep-logs') REPLY='flag' ;;
+        'aegis failover --take-over') REPLY='flag' ;;
+        'aegis load -h'|'aegis load --help') REPLY='flag' ;;
+        'aegis load -d'|'aegis load --data') REPLY='@file' ;;
+        'aegis load -c'|'aegis load --concurrency') REPLY='text' ;;
+        'aegis load -r'|'aegis load --rate') REPLY='text' ;;
+        'aegis load --ramp') REPLY='text' ;;
+        'aegis load --steps') REPLY='text' ;;
+        'aegis load --spike') REPLY='text' ;;
+        'aegis load -z'|'aegis load --duration') REPLY='text' ;;
+        'aegis load -n'|'aegis load --requests') REPLY='text' ;;
+        'aegis load --warmup') REPLY='text' ;;
+        'aegis load -t'|'aegis load --timeout') REPLY='text' ;;
+        'aegis load --connections') REPLY='text' ;;
+        'aegis load --payload-bytes') REPLY='text' ;;
+        'aegis load --retry-attempts') REPLY='text' ;;
+        'aegis load --no-retry-not-active') REPLY='flag' ;;
+        'aegis load --format') REPLY='=msgpack,json' ;;
+        'aegis load -o'|'aegis load --out') REPLY='text' ;;
+        'aegis load --max-p99-ms') REPLY='text' ;;
+        'aegis load --max-error-rate') REPLY='text' ;;
+        'aegis load --min-rps') REPLY='text' ;;
         'aegis explore -h'|'aegis explore --help') REPLY='flag' ;;
         'aegis explore --tree') REPLY='flag' ;;
         'aegis explore -w'|'aegis explore --watch') REPLY='flag' ;;
@@ -232,6 +255,12 @@ _aegis_option_value() {
         'aegis command send --format') REPLY='=msgpack,json' ;;
         'aegis completion -h'|'aegis completion --help') REPLY='flag' ;;
         'aegis help -h'|'aegis help --help') REPLY='flag' ;;
+        'aegis quickstart -h'|'aegis quickstart --help') REPLY='flag' ;;
+        'aegis quickstart -t'|'aegis quickstart --template') REPLY='=service,single-active,events,client' ;;
+        'aegis quickstart --list') REPLY='flag' ;;
+        'aegis quickstart --dir') REPLY='text' ;;
+        'aegis quickstart --nats') REPLY='text' ;;
+        'aegis quickstart -y'|'aegis quickstart --yes') REPLY='flag' ;;
         *) return 1 ;;
     esac
 }
@@ -245,12 +274,14 @@ _aegis_positionals() {
         'aegis demo metrics-reader') REPLY='service' ;;
         'aegis demo health-monitor') REPLY='service' ;;
         'aegis failover') REPLY='active-service' ;;
+        'aegis load') REPLY='service method text+' ;;
         'aegis explore') REPLY='service' ;;
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
         'aegis help') REPLY='text+' ;;
+        'aegis quickstart') REPLY='text' ;;
         *) REPLY= ;;
     esac
 }
