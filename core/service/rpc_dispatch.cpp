@@ -69,7 +69,7 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         std::string what = e.what();
         if (auto at = what.find("] "); what.rfind("[json.exception.", 0) == 0 && at != what.npos)
             what = what.substr(at + 2);
-        error = code == "400" ? what  // the request itself did not decode
+        error = std::string_view(code) == "400" ? what  // the request did not decode
                               : "bad params: " + what + " (the handler reads a parameter as "
                                                         "another type)";
         resp = wire::make_failure(correlation, error);

@@ -64,7 +64,7 @@ TEST_CASE("a remote error exits 1, an unknown method 69, a slow reply 75") {
     CHECK(bad.err.find("delay must be between") != std::string::npos);
     auto none = run_aegis({"call", "echo-service", "no_such_method", "--server", server.url()});
     CHECK(none.exit_code == 69);
-    CHECK(none.err.find("no responders for 'rpc.echo-service.no_such_method'") != std::string::npos);
+    CHECK(none.err.find("'echo-service' has no method 'no_such_method'") != std::string::npos);
     auto slow = run_aegis({"call", "echo-service", "delay_echo", "delay:=2", "--timeout", "0.3",
                            "--server", server.url()});
     CHECK(slow.exit_code == 75);
