@@ -25,6 +25,7 @@ void setup_load(CLI::App&, Context&);
 void setup_completion(CLI::App&, Context&);
 void setup_quickstart(CLI::App&, Context&);
 void setup_help(CLI::App&, Context&);
+void setup_test(CLI::App&, Context&);
 }  // namespace aegis::cmd
 
 namespace aegis::app {
@@ -85,6 +86,13 @@ const std::vector<cmd::CommandSpec>& command_table() {
          k_nats | k_stop},
         {"command", "send a command to a service and follow its progress", cmd::setup_command,
          "aegis command send batch-processor process_batch size:=5", k_nats | k_stop},
+        // Not k_stop: the runner handles Ctrl-C itself, and a second Ctrl-C must not skip the
+        // cleanup of what the run started.
+        {"test", "run scenarios that prove a deployment works: aegis test [NAME ...] (CI)",
+         cmd::setup_test,
+         "aegis test --list\naegis test failover\naegis test --all --local --junit out.xml\n"
+         "aegis test -f my-scenarios.yaml --set instances=5",
+         k_nats},
         {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion,
          "source <(aegis completion bash)\n"
          "aegis completion fish > ~/.config/fish/completions/aegis.fish",

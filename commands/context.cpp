@@ -56,6 +56,8 @@ std::shared_ptr<nats::Connection> Context::nats(const std::string& purpose) {
     return m_conn;
 }
 
+void Context::release_nats() { m_conn.reset(); }
+
 void Context::print_json(const Json& v) const {
     print(v.dump(m_out.color ? 2 : -1, ' ', false, Json::error_handler_t::replace) + "\n");
 }

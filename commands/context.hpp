@@ -70,6 +70,8 @@ public:
     // Connects on first use (cached), with "auto" resolution, auth and TLS from config().
     // `purpose` names the connection ("aegis call").
     std::shared_ptr<nats::Connection> nats(const std::string& purpose = "aegis");
+    // Closes the cached connection (before the server it talks to is stopped on purpose).
+    void release_nats();
     // The URL nats() uses (resolving it may start a supervised port-forward).
     std::string nats_url();
     // How the URL was found; resolves on first use (throws when nothing was found).

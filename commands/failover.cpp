@@ -9,7 +9,7 @@
 #include "commands/context.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
-#include "core/scenario/failover_run.hpp"
+#include "core/scenario/failover_verdict.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 
@@ -75,13 +75,11 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
 }
 
 // Exit 1 when a call was lost, two leaders answered, a failover never completed or took longer
-// than --max-failover-ms.
+// than --max-failover-ms (the verdict the scenario step shares).
 bool answer_is_no(const FailoverOpts& o, const scenario::FailoverReport& r) {
-    const auto& s = r.summary;
-    if (!r.problems.empty() || s.lost > 0 || s.split_brain > 0 || s.completed < s.trials ||
-        s.trials == 0)
-        return true;
-    return o.max_failover_ms > 0 && s.first_success_ms.max > o.max_failover_ms;
+    scenario::FailoverBounds b;
+    if (o.max_failover_ms > 0) b.max_first_success_ms = o.max_failover_ms;
+    return !scenario::failover_verdict(r, b).empty();
 }
 
 int run_failover_cmd(Context& ctx, FailoverOpts& o) {

@@ -1,6 +1,7 @@
 // aegis quickstart NAME [--template T] [--dir DIR] [--nats URL] [--yes] | --list: scaffold a
 // service project that builds against the installed SDK (core/quickstart).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -75,8 +76,7 @@ int run_quickstart(Context& ctx, QuickstartOpts& o) {
 
 void setup_quickstart(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<QuickstartOpts>();
-    auto* app = root.add_subcommand(
-        "quickstart", "scaffold a service project that builds against the installed aegis SDK");
+    auto* app = root.add_subcommand("quickstart");
     app->add_option("name", o->request.name, "service (and project) name, e.g. my-svc");
     auto* templ = app->add_option("-t,--template", o->request.templ, "project template")
                       ->check(CLI::IsMember({"service", "single-active", "events", "client"}));
@@ -86,12 +86,9 @@ void setup_quickstart(CLI::App& root, Context& ctx) {
                     "NATS URL for the README's run command (default: auto)");
     app->add_flag("-y,--yes", o->yes, "no questions, even on a terminal (CI)");
     app->footer(
-        "Examples:\n"
-        "  aegis quickstart my-svc --template single-active --yes\n"
-        "  aegis quickstart --list\n"
         "On a terminal without --template or --yes it asks for the name, template and NATS URL.\n"
         "Exit codes: 0 written, 2 bad name or template, 73 the directory exists and is not empty\n"
-        "(nothing is written).\n");
+        "(nothing is written).");
     app->callback([o, templ, &ctx] {
         o->template_given = templ->count() > 0;
         ctx.run = [o, &ctx] { return run_quickstart(ctx, *o); };

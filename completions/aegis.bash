@@ -8,7 +8,7 @@
 # The subcommands of command $1 ("aegis", "aegis demo", ...).
 _aegis_subcommands() {
     case $1 in
-        'aegis') REPLY='call demo up down failover load explore monitor config discover validate events command completion help quickstart' ;;
+        'aegis') REPLY='call demo up down failover load explore monitor config discover validate events command test completion help quickstart' ;;
         'aegis demo') REPLY='echo echo-single order inventory events-pub events-sub metrics health patterns commands inspector metrics-reader health-monitor' ;;
         'aegis config') REPLY='show contexts' ;;
         'aegis events') REPLY='publish tail' ;;
@@ -23,7 +23,7 @@ _aegis_options() {
         'aegis') REPLY='-h --help --version -s --server --context --config --creds --json --color -v --verbose -q --quiet' ;;
         'aegis call') REPLY='-h --help -d --data -t --timeout -n --count -i --interactive --format' ;;
         'aegis demo') REPLY='-h --help' ;;
-        'aegis demo echo') REPLY='-h --help --instance-id --instance --heartbeat' ;;
+        'aegis demo echo') REPLY='-h --help --service --instance-id --instance --heartbeat' ;;
         'aegis demo echo-single') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
         'aegis demo order') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
         'aegis demo inventory') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat --stock' ;;
@@ -32,7 +32,7 @@ _aegis_options() {
         'aegis demo metrics') REPLY='-h --help --interval --instance-id --instance --heartbeat' ;;
         'aegis demo health') REPLY='-h --help --interval --max-rtt --max-memory --instance-id --instance --heartbeat' ;;
         'aegis demo patterns') REPLY='-h --help --rounds --interval' ;;
-        'aegis demo commands') REPLY='-h --help --item-ms --max-attempts --instance-id --instance --heartbeat' ;;
+        'aegis demo commands') REPLY='-h --help --item-ms --max-attempts --service --instance-id --instance --heartbeat' ;;
         'aegis demo inspector') REPLY='-h --help --all --stale-after' ;;
         'aegis demo metrics-reader') REPLY='-h --help --watch' ;;
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
@@ -49,9 +49,10 @@ _aegis_options() {
         'aegis validate') REPLY='-h --help --offline -t --timeout' ;;
         'aegis events') REPLY='-h --help' ;;
         'aegis events publish') REPLY='-h --help -d --data --source --message-id --version --format -t --timeout' ;;
-        'aegis events tail') REPLY='-h --help -n --count --duration --since --last --no-payload --width' ;;
+        'aegis events tail') REPLY='-h --help -n --count --duration --no-payload --width' ;;
         'aegis command') REPLY='-h --help' ;;
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
+        'aegis test') REPLY='-h --help --list --all --tag -f --file --junit --keep-going --timeout --local --set --keep-logs' ;;
         'aegis completion') REPLY='-h --help' ;;
         'aegis help') REPLY='-h --help' ;;
         'aegis quickstart') REPLY='-h --help -t --template --list --dir --nats -y --yes' ;;
@@ -81,6 +82,7 @@ _aegis_option_value() {
         'aegis call --format') REPLY='=msgpack,json' ;;
         'aegis demo -h'|'aegis demo --help') REPLY='flag' ;;
         'aegis demo echo -h'|'aegis demo echo --help') REPLY='flag' ;;
+        'aegis demo echo --service') REPLY='text' ;;
         'aegis demo echo --instance-id') REPLY='text' ;;
         'aegis demo echo --instance') REPLY='text' ;;
         'aegis demo echo --heartbeat') REPLY='text' ;;
@@ -146,6 +148,7 @@ _aegis_option_value() {
         'aegis demo commands -h'|'aegis demo commands --help') REPLY='flag' ;;
         'aegis demo commands --item-ms') REPLY='text' ;;
         'aegis demo commands --max-attempts') REPLY='text' ;;
+        'aegis demo commands --service') REPLY='text' ;;
         'aegis demo commands --instance-id') REPLY='text' ;;
         'aegis demo commands --instance') REPLY='text' ;;
         'aegis demo commands --heartbeat') REPLY='text' ;;
@@ -241,8 +244,6 @@ _aegis_option_value() {
         'aegis events tail -h'|'aegis events tail --help') REPLY='flag' ;;
         'aegis events tail -n'|'aegis events tail --count') REPLY='text' ;;
         'aegis events tail --duration') REPLY='text' ;;
-        'aegis events tail --since') REPLY='text' ;;
-        'aegis events tail --last') REPLY='text' ;;
         'aegis events tail --no-payload') REPLY='flag' ;;
         'aegis events tail --width') REPLY='text' ;;
         'aegis command -h'|'aegis command --help') REPLY='flag' ;;
@@ -253,6 +254,17 @@ _aegis_option_value() {
         'aegis command send --max-retries') REPLY='text' ;;
         'aegis command send --no-wait') REPLY='flag' ;;
         'aegis command send --format') REPLY='=msgpack,json' ;;
+        'aegis test -h'|'aegis test --help') REPLY='flag' ;;
+        'aegis test --list') REPLY='flag' ;;
+        'aegis test --all') REPLY='flag' ;;
+        'aegis test --tag') REPLY='text' ;;
+        'aegis test -f'|'aegis test --file') REPLY='text' ;;
+        'aegis test --junit') REPLY='text' ;;
+        'aegis test --keep-going') REPLY='flag' ;;
+        'aegis test --timeout') REPLY='text' ;;
+        'aegis test --local') REPLY='flag' ;;
+        'aegis test --set') REPLY='text' ;;
+        'aegis test --keep-logs') REPLY='flag' ;;
         'aegis completion -h'|'aegis completion --help') REPLY='flag' ;;
         'aegis help -h'|'aegis help --help') REPLY='flag' ;;
         'aegis quickstart -h'|'aegis quickstart --help') REPLY='flag' ;;
@@ -279,6 +291,7 @@ _aegis_positionals() {
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
+        'aegis test') REPLY='text+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
         'aegis help') REPLY='text+' ;;
         'aegis quickstart') REPLY='text' ;;

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh aegis  # only the binary: the test suite is built by scripts/test.sh
+# Only the binary (and its man page, so that `cmake --install build` works next): the test suite
+# is built by scripts/test.sh.
+scripts/build.sh aegis aegis_man
 source scripts/lib.sh
 export XDG_STATE_HOME=${XDG_STATE_HOME:-$(mktemp -d)}
 

@@ -4,8 +4,10 @@
 set -euo pipefail
 
 # zsh and fish only let the completion tests try aegis's scripts in those shells.
+# libxml2-utils (xmllint) lets a test validate the JUnit XML of `aegis test` against its schema.
 packages=(build-essential cmake pkg-config ccache libnats-dev libcli11-dev libfmt-dev
-          nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server zsh fish)
+          nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server zsh fish
+          libxml2-utils)
 
 missing=()
 for p in "${packages[@]}"; do

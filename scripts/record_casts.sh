@@ -14,7 +14,7 @@ out_dir=$PWD/docs/recordings
 mkdir -p "$out_dir"
 work=$(mktemp -d)
 export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config NO_COLOR=1
-export PATH=$work/prefix/bin:$PATH
+export PATH=$work/prefix/bin:$(dirname "$aegis"):$PATH
 unset NATS_URL AEGIS_CONFIG || true
 start_local_nats 0
 
@@ -25,7 +25,13 @@ json_escape() {
 cast=""; t0=0
 now() { date +%s.%N; }
 elapsed() { awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }'; }
-emit() { printf '[%s, "o", "%s"]\n' "$(elapsed)" "$(printf '%s' "$1" | json_escape)" >>"$cast"; }
+# emit TEXT [nl]: one output event; with "nl", a line end (\r\n, as a terminal shows it) follows.
+emit() {
+  local text
+  text=$(printf '%s' "$1" | json_escape)
+  [ "${2:-}" = nl ] && text+='\r\n'
+  printf '[%s, "o", "%s"]\n' "$(elapsed)" "$text" >>"$cast"
+}
 
 begin() {  # begin FILE TITLE
   cast=$out_dir/$1; t0=$(now)
@@ -38,30 +44,31 @@ run() {
   emit '$ '
   local typed="$*" i
   for ((i = 0; i < ${#typed}; i += 8)); do emit "${typed:i:8}"; sleep 0.02; done
-  emit $'\r\n'
-  "$@" 2>&1 | while IFS= read -r line; do emit "$line"$'\r\n'; done
+  emit "" nl
+  "$@" 2>&1 | while IFS= read -r line; do emit "$line" nl; done
 }
 
 # background CMD...: started and left running (its output is not recorded), stopped at exit.
-background() { emit "\$ $* &"$'\r\n'; "$@" >/dev/null 2>&1 & pids+=($!); }
+background() { emit "\$ $* &" nl; "$@" >/dev/null 2>&1 & pids+=($!); }
 
 wait_call() { for _ in $(seq 100); do "$aegis" call "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; }
 
 # 1. Two echo instances share the calls.
 begin demo-echo.cast "aegis demo echo: two instances share the calls"
-background "$aegis" demo echo --instance 1
-background "$aegis" demo echo --instance 2
+background aegis demo echo --instance 1
+background aegis demo echo --instance 2
 wait_call echo-service status
-run "$aegis" call echo-service echo message=hello
-run "$aegis" call echo-service echo message=hello --count 6
-run "$aegis" explore echo-service
+run aegis call echo-service echo message=hello
+run aegis call echo-service echo message=hello --count 6
+run aegis explore echo-service
 
 # 2. quickstart → your own service answering.
 cmake --install "$AEGIS_BUILD_DIR" --prefix "$work/prefix" >/dev/null
 cd "$work"
 begin "quickstart.cast" "aegis quickstart: your own service answering"
 run aegis quickstart my-svc --template service --yes
-run cmake -S my-svc -B my-svc/build -DCMAKE_PREFIX_PATH="$work/prefix" -DBUILD_TESTING=OFF
+export CMAKE_PREFIX_PATH=$work/prefix  # where the SDK was installed (cmake reads it from the environment)
+run cmake -S my-svc -B my-svc/build -DBUILD_TESTING=OFF
 run cmake --build my-svc/build -j2
 background my-svc/build/my-svc
 wait_call my-svc echo

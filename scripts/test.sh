@@ -15,6 +15,16 @@ build_dir=${AEGIS_BUILD_DIR:-build}
 status=0
 run_ctest_reporting_retries "$build_dir" "$@" || status=1
 
+# --- aegis test: every built-in scenario end to end (about 20 s) --------------------------------
+# On a nats-server of its own (--local), with a JUnit report CI can pick up ($AEGIS_JUNIT,
+# default <build dir>/aegis-test-junit.xml). Only for the whole suite (no ctest arguments).
+if [ $# -eq 0 ]; then
+  heading "aegis test --all --local: the built-in scenarios"
+  "$build_dir/app/aegis" test --all --local --keep-going \
+    --junit "${AEGIS_JUNIT:-$build_dir/aegis-test-junit.xml}" || status=1
+fi
+# --- end aegis test ------------------------------------------------------------------------------
+
 if [ "${AEGIS_SKIP_SANITIZE:-0}" != 1 ] && [ $# -eq 0 ]; then
   asan_dir=${AEGIS_ASAN_BUILD_DIR:-build-asan}
   heading "sanitizer pass (ASan + UBSan): unit and integration tests"

@@ -16,6 +16,7 @@ namespace aegis::cmd::demos {
 namespace {
 
 struct CmdOpts {
+    std::string service = "batch-processor";
     std::string instance_id;
     int instance = default_instance_number();
     int item_ms = 200;
@@ -47,7 +48,7 @@ Json process_batch(const wire::Command& c, const CommandContext& ctx, int n, int
 
 int run_commands(Context& ctx, const CmdOpts& o) {
     ServiceOptions so;
-    so.name = "batch-processor";
+    so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Command handler demo (process_batch with progress)";
     so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
@@ -63,9 +64,9 @@ int run_commands(Context& ctx, const CmdOpts& o) {
                 },
                 co);
     svc.start();
-    log::info("📨 Batch processor #{} ({}) handles commands.batch-processor.process_batch "
-              "(consumer batch-processor-process_batch, up to {} attempts)",
-              n, svc.instance_id(), o.max_attempts);
+    log::info("📨 Batch processor #{} ({}) handles commands.{}.process_batch "
+              "(consumer {}-process_batch, up to {} attempts)",
+              n, svc.instance_id(), o.service, o.service, o.max_attempts);
     util::wait_for_stop(nullptr);
     svc.stop();
     log::info("🛑 Batch processor #{} stopped", n);
@@ -83,7 +84,8 @@ void setup_commands_demo(CLI::App& demo, Context& ctx) {
     app->add_option("--max-attempts", o->max_attempts, "attempts per command before it fails")
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
-    app->add_option("--instance-id", o->instance_id, "instance id (default batch-processor-<hex>)");
+    app->add_option("--service", o->service, "service name")->capture_default_str();
+    app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")

@@ -17,6 +17,7 @@ namespace aegis::cmd::demos {
 namespace {
 
 struct EchoOpts {
+    std::string service = "echo-service";
     std::string instance_id;
     int instance = default_instance_number();
     int heartbeat_s = 10;
@@ -24,7 +25,7 @@ struct EchoOpts {
 
 int run_echo(Context& ctx, const EchoOpts& o) {
     ServiceOptions so;
-    so.name = "echo-service";
+    so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Echo service (AegisSDK quickstart example)";
     so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
@@ -59,9 +60,9 @@ int run_echo(Context& ctx, const EchoOpts& o) {
                     {"request_count", k}};
     });
     svc.start();
-    log::info("✅ EchoService instance #{} started: service echo-service, instance {}, "
+    log::info("✅ EchoService instance #{} started: service {}, instance {}, "
               "pattern load-balanced, methods echo, status, delay_echo",
-              n, id);
+              n, o.service, id);
     util::wait_for_stop(nullptr);
     log::info("🛑 Stopping EchoService instance #{} (signal {})", n, util::stop_signal());
     svc.stop();
@@ -74,7 +75,8 @@ int run_echo(Context& ctx, const EchoOpts& o) {
 void setup_echo(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<EchoOpts>();
     auto* app = demo.add_subcommand("echo");
-    app->add_option("--instance-id", o->instance_id, "instance id (default echo-service-<hex>)");
+    app->add_option("--service", o->service, "service name")->capture_default_str();
+    app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in results and logs (default: the process id)");
     app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")

@@ -23,8 +23,10 @@ Lane::Lane(std::shared_ptr<nats::Connection> conn, std::string subject, Done don
 
 Lane::~Lane() { close(); }
 
+// Drained, not just unsubscribed: a late reply's callback must have returned before the engine
+// (which it calls into) goes away.
 void Lane::close() {
-    if (m_sub->sub.active()) m_sub->sub.unsubscribe();
+    if (m_sub->sub.active()) m_sub->sub.drain(std::chrono::milliseconds(1000));
     std::lock_guard lock(m_mutex);
     m_pending.clear();
 }

@@ -42,7 +42,7 @@ public:
     // Publishes the call; a publish failure completes it at once as "other".
     void send(Call&& call, std::chrono::milliseconds timeout);
     void expire(Clock::time_point now);  // completes every call past its deadline as a timeout
-    void close();                        // stops receiving; pending calls are dropped
+    void close();  // stops receiving (callbacks done); pending calls are dropped
 
 private:
     struct Pending {

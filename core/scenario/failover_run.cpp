@@ -250,7 +250,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& o) {
     if (o.trials < 1) throw UsageError("--trials must be at least 1");
     if (o.spawn < 0 || o.spawn > 20) throw UsageError("--spawn must be 0–20");
-    if (o.spawn == 1) throw UsageError("--spawn needs at least 2 instances to fail over");
+    // --spawn 1 is refused by the command; the scenario step allows it to show that a group
+    // without a standby does not fail over.
     if (o.kill != "crash" && o.kill != "stop") throw UsageError("--kill must be crash or stop");
     DriverOptions d;
     d.service = o.service;

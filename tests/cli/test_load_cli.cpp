@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/wire/codec.hpp"
+#include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
 
@@ -52,9 +53,16 @@ TEST_CASE("aegis load spreads over two echo instances and reports every field") 
     Background b({"demo", "echo", "--instance-id", "echo-service-load-b", "--server", server.url()});
     REQUIRE(a.wait_for_output("started"));
     REQUIRE(b.wait_for_output("started"));
-    auto j = load_json({"echo-service", "echo", "message=hi", "-c", "16", "--duration", "2s",
-                        "--connections", "2", "--payload-bytes", "64"},
-                       server.url());
+    test::TempDir dir;
+    std::string out = dir.path() + "/report.json";
+    auto r = run_aegis({"load", "echo-service", "echo", "message=hi", "-c", "16", "--duration",
+                        "2s", "--warmup", "300ms", "--connections", "2", "--payload-bytes", "64",
+                        "--json", "-o", out, "--server", server.url()},
+                       {}, {}, 60s);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());  // no progress line when stderr is not a terminal
+    auto j = wire::from_json(r.out);
+    CHECK(wire::from_json(test::read_file(out)) == j);
     for (const char* k : {"requests", "ok", "errors", "throughput_rps", "target_rps", "latency_ms",
                           "by_instance", "timeline"})
         CHECK(j.contains(k));
@@ -98,6 +106,42 @@ TEST_CASE("the open model shows a 1 s stall in its percentiles, the closed model
     CHECK(closed["target_rps"].is_null());
     CHECK(closed["latency_ms"]["max"].get<double>() > 700);  // the stall is there...
     CHECK(closed["latency_ms"]["p90"].get<double>() < 50);   // ...in two samples only
+}
+
+TEST_CASE("aegis load shows a live progress line on a terminal, rewritten in place") {
+    if (!test::on_path("script")) {
+        WARN("skipped: util-linux 'script' (a pseudo-terminal) is not installed");
+        return;
+    }
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    // script(1) runs the command on a pseudo-terminal; stdout goes to /dev/null inside it, so
+    // what comes back is the stderr of a terminal session.
+    std::string cmd = test::aegis_binary() + " load echo-service echo message=hi --rate 100" +
+                      " --duration 1500ms --server " + server.url() + " >/dev/null";
+    auto r = test::run_program({"script", "-qec", cmd, "/dev/null"}, {}, {}, 30s);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\r\x1b[2K") != std::string::npos);
+    CHECK(r.out.find("s/2s") != std::string::npos);  // elapsed / total (1.5 s shown as 2s)
+    CHECK(r.out.find("/s  p99 ") != std::string::npos);
+    CHECK(r.out.find(" 0 errors") != std::string::npos);
+}
+
+TEST_CASE("aegis load --steps and --spike set the open model's rate second by second") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto j = load_json({"echo-service", "echo", "message=n{{seq}}", "--steps", "50:1s,150:1s",
+                        "--spike", "300@1500ms/500ms"},
+                       server.url());
+    INFO(j.dump());
+    REQUIRE(j["timeline"].size() == 2);
+    CHECK(j["timeline"][0]["target_rps"] == 50.0);
+    CHECK(j["timeline"][1]["target_rps"] == 300.0);  // the spike, mid second 2
+    CHECK(j["requests"] == 50 + 75 + 150);           // 50 + 150 for 0.5 s + 300 for 0.5 s
+    CHECK(j["ok"] == j["requests"]);
 }
 
 TEST_CASE("aegis load thresholds: a broken one exits 1 and is named, kept ones exit 0") {

@@ -11,9 +11,13 @@ export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
 unset NATS_URL AEGIS_CONFIG AEGIS_CONTEXT NATS_CREDS || true
 
 pids=()
+# The programs first, then nats-server (pids[0]), so that the programs stop cleanly.
 cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  local programs=("${pids[@]:1}")
+  for p in "${programs[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${programs[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill -TERM "${pids[0]}" 2>/dev/null || true
+  wait "${pids[0]}" 2>/dev/null || true
 }
 trap cleanup EXIT
 nats-server -a 127.0.0.1 -p -1 --ports_file_dir nats -js -sd nats >nats/log 2>&1 & pids+=($!)

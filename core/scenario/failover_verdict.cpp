@@ -1,0 +1,27 @@
+#include "core/scenario/failover_verdict.hpp"
+
+#include <fmt/format.h>
+
+namespace aegis::scenario {
+
+std::vector<std::string> failover_verdict(const FailoverReport& r, const FailoverBounds& b) {
+    std::vector<std::string> why = r.problems;
+    const auto& s = r.summary;
+    if (s.trials == 0 && r.problems.empty()) why.push_back("no failover was measured");
+    if (s.completed < s.trials)
+        why.push_back(fmt::format("{} of {} failovers did not complete", s.trials - s.completed,
+                                  s.trials));
+    if (s.lost > b.max_lost) why.push_back(fmt::format("{} calls lost (at most {})", s.lost, b.max_lost));
+    if (s.split_brain > b.max_split_brain)
+        why.push_back(fmt::format("split-brain: {} replies from a second leader (at most {})",
+                                  s.split_brain, b.max_split_brain));
+    if (b.max_duplicates && s.duplicates > *b.max_duplicates)
+        why.push_back(fmt::format("{} calls served twice (at most {})", s.duplicates, *b.max_duplicates));
+    if (b.max_first_success_ms && s.first_success_ms.n > 0 &&
+        s.first_success_ms.max > *b.max_first_success_ms)
+        why.push_back(fmt::format("first success after {:.0f} ms (at most {:.0f} ms)",
+                                  s.first_success_ms.max, *b.max_first_success_ms));
+    return why;
+}
+
+}  // namespace aegis::scenario

@@ -1,0 +1,288 @@
+#include "core/scenario/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/scenario/step_schema.hpp"
+#include "core/util/error.hpp"
+
+namespace aegis::scenario {
+
+const char* status_name(Status s) noexcept {
+    switch (s) {
+        case Status::passed: return "passed";
+        case Status::failed: return "failed";
+        case Status::skipped: return "skipped";
+    }
+    return "failed";
+}
+
+namespace {
+
+struct Where {
+    const std::string& file;
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& what) const {
+        auto m = n.Mark();
+        throw DataError(fmt::format("{}:{}:{}: {}", file, m.line + 1, m.column + 1, what),
+                        "see docs/scenarios.md for the scenario language");
+    }
+};
+
+Json scalar_to_json(const YAML::Node& n) {
+    const std::string& s = n.Scalar();
+    if (n.Tag() == "!") return s;  // quoted: always a string
+    if (s == "~" || s == "null" || s.empty()) return nullptr;
+    if (s == "true") return true;
+    if (s == "false") return false;
+    try {
+        size_t used = 0;
+        long long i = std::stoll(s, &used);
+        if (used == s.size()) return i;
+        double d = std::stod(s, &used);
+        if (used == s.size() && std::isfinite(d)) return d;
+    } catch (const std::exception&) {
+    }
+    return s;
+}
+
+Json to_json(const YAML::Node& n) {
+    switch (n.Type()) {
+        case YAML::NodeType::Scalar: return scalar_to_json(n);
+        case YAML::NodeType::Sequence: {
+            Json a = Json::array();
+            for (const auto& x : n) a.push_back(to_json(x));
+            return a;
+        }
+        case YAML::NodeType::Map: {
+            Json o = Json::object();
+            for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
+            return o;
+        }
+        default: return nullptr;
+    }
+}
+
+bool is_var(const Json& v) { return v.is_string() && v.get<std::string>().find("${") != std::string::npos; }
+
+bool type_ok(ArgType t, const YAML::Node& n) {
+    Json v = to_json(n);
+    if (t == ArgType::any) return true;
+    if (t == ArgType::mapping) return n.IsMap();
+    if (t == ArgType::list) return n.IsSequence();
+    if (!n.IsScalar()) return false;
+    if (is_var(v)) return true;
+    switch (t) {
+        case ArgType::string: return true;
+        case ArgType::integer: return v.is_number_integer();
+        case ArgType::number: return v.is_number();
+        case ArgType::boolean: return v.is_boolean();
+        case ArgType::duration:
+            try {
+                parse_duration(v);
+                return true;
+            } catch (const DataError&) {
+                return false;
+            }
+        default: return true;
+    }
+}
+
+void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
+    if (spec.shape == Shape::scalar) {
+        if (!value.IsScalar()) w.fail(value, fmt::format("'{}' takes a single value", spec.kind));
+        if (!type_ok(ArgType::duration, value))
+            w.fail(value, fmt::format("'{}' takes a duration (500ms, 2s, 1m or seconds)", spec.kind));
+        return;
+    }
+    if (spec.shape == Shape::list) {
+        if (value.IsScalar()) return;
+        if (!value.IsSequence()) w.fail(value, fmt::format("'{}' takes a string or a list of strings", spec.kind));
+        for (const auto& x : value)
+            if (!x.IsScalar()) w.fail(x, fmt::format("'{}' takes a list of strings", spec.kind));
+        return;
+    }
+    if (spec.shape == Shape::optional_mapping && value.IsNull()) return;
+    if (!value.IsMap()) w.fail(value, fmt::format("'{}' takes a mapping of options", spec.kind));
+    std::set<std::string> seen;
+    for (const auto& kv : value) {
+        std::string key = kv.first.as<std::string>();
+        const ArgSpec* a = nullptr;
+        for (const auto& s : spec.args)
+            if (key == s.key) a = &s;
+        if (!a) {
+            std::string known;
+            for (const auto& s : spec.args) known += std::string(known.empty() ? "" : ", ") + s.key;
+            w.fail(kv.first, fmt::format("'{}' has no option '{}' (options: {})", spec.kind, key,
+                                         known.empty() ? "none" : known));
+        }
+        if (!type_ok(a->type, kv.second))
+            w.fail(kv.second, fmt::format("'{}.{}' must be {}", spec.kind, key, arg_type_name(a->type)));
+        seen.insert(key);
+    }
+    for (const auto& s : spec.args)
+        if (s.required && !seen.count(s.key))
+            w.fail(value, fmt::format("'{}' needs '{}'", spec.kind, s.key));
+}
+
+Step load_step(const Where& w, const YAML::Node& n) {
+    if (n.IsScalar()) {  // "- stop_server": a kind that needs no options
+        const KindSpec* spec = find_kind(n.Scalar());
+        if (spec && (spec->shape == Shape::optional_mapping))
+            return Step{n.Scalar(), "", nullptr, w.file, n.Mark().line + 1, n.Mark().column + 1};
+    }
+    if (!n.IsMap()) w.fail(n, "a step is a mapping with one step kind, e.g. '- sleep: 1s'");
+    Step step;
+    step.file = w.file;
+    step.line = n.Mark().line + 1;
+    step.column = n.Mark().column + 1;
+    const YAML::Node* value = nullptr;
+    for (const auto& kv : n) {
+        std::string key = kv.first.as<std::string>();
+        if (key == "name") {
+            if (!kv.second.IsScalar()) w.fail(kv.second, "a step's 'name' must be a string");
+            step.name = kv.second.Scalar();
+            continue;
+        }
+        const KindSpec* spec = find_kind(key);
+        if (!spec) {
+            std::string kinds;
+            for (const auto& k : step_kinds()) kinds += std::string(kinds.empty() ? "" : ", ") + k.kind;
+            w.fail(kv.first, fmt::format("unknown step kind '{}' (kinds: {})", key, kinds));
+        }
+        if (!step.kind.empty())
+            w.fail(kv.first, fmt::format("a step has one kind: '{}' and '{}' found", step.kind, key));
+        step.kind = key;
+        check_args(w, *spec, kv.second);
+        value = &kv.second;
+        step.args = to_json(kv.second);
+    }
+    if (step.kind.empty()) w.fail(n, "a step needs a kind (spawn, call, kill, wait_for, ...)");
+    (void)value;
+    return step;
+}
+
+std::vector<Step> load_steps(const Where& w, const YAML::Node& n, const char* what) {
+    if (!n.IsSequence()) w.fail(n, fmt::format("'{}' must be a list of steps", what));
+    std::vector<Step> out;
+    for (const auto& s : n) out.push_back(load_step(w, s));
+    return out;
+}
+
+std::vector<std::string> string_list(const Where& w, const YAML::Node& n, const char* what) {
+    std::vector<std::string> out;
+    if (n.IsScalar()) return {n.Scalar()};
+    if (!n.IsSequence()) w.fail(n, fmt::format("'{}' must be a list of strings", what));
+    for (const auto& x : n) {
+        if (!x.IsScalar()) w.fail(x, fmt::format("'{}' must be a list of strings", what));
+        out.push_back(x.Scalar());
+    }
+    return out;
+}
+
+void check_name(const Where& w, const YAML::Node& n) {
+    const std::string& s = n.Scalar();
+    bool ok = !s.empty() && s.size() <= 64 && std::isalnum(static_cast<unsigned char>(s[0]));
+    for (char c : s) ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
+                                 std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+    if (!ok) w.fail(n, "a scenario name is lower-case letters, digits, '-' and '_' (at most 64)");
+}
+
+void load_field(const Where& w, Scenario& sc, const std::string& key, const YAML::Node& v) {
+    if (key == "name") {
+        if (!v.IsScalar()) w.fail(v, "'name' must be a string");
+        check_name(w, v);
+        sc.name = v.Scalar();
+    } else if (key == "description") {
+        if (!v.IsScalar()) w.fail(v, "'description' must be a string");
+        sc.description = v.Scalar();
+    } else if (key == "tags") {
+        sc.tags = string_list(w, v, "tags");
+    } else if (key == "requires") {
+        sc.needs = string_list(w, v, "requires");
+        for (const auto& r : sc.needs)
+            if (r != "local" && r != "kubernetes")
+                w.fail(v, fmt::format("'requires' knows 'local' and 'kubernetes', not '{}'", r));
+    } else if (key == "vars") {
+        if (!v.IsMap()) w.fail(v, "'vars' must be a mapping of names to values");
+        sc.vars = to_json(v);
+    } else if (key == "timeout") {
+        if (!type_ok(ArgType::duration, v)) w.fail(v, "'timeout' must be a duration");
+        sc.timeout = parse_duration(to_json(v));
+    } else if (key == "setup" || key == "steps" || key == "cleanup") {
+        auto steps = load_steps(w, v, key.c_str());
+        (key == "setup" ? sc.setup : key == "steps" ? sc.steps : sc.cleanup) = std::move(steps);
+    } else {
+        w.fail(v, fmt::format("unknown key '{}' (keys: name, description, tags, requires, vars, "
+                              "timeout, setup, steps, cleanup)", key));
+    }
+}
+
+Scenario load_one(const Where& w, const YAML::Node& doc) {
+    if (!doc.IsMap()) w.fail(doc, "a scenario is a mapping with 'name' and 'steps'");
+    Scenario sc;
+    sc.file = w.file;
+    for (const auto& kv : doc) load_field(w, sc, kv.first.as<std::string>(), kv.second);
+    if (sc.name.empty()) w.fail(doc, "a scenario needs a 'name'");
+    if (sc.steps.empty()) w.fail(doc, "a scenario needs 'steps' (at least one)");
+    return sc;
+}
+
+}  // namespace
+
+std::chrono::milliseconds parse_duration(const Json& v) {
+    using std::chrono::milliseconds;
+    if (v.is_number()) {
+        double s = v.get<double>();
+        if (s < 0 || s > 86400) throw DataError("a duration must be between 0 and 86400 s");
+        return milliseconds(static_cast<long long>(std::llround(s * 1000)));
+    }
+    if (!v.is_string()) throw DataError("a duration is 500ms, 2s, 1m or a number of seconds");
+    const std::string s = v.get<std::string>();
+    size_t used = 0;
+    double x = 0;
+    try {
+        x = std::stod(s, &used);
+    } catch (const std::exception&) {
+        throw DataError("'" + s + "' is not a duration (500ms, 2s, 1m)");
+    }
+    std::string unit = s.substr(used);
+    double scale = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60000 : -1;
+    if (scale < 0 || x < 0 || x * scale > 86400e3 || !std::isfinite(x))
+        throw DataError("'" + s + "' is not a duration (500ms, 2s, 1m)");
+    return milliseconds(static_cast<long long>(std::llround(x * scale)));
+}
+
+std::vector<Scenario> load_scenarios(const std::string& text, const std::string& file) {
+    Where w{file};
+    std::vector<YAML::Node> docs;
+    try {
+        docs = YAML::LoadAll(text);
+    } catch (const YAML::ParserException& e) {
+        throw DataError(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg),
+                        "see docs/scenarios.md for the scenario language");
+    }
+    std::vector<Scenario> out;
+    std::set<std::string> names;
+    for (const auto& d : docs) {
+        if (d.IsNull()) continue;
+        out.push_back(load_one(w, d));
+        if (!names.insert(out.back().name).second)
+            w.fail(d, fmt::format("a second scenario named '{}'", out.back().name));
+    }
+    if (out.empty()) throw DataError(file + ":1:1: no scenario in this file");
+    return out;
+}
+
+std::vector<Scenario> load_scenario_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw NoInputError("cannot read scenario file '" + path + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return load_scenarios(ss.str(), path);
+}
+
+}  // namespace aegis::scenario

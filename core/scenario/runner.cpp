@@ -1,0 +1,164 @@
+#include "core/scenario/runner.hpp"
+
+#include <filesystem>
+
+#include "core/scenario/sweep.hpp"
+#include "core/util/duration.hpp"
+#include "core/util/error.hpp"
+#include "core/util/signals.hpp"
+#include "core/util/uuid.hpp"
+#include "core/wire/timefmt.hpp"
+
+namespace aegis::scenario {
+
+StepFn process_step(const std::string& kind);
+StepFn rpc_step(const std::string& kind);
+StepFn event_step(const std::string& kind);
+StepFn wait_step(const std::string& kind);
+StepFn failover_step(const std::string& kind);
+
+StepFn step_function(const std::string& kind) {
+    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step})
+        if (StepFn fn = f(kind)) return fn;
+    return nullptr;
+}
+
+std::string new_run_id() { return util::random_hex(6); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+StepResult run_step(RunState& s, const Step& step, const char* phase) {
+    StepResult r;
+    r.phase = phase;
+    r.kind = step.kind;
+    auto t0 = Clock::now();
+    try {
+        StepFn fn = step_function(step.kind);
+        if (!fn) throw StepFailed("unknown step kind '" + step.kind + "'");
+        fn(s, step.args, r);
+        if (util::stop_requested()) throw StepFailed("interrupted (Ctrl-C)");
+        if (s.out_of_time()) throw StepFailed("the scenario ran out of time");
+    } catch (const StepFailed& e) {
+        r.status = Status::failed;
+        r.message = e.what();
+    } catch (const Error& e) {
+        r.status = Status::failed;
+        r.message = std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")");
+    } catch (const std::exception& e) {
+        r.status = Status::failed;
+        r.message = e.what();
+    }
+    if (r.title.empty()) r.title = step.kind;
+    if (!step.name.empty()) r.title = step.name + " — " + r.title;
+    if (r.status == Status::failed)
+        r.message = fmt::format("{} (step at {}:{}:{})", r.message, step.file, step.line,
+                                step.column);
+    r.duration_ms = util::millis(Clock::now() - t0);
+    if (s.options.on_step) s.options.on_step(r);
+    return r;
+}
+
+// Runs a phase until a step fails; false when one did.
+bool run_phase(RunState& s, const std::vector<Step>& steps, const char* phase,
+               ScenarioResult& out) {
+    for (const auto& step : steps) {
+        out.steps.push_back(run_step(s, step, phase));
+        if (out.steps.back().status == Status::failed) return false;
+        if (util::stop_requested() && std::string(phase) != "cleanup") return false;
+    }
+    return true;
+}
+
+// The sweep as a step of its own, so a leftover fails the scenario visibly.
+void finish(RunState& s, ScenarioResult& out) {
+    auto t0 = Clock::now();
+    StepResult r;
+    r.phase = "cleanup";
+    r.kind = "sweep";
+    auto problems = sweep(s);
+    out.leftovers = leftovers(s);
+    r.title = fmt::format("remove what run {} created", s.run_id);
+    if (!problems.empty() || !out.leftovers.empty()) {
+        r.status = Status::failed;
+        for (const auto& p : problems) r.message += p + "; ";
+        for (const auto& p : out.leftovers) r.message += "left: " + p + "; ";
+    }
+    r.duration_ms = util::millis(Clock::now() - t0);
+    if (s.options.on_step) s.options.on_step(r);
+    out.steps.push_back(r);
+}
+
+std::string unmet(const Scenario& sc, const RunOptions& o) {
+    for (const auto& r : sc.needs) {
+        if (r == "local" && !o.local)
+            return "needs a nats-server of its own to stop and restart: run with --local";
+        if (r == "kubernetes" && !o.kubernetes) return o.kubernetes_reason;
+    }
+    return {};
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& sc, const RunOptions& o) {
+    ScenarioResult out;
+    out.name = sc.name;
+    out.description = sc.description;
+    out.file = sc.file;
+    out.run_id = new_run_id();
+    out.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
+    if (auto why = unmet(sc, o); !why.empty()) {
+        out.status = Status::skipped;
+        out.skip_reason = why;
+        if (o.on_scenario) o.on_scenario(sc, out.run_id);
+        return out;
+    }
+    if (o.on_scenario) o.on_scenario(sc, out.run_id);
+    auto t0 = Clock::now();
+    RunState s(o, sc, out.run_id);
+    bool ok = run_phase(s, sc.setup, "setup", out) && run_phase(s, sc.steps, "steps", out);
+    ok = run_phase(s, sc.cleanup, "cleanup", out) && ok;
+    finish(s, out);
+    out.interrupted = util::stop_requested();
+    for (const auto& st : out.steps) ok = ok && st.status != Status::failed;
+    out.status = ok && !out.interrupted ? Status::passed : Status::failed;
+    out.duration_ms = util::millis(Clock::now() - t0);
+    std::error_code ec;
+    if (out.status == Status::passed && !o.keep_logs)
+        std::filesystem::remove_all(s.log_dir, ec);
+    else
+        out.log_dir = s.log_dir;  // kept for a look at what the instances said
+    return out;
+}
+
+std::vector<const Scenario*> select_scenarios(const std::vector<Scenario>& available,
+                                              const std::vector<std::string>& names,
+                                              const std::vector<std::string>& tags, bool all) {
+    std::vector<const Scenario*> out;
+    auto add = [&](const Scenario* sc) {
+        for (auto* x : out)
+            if (x == sc) return;
+        out.push_back(sc);
+    };
+    for (const auto& n : names) {
+        const Scenario* hit = nullptr;
+        for (const auto& sc : available)
+            if (sc.name == n) hit = &sc;
+        if (!hit) {
+            std::string known;
+            for (const auto& sc : available) known += (known.empty() ? "" : ", ") + sc.name;
+            throw UsageError("no scenario named '" + n + "'", "known: " + known);
+        }
+        add(hit);
+    }
+    for (const auto& sc : available) {
+        bool tagged = false;
+        for (const auto& t : tags)
+            for (const auto& st : sc.tags) tagged = tagged || t == st;
+        if (all || tagged) add(&sc);
+    }
+    return out;
+}
+
+}  // namespace aegis::scenario

@@ -1,0 +1,100 @@
+// aegis quickstart as a user meets it: the template list, a project written (and what is in it),
+// the refusals (a non-empty directory: 73, a bad name: 2), and the questions on a terminal.
+// Building and running each template is tests/sdk/quickstart_template.sh.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/helpers.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/pty.hpp"
+#include "tests/support/run_process.hpp"
+
+using namespace aegis;
+using namespace std::chrono_literals;
+using test::contains;
+using test::run_aegis;
+
+namespace fs = std::filesystem;
+
+TEST_CASE("quickstart --list names every template on one line each") {
+    auto r = run_aegis({"quickstart", "--list"});
+    REQUIRE(r.exit_code == 0);
+    for (const char* t : {"service ", "single-active ", "events ", "client "})
+        CHECK(contains(r.out, t));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 4);
+    auto j = run_aegis({"quickstart", "--list", "--json"});
+    REQUIRE(j.exit_code == 0);
+    CHECK(Json::parse(j.out).size() == 4);
+}
+
+TEST_CASE("quickstart writes a project for the installed SDK and prints the next commands") {
+    test::TempDir tmp;
+    auto dir = (fs::path(tmp.path()) / "svc").string();
+    auto r = run_aegis({"quickstart", "my-svc", "--template", "single-active", "--yes", "--dir",
+                        dir, "--nats", "nats://127.0.0.1:4222"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    for (const char* f : {"CMakeLists.txt", "src/main.cpp", "tests/test_service.cpp",
+                          "tests/harness.hpp", "README.md", "Dockerfile",
+                          "deploy/kubernetes.yaml", ".gitignore"})
+        CHECK(fs::exists(fs::path(dir) / f));
+    auto cmake = test::read_file(dir + "/CMakeLists.txt");
+    CHECK(contains(cmake, "find_package(aegis REQUIRED)"));
+    CHECK(contains(cmake, "aegis::sdk"));
+    auto main_cpp = test::read_file(dir + "/src/main.cpp");
+    CHECK(contains(main_cpp, "quick_setup_single_active(\"my-svc\""));
+    CHECK(contains(main_cpp, "exclusive_rpc"));
+    CHECK(contains(main_cpp, "on_leadership"));
+    // Every placeholder was filled in.
+    for (const auto& f : fs::recursive_directory_iterator(dir))
+        if (f.is_regular_file())
+            for (const char* p : {"{{name}}", "{{run}}", "{{call}}", "{{template}}", "{{summary}}",
+                                  "{{replicas}}", "{{nats_url}}"})
+                CHECK_FALSE(contains(test::read_file(f.path().string()), p));
+    auto k8s = test::read_file(dir + "/deploy/kubernetes.yaml");
+    CHECK(contains(k8s, "namespace: aegis-trader"));
+    CHECK(contains(k8s, "nats://aegis-trader-nats:4222"));
+    // The next three commands: build, run (with the --nats URL), call.
+    CHECK(contains(r.out, "cmake -B build && cmake --build build"));
+    CHECK(contains(r.out, "./build/my-svc --server nats://127.0.0.1:4222"));
+    CHECK(contains(r.out, "aegis call my-svc process item=42"));
+    CHECK(contains(test::read_file(dir + "/README.md"), "aegis call my-svc process item=42"));
+}
+
+TEST_CASE("quickstart refuses a non-empty directory (73) and a bad name (2), writing nothing") {
+    test::TempDir tmp;
+    std::ofstream(fs::path(tmp.path()) / "keep.txt") << "mine\n";
+    auto r = run_aegis({"quickstart", "my-svc", "--yes", "--dir", tmp.path()});
+    CHECK(r.exit_code == 73);
+    CHECK(contains(r.err, "exists and is not empty: nothing was written"));
+    CHECK_FALSE(fs::exists(fs::path(tmp.path()) / "CMakeLists.txt"));
+
+    auto x = (fs::path(tmp.path()) / "x").string();
+    auto bad = run_aegis({"quickstart", "My_Svc", "--yes", "--dir", x});
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "service name 'My_Svc'"));
+    CHECK_FALSE(fs::exists(fs::path(tmp.path()) / "x"));
+
+    auto tpl = run_aegis({"quickstart", "my-svc", "--template", "nosuch", "--yes"});
+    CHECK(tpl.exit_code == 2);
+    auto none = run_aegis({"quickstart", "--yes"});
+    CHECK(none.exit_code == 2);
+    CHECK(contains(none.err, "name the service"));
+}
+
+TEST_CASE("quickstart on a terminal asks for the name, template and NATS URL") {
+    test::TempDir tmp;
+    auto dir = (fs::path(tmp.path()) / "asked").string();
+    test::Pty pty({"quickstart", "--dir", dir}, {{"NO_COLOR", "1"}});
+    REQUIRE(pty.expect("service name [my-service]: "));
+    pty.type("asked-svc\r");
+    REQUIRE(pty.expect("template (service, single-active, events, client) [service]: "));
+    pty.type("events\r");
+    REQUIRE(pty.expect("NATS URL"));
+    pty.type("\r");
+    CHECK(pty.wait_exit(10s) == 0);
+    CHECK(contains(pty.output(), "aegis call asked-svc stats"));
+    CHECK(contains(test::read_file(dir + "/src/main.cpp"), "EventMode::compete"));
+}

@@ -1,0 +1,260 @@
+// `aegis test`: every built-in scenario passes against a healthy server and fails against a
+// broken setup; parse errors carry line and column; a run leaves nothing behind (also after
+// Ctrl-C); the JUnit report validates against the JUnit schema.
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include <fstream>
+
+#include "core/nats/connection.hpp"
+#include "core/nats/js_admin.hpp"
+#include "core/nats/kv.hpp"
+#include "core/nats/kv_list.hpp"
+#include "core/util/error.hpp"
+#include "tests/support/helpers.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/run_process.hpp"
+
+using aegis::test::contains;
+using aegis::test::run_aegis;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string scenario_data(const std::string& name) {
+    return std::string(AEGIS_TEST_DATA_DIR) + "/scenarios/" + name;
+}
+
+nlohmann::json scenario_json(const std::vector<std::string>& args, int expect_exit,
+                        std::chrono::seconds timeout = 120s) {
+    auto r = run_aegis(args, {}, {}, timeout);
+    INFO(r.err);
+    REQUIRE(r.exit_code == expect_exit);
+    return nlohmann::json::parse(r.out);
+}
+
+// Every name on the server: KV buckets, registry keys, streams and their consumers, and how many
+// messages each stream holds.
+std::vector<std::string> nats_inventory(aegis::nats::Connection& c,
+                                   const std::shared_ptr<aegis::nats::Connection>& conn) {
+    std::vector<std::string> out;
+    for (const auto& s : aegis::nats::stream_names(c)) {
+        out.push_back("stream " + s + " holds " +
+                      std::to_string(aegis::nats::subject_messages(c, s, ">")));
+        for (const auto& k : aegis::nats::consumer_names(c, s)) out.push_back("consumer " + k);
+    }
+    try {
+        auto kv = aegis::nats::KeyValue::open(conn, "service_registry");
+        for (const auto& k : kv.keys()) out.push_back("key " + k);
+    } catch (const aegis::NotFoundError&) {
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("test: --list names every built-in scenario with its tags, one line each") {
+    auto r = run_aegis({"test", "--list"});
+    REQUIRE(r.exit_code == 0);
+    for (const char* name : {"connectivity", "discovery", "rpc-load-balancing", "failover",
+                             "sticky-active", "events-compete", "events-broadcast",
+                             "events-exclusive", "registry-lifecycle", "commands",
+                             "nats-restart", "port-forward", "cleanup"})
+        CHECK(contains("\n" + r.out, std::string("\n") + name + " "));
+    CHECK(contains(r.out, "[single-active,failover]"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 13);
+    auto j = scenario_json({"test", "--list", "--json"}, 0);
+    CHECK(j.size() == 13);
+}
+
+TEST_CASE("test: every built-in scenario passes against a healthy server and leaves nothing") {
+    aegis::test::NatsServer server;
+    auto conn = server.connect();
+    // The shared SDK streams exist as on any cluster in use, so the comparison sees the run's
+    // messages in them.
+    auto before = nats_inventory(*conn, conn);
+    aegis::test::TempDir dir;
+    std::string xml = dir.path() + "/out.xml";
+    auto j = scenario_json({"test", "--all", "--keep-going", "--json", "--junit", xml, "--server",
+                       server.url()}, 0, 240s);
+    REQUIRE(j["scenarios"].size() == 13);
+    for (const auto& sc : j["scenarios"]) {
+        INFO(sc.dump(2));
+        std::string name = sc["name"];
+        if (name == "nats-restart" || name == "port-forward") {
+            CHECK(sc["status"] == "skipped");
+            CHECK(sc["skip_reason"].get<std::string>().size() > 10);
+        } else {
+            CHECK(sc["status"] == "passed");
+            CHECK(sc["leftovers"].empty());
+        }
+    }
+    CHECK(j["passed"] == 11);
+    // Nothing of any run id remains: the same names, keys and message counts, except the shared
+    // streams the SDK creates on first use (EVENTS, COMMANDS, the registry bucket), whose
+    // messages of the run were purged.
+    auto after = nats_inventory(*conn, conn);
+    std::vector<std::string> added;
+    for (const auto& a : after)
+        if (std::find(before.begin(), before.end(), a) == before.end()) added.push_back(a);
+    INFO(nlohmann::json(added).dump(1));
+    for (const auto& a : added) {
+        bool shared_empty = a == "stream EVENTS holds 0" || a == "stream COMMANDS holds 0" ||
+                            a == "stream KV_service_registry holds 0";
+        CHECK(shared_empty);
+    }
+    // The JUnit report has the shape CI systems read.
+    if (aegis::test::on_path("xmllint")) {
+        auto v = aegis::test::run_program(
+            {"xmllint", "--noout", "--schema", std::string(AEGIS_TEST_DATA_DIR) + "/junit.xsd", xml});
+        INFO(v.err);
+        CHECK(v.exit_code == 0);
+    }
+    auto text = aegis::test::read_file(xml);
+    CHECK(std::count(text.begin(), text.end(), '\n') > 50);
+    CHECK(contains(text, "<testsuite name=\"failover\""));
+    CHECK(contains(text, "<skipped message=\"needs a nats-server of its own"));
+}
+
+TEST_CASE("test: each built-in scenario fails against a broken setup, naming the figures") {
+    aegis::test::NatsServer server;
+    struct Broken {
+        std::string scenario, set, says;
+    };
+    std::vector<Broken> cases = {
+        {"events-compete", "mode=broadcast", "60 events processed in total, expected exactly 20"},
+        {"events-broadcast", "mode=compete", "expected exactly 20"},
+        {"events-exclusive", "mode=broadcast", "60 events processed in total, expected exactly 20"},
+        {"failover", "instances=1", "no other instance answered"},
+        {"sticky-active", "instances=1", "failed: no responders"},
+        {"rpc-load-balancing", "demo=echo-single", "an instance got no call"},
+        {"registry-lifecycle", "heartbeat=30", "still present after"},
+        {"commands", "fail=2", "status 'failed', expected 'completed'"},
+        {"cleanup", "sweep=false", "registry key service-instances__cl-"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.scenario << " --set " << c.set);
+        auto r = run_aegis({"test", c.scenario, "--set", c.set, "--server", server.url()}, {}, {},
+                           90s);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, c.says));
+        CHECK(contains(r.err, "✗"));
+        CHECK(contains(r.out, "failed"));
+    }
+}
+
+TEST_CASE("test: connectivity fails without JetStream, discovery when an instance never registers") {
+    aegis::test::NatsServer::Options o;
+    o.jetstream = false;
+    aegis::test::NatsServer plain(o);
+    auto r = run_aegis({"test", "connectivity", "--server", plain.url()}, {}, {}, 60s);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "JetStream"));
+    aegis::test::NatsServer server;
+    r = run_aegis({"test", "-f", scenario_data("discovery-unregistered.yaml"), "--server", server.url()},
+                  {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "1 live instance(s) registered after 3000 ms, expected 2"));
+}
+
+TEST_CASE("test: --local runs nats-restart on a server of its own, and stops it") {
+    auto j = scenario_json({"test", "nats-restart", "--local", "--json"}, 0, 90s);
+    REQUIRE(j["scenarios"].size() == 1);
+    CHECK(j["scenarios"][0]["status"] == "passed");
+    std::vector<std::string> kinds;
+    for (const auto& s : j["scenarios"][0]["steps"]) kinds.push_back(s["kind"]);
+    CHECK(std::find(kinds.begin(), kinds.end(), "restart_server") != kinds.end());
+    auto r = run_aegis({"test", "nats-restart", "--local", "--set", "heartbeat=60"}, {}, {}, 90s);
+    CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("test: a user's scenario file written from docs/scenarios.md works") {
+    aegis::test::NatsServer server;
+    std::string file = scenario_data("user-example.yaml");
+    // The file is the docs' example, word for word.
+    auto docs = aegis::test::read_file(aegis::test::source_dir() + "/docs/scenarios.md");
+    CHECK(contains(docs, aegis::test::read_file(file)));
+    auto j = scenario_json({"test", "-f", file, "--json", "--server", server.url()}, 0, 60s);
+    REQUIRE(j["scenarios"].size() == 1);
+    CHECK(j["scenarios"][0]["name"] == "my-echo");
+    CHECK(j["scenarios"][0]["steps"].size() == 7);  // 1 setup, 4 steps, 1 cleanup, the sweep
+}
+
+TEST_CASE("test: invalid scenario files exit 65 naming file, line and column") {
+    aegis::test::TempDir dir;
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir.path() + "/" + name) << text;
+        return dir.path() + "/" + name;
+    };
+    struct Bad {
+        std::string text, where, says;
+    };
+    std::vector<Bad> cases = {
+        {"name: x\nsteps:\n  - sleep: 1s\n  - spwan: {demo: echo}\n", ":4:5:",
+         "unknown step kind 'spwan'"},
+        {"name: x\nsteps:\n  - call: {service: a, method: b, count: many}\n", ":3:42:",
+         "'call.count' must be an integer"},
+        {"name: x\nsteps:\n  - kill: {leader: a, sginal: TERM}\n", ":3:23:",
+         "'kill' has no option 'sginal'"},
+        {"name: x\nsteps: [\n", ":3:1:", "end of"},
+        {"steps:\n  - sleep: 1s\n", ":1:1:", "needs a 'name'"},
+        {"name: x\nsteps:\n  - sleep: soon\n", ":3:12:", "takes a duration"},
+        {"name: x\nsteps:\n  - call: {method: b}\n", ":3:11:", "'call' needs 'service'"},
+    };
+    int n = 0;
+    for (const auto& c : cases) {
+        std::string path = write("bad" + std::to_string(++n) + ".yaml", c.text);
+        auto r = run_aegis({"test", "-f", path});
+        INFO(c.text << r.err);
+        CHECK(r.exit_code == 65);
+        CHECK(contains(r.err, "aegis: error: " + path + c.where));
+        CHECK(contains(r.err, c.says));
+        CHECK(r.out.empty());
+    }
+    auto r = run_aegis({"test", "-f", scenario_data("bad.yaml")});
+    CHECK(r.exit_code == 65);
+    CHECK(contains(r.err, "bad.yaml:7:14: 'call.count' must be an integer"));
+}
+
+TEST_CASE("test: usage, missing file and an unreachable NATS have their exit codes") {
+    auto r = run_aegis({"test"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "no scenario selected"));
+    r = run_aegis({"test", "no-such-scenario"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "no scenario named 'no-such-scenario'"));
+    r = run_aegis({"test", "-f", "/nonexistent/s.yaml"});
+    CHECK(r.exit_code == 66);
+    r = run_aegis({"test", "connectivity", "--server", "nats://127.0.0.1:1"}, {}, {}, 30s);
+    CHECK(r.exit_code == 69);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("test: Ctrl-C still runs cleanup and leaves no process or key behind") {
+    aegis::test::NatsServer server;
+    aegis::test::Background run({"test", "sticky-active", "--server", server.url()});
+    REQUIRE(run.wait_for_output("spawn 3", 20s));
+    auto out = run.output();
+    auto at = out.find("(run ");
+    REQUIRE(at != std::string::npos);
+    std::string run_id = out.substr(at + 5, 6);
+    kill(run.pid(), SIGINT);
+    REQUIRE(run.wait_for_output("remove what run " + run_id + " created", 20s));
+    // A second Ctrl-C would end it at once: wait for the summary, then collect the exit status.
+    REQUIRE(run.wait_for_output(" failed, ", 10s));
+    CHECK(run.stop(SIGTERM, 10s) == 130);
+    out = run.output();
+    INFO(out);
+    CHECK(contains(out, "✓ remove what run " + run_id));
+    // No process of the run is alive (their command lines carry the run id).
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        std::string cmd = aegis::test::read_file(e.path().string() + "/cmdline");
+        CHECK_FALSE(contains(cmd, "sticky-" + run_id));
+    }
+    auto conn = server.connect();
+    for (const auto& item : nats_inventory(*conn, conn)) CHECK_FALSE(contains(item, run_id));
+    for (const auto& b : aegis::nats::kv_bucket_names(*conn)) CHECK_FALSE(contains(b, run_id));
+}

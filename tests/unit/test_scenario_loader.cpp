@@ -1,0 +1,91 @@
+// The scenario loader without NATS: every built-in scenario loads, errors carry file, line and
+// column, durations, and the JUnit text escapes what XML cannot carry.
+#include <catch2/catch.hpp>
+
+#include "core/scenario/loader.hpp"
+#include "core/scenario/report.hpp"
+#include "core/util/error.hpp"
+
+using namespace aegis::scenario;
+
+namespace {
+
+std::string load_error(const std::string& text) {
+    try {
+        load_scenarios(text, "f.yaml");
+    } catch (const aegis::DataError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("scenario loader: every built-in scenario loads, with a description and tags") {
+    const auto& all = builtin_scenarios();
+    REQUIRE(all.size() == 13);
+    for (const auto& sc : all) {
+        INFO(sc.name);
+        CHECK(sc.builtin);
+        CHECK_FALSE(sc.description.empty());
+        CHECK_FALSE(sc.tags.empty());
+        CHECK_FALSE(sc.steps.empty());
+        CHECK(sc.file == "scenarios/" + sc.name + ".yaml");
+    }
+}
+
+TEST_CASE("scenario loader: steps keep their kind, options and position") {
+    auto v = load_scenarios("name: a\nsteps:\n  - stop_server\n  - name: nap\n    sleep: 2s\n"
+                            "---\nname: b\nrequires: [local]\nsteps:\n  - assert: \"x.y >= 1\"\n",
+                            "f.yaml");
+    REQUIRE(v.size() == 2);
+    REQUIRE(v[0].steps.size() == 2);
+    CHECK(v[0].steps[0].kind == "stop_server");
+    CHECK(v[0].steps[1].kind == "sleep");
+    CHECK(v[0].steps[1].name == "nap");
+    CHECK(v[0].steps[1].line == 4);
+    CHECK(v[0].steps[1].column == 5);
+    CHECK(v[1].needs == std::vector<std::string>{"local"});
+}
+
+TEST_CASE("scenario loader: errors name file, line and column") {
+    CHECK(load_error("name: a\nsteps:\n  - sleep: 1s\n  - nap: 1s\n") ==
+          "f.yaml:4:5: unknown step kind 'nap' (kinds: spawn, call, load, publish, expect_events, "
+          "kill, stop_server, restart_server, wait_for, failover, command, check, assert, sleep, "
+          "leftovers)");
+    CHECK(load_error("name: a\nsteps: [\n").rfind("f.yaml:3:1: ", 0) == 0);
+    CHECK(load_error("name: a\nsteps:\n  - wait_for: {timeout: fast}\n") ==
+          "f.yaml:3:25: 'wait_for.timeout' must be a duration (500ms, 2s, 1m or seconds)");
+    CHECK(load_error("name: A b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:1:7: ", 0) == 0);
+    CHECK(load_error("name: a\nsteps: []\n") == "f.yaml:1:1: a scenario needs 'steps' (at least one)");
+    CHECK(load_error("name: a\nsteps:\n  - {sleep: 1, assert: x}\n").rfind("f.yaml:3:16: a step has one kind", 0) == 0);
+    CHECK(load_error("name: a\nname2: b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:2:8: unknown key 'name2'", 0) == 0);
+}
+
+TEST_CASE("scenario durations: ms, s, m and plain seconds; nonsense is rejected") {
+    using std::chrono::milliseconds;
+    CHECK(parse_duration(aegis::Json("500ms")) == milliseconds(500));
+    CHECK(parse_duration(aegis::Json("1.5s")) == milliseconds(1500));
+    CHECK(parse_duration(aegis::Json("2m")) == milliseconds(120000));
+    CHECK(parse_duration(aegis::Json(3)) == milliseconds(3000));
+    CHECK_THROWS_AS(parse_duration(aegis::Json("soon")), aegis::DataError);
+    CHECK_THROWS_AS(parse_duration(aegis::Json("-1s")), aegis::DataError);
+    CHECK_THROWS_AS(parse_duration(aegis::Json("5h")), aegis::DataError);
+}
+
+TEST_CASE("junit text: markup escaped, control characters shown, never raw") {
+    CHECK(xml_escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;");
+    CHECK(xml_escape(std::string("x\x1b[31my\x07", 8)) == "x\\x1b[31my\\x07");
+}
+
+TEST_CASE("step lines show control characters from the network visibly") {
+    StepResult r;
+    r.title = std::string("kill leader evil\x1b[2J\rid");
+    r.status = Status::failed;
+    r.message = "instance \x07x";
+    std::string line = step_line(r, aegis::output::Style{});
+    CHECK(line.find('\x1b') == std::string::npos);
+    CHECK(line.find('\r') == std::string::npos);
+    CHECK(line.find("evil\\x1b[2J\\x0did") != std::string::npos);
+    CHECK(line.find("instance \\x07x") != std::string::npos);
+}
