@@ -45,7 +45,7 @@ foreach(f IN LISTS sdk_files)
 endforeach()
 # Every folder of core/ has a rank and includes only folders of a lower rank (and itself):
 #   0 util < 1 wire < 2 nats, k8s, output < 3 config, registry < 4 client
-#   < 5 service, scenario, doctor, tool, load, quickstart
+#   < 5 service, doctor, tool, load, quickstart < 6 scenario (it drives load steps)
 # (docs/architecture.md, "Layers"). A new folder must be given a rank here.
 set(rank_util 0)
 set(rank_wire 1)
@@ -56,7 +56,7 @@ set(rank_config 3)
 set(rank_registry 3)
 set(rank_client 4)
 set(rank_service 5)
-set(rank_scenario 5)
+set(rank_scenario 6)
 set(rank_doctor 5)
 set(rank_tool 5)
 set(rank_load 5)
