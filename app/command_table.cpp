@@ -48,7 +48,7 @@ const std::vector<cmd::CommandSpec>& command_table() {
         {"demo", "run an example service (aegis demo lists them)", cmd::setup_demo,
          "aegis demo\naegis demo echo --instance 2", k_nats | k_stop},
         {"up", "start a local JetStream nats-server in the background", cmd::setup_up,
-         "aegis up\naegis up --port 4333 --url\naegis up --status"},
+         "aegis up\naegis up --port 4333 --url\naegis up --status\naegis up --cluster 3"},
         {"down", "stop the local nats-server started by 'aegis up'", cmd::setup_down,
          "aegis down"},
         {"failover", "measure leader failover of a single-active service (--spawn N to kill)",
@@ -65,7 +65,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
          k_nats | k_stop},
         {"explore", "services, instances, leaders, staleness: aegis explore [SERVICE] [--watch]",
          cmd::setup_explore,
-         "aegis explore\naegis explore order-processor --tree\naegis explore --watch --all",
+         "aegis explore\naegis explore order-processor --tree\naegis explore --watch --all\n"
+         "aegis explore --prune --dry-run",
          k_nats | k_stop},
         {"monitor", "live view: rates, latency, leaders, events per service and instance",
          cmd::setup_monitor,

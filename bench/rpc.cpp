@@ -4,15 +4,13 @@
 // Sequential p50/p90/p99 and throughput with 1, 16 and 64 requests in flight, ratios aegis/raw,
 // `aegis load -c 64` itself against a raw replier (bench/load_row.hpp),
 // the wall time of a one-shot `aegis call`, and the resident memory of an idle `aegis demo echo`.
-// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R] [--only raw|aegis] [--buffered] [--aegis PATH]
-#include <nats/nats.h>
+// Usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R]
+//                  [--only raw|aegis|codec] [--buffered] [--raw-free] [--aegis PATH]
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,17 +18,16 @@
 #include <thread>
 #include <vector>
 
-#include "core/client/async_caller.hpp"
 #include "core/client/client.hpp"
-#include "core/nats/connection.hpp"
-#include "core/service/service.hpp"
-#include "core/util/histogram.hpp"
-#include "core/util/log.hpp"
 #include "bench/bench_server.hpp"
 #include "bench/load_row.hpp"
+#include "bench/rpc_sides.hpp"
+#include "core/util/histogram.hpp"
+#include "core/util/log.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/envelope.hpp"
+#include "core/wire/rpc_codec.hpp"
 
 using namespace aegis;
 using Clock = std::chrono::steady_clock;
@@ -45,7 +42,8 @@ struct Args {
     int sequential = 3000;
     int rounds = 3;
     bool buffered = false;  // --buffered: nats.c's flusher thread instead of a write per message
-    std::string only;  // "raw" or "aegis" to run one side (for profiling)
+    bool raw_free = false;  // --raw-free: raw frees its messages at once, as aegis does
+    std::string only;  // "raw" or "aegis" to run one side, "codec" the envelope work alone
     std::string aegis;
 };
 
@@ -86,24 +84,6 @@ double server_cpu() {
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// Runs `level` for a.seconds and returns calls per second; at 64 in flight also the CPU per call.
-template <class Start, class Count>
-double measure(const Args& a, int k, Figures& f, Start start, Count count) {
-    double c0 = self_cpu(), s0 = server_cpu(), w0 = self_switches();
-    auto t0 = Clock::now();
-    start(k_inflight[k]);
-    std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
-    long n = count();
-    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (k == 2 && n > 0) {
-        f.cpu_us = (self_cpu() - c0) / n * 1e6;
-        f.server_cpu_us = (server_cpu() - s0) / n * 1e6;
-        f.switches = (self_switches() - w0) / n;
-    }
-    return n / secs;
-}
-
-
 double pct(const std::vector<double>& v, double q) {
     util::Histogram h(1000.0);  // microseconds at nanosecond resolution
     for (double x : v) h.record(x);
@@ -116,129 +96,71 @@ void fill_percentiles(Figures& f, const std::vector<double>& us) {
     f.p99 = pct(us, 0.99);
 }
 
-// ---- raw nats.c ----
-void raw_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void*) {
-    if (natsMsg_GetReply(m))
-        natsConnection_Publish(nc, natsMsg_GetReply(m), natsMsg_GetData(m), natsMsg_GetDataLength(m));
-    natsMsg_Destroy(m);
-}
+// One side's accumulated slices of one round.
+struct Tally {
+    std::vector<double> us;  // sequential latencies
+    long calls[3] = {0, 0, 0};
+    double secs[3] = {0, 0, 0};
+    double cpu = 0, server = 0, switches = 0;  // at 64 in flight
+    long cpu_calls = 0;
 
-// Like any client that must tell its replies apart (nats.c's own request mux does the same), the raw
-// pipeline gives each request its own reply subject <inbox>.<n> under one wildcard subscription.
-struct RawPipe {
-    natsConnection* nc;
-    std::string inbox;
-    std::atomic<uint64_t> next{0};
-    std::string reply_subject() { return inbox + "." + std::to_string(++next); }
-    std::string payload;
-    std::atomic<long> done{0};
-    std::atomic<bool> stop{false};
+    Figures figures() const {
+        Figures f;
+        fill_percentiles(f, us);
+        for (int k = 0; k < 3; ++k) f.rps[k] = secs[k] > 0 ? calls[k] / secs[k] : 0;
+        if (cpu_calls > 0) {
+            f.cpu_us = cpu / cpu_calls * 1e6;
+            f.server_cpu_us = server / cpu_calls * 1e6;
+            f.switches = switches / cpu_calls;
+        }
+        return f;
+    }
 };
 
-void raw_pipe_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void* c) {
-    auto* p = static_cast<RawPipe*>(c);
-    natsMsg_Destroy(m);
-    ++p->done;
-    if (!p->stop)
-        natsConnection_PublishRequest(nc, "bench.raw", p->reply_subject().c_str(), p->payload.data(),
-                                      static_cast<int>(p->payload.size()));
+void sequential_slice(bench::Side& side, int n, Tally& t) {
+    for (int i = 0; i < n; ++i) {
+        auto t0 = Clock::now();
+        side.call_once();
+        t.us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    }
 }
 
-Figures bench_raw(const std::string& url, const std::string& payload, const Args& a) {
-    Figures f;
-    natsOptions* o = nullptr;
-    natsOptions_Create(&o);
-    natsOptions_SetURL(o, url.c_str());
-    natsOptions_SetSendAsap(o, !a.buffered);
-    natsConnection *srv = nullptr, *cli = nullptr;
-    natsConnection_Connect(&srv, o);
-    natsConnection_Connect(&cli, o);
-    natsSubscription* sub = nullptr;
-    natsConnection_Subscribe(&sub, srv, "bench.raw", raw_reply, nullptr);
-    natsConnection_Flush(srv);
-    std::vector<double> us;
-    for (int i = 0; i < a.sequential; ++i) {
-        natsMsg* reply = nullptr;
-        auto t0 = Clock::now();
-        natsConnection_Request(&reply, cli, "bench.raw", payload.data(), static_cast<int>(payload.size()), 5000);
-        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-        natsMsg_Destroy(reply);
+// `seconds` at in-flight level k; at 64 in flight also the CPU and context switches.
+void pipeline_slice(bench::Side& side, int k, double seconds, Tally& t) {
+    double c0 = self_cpu(), s0 = server_cpu(), w0 = self_switches();
+    auto t0 = Clock::now();
+    side.start(k_inflight[k]);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    long n = side.completed();
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    double c1 = self_cpu(), s1 = server_cpu(), w1 = self_switches();
+    side.stop();
+    t.calls[k] += n;
+    t.secs[k] += secs;
+    if (k == 2) {
+        t.cpu += c1 - c0;
+        t.server += s1 - s0;
+        t.switches += w1 - w0;
+        t.cpu_calls += n;
     }
-    fill_percentiles(f, us);
-    for (int k = 0; k < 3; ++k) {
-        RawPipe p;
-        p.nc = cli;
-        p.payload = payload;
-        natsInbox* inbox = nullptr;
-        natsInbox_Create(&inbox);
-        p.inbox = inbox;
-        natsInbox_Destroy(inbox);
-        natsSubscription* rs = nullptr;
-        natsConnection_Subscribe(&rs, cli, (p.inbox + ".*").c_str(), raw_pipe_reply, &p);
-        natsConnection_Flush(cli);
-        f.rps[k] = measure(
-            a, k, f,
-            [&](int inflight) {
-                for (int i = 0; i < inflight; ++i)
-                    natsConnection_PublishRequest(cli, "bench.raw", p.reply_subject().c_str(), payload.data(),
-                                                  static_cast<int>(payload.size()));
-            },
-            [&] { return p.done.load(); });
-        p.stop = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        natsSubscription_Unsubscribe(rs);
-        natsSubscription_Destroy(rs);
-    }
-    natsSubscription_Destroy(sub);
-    natsConnection_Destroy(srv);
-    natsConnection_Destroy(cli);
-    natsOptions_Destroy(o);
-    return f;
 }
 
-// ---- aegis ----
-Figures bench_aegis(const std::string& url, const Args& a) {
-    Figures f;
-    nats::ConnectOptions co;
-    co.servers = {url};
-    co.send_asap = !a.buffered;
-    ServiceOptions so;
-    so.name = "bench-echo";
-    so.instance_id = "bench-echo-1";
-    Service svc(nats::Connection::connect(co), so);
-    svc.rpc("echo", [](const Json& p) { return p; });
-    svc.start();
-    auto conn = nats::Connection::connect(co);
-    Client client(conn);
-    Json params = {{"message", "Hello, World!"}};
-    std::vector<double> us;
-    for (int i = 0; i < a.sequential; ++i) {
-        auto t0 = Clock::now();
-        client.call_raw("bench-echo", "echo", params);
-        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-    }
-    fill_percentiles(f, us);
-    client::AsyncCaller caller(conn);
-    for (int k = 0; k < 3; ++k) {
-        std::atomic<long> done{0};
-        std::atomic<bool> stop{false};
-        CallOptions opts;
-        std::function<void(client::AsyncReply&&)> next;
-        next = [&](client::AsyncReply&& r) {
-            if (r.ok && r.response.success) ++done;
-            if (!stop) caller.call("bench-echo", "echo", params, opts, next);
-        };
-        f.rps[k] = measure(
-            a, k, f,
-            [&](int inflight) {
-                for (int i = 0; i < inflight; ++i) caller.call("bench-echo", "echo", params, opts, next);
-            },
-            [&] { return done.load(); });
-        stop = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    svc.stop();
-    return f;
+// One round: raw and aegis take turns (the side that starts alternates) call by call for the
+// sequential latencies and in k_slices slices of every in-flight level, so that both see the
+// same machine.
+constexpr int k_slices = 4;
+
+void run_round(int round, const Args& a, bench::Side* raw, bench::Side* ae, Tally& tr,
+               Tally& ta) {
+    std::pair<bench::Side*, Tally*> order[2] = {{raw, &tr}, {ae, &ta}};
+    if (round % 2 == 1) std::swap(order[0], order[1]);
+    for (int i = 0; i < a.sequential; ++i)
+        for (auto& [side, tally] : order)
+            if (side) sequential_slice(*side, 1, *tally);
+    for (int k = 0; k < 3; ++k)
+        for (int s = 0; s < k_slices; ++s)
+            for (auto& [side, tally] : order)
+                if (side) pipeline_slice(*side, k, a.seconds / k_slices, *tally);
 }
 
 std::string request_payload() {
@@ -256,11 +178,13 @@ double codec_us_per_call() {
     const int n = 20000;
     double c0 = self_cpu();
     size_t sink = 0;
+    // The same calls as the client (encode_request, decode_rpc_response) and the service
+    // (decode_rpc_request, encode_new_response) make; the echo handler returns its params.
     for (int i = 0; i < n; ++i) {
         std::string req = encode_request("bench-echo", "echo", params, o);
         auto decoded = wire::decode_rpc_request(req);
-        auto resp = wire::make_success(decoded.header.message_id, decoded.params);
-        std::string out = wire::encode_envelope(resp, wire::Format::msgpack);
+        std::string out = wire::encode_new_response(decoded.header.message_id, decoded.params,
+                                                    nullptr, wire::Format::msgpack);
         sink += wire::decode_rpc_response(out).success;
     }
     double us = (self_cpu() - c0) / n * 1e6;
@@ -319,8 +243,8 @@ Args parse(int argc, char** argv) {
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string k = argv[i];
-        if (k == "--buffered") {
-            a.buffered = true;
+        if (k == "--buffered" || k == "--raw-free") {
+            (k == "--buffered" ? a.buffered : a.raw_free) = true;
             continue;
         }
         if (i + 1 >= argc) break;  // an option without its value
@@ -344,23 +268,33 @@ Args parse(int argc, char** argv) {
 int main(int argc, char** argv) {
     Args a = parse(argc, argv);
     log::set_level(log::Level::warn);
+    if (a.only == "codec") {  // no NATS: for perf / callgrind
+        std::printf("aegis envelope work per call: %.2f us CPU\n", codec_us_per_call());
+        return 0;
+    }
     bench::BenchServer server(a.server);
     g_server_pid = server.pid();
-    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores, %s\n",
+    std::printf("bench_rpc: server %s, %d sequential calls, %.1f s per in-flight level, %d rounds, %u cores, %s%s\n",
                 a.server.c_str(), a.sequential, a.seconds, a.rounds, std::thread::hardware_concurrency(),
-                a.buffered ? "buffered writes (nats.c flusher) on both sides" : "a write per message (SendAsap) on both sides");
-    std::string payload = request_payload();
-    // Alternate raw and aegis rounds so that both see the same machine; report the medians.
+                a.buffered ? "buffered writes (nats.c flusher) on both sides" : "a write per message (SendAsap) on both sides",
+                a.raw_free ? ", raw frees its messages at once" : "");
+    bench::SideOptions so{a.server, a.buffered, a.raw_free};
+    auto raw_ep = a.only == "aegis" ? nullptr : bench::raw_side(so, request_payload());
+    auto ae_ep = a.only == "raw" ? nullptr : bench::aegis_side(so);
     std::vector<Figures> raws, aes;
     // `aegis load -c 64` against a raw replier (bench/load_row.hpp): the engine here, the binary
     std::vector<double> engines, loads;
     bool with_load = a.only.empty() && access(a.aegis.c_str(), X_OK) == 0;
     for (int r = 0; r < a.rounds; ++r) {
-        raws.push_back(a.only == "aegis" ? Figures{} : bench_raw(a.server, payload, a));
-        aes.push_back(a.only == "raw" ? Figures{} : bench_aegis(a.server, a));
+        Tally tr, ta;
+        run_round(r, a, raw_ep.get(), ae_ep.get(), tr, ta);
+        raws.push_back(tr.figures());
+        aes.push_back(ta.figures());
         if (a.only.empty()) engines.push_back(bench::engine_load_rps(a.server, 64, a.seconds, a.buffered));
         if (with_load) loads.push_back(bench::aegis_load_rps(a.aegis, a.server, 64, a.seconds, a.buffered));
     }
+    ae_ep.reset();
+    raw_ep.reset();
     Figures raw = median(raws), ae = median(aes);
     std::printf("\n%-28s %12s %12s %8s\n", "", "raw nats.c", "aegis", "ratio");
     auto row = [](const char* name, double r, double x, const char* unit) {
@@ -379,17 +313,21 @@ int main(int argc, char** argv) {
     row("client+service CPU per call", raw.cpu_us, ae.cpu_us, "us");
     row("context switches per call", raw.switches, ae.switches, "");
     if (g_server_pid) row("nats-server CPU per call", raw.server_cpu_us, ae.server_cpu_us, "us");
-    std::printf("(medians of %d alternating rounds; CPU per call at 64 in flight)\n", a.rounds);
-    std::printf("aegis envelope work per call (encode + decode, both ways, no NATS): %.1f us CPU\n",
-                codec_us_per_call());
+    std::printf("(medians of %d rounds; raw and aegis alternate call by call (sequential) and in %d\n"
+                " slices of every in-flight level; CPU per call at 64 in flight)\n", a.rounds, k_slices);
+    const double codec_us = codec_us_per_call();
+    std::printf("aegis envelope work per call (encode + decode, both ways, no NATS): %.2f us CPU\n",
+                codec_us);
     if (!a.buffered) {  // the goals are about the default mode
-        std::printf("\ngoals: p50 ratio <= 1.20 (%s), 64-in-flight throughput ratio >= 0.80 (%s)\n",
-                    ae.p50 / raw.p50 <= 1.2 ? "met" : "missed",
-                    ae.rps[2] / raw.rps[2] >= 0.8 ? "met" : "missed");
+        auto verdict = [](bool met) { return met ? "met" : "missed"; };
+        std::printf("\ngoals: sequential p50 ratio <= 1.10 (%s), 64-in-flight throughput ratio >= 0.90 (%s),\n"
+                    "       CPU per call ratio <= 1.20 (%s), envelope work <= 1.5 us (%s)\n",
+                    verdict(ae.p50 <= 1.1 * raw.p50), verdict(ae.rps[2] >= 0.9 * raw.rps[2]),
+                    verdict(ae.cpu_us <= 1.2 * raw.cpu_us), verdict(codec_us <= 1.5));
         if (!engines.empty())
             std::printf("goal: the load engine >= 0.95x the raw pipeline at 64 in flight (%s; "
                         "the 'aegis load' process: %.2fx)\n",
-                        engine / raw.rps[2] >= 0.95 ? "met" : "missed",
+                        verdict(engine >= 0.95 * raw.rps[2]),
                         raw.rps[2] > 0 ? load / raw.rps[2] : 0);
     }
     if (access(a.aegis.c_str(), X_OK) == 0) {

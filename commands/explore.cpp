@@ -6,6 +6,7 @@
 
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
+#include "core/registry/prune.hpp"
 #include "core/tool/change_watch.hpp"
 #include "core/tool/system_view.hpp"
 #include "core/util/error.hpp"
@@ -22,6 +23,8 @@ struct ExploreOpts {
     bool watch = false;
     bool all = false;
     bool no_probe = false;
+    bool prune = false;
+    bool dry_run = false;
     double wait_ms = 150;
     double stale_after_s = 35;
     double interval_s = 2;
@@ -62,6 +65,22 @@ int run_once(Context& ctx, const ExploreOpts& o) {
         return 0;
     }
     print_snapshot(ctx, o, snap);
+    return 0;
+}
+
+// Deletes entries whose heartbeat is older than --stale-after, each at the revision it was
+// judged on: an instance that heartbeats in between is kept.
+int run_prune(Context& ctx, const ExploreOpts& o) {
+    auto reg = registry::Registry::open_existing(ctx.nats("aegis explore --prune"));
+    registry::PruneOptions po;
+    po.service = o.service;
+    po.stale_after = std::chrono::seconds(static_cast<long>(o.stale_after_s));
+    po.dry_run = o.dry_run;
+    auto results = reg ? registry::prune_stale(*reg, po) : std::vector<registry::PruneResult>{};
+    if (ctx.global.json)
+        ctx.print_json(prune_json(results, o.dry_run, po.stale_after));
+    else
+        ctx.print(render_prune(results, o.dry_run, po.stale_after, ctx.out_style()));
     return 0;
 }
 
@@ -118,6 +137,12 @@ void setup_explore(CLI::App& root, Context& ctx) {
                                           "changes (Ctrl-C stops)");
     app->add_flag("-a,--all", o->all, "include stale instances");
     app->add_flag("--no-probe", o->no_probe, "registry and leaders only: do not ask $SRV");
+    auto* prune = app->add_flag("--prune", o->prune,
+                                "delete registry entries with no heartbeat for over --stale-after "
+                                "(revision-checked: a live instance is never removed)");
+    app->add_flag("--dry-run", o->dry_run, "with --prune: list what would be deleted")
+        ->needs(prune);
+    prune->excludes(app->get_option("--watch"));
     app->add_option("--wait", o->wait_ms, "milliseconds of quiet that end the $SRV gathering")
         ->capture_default_str()
         ->check(CLI::Range(10.0, 5000.0));
@@ -128,7 +153,10 @@ void setup_explore(CLI::App& root, Context& ctx) {
         ->capture_default_str()
         ->check(CLI::Range(0.2, 3600.0));
     app->callback([o, &ctx] {
-        ctx.run = [o, &ctx] { return o->watch ? run_watch(ctx, *o) : run_once(ctx, *o); };
+        ctx.run = [o, &ctx] {
+            if (o->prune) return run_prune(ctx, *o);
+            return o->watch ? run_watch(ctx, *o) : run_once(ctx, *o);
+        };
     });
 }
 

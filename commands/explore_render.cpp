@@ -208,4 +208,40 @@ std::string snapshot_signature(const client::SystemSnapshot& snap) {
     return sig;
 }
 
+std::string render_prune(const std::vector<registry::PruneResult>& results, bool dry_run,
+                         std::chrono::seconds stale_after, const output::Style& st) {
+    using Outcome = registry::PruneResult::Outcome;
+    if (results.empty())
+        return fmt::format("no stale entries (no heartbeat for over {}s)\n", stale_after.count());
+    std::string out;
+    size_t removed = 0, kept = 0;
+    for (const auto& r : results) {
+        std::string what = r.outcome == Outcome::deleted      ? st.green("deleted")
+                           : r.outcome == Outcome::would_delete ? st.yellow("would delete")
+                                                                : st.dim("kept (alive again)");
+        removed += r.outcome != Outcome::kept;
+        kept += r.outcome == Outcome::kept;
+        out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, r.service, r.instance_id,
+                           client::human_age(r.age_seconds));
+    }
+    out += fmt::format("{} {} stale entr{}{}\n", dry_run ? "would delete" : "deleted", removed,
+                       removed == 1 ? "y" : "ies",
+                       kept ? fmt::format(", {} kept (heartbeat since listed)", kept) : "");
+    return out;
+}
+
+Json prune_json(const std::vector<registry::PruneResult>& results, bool dry_run,
+                std::chrono::seconds stale_after) {
+    Json entries = Json::array();
+    for (const auto& r : results)
+        entries.push_back({{"service", r.service},
+                           {"instance_id", r.instance_id},
+                           {"age_ms", static_cast<int64_t>(r.age_seconds * 1000)},
+                           {"revision", r.revision},
+                           {"outcome", registry::to_string(r.outcome)}});
+    return Json{{"dry_run", dry_run},
+                {"stale_after_ms", static_cast<int64_t>(stale_after.count()) * 1000},
+                {"entries", std::move(entries)}};
+}
+
 }  // namespace aegis::cmd

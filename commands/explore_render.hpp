@@ -2,6 +2,7 @@
 // Human rendering of a system snapshot (explore, and the REPL's `services` / `instances`).
 #include <string>
 
+#include "core/registry/prune.hpp"
 #include "core/tool/system_view.hpp"
 #include "core/output/style.hpp"
 
@@ -20,6 +21,11 @@ std::string render_flags(const client::SystemSnapshot& snap, const output::Style
 // Everything explore prints for `snap`: all services, or one with `only_service`.
 std::string render_explore(const client::SystemSnapshot& snap, const output::Style& st, bool tree,
                            bool only_service);
+// What `explore --prune` did (or, with --dry-run, would do), one line per stale entry.
+std::string render_prune(const std::vector<registry::PruneResult>& results, bool dry_run,
+                         std::chrono::seconds stale_after, const output::Style& st);
+Json prune_json(const std::vector<registry::PruneResult>& results, bool dry_run,
+                std::chrono::seconds stale_after);
 // A line that changes only when something other than ages and RTTs changes (for --watch).
 std::string snapshot_signature(const client::SystemSnapshot& snap);
 

@@ -1,4 +1,5 @@
-// aegis up [--port 4222] [--data DIR] | aegis up --status: a local JetStream nats-server.
+// aegis up [--port 4222] [--data DIR] [--cluster N] | aegis up --status: a local JetStream
+// nats-server, or a cluster of N on loopback.
 #include <CLI/CLI.hpp>
 
 #include "commands/context.hpp"
@@ -14,12 +15,44 @@ struct UpOpts {
     std::string data_dir;
     bool status = false;
     bool url_only = false;
+    int cluster = 0;
+    bool port_given = false;
 };
 
 Json to_json(const config::LocalServer& s) {
-    return {{"running", s.running}, {"pid", s.pid},           {"port", s.port},
-            {"url", s.url},         {"data_dir", s.data_dir}, {"log_file", s.log_file},
-            {"started_at", s.started_at}};
+    Json j = {{"running", s.running}, {"pid", s.pid},           {"port", s.port},
+              {"url", s.url},         {"data_dir", s.data_dir}, {"log_file", s.log_file},
+              {"started_at", s.started_at}};
+    if (s.clustered()) {
+        j["cluster"] = s.cluster_name;
+        j["nodes"] = Json::array();
+        for (auto& n : s.nodes)
+            j["nodes"].push_back({{"name", n.name},
+                                  {"running", n.running},
+                                  {"pid", n.pid},
+                                  {"port", n.port},
+                                  {"cluster_port", n.cluster_port},
+                                  {"data_dir", n.data_dir},
+                                  {"log_file", n.log_file},
+                                  {"started_at", n.started_at}});
+    }
+    return j;
+}
+
+// One line per node: name, client URL, route port, pid, state.
+std::string node_lines(Context& ctx, const config::LocalServer& s) {
+    auto st = ctx.out_style();
+    std::string out;
+    for (auto& n : s.nodes)
+        out += fmt::format("  {}  nats://127.0.0.1:{}  routes :{}  pid {}  {}\n", n.name, n.port,
+                           n.cluster_port, n.pid, n.running ? st.green("running") : st.red("down"));
+    return out;
+}
+
+std::string cluster_heading(const config::LocalServer& s) {
+    return fmt::format("{}-node JetStream cluster '{}' ({} of {} running, stores in {})",
+                       s.nodes.size(), s.cluster_name, s.nodes_running(), s.nodes.size(),
+                       s.data_dir);
 }
 
 int run_status(Context& ctx, bool url_only) {
@@ -28,6 +61,8 @@ int run_status(Context& ctx, bool url_only) {
         if (s && s->running) ctx.print(s->url + "\n");
     } else if (ctx.global.json) {
         ctx.print_json(s ? to_json(*s) : Json{{"running", false}});
+    } else if (s && s->running && s->clustered()) {
+        ctx.print("running: " + cluster_heading(*s) + "\n" + node_lines(ctx, *s));
     } else if (s && s->running) {
         ctx.print(fmt::format("running: {} (pid {}, JetStream in {}, log {})\n", s->url, s->pid,
                               s->data_dir, s->log_file));
@@ -40,7 +75,7 @@ int run_status(Context& ctx, bool url_only) {
 int run_up(Context& ctx, const UpOpts& o) {
     if (o.status) return run_status(ctx, o.url_only);
     bool started = false;
-    auto s = config::local_server_up({o.port, o.data_dir}, &started);
+    auto s = config::local_server_up({o.port, o.data_dir, o.cluster, o.port_given}, &started);
     if (o.url_only) {
         ctx.print(s.url + "\n");
     } else if (ctx.global.json) {
@@ -49,10 +84,13 @@ int run_up(Context& ctx, const UpOpts& o) {
         ctx.print_json(j);
     } else {
         auto st = ctx.out_style();
-        ctx.print(fmt::format("{} {} (pid {}, JetStream in {})\n",
-                              started ? st.green("started") : st.yellow("already running"), s.url,
-                              s.pid, s.data_dir));
-        if (s.port != 4222)
+        std::string state = started ? st.green("started") : st.yellow("already running");
+        if (s.clustered())
+            ctx.print(state + " " + cluster_heading(s) + "\n" + node_lines(ctx, s));
+        else
+            ctx.print(fmt::format("{} {} (pid {}, JetStream in {})\n", state, s.url, s.pid,
+                                  s.data_dir));
+        if (s.port != 4222 || s.clustered())
             ctx.print(fmt::format("use it with: export AEGIS_NATS_URL={}\n", s.url));
     }
     return 0;
@@ -71,7 +109,14 @@ void setup_up(CLI::App& root, Context& ctx) {
     app->add_flag("--url", o->url_only, "print only the server URL (for scripts)");
     app->add_option("--data", o->data_dir, "JetStream store directory");
     app->add_flag("--status", o->status, "report whether the local server runs (exit 1 if not)");
-    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_up(ctx, *o); }; });
+    app->add_option("--cluster", o->cluster,
+                    "start a JetStream cluster of N nodes (3-5) on 127.0.0.1: client ports "
+                    "--port, --port+1, ...; 'aegis up' again restarts nodes that died")
+        ->check(CLI::Range(3, 5));
+    app->callback([o, app, &ctx] {
+        o->port_given = app->count("--port") > 0;
+        ctx.run = [o, &ctx] { return run_up(ctx, *o); };
+    });
 }
 
 void setup_down(CLI::App& root, Context& ctx) {

@@ -36,11 +36,11 @@ _aegis_options() {
         'aegis demo inspector') REPLY='-h --help --all --stale-after' ;;
         'aegis demo metrics-reader') REPLY='-h --help --watch' ;;
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
-        'aegis up') REPLY='-h --help -p --port --url --data --status' ;;
+        'aegis up') REPLY='-h --help -p --port --url --data --status --cluster' ;;
         'aegis down') REPLY='-h --help' ;;
         'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
         'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
-        'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --wait --stale-after --interval' ;;
+        'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --prune --dry-run --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
         'aegis config') REPLY='-h --help' ;;
         'aegis config show') REPLY='-h --help' ;;
@@ -168,6 +168,7 @@ _aegis_option_value() {
         'aegis up --url') REPLY='flag' ;;
         'aegis up --data') REPLY='text' ;;
         'aegis up --status') REPLY='flag' ;;
+        'aegis up --cluster') REPLY='text' ;;
         'aegis down -h'|'aegis down --help') REPLY='flag' ;;
         'aegis failover -h'|'aegis failover --help') REPLY='flag' ;;
         'aegis failover --method') REPLY='text' ;;
@@ -214,6 +215,8 @@ _aegis_option_value() {
         'aegis explore -w'|'aegis explore --watch') REPLY='flag' ;;
         'aegis explore -a'|'aegis explore --all') REPLY='flag' ;;
         'aegis explore --no-probe') REPLY='flag' ;;
+        'aegis explore --prune') REPLY='flag' ;;
+        'aegis explore --dry-run') REPLY='flag' ;;
         'aegis explore --wait') REPLY='text' ;;
         'aegis explore --stale-after') REPLY='text' ;;
         'aegis explore --interval') REPLY='text' ;;

@@ -1,5 +1,6 @@
 #include "core/client/async_caller.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -17,11 +18,26 @@ AsyncCaller::~AsyncCaller() { m_sub.unsubscribe(); }
 
 void AsyncCaller::call(const std::string& service, const std::string& method, const Json& params,
                        const CallOptions& options, Callback done) {
-    send(wire::rpc_subject(service, method), encode_request(service, method, params, options),
-         options.timeout, std::move(done));
+    // rpc.<service>.<method> on the stack (wire::rpc_subject allocates).
+    char buf[160];
+    std::string long_subject;
+    std::string_view subject;
+    if (service.size() + method.size() + 5 <= sizeof buf) {
+        char* p = buf;
+        p = std::copy_n("rpc.", 4, p);
+        p = std::copy(service.begin(), service.end(), p);
+        *p++ = '.';
+        p = std::copy(method.begin(), method.end(), p);
+        subject = std::string_view(buf, static_cast<size_t>(p - buf));
+    } else {
+        long_subject = wire::rpc_subject(service, method);
+        subject = long_subject;
+    }
+    send(subject, encode_request(service, method, params, options), options.timeout,
+         std::move(done));
 }
 
-void AsyncCaller::send(const std::string& subject, const std::string& payload,
+void AsyncCaller::send(std::string_view subject, std::string_view payload,
                        std::chrono::milliseconds timeout, Callback done) {
     auto now = std::chrono::steady_clock::now();
     uint64_t id;
@@ -30,8 +46,19 @@ void AsyncCaller::send(const std::string& subject, const std::string& payload,
         id = ++m_next;
         m_pending.emplace(id, Pending{std::move(done), now, now + timeout});
     }
+    char reply[192];
+    std::string long_reply;
+    std::string_view reply_to;
+    if (m_prefix.size() + 21 <= sizeof reply) {
+        char* p = std::copy(m_prefix.begin(), m_prefix.end(), reply);
+        p = std::to_chars(p, reply + sizeof reply, id).ptr;
+        reply_to = std::string_view(reply, static_cast<size_t>(p - reply));
+    } else {
+        long_reply = m_prefix + std::to_string(id);
+        reply_to = long_reply;
+    }
     try {
-        m_conn->publish(subject, payload, m_prefix + std::to_string(id));
+        m_conn->publish(subject, payload, reply_to);
     } catch (...) {
         std::lock_guard lock(m_mutex);
         m_pending.erase(id);

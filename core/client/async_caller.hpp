@@ -31,7 +31,7 @@ public:
     void call(const std::string& service, const std::string& method, const Json& params,
               const CallOptions& options, Callback done);
     // Sends pre-encoded request bytes (benchmarks, load tests).
-    void send(const std::string& subject, const std::string& payload,
+    void send(std::string_view subject, std::string_view payload,
               std::chrono::milliseconds timeout, Callback done);
     // Fails every request older than its timeout; call it periodically.
     void expire();

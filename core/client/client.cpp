@@ -4,6 +4,7 @@
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/names.hpp"
+#include "core/wire/rpc_codec.hpp"
 
 namespace aegis {
 
@@ -12,16 +13,14 @@ Client::Client(std::shared_ptr<nats::Connection> conn) : m_conn(std::move(conn))
 std::string encode_request(const std::string& service, const std::string& method,
                            const Json& params, const CallOptions& options,
                            std::string* message_id) {
-    wire::RpcRequest req;
-    req.header = wire::new_header();
-    if (options.message_id) req.header.message_id = *options.message_id;
-    req.header.source = options.source;
-    req.header.target = service;
-    req.method = method;
-    req.params = params.is_null() ? Json::object() : params;
-    req.timeout = std::chrono::duration<double>(options.timeout).count();
-    if (message_id) *message_id = req.header.message_id;
-    return wire::encode_envelope(req, options.format);
+    wire::RequestSpec spec;
+    spec.method = method;
+    spec.params = &params;
+    spec.timeout = std::chrono::duration<double>(options.timeout).count();
+    if (options.source) spec.source = *options.source;
+    spec.target = service;
+    if (options.message_id) spec.message_id = *options.message_id;
+    return wire::encode_new_request(spec, options.format, message_id);
 }
 
 std::optional<std::string> answering_instance(const std::optional<std::string>& header,

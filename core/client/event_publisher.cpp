@@ -63,6 +63,13 @@ nats::PubAck EventPublisher::publish(const wire::Event& event, std::chrono::mill
     for (int attempt = 1;; ++attempt) {
         try {
             return nats::js_publish(*m_conn, subject, data, event.header.message_id, timeout);
+        } catch (const NoRespondersError&) {
+            // The stream we checked once is gone (a server restarted with an empty store):
+            // create it again, once, and publish again.
+            if (attempt >= attempts || !m_stream_checked) throw;
+            m_stream_checked = false;
+            ensure_events_stream();
+            if (!m_stream_checked) throw;
         } catch (const TimeoutError& e) {
             // The ack may be lost rather than the message: the same Nats-Msg-Id makes the
             // retry harmless (the server stores the event once and says "duplicate").

@@ -32,6 +32,11 @@ const std::vector<Field> k_fields = {
      [](SdkConfig& c, const std::string& v) { c.heartbeat_interval = std::chrono::seconds(
                                                   std::stoi(v)); },
      [](const SdkConfig& c) { return std::to_string(c.heartbeat_interval.count()); }},
+    {"kv_replicas", Kind::replicas, {"AEGIS_KV_REPLICAS"},
+     [](SdkConfig& c, const std::string& v) { c.kv_replicas = v == "auto" ? 0 : std::stoi(v); },
+     [](const SdkConfig& c) {
+         return c.kv_replicas == 0 ? std::string("auto") : std::to_string(c.kv_replicas);
+     }},
     {"k8s.namespace", Kind::k8s_name, {"AEGIS_NAMESPACE"}, STR_FIELD(c.k8s.namespace_name)},
     {"k8s.service_name", Kind::k8s_name, {"AEGIS_NATS_SERVICE"}, STR_FIELD(c.k8s.service_name)},
     {"k8s.port", Kind::port, {"AEGIS_NATS_PORT"}, INT_FIELD(c.k8s.port)},
@@ -164,6 +169,18 @@ std::string assign(SdkConfig& c, const Field& f, const std::string& text,
     case Kind::seconds: {
         auto n = parse_int(v, true);
         if (!n || *n < 1 || *n > 300) return "must be a number of seconds 1-300" + got(v);
+        v = std::to_string(*n);
+        break;
+    }
+    case Kind::replicas: {
+        // JetStream allows 1-5 replicas; "auto" = 3 on a cluster of 3 or more, else 1.
+        std::string l = util::to_lower(v);
+        if (l == "auto") {
+            v = l;
+            break;
+        }
+        auto n = parse_int(v, false);
+        if (!n || *n < 1 || *n > 5) return "must be 'auto' or a number of replicas 1-5" + got(v);
         v = std::to_string(*n);
         break;
     }

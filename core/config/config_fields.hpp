@@ -9,7 +9,7 @@
 
 namespace aegis::config {
 
-enum class Kind { text, url, path, port, seconds, boolean, environment, k8s_name, secret };
+enum class Kind { text, url, path, port, seconds, boolean, environment, k8s_name, secret, replicas };
 
 struct Field {
     std::string_view key;  // dotted: "k8s.namespace"

@@ -16,6 +16,7 @@ nats::ConnectOptions connect_options(const SdkConfig& c, const std::string& url,
     o.servers = util::split(url, ',');
     o.name = name;
     o.auth = c.auth;
+    o.kv_replicas = c.kv_replicas;
     o.on_disconnected = [name] { log::warn("{}: disconnected from NATS, reconnecting", name); };
     o.on_reconnected = [name] { log::info("{}: reconnected to NATS", name); };
     return o;

@@ -1,6 +1,10 @@
 #include "core/config/local_server.hpp"
 
+#include <signal.h>
+
 #include <thread>
+
+#include "core/config/local_server_internal.hpp"
 
 #include "core/util/error.hpp"
 #include "core/util/net.hpp"
@@ -13,12 +17,29 @@ namespace aegis::config {
 
 std::string local_server_state_file() { return util::state_dir() + "/nats-server.json"; }
 
-namespace {
+int LocalServer::nodes_running() const {
+    int n = 0;
+    for (auto& node : nodes) n += node.running;
+    return n;
+}
+
+namespace local_detail {
+
+Json node_json(const LocalNode& n) {
+    return {{"name", n.name},         {"pid", n.pid},           {"port", n.port},
+            {"cluster_port", n.cluster_port}, {"data_dir", n.data_dir}, {"log_file", n.log_file},
+            {"started_at", n.started_at}};
+}
 
 void save(const LocalServer& s) {
     Json j = {{"pid", s.pid},           {"port", s.port},
               {"url", s.url},           {"data_dir", s.data_dir},
               {"log_file", s.log_file}, {"started_at", s.started_at}};
+    if (s.clustered()) {
+        j["cluster"] = s.cluster_name;
+        j["nodes"] = Json::array();
+        for (auto& n : s.nodes) j["nodes"].push_back(node_json(n));
+    }
     util::write_file(local_server_state_file(), j.dump(2) + "\n");
 }
 
@@ -38,29 +59,67 @@ std::optional<LocalServer> load() {
         s.data_dir = j.value("data_dir", "");
         s.log_file = j.value("log_file", "");
         s.started_at = j.value("started_at", "");
+        s.cluster_name = j.value("cluster", "");
+        for (auto& n : j.value("nodes", Json::array())) {
+            LocalNode node;
+            node.name = n.at("name").get<std::string>();
+            node.pid = n.at("pid").get<pid_t>();
+            node.port = n.at("port").get<int>();
+            node.cluster_port = n.value("cluster_port", 0);
+            node.data_dir = n.value("data_dir", "");
+            node.log_file = n.value("log_file", "");
+            node.started_at = n.value("started_at", "");
+            s.nodes.push_back(std::move(node));
+        }
         return s;
     } catch (const std::exception&) {
         return std::nullopt;  // a corrupt state file is treated as no server
     }
 }
 
-}  // namespace
+// The pid may have been reused since: only a nats-server counts as ours.
+bool ours(pid_t pid) { return util::alive(pid) && util::process_name(pid) == "nats-server"; }
 
-namespace {
+void port_must_be_free(int port) {
+    if (!util::port_open("127.0.0.1", port, std::chrono::milliseconds(300))) return;
+    bool nats = util::probe_nats("127.0.0.1", port);
+    throw UnavailableError(
+        "port " + std::to_string(port) + " is already in use" +
+            (nats ? " by another NATS server" : ""),
+        nats ? "use it with --server nats://127.0.0.1:" + std::to_string(port)
+             : "choose another with 'aegis up --port N'");
+}
 
-LocalServer start_server(const UpOptions& o, bool* started) {
+// Polls until `port` answers like a NATS server; stops `pid` and throws when it does not.
+void wait_ready(pid_t pid, int port, const std::string& log_file) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!util::probe_nats("127.0.0.1", port, std::chrono::milliseconds(200))) {
+        if (!util::alive(pid)) throw UnavailableError("nats-server exited at start", "see " + log_file);
+        if (std::chrono::steady_clock::now() > deadline) {
+            util::terminate(pid);
+            throw UnavailableError("nats-server did not become ready in 10 s", "see " + log_file);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+std::string nats_server_exe() {
     std::string exe = util::find_in_path("nats-server");
     if (exe.empty())
         throw UnavailableError("nats-server is not installed",
                                "install it with 'sudo apt-get install nats-server'");
-    if (util::port_open("127.0.0.1", o.port, std::chrono::milliseconds(300))) {
-        bool nats = util::probe_nats("127.0.0.1", o.port);
-        throw UnavailableError(
-            "port " + std::to_string(o.port) + " is already in use" +
-                (nats ? " by another NATS server" : ""),
-            nats ? "use it with --server nats://127.0.0.1:" + std::to_string(o.port)
-                 : "choose another with 'aegis up --port N'");
-    }
+    return exe;
+}
+
+}  // namespace local_detail
+
+using namespace local_detail;
+
+namespace {
+
+LocalServer start_server(const UpOptions& o, bool* started) {
+    std::string exe = nats_server_exe();
+    port_must_be_free(o.port);
     LocalServer s;
     s.port = o.port;
     s.url = "nats://127.0.0.1:" + std::to_string(o.port);
@@ -74,17 +133,7 @@ LocalServer start_server(const UpOptions& o, bool* started) {
     so.stderr_path = "=stdout";
     so.new_session = true;
     s.pid = util::spawn(so);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!util::probe_nats("127.0.0.1", o.port, std::chrono::milliseconds(200))) {
-        if (!util::alive(s.pid))
-            throw UnavailableError("nats-server exited at start", "see " + s.log_file);
-        if (std::chrono::steady_clock::now() > deadline) {
-            util::terminate(s.pid);
-            throw UnavailableError("nats-server did not become ready in 10 s",
-                                   "see " + s.log_file);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    wait_ready(s.pid, o.port, s.log_file);
     s.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());
     s.running = true;
     save(s);
@@ -97,21 +146,36 @@ LocalServer start_server(const UpOptions& o, bool* started) {
 std::optional<LocalServer> local_server_status() {
     auto s = load();
     if (!s) return s;
-    // The pid may have been reused since: only a nats-server counts as ours.
-    bool ours = util::alive(s->pid) && util::process_name(s->pid) == "nats-server";
-    s->running = ours && util::probe_nats("127.0.0.1", s->port);
+    if (!s->clustered()) {
+        s->running = ours(s->pid) && util::probe_nats("127.0.0.1", s->port);
+        return s;
+    }
+    for (auto& n : s->nodes) n.running = ours(n.pid) && util::probe_nats("127.0.0.1", n.port);
+    s->running = s->nodes_running() > 0;
     return s;
 }
 
 LocalServer local_server_up(const UpOptions& o, bool* started) {
     if (started) *started = false;
     if (auto s = local_server_status(); s && s->running) {
-        if (o.port == s->port || o.port == 0) return *s;
+        int want = o.cluster >= 3 ? o.cluster : 0;
+        int have = static_cast<int>(s->nodes.size());
+        if (want != 0 && want != have)
+            throw UsageError("a local " + (have ? std::to_string(have) + "-node cluster"
+                                                : std::string("nats-server")) +
+                                 " is already running",
+                             "'aegis down' first to start a " + std::to_string(want) +
+                                 "-node cluster");
+        if (!o.port_given || o.port == s->port || o.port == 0) {
+            if (s->clustered() && s->nodes_running() < have) return restart_nodes(*s, started);
+            return *s;
+        }
         throw UsageError("a local nats-server is already running on port " +
                              std::to_string(s->port),
                          "'aegis down' first to move it to port " + std::to_string(o.port));
     }
     UpOptions opts = o;
+    if (opts.cluster >= 3) return start_cluster(opts, started);
     if (opts.port == 0) opts.port = util::free_port();
     return start_server(opts, started);
 }
@@ -119,8 +183,22 @@ LocalServer local_server_up(const UpOptions& o, bool* started) {
 bool local_server_down() {
     auto s = local_server_status();
     if (!s) return false;
-    bool was_running = util::alive(s->pid) && util::process_name(s->pid) == "nats-server";
-    if (was_running) util::terminate(s->pid, std::chrono::milliseconds(5000));
+    bool was_running = false;
+    if (s->clustered()) {
+        // SIGTERM to every node first, then wait: they shut down together, not one by one.
+        for (auto& n : s->nodes)
+            if (ours(n.pid)) ::kill(n.pid, SIGTERM);
+        for (auto& n : s->nodes)
+            if (ours(n.pid)) {
+                util::terminate(n.pid, std::chrono::milliseconds(5000));
+                was_running = true;
+            } else if (n.running) {
+                was_running = true;  // it ended on the SIGTERM
+            }
+    } else if (ours(s->pid)) {
+        util::terminate(s->pid, std::chrono::milliseconds(5000));
+        was_running = true;
+    }
     std::remove(local_server_state_file().c_str());
     return was_running;
 }

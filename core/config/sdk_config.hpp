@@ -27,6 +27,9 @@ struct SdkConfig {
     std::string environment = "auto";  // auto | in-cluster | docker | local-k8s | production | none
     bool debug = false;
     std::chrono::seconds heartbeat_interval{10};
+    // Replicas of the buckets and streams aegis creates (an existing one is never changed).
+    // 0 = auto: 3 when the server is part of a cluster of 3 or more, else 1.
+    int kv_replicas = 0;
     K8sNatsConfig k8s;
     nats::Auth auth;  // token, user/password, creds, nkey seed, TLS CA / cert / key
 

@@ -33,23 +33,21 @@ std::string id(const registry::ServiceInstance& i) {
 
 void stale(Run& r, const std::vector<registry::Listed>& all) {
     std::vector<std::string> names;
-    std::string first_key;
     for (auto& l : all)
-        if (l.stale) {
-            names.push_back(fmt::format("{} ({:.0f}s ago)", id(l.instance), l.age_seconds));
-            if (first_key.empty())
-                first_key = "service-instances__" + l.instance.service_name + "__" +
-                            l.instance.instance_id;
-        }
+        if (l.stale) names.push_back(fmt::format("{} ({:.0f}s ago)", id(l.instance), l.age_seconds));
     if (names.empty()) {
         r.add(k_services, "stale instances", Status::ok, "none");
         return;
     }
+    std::string threshold =
+        r.options.stale_after == registry::k_default_stale_after
+            ? std::string()
+            : fmt::format(" --stale-after {}", r.options.stale_after.count());
     r.add(k_services, "stale instances", Status::warn,
           fmt::format("{} without a heartbeat for over {}s: {}", names.size(),
                       r.options.stale_after.count(), list(names)),
-          "they stopped without deregistering; remove each: nats kv del service_registry " +
-              first_key);
+          "they stopped without deregistering; remove them: aegis explore --prune" + threshold +
+              " (--dry-run lists them first)");
 }
 
 // Groups that instances say they belong to, and whether each has a live leader.

@@ -20,6 +20,26 @@ std::string ttl_text(std::chrono::nanoseconds ttl) {
     return fmt::format("TTL {}s", duration_cast<seconds>(ttl).count());
 }
 
+// "R3 (leader aegis-local-2, 2/2 replicas current)" on a cluster; "R1" on a single server.
+std::string placement(Run& r, const std::string& stream, int64_t replicas) {
+    std::string out = fmt::format("R{}", replicas);
+    auto info = nats::stream_info(*r.conn, stream);
+    if (!info || info->leader.empty()) return out;
+    size_t current = 0;
+    for (auto& p : info->peers) current += p.current && !p.offline;
+    return out + fmt::format(" (leader {}, {}/{} replicas current)", info->leader, current,
+                             info->peers.size());
+}
+
+// On a cluster, a bucket or stream with one replica is lost with the node that holds it.
+bool under_replicated(const Run& r, int64_t replicas) {
+    return r.cluster_size >= 3 && replicas < 3;
+}
+
+const char* k_replicas_fix =
+    "aegis never reconfigures a bucket or stream: delete it while no service runs and let the "
+    "services create it again with kv_replicas (default auto: 3 on a cluster)";
+
 void registry_bucket(Run& r) {
     const std::string name = "service_registry";
     std::optional<nats::BucketStatus> st;
@@ -32,12 +52,18 @@ void registry_bucket(Run& r) {
     }
     auto hb = r.config.heartbeat_interval;
     auto ttl = duration_cast<seconds>(st->ttl);
-    std::string msg = fmt::format("history {}, {}, {}; heartbeat every {}s", st->history,
+    std::string msg = fmt::format("{}, history {}, {}, {}; heartbeat every {}s",
+                                  placement(r, "KV_" + name, st->replicas), st->history,
                                   ttl_text(st->ttl), plural(st->values, "value"), hb.count());
-    if (st->ttl.count() == 0)
+    if (under_replicated(r, st->replicas))
+        r.add("buckets", name, Status::warn,
+              msg + fmt::format(": one replica on a {}-node cluster", r.cluster_size),
+              k_replicas_fix);
+    else if (st->ttl.count() == 0)
         r.add("buckets", name, Status::warn,
               msg + ": a crashed instance stays listed until someone deletes it",
-              "readers filter by age; for expiry recreate it with --ttl 30s (3 heartbeats)");
+              "readers filter by age; remove dead entries with 'aegis explore --prune' (or "
+              "recreate the bucket with a 30s TTL, 3 heartbeats)");
     else if (ttl <= hb)
         r.add("buckets", name, Status::fail,
               msg + ": live instances expire between two heartbeats",
@@ -56,10 +82,11 @@ void election_buckets(Run& r) {
         r.add("buckets", "election_*", Status::ok, "none (no single-active service has run)");
         return;
     }
-    std::string listed, short_ttl;
+    std::string listed, short_ttl, single;
     for (auto& n : names) {
         auto st = nats::KeyValue::open(r.conn, n).status();
-        listed += (listed.empty() ? "" : ", ") + n;
+        listed += (listed.empty() ? "" : ", ") + n + fmt::format(" (R{})", st.replicas);
+        if (under_replicated(r, st.replicas)) single += (single.empty() ? "" : ", ") + n;
         // A leader value the bucket expires before its lease would vanish without a watch event.
         if (st.ttl.count() > 0 && st.ttl < std::chrono::seconds(10))
             short_ttl += (short_ttl.empty() ? "" : ", ") + n + " (" + ttl_text(st.ttl) + ")";
@@ -68,6 +95,10 @@ void election_buckets(Run& r) {
         r.add("buckets", "election_*", Status::warn,
               "TTL shorter than a leader lease: " + short_ttl,
               "recreate without a TTL (the election renews and releases leases itself)");
+    else if (!single.empty())
+        r.add("buckets", "election_*", Status::warn,
+              fmt::format("one replica on a {}-node cluster: {}", r.cluster_size, single),
+              k_replicas_fix);
     else
         r.add("buckets", "election_*", Status::ok,
               std::to_string(names.size()) + ": " + listed);
@@ -85,10 +116,15 @@ void stream(Run& r, const std::string& name, const std::string& subject,
     }
     const auto& c = info->config;
     bool subject_ok = std::find(c.subjects.begin(), c.subjects.end(), subject) != c.subjects.end();
-    std::string msg = fmt::format("{}, {}, {}", subject_ok ? subject : "subjects differ",
+    std::string msg = fmt::format("{}, {}, {}, {}", placement(r, name, c.replicas),
+                                  subject_ok ? subject : "subjects differ",
                                   c.retention == retention ? ret : "retention differs",
                                   plural(info->messages, "message"));
-    if (!subject_ok || c.retention != retention)
+    if (under_replicated(r, c.replicas))
+        r.add("streams", name, Status::warn,
+              msg + fmt::format(": one replica on a {}-node cluster", r.cluster_size),
+              k_replicas_fix);
+    else if (!subject_ok || c.retention != retention)
         r.add("streams", name, Status::warn, msg,
               fmt::format("the SDK expects subjects '{}' with {} retention", subject, ret));
     else

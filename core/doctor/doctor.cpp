@@ -35,6 +35,7 @@ Report run(const config::SdkConfig& config, const Options& options) {
     if (!options.offline) {
         check_kubernetes(r);
         check_nats(r);
+        check_cluster(r);
         check_storage(r);
         check_services(r);
         check_clock(r);

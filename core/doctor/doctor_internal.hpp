@@ -20,6 +20,7 @@ struct Run {
     std::shared_ptr<nats::Connection> conn;
     bool jetstream = false;
     bool kubernetes_used = false;  // Kubernetes is how NATS is (or would be) found
+    int cluster_size = 0;          // servers the connection knows (check_cluster)
 
     void add(std::string group, std::string name, Status status, std::string message,
              std::string fix = {});
@@ -36,7 +37,8 @@ inline std::string plural(size_t n, const std::string& noun) {
 void check_config(Run& run);
 void check_kubernetes(Run& run);
 void check_nats(Run& run);       // resolution, connection, auth, JetStream
-void check_storage(Run& run);    // buckets and streams
+void check_cluster(Run& run);    // servers known, reachable and routed into JetStream
+void check_storage(Run& run);    // buckets and streams (with their replicas)
 void check_services(Run& run);   // registry, leaders, $SRV.PING
 void check_clock(Run& run);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 
 #include "core/nats/auth.hpp"
@@ -27,12 +28,37 @@ struct OptionsGuard {
     }
 };
 
+// A NUL-terminated copy of a subject, on the stack unless it is unusually long: publishing is
+// on the RPC hot path and nats.c wants C strings.
+class CString {
+public:
+    explicit CString(std::string_view s) {
+        if (s.size() < sizeof m_buf) {
+            s.copy(m_buf, s.size());
+            m_buf[s.size()] = '\0';
+            m_ptr = m_buf;
+        } else {
+            m_long.assign(s);
+            m_ptr = m_long.c_str();
+        }
+    }
+    CString(const CString&) = delete;
+    CString& operator=(const CString&) = delete;
+    const char* c_str() const { return m_ptr; }
+    bool empty() const { return *m_ptr == '\0'; }
+
+private:
+    char m_buf[192];
+    std::string m_long;
+    const char* m_ptr;
+};
+
 struct HandlerBox {
     MessageHandler fn;
 };
 
 void on_message(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
-    Msg msg(m);
+    Msg msg(m, Msg::Release::direct);
     auto* box = static_cast<HandlerBox*>(closure);
     try {
         box->fn(msg);
@@ -51,6 +77,9 @@ void on_complete(void* closure) {
 // natsConnection_Close returns, so the library holds a reference until then.
 struct Connection::Callbacks {
     std::function<void()> on_disconnected, on_reconnected, on_closed;
+    std::mutex listeners_mutex;
+    std::map<int, std::function<void()>> listeners;  // add_reconnect_listener
+    int next_listener = 1;
     milliseconds reconnect_wait{250}, reconnect_wait_max{2000};
     std::atomic<bool> closing{false};  // our own close is not a disconnect worth reporting
     std::atomic<int> refs{2};          // the Connection's and the library's
@@ -64,7 +93,16 @@ struct Connection::Callbacks {
     }
     static void reconnected(natsConnection*, void* c) {
         auto* self = static_cast<Callbacks*>(c);
-        if (!self->closing && self->on_reconnected) self->on_reconnected();
+        if (self->closing) return;
+        if (self->on_reconnected) self->on_reconnected();
+        std::lock_guard lk(self->listeners_mutex);
+        for (auto& [id, fn] : self->listeners) {
+            try {
+                fn();
+            } catch (...) {
+                // A listener must not take the library's callback thread down.
+            }
+        }
     }
     static void closed(natsConnection*, void* c) {
         auto* self = static_cast<Callbacks*>(c);
@@ -135,29 +173,55 @@ Connection::~Connection() {
 }
 
 void Connection::publish(std::string_view subject, std::string_view data, std::string_view reply) {
-    std::string subj(subject);
+    CString subj(subject);
     natsStatus s;
     if (reply.empty()) {
         s = natsConnection_Publish(m_nc, subj.c_str(), data.data(), static_cast<int>(data.size()));
     } else {
-        std::string rep(reply);
+        CString rep(reply);
         s = natsConnection_PublishRequest(m_nc, subj.c_str(), rep.c_str(), data.data(),
                                           static_cast<int>(data.size()));
     }
-    if (s != NATS_OK) throw_status(s, "publish to '" + subj + "'");
+    if (s != NATS_OK) throw_status(s, "publish to '" + std::string(subject) + "'");
 }
+
+namespace {
+
+// Publishes a message carrying headers (nats.c needs a natsMsg for that).
+void publish_with_headers(natsConnection* nc, const char* subject, const char* reply,
+                          std::string_view data, std::span<const HeaderRef> headers) {
+    natsMsg* m = nullptr;
+    check(natsMsg_Create(&m, subject, reply, data.data(), static_cast<int>(data.size())),
+          "create message");
+    Msg owner(m, Msg::Release::direct);
+    for (const auto& h : headers) natsMsgHeader_Add(m, h.key, h.value);
+    if (natsStatus s = natsConnection_PublishMsg(nc, m); s != NATS_OK)
+        throw_status(s, "publish to '" + std::string(subject) + "'");
+}
+
+}  // namespace
 
 void Connection::publish(std::string_view subject, std::string_view data, const Headers& headers,
                          std::string_view reply) {
-    std::string subj(subject), rep(reply);
-    natsMsg* m = nullptr;
-    check(natsMsg_Create(&m, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data.data(),
-                         static_cast<int>(data.size())),
-          "create message");
-    Msg owner(m);
-    for (auto& [k, v] : headers) natsMsgHeader_Add(m, k.c_str(), v.c_str());
-    if (natsStatus s = natsConnection_PublishMsg(m_nc, m); s != NATS_OK)
-        throw_status(s, "publish to '" + subj + "'");
+    std::vector<HeaderRef> refs;
+    refs.reserve(headers.size());
+    for (const auto& [k, v] : headers) refs.push_back({k.c_str(), v.c_str()});
+    CString subj(subject), rep(reply);
+    publish_with_headers(m_nc, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data, refs);
+}
+
+void Connection::reply(const Msg& request, std::string_view data,
+                       std::span<const HeaderRef> headers) {
+    const char* to = request ? natsMsg_GetReply(request.raw()) : nullptr;
+    if (to == nullptr || *to == '\0') return;
+    if (headers.empty()) {
+        if (natsStatus s = natsConnection_Publish(m_nc, to, data.data(),
+                                                  static_cast<int>(data.size()));
+            s != NATS_OK)
+            throw_status(s, "publish to '" + std::string(to) + "'");
+        return;
+    }
+    publish_with_headers(m_nc, to, nullptr, data, headers);
 }
 
 Msg Connection::request(std::string_view subject, std::string_view data, milliseconds timeout,
@@ -170,7 +234,7 @@ Msg Connection::request(std::string_view subject, std::string_view data, millise
         check(natsMsg_Create(&m, subj.c_str(), nullptr, data.data(),
                              static_cast<int>(data.size())),
               "create message");
-        Msg owner(m);
+        Msg owner(m, Msg::Release::direct);
         for (auto& [k, v] : *headers) natsMsgHeader_Add(m, k.c_str(), v.c_str());
         s = natsConnection_RequestMsg(&reply, m_nc, m, timeout.count());
     } else {
@@ -178,7 +242,7 @@ Msg Connection::request(std::string_view subject, std::string_view data, millise
                                    static_cast<int>(data.size()), timeout.count());
     }
     if (s != NATS_OK) throw_status(s, "'" + subj + "'");
-    Msg out(reply);
+    Msg out(reply, Msg::Release::direct);
     if (out.is_no_responders()) throw_status(NATS_NO_RESPONDERS, "'" + subj + "'");
     return out;
 }
@@ -243,7 +307,7 @@ Msg SyncSubscription::next(milliseconds timeout) {
         throw NoRespondersError("no responders");
     }
     check(s, "receive");
-    return Msg(m);
+    return Msg(m, Msg::Release::direct);
 }
 
 std::string Connection::new_inbox() const {
@@ -269,6 +333,31 @@ void Connection::drain(milliseconds timeout) {
 
 void Connection::keep_alive(std::shared_ptr<void> resource) {
     m_keep_alive.push_back(std::move(resource));
+}
+
+int Connection::add_reconnect_listener(std::function<void()> fn) {
+    std::lock_guard lk(m_callbacks->listeners_mutex);
+    int id = m_callbacks->next_listener++;
+    m_callbacks->listeners.emplace(id, std::move(fn));
+    return id;
+}
+
+void Connection::remove_reconnect_listener(int id) {
+    std::lock_guard lk(m_callbacks->listeners_mutex);
+    m_callbacks->listeners.erase(id);
+}
+
+std::vector<std::string> Connection::known_servers() const {
+    char** servers = nullptr;
+    int count = 0;
+    std::vector<std::string> out;
+    if (natsConnection_GetServers(m_nc, &servers, &count) != NATS_OK) return out;
+    for (int i = 0; i < count; ++i) {
+        out.emplace_back(servers[i]);
+        free(servers[i]);
+    }
+    free(servers);
+    return out;
 }
 
 bool Connection::is_connected() const {

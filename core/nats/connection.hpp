@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct ConnectOptions {
     milliseconds reconnect_wait{250};
     milliseconds reconnect_wait_max{2000};
     milliseconds jetstream_timeout{5000};
+    // Replicas of buckets / streams created through this connection (config `kv_replicas`);
+    // 0 = auto: 3 when the connection knows 3 or more servers (a cluster), else 1.
+    int kv_replicas = 0;
     // Flush every publish at once: without it every hop waits for the flusher (~+1 ms).
     bool send_asap = true;
     std::function<void()> on_disconnected;
@@ -45,6 +49,12 @@ struct ConnectOptions {
 };
 
 using MessageHandler = std::function<void(Msg&)>;
+
+// A header as nats.c takes it: NUL-terminated key and value, nothing copied on our side.
+struct HeaderRef {
+    const char* key;
+    const char* value;
+};
 
 // An asynchronous subscription. Destroying it unsubscribes; the handler is released only after
 // its last invocation has returned (nats.c on-complete callback), so it may own state safely.
@@ -93,6 +103,8 @@ public:
     void publish(std::string_view subject, std::string_view data, std::string_view reply = {});
     void publish(std::string_view subject, std::string_view data, const Headers& headers,
                  std::string_view reply = {});
+    // Answers `request` (publishes to its reply subject): the service reply path, no copies.
+    void reply(const Msg& request, std::string_view data, std::span<const HeaderRef> headers);
     // Request/reply. Throws NoRespondersError, TimeoutError, UnavailableError.
     Msg request(std::string_view subject, std::string_view data, milliseconds timeout,
                 const Headers* headers = nullptr);
@@ -112,6 +124,14 @@ public:
     std::string connected_url() const;  // empty when not connected
     milliseconds rtt() const;
     const ConnectOptions& options() const noexcept { return m_options; }
+    // Every server URL the connection knows: the configured ones and those the cluster
+    // announced (a 3-node cluster reached through one URL still lists three).
+    std::vector<std::string> known_servers() const;
+
+    // Runs `fn` after every reconnect (on a nats.c thread: keep it short, e.g. wake a worker),
+    // until remove_reconnect_listener(id). Several parts of a service each add their own.
+    int add_reconnect_listener(std::function<void()> fn);
+    void remove_reconnect_listener(int id);
 
     // Keeps `resource` (e.g. the kubectl port-forward this connection goes through) alive as long
     // as the connection; released only after the connection has closed.

@@ -1,4 +1,5 @@
 #include "core/nats/jetstream.hpp"
+#include "core/nats/kv.hpp"
 
 #include <nats/nats.h>
 
@@ -51,6 +52,13 @@ std::optional<StreamInfo> stream_info(Connection& conn, const std::string& name)
     out.first_seq = si->State.FirstSeq;
     out.last_seq = si->State.LastSeq;
     out.consumers = si->State.Consumers;
+    if (const jsClusterInfo* ci = si->Cluster) {
+        out.cluster_name = ci->Name ? ci->Name : "";
+        out.leader = ci->Leader ? ci->Leader : "";
+        for (int i = 0; i < ci->ReplicasLen; ++i)
+            out.peers.push_back({ci->Replicas[i]->Name ? ci->Replicas[i]->Name : "",
+                                 ci->Replicas[i]->Current, ci->Replicas[i]->Offline});
+    }
     jsStreamInfo_Destroy(si);
     return out;
 }
@@ -68,7 +76,7 @@ bool ensure_stream(Connection& conn, const StreamConfig& config) {
     c.MaxMsgs = config.max_msgs;
     c.MaxAge = config.max_age.count();
     c.Duplicates = config.duplicate_window.count();
-    c.Replicas = config.replicas;
+    c.Replicas = config.replicas > 0 ? config.replicas : storage_replicas(conn);
     c.Storage = js_FileStorage;
     jsStreamInfo* si = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);

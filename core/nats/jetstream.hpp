@@ -19,11 +19,21 @@ struct StreamConfig {
     int64_t max_msgs = -1;
     std::chrono::nanoseconds max_age{0};
     std::chrono::nanoseconds duplicate_window{0};  // 0: server default (2 min)
-    int replicas = 1;
+    int replicas = 0;  // 0: the connection's (storage_replicas in core/nats/kv.hpp)
+};
+
+// Where a stream's replicas live (a clustered server); empty name on a single server.
+struct StreamPeer {
+    std::string name;
+    bool current = false;  // caught up with the leader
+    bool offline = false;
 };
 
 struct StreamInfo {
     StreamConfig config;
+    std::string cluster_name;
+    std::string leader;
+    std::vector<StreamPeer> peers;  // the replicas other than the leader
     uint64_t messages = 0;
     uint64_t bytes = 0;
     uint64_t first_seq = 0;

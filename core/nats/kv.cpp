@@ -44,6 +44,11 @@ std::string where(const std::string& bucket, const std::string& key) {
 
 }  // namespace
 
+int storage_replicas(const Connection& conn) {
+    if (conn.options().kv_replicas > 0) return conn.options().kv_replicas;
+    return conn.known_servers().size() >= 3 ? 3 : 1;
+}
+
 KeyValue::KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bucket)
     : m_conn(std::move(conn)), m_kv(kv), m_bucket(std::move(bucket)) {}
 
@@ -109,7 +114,7 @@ KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
     c.History = static_cast<uint8_t>(config.history);
     c.TTL = config.max_age.count();  // nanoseconds
     c.MaxValueSize = config.max_value_size;
-    c.Replicas = config.replicas;
+    c.Replicas = config.replicas > 0 ? config.replicas : storage_replicas(*conn);
     c.StorageType = js_FileStorage;
     kvStore* kv = nullptr;
     natsStatus s = js_CreateKeyValue(&kv, conn->jetstream(), &c);

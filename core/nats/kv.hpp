@@ -33,9 +33,13 @@ struct BucketConfig {
     int history = 10;
     std::chrono::nanoseconds max_age{0};  // 0 = forever
     int32_t max_value_size = 1048576;
-    int replicas = 1;
+    int replicas = 0;  // 0: the connection's (storage_replicas)
     std::string description;
 };
+
+// Replicas for a bucket or stream created through `conn`: its kv_replicas, or with auto (0),
+// 3 when it knows a cluster of 3 or more servers, else 1.
+int storage_replicas(const Connection& conn);
 
 struct BucketStatus {
     std::string name;

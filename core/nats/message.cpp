@@ -4,17 +4,35 @@
 
 namespace aegis::nats {
 
+// natsMsg_Destroy in nats.c 3.4 is: return if the message is marked "no destroy" (only
+// JetStream auto-ack callbacks do that), else give it to the collector thread, which calls
+// natsMsg_free. natsMsg_free is exported but not declared in nats.h, so it is used only with
+// the release line where that was checked; any other nats.c goes through natsMsg_Destroy.
+#if NATS_VERSION_MAJOR == 3 && NATS_VERSION_MINOR == 4
+extern "C" void natsMsg_free(void* object);
+constexpr bool k_direct_free = true;
+#else
+constexpr bool k_direct_free = false;
+inline void natsMsg_free(void*) {}
+#endif
+
+void Msg::release() noexcept {
+    if (!m_msg) return;
+    if (k_direct_free && m_release == Release::direct) natsMsg_free(m_msg);
+    else natsMsg_Destroy(m_msg);
+    m_msg = nullptr;
+}
+
 Msg& Msg::operator=(Msg&& o) noexcept {
     if (this != &o) {
-        if (m_msg) natsMsg_Destroy(m_msg);
+        release();
         m_msg = std::exchange(o.m_msg, nullptr);
+        m_release = o.m_release;
     }
     return *this;
 }
 
-Msg::~Msg() {
-    if (m_msg) natsMsg_Destroy(m_msg);
-}
+Msg::~Msg() { release(); }
 
 std::string_view Msg::subject() const {
     const char* s = m_msg ? natsMsg_GetSubject(m_msg) : nullptr;

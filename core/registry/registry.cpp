@@ -4,6 +4,7 @@
 
 #include "core/nats/kv.hpp"
 #include "core/util/error.hpp"
+#include "core/util/log.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis::registry {
@@ -35,14 +36,48 @@ Registry::Registry(std::shared_ptr<nats::Connection> conn)
       m_kv(std::make_unique<nats::KeyValue>(
           nats::KeyValue::open_or_create(m_conn, registry_bucket_config()))) {}
 
+Registry::Registry(std::shared_ptr<nats::Connection> conn, std::unique_ptr<nats::KeyValue> kv)
+    : m_conn(std::move(conn)), m_kv(std::move(kv)) {}
+
+std::optional<Registry> Registry::open_existing(std::shared_ptr<nats::Connection> conn) {
+    try {
+        auto kv = std::make_unique<nats::KeyValue>(
+            nats::KeyValue::open(conn, std::string(wire::k_registry_bucket)));
+        return Registry(std::move(conn), std::move(kv));
+    } catch (const NotFoundError&) {
+        return std::nullopt;
+    }
+}
+
 Registry::~Registry() = default;
 Registry::Registry(Registry&&) noexcept = default;
 
 nats::KeyValue& Registry::bucket() { return *m_kv; }
 
 uint64_t Registry::put(const ServiceInstance& inst) {
-    return m_kv->put(wire::registry_key(inst.service_name, inst.instance_id),
-                     to_registry_json(inst));
+    const std::string key = wire::registry_key(inst.service_name, inst.instance_id);
+    const std::string value = to_registry_json(inst);
+    try {
+        return m_kv->put(key, value);
+    } catch (const NoRespondersError&) {
+        // No stream takes the put: the server lost its store (restarted empty). Create the
+        // bucket again with the SDK settings (open_or_create never touches an existing one);
+        // our handle keeps working, it only names the bucket.
+        if (!ensure_bucket()) throw;
+        log::info("registry bucket '{}' was missing on the server: created it again",
+                  wire::k_registry_bucket);
+        return m_kv->put(key, value);
+    }
+}
+
+bool Registry::ensure_bucket() {
+    try {
+        nats::KeyValue::open(m_conn, std::string(wire::k_registry_bucket));
+        return false;  // it exists: the failure was something else
+    } catch (const NotFoundError&) {
+    }
+    nats::KeyValue::open_or_create(m_conn, registry_bucket_config());
+    return true;
 }
 
 void Registry::remove(const std::string& service, const std::string& instance) {

@@ -34,11 +34,17 @@ class Registry {
 public:
     // Opens `service_registry`, creating it with the SDK settings only if it is missing.
     explicit Registry(std::shared_ptr<nats::Connection> conn);
+    // The bucket as it is: nullopt when the server has none (nothing is created).
+    static std::optional<Registry> open_existing(std::shared_ptr<nats::Connection> conn);
     ~Registry();
     Registry(Registry&&) noexcept;
 
-    // Writes the whole value (registration and every heartbeat). Returns the revision.
+    // Writes the whole value (registration and every heartbeat). Returns the revision. When
+    // the bucket has vanished from the server (restarted with an empty store) it is created
+    // again and the put retried once.
     uint64_t put(const ServiceInstance& inst);
+    // Creates the bucket when the server no longer has it; true when it did.
+    bool ensure_bucket();
     void remove(const std::string& service, const std::string& instance);
     std::optional<Listed> get(const std::string& service, const std::string& instance,
                               std::chrono::seconds stale_after = k_default_stale_after) const;
@@ -48,6 +54,7 @@ public:
     nats::KeyValue& bucket();
 
 private:
+    Registry(std::shared_ptr<nats::Connection> conn, std::unique_ptr<nats::KeyValue> kv);
     std::shared_ptr<nats::Connection> m_conn;
     std::unique_ptr<nats::KeyValue> m_kv;
     mutable size_t m_unreadable = 0;

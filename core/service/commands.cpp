@@ -84,7 +84,30 @@ void CommandHub::stop() {
     }
 }
 
-void CommandHub::open(Entry& e) {
+bool CommandHub::recover() {
+    std::vector<Entry*> entries;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running) return true;
+        for (auto& e : m_entries)
+            if (e->bound) entries.push_back(e.get());
+    }
+    bool ok = true;
+    // The core subscription on the deliver subject survived the reconnect; a consumer the
+    // server lost (empty store) is created again with the same deliver subject.
+    for (auto* e : entries) {
+        try {
+            ensure_consumer(*e);
+        } catch (const std::exception& ex) {
+            ok = false;
+            log::debug("'{}': could not restore command consumer '{}' yet: {}", m_instance,
+                       e->durable, ex.what());
+        }
+    }
+    return ok;
+}
+
+nats::ConsumerInfo CommandHub::ensure_consumer(Entry& e) {
     nats::ensure_stream(*m_conn, commands_stream_config());
     auto info = nats::consumer_info(*m_conn, k_commands_stream, e.durable);
     if (!info) {
@@ -100,6 +123,11 @@ void CommandHub::open(Entry& e) {
         c.description = "aegis command handler " + m_service + "." + e.command;
         info = nats::add_consumer(*m_conn, c);
     }
+    return *info;
+}
+
+void CommandHub::open(Entry& e) {
+    auto info = std::make_optional(ensure_consumer(e));
     if (info->config.filter_subject != e.subject)
         throw ConfigError("consumer '" + e.durable + "' on stream COMMANDS filters '" +
                               info->config.filter_subject + "', not '" + e.subject + "'",

@@ -14,6 +14,7 @@
 namespace aegis::nats {
 class Connection;
 class Msg;
+struct ConsumerInfo;
 }  // namespace aegis::nats
 
 namespace aegis::service {
@@ -40,12 +41,16 @@ public:
     void add(const std::string& command, CommandHandler handler, CommandOptions options);
     void start();
     void stop();  // in-flight commands finish
+    // After a reconnect: streams and consumers the server may have lost are created again.
+    // False when something could not be restored yet (the caller retries soon).
+    bool recover();
     std::vector<CommandStats> stats() const;
 
     struct Entry;
 
 private:
     void open(Entry& e);
+    nats::ConsumerInfo ensure_consumer(Entry& e);  // the stream and the consumer exist
     void deliver(Entry& e, nats::Msg& msg);
     // Completion and ack, or a retry (nak with backoff), or the "failed" completion and term.
     void settle(Entry& e, nats::Msg& msg, const wire::Command& cmd, const CommandContext& ctx,

@@ -90,6 +90,13 @@ bool Election::start() {
     m_watch = m_kv->watch(m_key, [this](const nats::KeyValue::WatchEvent& ev) {
         on_watch(ev.entry ? &*ev.entry : nullptr);
     });
+    m_reconnect_listener = m_conn->add_reconnect_listener([this] {
+        {
+            std::lock_guard guard(m_mutex);
+            m_recover = true;
+        }
+        m_cv.notify_all();
+    });
     m_thread = std::thread([this] { loop(); });
     if (m_options.policy.probe_interval.count() > 0)
         m_probe_thread = std::thread([this] { probe_loop(); });
@@ -103,6 +110,7 @@ void Election::stop(bool release) {
         m_stopping = true;
     }
     m_cv.notify_all();
+    m_conn->remove_reconnect_listener(m_reconnect_listener);
     if (m_thread.joinable()) m_thread.join();
     if (m_probe_thread.joinable()) m_probe_thread.join();
     if (m_watch) m_watch->stop();
@@ -178,18 +186,28 @@ void Election::loop() {
     std::unique_lock lk(m_mutex);
     while (!m_stopping) {
         auto now = Clock::now();
+        const bool recover_now = m_recover && now >= m_retry_at;
         if (m_hold.holding()) {
             if (m_lost_to) {
                 lose(lk, "Another instance elected");
             } else if (m_hold.fenced(now, p.fence_after)) {
                 lose(lk, "Lease expired");
+            } else if (recover_now) {
+                recover(lk);
             } else if (now >= m_next_renew || m_conn->reconnects() != m_generation.load()) {
                 renew(lk);  // due, or reconnected: prove the lease on the new connection now
             } else {
                 auto fence_at = m_hold.last_sent() + p.fence_after;
                 m_cv.wait_until(lk, std::min({m_next_renew, fence_at, now + p.check_interval}),
-                                [&] { return m_stopping || m_lost_to.has_value(); });
+                                [&] {
+                                    return m_stopping || m_lost_to.has_value() ||
+                                           (m_recover && Clock::now() >= m_retry_at);
+                                });
             }
+            continue;
+        }
+        if (recover_now) {
+            recover(lk);
             continue;
         }
         if (now >= m_retry_at && m_pending_create) {
@@ -205,7 +223,8 @@ void Election::loop() {
             auto until = std::max(now + p.check_interval, m_retry_at);
             m_cv.wait_until(lk, until, [&] {
                 return m_stopping ||
-                       ((m_pending_create || m_departed) && Clock::now() >= m_retry_at);
+                       ((m_pending_create || m_departed || m_recover) &&
+                        Clock::now() >= m_retry_at);
             });
         }
     }
@@ -328,7 +347,9 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
         // Disconnected, an update would wait out the KV timeout and hold up a stop; it fails
         // now instead, and the fence stops exclusive calls as it would after a timeout.
         if (!m_conn->is_connected()) throw UnavailableError("NATS disconnected");
-        next = m_kv->update(m_key, v, rev);
+        // After the bucket was created again our key is gone: write it anew (a conflict then
+        // means a standby got there first).
+        next = m_recreated ? m_kv->create(m_key, v) : m_kv->update(m_key, v, rev);
     } catch (const ConflictError&) {
         conflict = true;
     } catch (const std::exception& e) {
@@ -337,12 +358,14 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
     lk.lock();
     const auto& p = m_options.policy;
     if (next) {
+        m_recreated = false;
         m_hold.renewed(next, sent);
         m_generation = generation;
         m_fence_deadline = ticks(sent + p.fence_after);
         m_next_renew = sent + p.renew_interval;
         m_errors = 0;
     } else if (conflict) {
+        m_recreated = false;
         if (!m_lost_to) m_lost_to = std::string();
     } else {
         note_error("renew the lease", std::runtime_error(failure.value_or("")));

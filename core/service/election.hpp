@@ -107,6 +107,11 @@ private:
     void refresh(std::unique_lock<std::mutex>& lk);
     std::string value(double elected_at) const;
     void note_error(const char* what, const std::exception& e);
+    // election_recover.cpp: after a reconnect, make sure the bucket still exists, create it
+    // again when the server lost it (restarted empty), and act at once. Not on "no responders"
+    // alone: on a cluster that is a stream electing its leader, not a lost bucket.
+    void recover(std::unique_lock<std::mutex>& lk);
+    bool ensure_bucket();
 
     std::shared_ptr<nats::Connection> m_conn;
     ElectionOptions m_options;
@@ -127,6 +132,9 @@ private:
     std::optional<std::string> m_departed;  // set by the probe: this holder's connection is gone
     bool m_stopping = false;
     bool m_started = false;
+    bool m_recover = false;    // a reconnect happened: check the bucket (retried until done)
+    bool m_recreated = false;  // the bucket was created again: the leader re-creates its key
+    int m_reconnect_listener = 0;
     int m_errors = 0;
     std::thread m_thread;
     std::thread m_probe_thread;

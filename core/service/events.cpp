@@ -239,6 +239,27 @@ nats::ConsumerInfo EventHub::ensure_consumer(EventSub& s) {
     return *info;
 }
 
+bool EventHub::recover() {
+    std::vector<EventSub*> subs;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running) return true;
+        for (auto& s : m_subs)
+            if (s->opened && s->binding.jetstream) subs.push_back(s.get());
+    }
+    bool ok = true;
+    for (auto* s : subs) {
+        try {
+            ensure_consumer(*s);  // same durable and deliver subject: the binding stays valid
+        } catch (const std::exception& e) {
+            ok = false;
+            log::debug("'{}': could not restore consumer '{}' yet: {}", m_instance,
+                       s->binding.durable, e.what());
+        }
+    }
+    return ok;
+}
+
 void EventHub::open(EventSub& s) {
     std::string subject = s.pattern, group = s.binding.queue;
     if (s.binding.jetstream) {

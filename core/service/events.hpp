@@ -51,6 +51,9 @@ public:
     void start();
     void stop();  // in-flight handlers finish; per-instance consumers are deleted
     void refresh_leadership();
+    // After a reconnect: the stream and consumers the server may have lost are created again.
+    // False when something could not be restored yet (the caller retries soon).
+    bool recover();
     std::vector<SubscriptionStats> stats() const;
 
 private:

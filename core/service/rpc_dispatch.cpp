@@ -3,6 +3,7 @@
 #include "core/service/service_impl.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
+#include "core/wire/rpc_codec.hpp"
 
 namespace aegis {
 
@@ -10,21 +11,25 @@ namespace {
 
 const char* k_instance_header = "Aegis-Instance";
 
-void reply(nats::Connection& conn, const nats::Msg& req, const std::string& payload,
-           const std::string& instance_id, const std::string* error, const char* code) {
-    if (req.reply().empty()) return;  // a publish, not a request: nobody to answer
-    nats::Headers h{{k_instance_header, instance_id}};
-    if (error) {
-        // ADR-32 clients look for these headers on failed replies.
-        h.emplace_back("Nats-Service-Error", *error);
-        h.emplace_back("Nats-Service-Error-Code", code);
-    }
-    conn.publish(req.reply(), payload, h);
-}
-
 std::string one_line(const std::string& s) {
     auto nl = s.find('\n');
     return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+void reply(nats::Connection& conn, const nats::Msg& req, const std::string& payload,
+           const std::string& instance_id, const std::string* error, const char* code) {
+    if (req.reply().empty()) return;  // a publish, not a request: nobody to answer
+    if (!error) {
+        const nats::HeaderRef h[] = {{k_instance_header, instance_id.c_str()}};
+        conn.reply(req, payload, h);
+        return;
+    }
+    // ADR-32 clients look for these headers on failed replies.
+    const std::string text = one_line(*error);
+    const nats::HeaderRef h[] = {{k_instance_header, instance_id.c_str()},
+                                 {"Nats-Service-Error", text.c_str()},
+                                 {"Nats-Service-Error-Code", code}};
+    conn.reply(req, payload, h);
 }
 
 }  // namespace
@@ -46,21 +51,19 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
     auto t0 = std::chrono::steady_clock::now();
     std::string_view data = msg.data();
     wire::Format fmt = data.empty() ? wire::Format::json : wire::sniff(data);
-    std::optional<std::string> correlation;
+    std::optional<wire::RpcRequest> req;  // engaged once decoded
     std::string error;
     const char* code = "500";
-    wire::RpcResponse resp;
+    Json result;
     try {
-        wire::RpcRequest req;
         try {
-            req = wire::decode_rpc_request(data);
+            req.emplace(wire::decode_rpc_request(data));
         } catch (const std::exception& e) {
             code = "400";
             throw;
         }
-        correlation = req.header.message_id;
-        RpcContext ctx{req, options.instance_id};
-        resp = wire::make_success(correlation, ep.handler(req.params, ctx));
+        RpcContext ctx{*req, options.instance_id};
+        result = ep.handler(req->params, ctx);
     } catch (const NoReply&) {
         return;
     } catch (const nlohmann::json::exception& e) {
@@ -76,26 +79,25 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";
-        resp = wire::make_failure(correlation, error);
     } catch (...) {
         error = "handler failed with a non-standard exception";
-        resp = wire::make_failure(correlation, error);
     }
+    std::optional<std::string_view> correlation;
+    if (req) correlation = req->header.message_id;
     const std::string* err = error.empty() ? nullptr : &error;
     try {
         std::string payload;
         try {
-            payload = wire::encode_envelope(resp, fmt);
+            payload = wire::encode_new_response(correlation, result, err, fmt);
         } catch (const std::exception& e) {
             // A result that cannot be encoded (e.g. invalid UTF-8 in JSON) is the handler's error.
             error = std::string("cannot encode result: ") + e.what();
             err = &error;
-            payload = wire::encode_envelope(wire::make_failure(correlation, error), fmt);
+            payload = wire::encode_new_response(correlation, Json(), err, fmt);
         }
-        std::string header_error = err ? one_line(*err) : std::string();
         // Count before replying: a STATS request sent after the reply must see this request.
         ep.stats.record(std::chrono::steady_clock::now() - t0, err);
-        reply(*conn, msg, payload, options.instance_id, err ? &header_error : nullptr, code);
+        reply(*conn, msg, payload, options.instance_id, err, code);
     } catch (const std::exception& e) {
         log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
     }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/registry/prune.hpp"
 #include "core/service/service_impl.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -121,9 +122,19 @@ void Service::start() {
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             }
         }
-        m->heartbeat_stop = false;
-        m->heartbeat_thread = std::thread([impl = m.get()] { impl->heartbeat_loop(); });
     }
+    // The heartbeat thread also repairs what a reconnect may have lost (a server restarted with
+    // an empty store): the listener only wakes it, nats.c's callback thread must not block.
+    m->heartbeat_stop = false;
+    m->reconnected = false;
+    m->reconnect_listener = m->conn->add_reconnect_listener([impl = m.get()] {
+        {
+            std::lock_guard lock(impl->heartbeat_mutex);
+            impl->reconnected = true;
+        }
+        impl->heartbeat_cv.notify_all();
+    });
+    m->heartbeat_thread = std::thread([impl = m.get()] { impl->heartbeat_loop(); });
     m->conn->flush();
     after_start();
     log::debug("service '{}' instance '{}' started", name(), instance_id());
@@ -137,6 +148,7 @@ void Service::stop() {
         m->heartbeat_stop = true;
     }
     m->heartbeat_cv.notify_all();
+    m->conn->remove_reconnect_listener(m->reconnect_listener);
     if (m->heartbeat_thread.joinable()) m->heartbeat_thread.join();
     m->stop_extras();
     // Stop taking requests and let the ones in flight finish before we disappear.
@@ -265,21 +277,73 @@ void Service::Impl::write_registry() {
 }
 
 void Service::Impl::heartbeat_loop() {
+    using Clock = std::chrono::steady_clock;
+    // After a reconnect the store may have been lost and JetStream may need a moment: retry
+    // every 200 ms until the entry is written instead of waiting a whole heartbeat interval.
+    // Bounded (50 × 200 ms): what cannot be restored by then waits for the regular beat.
+    constexpr auto k_recovery_retry = std::chrono::milliseconds(200);
+    constexpr int k_recovery_attempts = 50;
+    bool recovering = false;
+    int attempts = 0;
+    auto next = Clock::now() + options.heartbeat_interval;
+    prune_own_dead();
     std::unique_lock lock(heartbeat_mutex);
     while (!heartbeat_stop) {
-        heartbeat_cv.wait_for(lock, options.heartbeat_interval, [this] { return heartbeat_stop; });
+        heartbeat_cv.wait_until(lock, next, [this] { return heartbeat_stop || reconnected; });
         if (heartbeat_stop) break;
-        lock.unlock();
-        try {
-            // While disconnected a put would sit in the reconnect buffer until it times out and
-            // hold up a stop; the next beat after the reconnect rewrites the entry.
-            if (conn->is_connected()) write_registry();
-            else log::debug("heartbeat for '{}' skipped: NATS disconnected", options.instance_id);
-        } catch (const std::exception& e) {
-            // Keep beating: a registry outage must not take a healthy instance out for good.
-            log::warn("heartbeat for '{}' failed: {}", options.instance_id, e.what());
+        if (!reconnected && Clock::now() < next) continue;  // spurious wake-up
+        if (std::exchange(reconnected, false)) {
+            recovering = true;
+            attempts = 0;
         }
+        lock.unlock();
+        bool ok = beat(recovering);
         lock.lock();
+        if (recovering && !ok && ++attempts < k_recovery_attempts) {
+            next = Clock::now() + k_recovery_retry;
+        } else {
+            recovering = false;
+            next = Clock::now() + options.heartbeat_interval;
+        }
+    }
+}
+
+// Entries of this service left by instances that were killed (no clean deregistration) are
+// removed at start, so they do not pile up over restarts and failover runs. Only the clearly
+// dead: older than three of our heartbeat intervals and the readers' threshold, each deleted
+// at the revision it was judged on (an instance that heartbeats meanwhile is kept).
+void Service::Impl::prune_own_dead() {
+    if (!registry) return;
+    try {
+        registry::PruneOptions po;
+        po.service = options.name;
+        po.stale_after = registry::self_prune_threshold(options.heartbeat_interval);
+        for (auto& r : registry::prune_stale(*registry, po))
+            if (r.outcome == registry::PruneResult::Outcome::deleted)
+                log::info("'{}': removed the registry entry of dead instance '{}' (silent {:.0f}s)",
+                          options.instance_id, r.instance_id, r.age_seconds);
+    } catch (const std::exception& e) {
+        log::debug("'{}': could not prune dead entries: {}", options.instance_id, e.what());
+    }
+}
+
+bool Service::Impl::beat(bool after_reconnect) {
+    // While disconnected a put would sit in the reconnect buffer until it times out and hold up
+    // a stop; the reconnect listener wakes this thread again once the connection is back.
+    if (!conn->is_connected()) {
+        log::debug("heartbeat for '{}' skipped: NATS disconnected", options.instance_id);
+        return false;
+    }
+    try {
+        bool restored = !after_reconnect || recover_storage();
+        if (registry) write_registry();
+        if (after_reconnect)
+            log::debug("'{}' re-registered after a reconnect", options.instance_id);
+        return restored;
+    } catch (const std::exception& e) {
+        // Keep beating: a registry outage must not take a healthy instance out for good.
+        log::warn("heartbeat for '{}' failed: {}", options.instance_id, e.what());
+        return false;
     }
 }
 

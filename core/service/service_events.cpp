@@ -76,6 +76,18 @@ void Service::Impl::start_extras() {
     if (cmd) cmd->start();
 }
 
+bool Service::Impl::recover_storage() {
+    service::EventHub* ev;
+    service::CommandHub* cmd;
+    {
+        std::lock_guard lock(extras_mutex);
+        ev = events.get();
+        cmd = commands.get();
+    }
+    bool ok = !ev || ev->recover();
+    return (!cmd || cmd->recover()) && ok;
+}
+
 void Service::Impl::stop_extras() {
     service::EventHub* ev;
     service::CommandHub* cmd;

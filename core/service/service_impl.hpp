@@ -53,6 +53,8 @@ struct Service::Impl {
     std::mutex heartbeat_mutex;
     std::condition_variable heartbeat_cv;
     bool heartbeat_stop = false;
+    bool reconnected = false;  // set by the reconnect listener: re-register at once
+    int reconnect_listener = 0;
     std::thread heartbeat_thread;
 
     // Optional worker pool (options.workers > 0).
@@ -67,6 +69,9 @@ struct Service::Impl {
     void start_workers();
     void stop_workers();
     void heartbeat_loop();
+    bool beat(bool after_reconnect);
+    void prune_own_dead();
+    bool recover_storage();  // after a reconnect: streams and consumers the service uses
     void start_extras();  // event subscriptions and command handlers
     void stop_extras();
     void write_registry();

@@ -46,17 +46,18 @@ std::mt19937_64& engine() {
     return t_engine;
 }
 
-// Writes the 16 hex digits of `v`, most significant nibble first.
+// Writes the 16 hex digits of `v`, most significant nibble first, a byte (two digits) at a time.
 void put_hex64(char* out, std::uint64_t v) {
-    for (int i = 15; i >= 0; --i) {
-        out[i] = k_hex_digits[v & 0xF];
-        v >>= 4;
+    for (int i = 14; i >= 0; i -= 2) {
+        out[i] = k_hex_digits[(v >> 4) & 0xF];
+        out[i + 1] = k_hex_digits[v & 0xF];
+        v >>= 8;
     }
 }
 
 }  // namespace
 
-std::string uuid4() {
+void uuid4_to(char* out) {
     auto& rng = engine();
     std::uint64_t hi = rng();
     std::uint64_t lo = rng();
@@ -66,13 +67,21 @@ std::string uuid4() {
     char hex[32];
     put_hex64(hex, hi);
     put_hex64(hex + 16, lo);
-    std::string out(36, '-');
     // Groups 8-4-4-4-12.
-    std::memcpy(out.data(), hex, 8);
-    std::memcpy(out.data() + 9, hex + 8, 4);
-    std::memcpy(out.data() + 14, hex + 12, 4);
-    std::memcpy(out.data() + 19, hex + 16, 4);
-    std::memcpy(out.data() + 24, hex + 20, 12);
+    std::memcpy(out, hex, 8);
+    out[8] = '-';
+    std::memcpy(out + 9, hex + 8, 4);
+    out[13] = '-';
+    std::memcpy(out + 14, hex + 12, 4);
+    out[18] = '-';
+    std::memcpy(out + 19, hex + 16, 4);
+    out[23] = '-';
+    std::memcpy(out + 24, hex + 20, 12);
+}
+
+std::string uuid4() {
+    std::string out(36, '-');
+    uuid4_to(out.data());
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/util/error.hpp"
 #include "core/util/uuid.hpp"
+#include "core/wire/rpc_codec.hpp"
 #include "core/wire/timefmt.hpp"
 
 namespace aegis::wire {
@@ -299,13 +300,29 @@ RpcResponse rpc_response_from(const Json& v) { return read_response(v); }
 Event event_from(const Json& v) { return read_event(v); }
 Command command_from(const Json& v) { return read_command(v); }
 
+std::string encode_envelope(const RpcRequest& r, Format f) {
+    return f == Format::msgpack ? rpc_to_msgpack(r) : encode(to_json_value(r), f);
+}
+
+std::string encode_envelope(const RpcResponse& r, Format f) {
+    return f == Format::msgpack ? rpc_to_msgpack(r) : encode(to_json_value(r), f);
+}
+
+// RPC envelopes in msgpack are read field by field; what that reader does not take (anything
+// unusual, or an error) goes through the general path below, whose checks are the reference.
 // The decoded temporary is ours: params, payloads and results are moved out, not copied.
 RpcRequest decode_rpc_request(std::string_view data) {
+    if (sniff(data) == Format::msgpack) {
+        if (auto r = rpc_request_from_msgpack(data)) return std::move(*r);
+    }
     Json v = decode(data);
     return read_request(v);
 }
 
 RpcResponse decode_rpc_response(std::string_view data) {
+    if (sniff(data) == Format::msgpack) {
+        if (auto r = rpc_response_from_msgpack(data)) return std::move(*r);
+    }
     Json v = decode(data);
     return read_response(v);
 }

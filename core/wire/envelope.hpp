@@ -71,6 +71,9 @@ template <class T>
 std::string encode_envelope(const T& envelope, Format f) {
     return encode(to_json_value(envelope), f);
 }
+// The RPC envelopes go straight to msgpack (rpc_codec.hpp); same bytes.
+std::string encode_envelope(const RpcRequest& r, Format f);
+std::string encode_envelope(const RpcResponse& r, Format f);
 RpcRequest decode_rpc_request(std::string_view data);
 RpcResponse decode_rpc_response(std::string_view data);
 Event decode_event(std::string_view data);

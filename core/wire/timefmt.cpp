@@ -130,14 +130,18 @@ bool parse_fields(Cursor& c, CivilFields& f) {
 
 }  // namespace
 
-std::string iso_timestamp(SysTime t) {
-    char buf[40];
+void iso_timestamp_to(char* out, SysTime t) {
     std::int64_t us = 0;
-    char* p = put_date_time(buf, t, us);
+    char* p = put_date_time(out, t, us);
     *p++ = '.';
     p = put_digits(p, us, 6);
-    p = put_text(p, "+00:00");
-    return {buf, p};
+    put_text(p, "+00:00");
+}
+
+std::string iso_timestamp(SysTime t) {
+    std::string out(k_iso_timestamp_size, '\0');
+    iso_timestamp_to(out.data(), t);
+    return out;
 }
 
 std::string iso_now() { return iso_timestamp(std::chrono::system_clock::now()); }

@@ -12,6 +12,9 @@ using SysTime = std::chrono::system_clock::time_point;
 // YYYY-MM-DDTHH:MM:SS.ffffff+00:00 (always 6 fraction digits) — envelopes and registry.
 std::string iso_timestamp(SysTime t);
 std::string iso_now();
+// iso_timestamp(t) written to out[0..32) (no allocation: envelopes on the RPC path).
+inline constexpr std::size_t k_iso_timestamp_size = 32;
+void iso_timestamp_to(char* out, SysTime t);
 // Python isoformat(): the fraction is omitted when microseconds are 0 (for golden tests).
 std::string python_isoformat(SysTime t);
 // pydantic style for nested datetimes: 2025-08-07T10:19:00Z / 2025-08-07T10:19:00.500000Z

@@ -240,3 +240,46 @@ TEST_CASE("repl: on a terminal, Tab completes names, Up recalls history, Ctrl-D 
     ss << hist.rdbuf();
     CHECK(ss.str() == "call repl-tty status \n");
 }
+
+TEST_CASE("explore --prune deletes stale entries, --dry-run only lists them, live ones stay") {
+    test::NatsServer server;
+    auto conn = server.connect("setup");
+    // The live instance is of another service: a starting service prunes its own dead itself.
+    auto live = test::live_service(server, "prune-live", "prune-live-1");
+    auto now = std::chrono::system_clock::now();
+    test::put_python_instance(conn, "prune-svc", "prune-svc-dead1", now - 300s);
+    test::put_python_instance(conn, "prune-svc", "prune-svc-dead2", now - 90s);
+    auto keys = [&] {
+        auto kv = nats::KeyValue::open(conn, wire::k_registry_bucket);
+        auto k = kv.keys();
+        std::sort(k.begin(), k.end());
+        return k;
+    };
+    REQUIRE(keys().size() == 3);
+
+    auto dry = run_aegis({"explore", "--prune", "--dry-run", "--server", server.url(), "--json"});
+    INFO(dry.out << dry.err);
+    REQUIRE(dry.exit_code == 0);
+    auto j = wire::from_json(dry.out);
+    CHECK(j["dry_run"] == true);
+    REQUIRE(j["entries"].size() == 2);
+    for (auto& e : j["entries"]) CHECK(e["outcome"] == "would_delete");
+    CHECK(keys().size() == 3);  // nothing deleted
+
+    // A threshold above one entry's age keeps it.
+    auto some = run_aegis({"explore", "--prune", "--stale-after", "120", "--server", server.url()});
+    INFO(some.out << some.err);
+    CHECK(some.exit_code == 0);
+    CHECK(test::contains(some.out, "deleted  prune-svc/prune-svc-dead1"));
+    CHECK(test::contains(some.out, "deleted 1 stale entry"));
+    CHECK(keys() == std::vector<std::string>{"service-instances__prune-live__prune-live-1",
+                                             "service-instances__prune-svc__prune-svc-dead2"});
+
+    auto rest = run_aegis({"explore", "--prune", "--server", server.url()});
+    CHECK(rest.exit_code == 0);
+    CHECK(keys() == std::vector<std::string>{"service-instances__prune-live__prune-live-1"});
+    auto none = run_aegis({"explore", "--prune", "--server", server.url()});
+    CHECK(test::contains(none.out, "no stale entries"));
+    // --dry-run means nothing without --prune.
+    CHECK(run_aegis({"explore", "--dry-run", "--server", server.url()}).exit_code == 2);
+}

@@ -121,3 +121,30 @@ TEST_CASE("validate: --offline runs only the config checks and needs no network"
     for (auto& c : j.at("checks")) CHECK(c.at("group") == "config");
     CHECK(k8s.calls().empty());
 }
+
+TEST_CASE("validate: stale instances name aegis's own fix, and the fix clears them") {
+    NatsServer nats;
+    auto conn = nats.connect();
+    nats::BucketConfig c;
+    c.name = "service_registry";
+    auto kv = nats::KeyValue::open_or_create(conn, c);
+    kv.put("service-instances__val-dead__val-dead-1",
+           R"({"serviceName":"val-dead","instanceId":"val-dead-1","version":"1.0.0",)"
+           R"("status":"ACTIVE","lastHeartbeat":"2020-01-01T00:00:00.000000+00:00",)"
+           R"("stickyActiveGroup":null,"metadata":{}})");
+    auto before = run_aegis({"validate", "--json", "--server", nats.url()});
+    INFO(before.out << before.err);
+    std::string fix;
+    const json report = json::parse(before.out);
+    for (auto& check : report.at("checks"))
+        if (check.at("name") == "stale instances") fix = check.value("fix", "");
+    CHECK(fix.find("aegis explore --prune") != std::string::npos);
+    CHECK(fix.find("nats kv del") == std::string::npos);
+
+    // The fix, run as written, clears the warning.
+    REQUIRE(run_aegis({"explore", "--prune", "--server", nats.url()}).exit_code == 0);
+    auto after = run_aegis({"validate", "--json", "--server", nats.url()});
+    const json after_report = json::parse(after.out);
+    for (auto& check : after_report.at("checks"))
+        if (check.at("name") == "stale instances") CHECK(check.at("status") == "ok");
+}

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/config/config_file.hpp"
+#include "core/config/connect.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/util/error.hpp"
 #include "tests/support/nats_server.hpp"
@@ -163,4 +164,23 @@ TEST_CASE("config: relative paths in the file are taken from the file's director
     auto c = load(write(dir, "auth:\n  creds_file: keys/user.creds\ntls:\n  ca: /etc/ca.pem\n"));
     CHECK(c.auth.creds_file == dir.path() + "/keys/user.creds");
     CHECK(c.auth.tls_ca == "/etc/ca.pem");
+}
+
+TEST_CASE("config: kv_replicas is auto by default, a number 1-5, or an error naming the line") {
+    config::LoadOptions o;
+    o.use_environment = false;
+    o.read_file = false;
+    CHECK(config::load_config(o).kv_replicas == 0);  // auto
+    test::TempDir dir;
+    CHECK(load(write(dir, "kv_replicas: 3\n")).kv_replicas == 3);
+    CHECK(load(write(dir, "kv_replicas: auto\n")).kv_replicas == 0);
+    for (const char* bad : {"kv_replicas: 0\n", "kv_replicas: 6\n", "kv_replicas: three\n"}) {
+        std::string e = config_error(write(dir, bad));
+        CHECK(e.find("line 1") != std::string::npos);
+        CHECK(e.find("kv_replicas") != std::string::npos);
+        CHECK(e.find("1-5") != std::string::npos);
+    }
+    // What a connection made from the config carries (the buckets' replicas follow it).
+    auto c = load(write(dir, "kv_replicas: 5\n"));
+    CHECK(config::connect_options(c, "nats://127.0.0.1:4222", "t").kv_replicas == 5);
 }
