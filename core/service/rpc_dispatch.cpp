@@ -75,7 +75,6 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         error = std::string_view(code) == "400" ? what  // the request did not decode
                               : "bad params: " + what + " (the handler reads a parameter as "
                                                         "another type)";
-        resp = wire::make_failure(correlation, error);
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";
