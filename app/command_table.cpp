@@ -94,7 +94,7 @@ const std::vector<cmd::CommandSpec>& command_table() {
          cmd::setup_test,
          "aegis test --list\naegis test failover\naegis test --all --local --junit out.xml\n"
          "aegis test -f my-scenarios.yaml --set instances=5",
-         k_nats},
+         k_nats | k_stop},
         {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion,
          "source <(aegis completion bash)\n"
          "aegis completion fish > ~/.config/fish/completions/aegis.fish",

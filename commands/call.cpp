@@ -52,9 +52,11 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
         std::string who = r.instance ? output::visible(*r.instance) : "unknown instance";
         std::cerr << es.dim(fmt::format("← {} in {:.2f} ms", who, util::millis(r.rtt))) << "\n";
     }
-    if (!r.response.success)
-        throw RemoteError("'" + o.service + "." + o.method +
-                          "' failed: " + r.response.error.value_or("unknown error"));
+    if (!r.response.success) {
+        std::string error = r.response.error.value_or("unknown error");
+        throw RemoteError("'" + o.service + "." + o.method + "' failed: " + error,
+                          client::inferred_type_hint(o.args, error));
+    }
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "commands/options.hpp"
 #include "core/client/command_sender.hpp"
 #include "core/output/visible.hpp"
+#include "core/client/presence.hpp"
 #include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
@@ -63,6 +64,23 @@ int run_send(Context& ctx, const SendOpts& o) {
         if (show)
             std::cerr << es.dim(fmt::format("  {:>5.1f}%  {}", u.progress,
                                             output::visible(u.status)))
+                      << "\n";
+    };
+    if (!o.no_wait) {
+        auto p = client::presence_of(ctx.nats(), o.service);
+        if (p.live == 0 && show)
+            std::cerr << es.yellow(fmt::format(
+                             "aegis: warning: no instance of '{}' is registered{}; the command "
+                             "waits in the queue until a handler takes it (up to {:g} s)",
+                             o.service,
+                             p.nearest.empty() ? "" : " (did you mean '" + p.nearest + "'?)",
+                             o.timeout_s))
+                      << "\n";
+    }
+    so.on_waiting = [&](std::chrono::milliseconds waited) {
+        if (show)
+            std::cerr << es.dim(fmt::format("  waiting for '{}' to take it: {:.0f} s of {:g} s",
+                                            o.service, waited.count() / 1000.0, o.timeout_s))
                       << "\n";
     };
     auto r = sender.send(o.service, o.command, payload, so);

@@ -1,17 +1,16 @@
-// aegis events tail [PATTERN ...]: the event stream monitor. A plain core NATS subscription (it
-// never replies, so it cannot disturb publishers), one line per event with subject, source,
-// age and a payload preview; counts per subject on exit. --json: NDJSON, then a summary line.
+// aegis events tail [PATTERN ...]: the event stream monitor over core's EventTail (live, or
+// --since / --last replayed from the EVENTS stream first): one line per event with subject,
+// source, age and a payload preview; counts per subject on exit. --json: NDJSON, then a summary.
 #include <CLI/CLI.hpp>
 
 #include <cmath>
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
 #include "core/nats/connection.hpp"
+#include "commands/help_text.hpp"
+#include "core/client/event_tail.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
 #include "core/util/error.hpp"
@@ -20,6 +19,7 @@
 #include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
 #include "core/util/duration.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::cmd {
 
@@ -31,20 +31,11 @@ struct TailOpts {
     std::chrono::milliseconds duration{0};  // 0: until Ctrl-C
     bool no_payload = false;
     int width = 0;
+    std::string since;  // a duration: 90s, 5m, 1h
+    int64_t last = -1;
 };
 
-struct Received {
-    std::string subject;
-    std::string data;
-    wire::SysTime at;
-};
-
-// Messages from the NATS thread to the printing thread, in arrival order.
-struct Queue {
-    std::mutex mutex;
-    std::condition_variable cv;
-    std::deque<Received> items;
-};
+using Received = TailedEvent;
 
 std::string normalize(const std::string& p) {
     std::string full = p == ">" || p.rfind("events.", 0) != 0 ? "events." + p : p;
@@ -128,27 +119,29 @@ void summary(Context& ctx, const std::map<std::string, int>& counts, int total, 
               (t.empty() ? "" : t.render()));
 }
 
-int run_tail(Context& ctx, const TailOpts& o) {
-    std::vector<std::string> patterns;
+EventTailOptions tail_options(const TailOpts& o) {
+    EventTailOptions t;
     for (auto& p : o.patterns.empty() ? std::vector<std::string>{"events.>"} : o.patterns)
-        patterns.push_back(normalize(p));
-    auto conn = ctx.nats("aegis events tail");
-    auto q = std::make_shared<Queue>();
-    std::vector<nats::Subscription> subs;
-    for (auto& p : patterns)
-        subs.push_back(conn->subscribe(p, [q](nats::Msg& m) {
-            {
-                std::lock_guard lock(q->mutex);
-                q->items.push_back({std::string(m.subject()), std::string(m.data()),
-                                    std::chrono::system_clock::now()});
-            }
-            q->cv.notify_one();
-        }));
-    conn->flush();
-    util::install_stop_signals();
+        t.subjects.push_back(normalize(p));
+    if (!o.since.empty()) {
+        auto d = util::parse_duration(o.since);
+        if (!d) throw UsageError("--since wants a duration such as 90s, 5m or 2h, not '" +
+                                 o.since + "'");
+        t.since = *d;
+    }
+    if (o.last >= 0) t.last = static_cast<uint64_t>(o.last);
+    return t;
+}
+
+int run_tail(Context& ctx, const TailOpts& o) {
+    auto options = tail_options(o);
+    EventTail tail(ctx.nats("aegis events tail"), options);
     if (!ctx.global.quiet)  // stderr: --json output on stdout stays clean
-        std::fprintf(stderr, "tailing %s (Ctrl-C for the summary)\n",
-                     fmt::format("{}", fmt::join(patterns, " ")).c_str());
+        std::fprintf(stderr, "tailing %s%s (Ctrl-C for the summary)\n",
+                     fmt::format("{}", fmt::join(options.subjects, " ")).c_str(),
+                     options.since ? (" since " + o.since + " ago").c_str()
+                     : options.last ? fmt::format(", the last {} stored first", *options.last).c_str()
+                                    : "");
     size_t width = o.width > 0 ? size_t(o.width)
                                : size_t(ctx.stdout_tty() ? output::terminal_width(1) : 160);
     std::map<std::string, int> counts;
@@ -157,22 +150,15 @@ int run_tail(Context& ctx, const TailOpts& o) {
     auto end = t0 + o.duration;
     while (!util::stop_requested() && (o.count == 0 || total + bad < o.count) &&
            (o.duration.count() == 0 || std::chrono::steady_clock::now() < end)) {
-        std::unique_lock lock(q->mutex);
-        q->cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !q->items.empty(); });
-        while (!q->items.empty() && (o.count == 0 || total + bad < o.count)) {
-            Received r = std::move(q->items.front());
-            q->items.pop_front();
-            lock.unlock();
-            if (show(ctx, o, r, width)) {
-                ++total;
-                ++counts[r.subject];
-            } else {
-                ++bad;
-            }
-            lock.lock();
+        auto r = tail.next(std::chrono::milliseconds(100));
+        if (!r) continue;
+        if (show(ctx, o, *r, width)) {
+            ++total;
+            ++counts[r->subject];
+        } else {
+            ++bad;
         }
     }
-    subs.clear();
     summary(ctx, counts, total, bad,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return 0;
@@ -183,14 +169,20 @@ int run_tail(Context& ctx, const TailOpts& o) {
 void setup_events_tail(CLI::App& events, Context& ctx) {
     auto o = std::make_shared<TailOpts>();
     auto* app = events.add_subcommand("tail", "watch events live: subject, source, age, payload");
-    app->footer("Patterns take NATS wildcards; the 'events.' prefix is optional:\n"
-                "  aegis events tail                  everything (events.>)\n"
-                "  aegis events tail 'order.*' system.alerts --count 10\n"
+    app->footer("Patterns take NATS wildcards; the 'events.' prefix is optional (default: events.>).\n"
+                "--since / --last first replay stored events from the EVENTS stream, then go on live.\n"
                 "Counts per subject are printed on exit (Ctrl-C, --count or --duration).");
+    add_examples(*app, "aegis events tail\n"
+                       "aegis events tail 'order.*' system.alerts --count 10\n"
+                       "aegis events tail --since 5m\n"
+                       "aegis events tail order.created --last 20 --json");
     app->add_option("patterns", o->patterns, "subjects to watch (default events.>)");
     app->add_option("-n,--count", o->count, "stop after N events")->check(CLI::Range(0, 100000000));
     add_seconds_option(app, "--duration", o->duration, "stop after S seconds (0: never)",
                        {0.001, 7 * 24 * 3600.0, true});
+    app->add_option("--since", o->since, "first replay the events stored this long ago (90s, 5m, 2h)");
+    app->add_option("--last", o->last, "first replay the last N stored events (per pattern)")
+        ->check(CLI::Range(int64_t(0), int64_t(1000000000)));
     app->add_flag("--no-payload", o->no_payload, "omit the payload preview");
     app->add_option("--width", o->width, "line width (default: the terminal's)")
         ->check(CLI::Range(40, 10000));

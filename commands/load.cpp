@@ -119,7 +119,6 @@ int run_load(Context& ctx, const LoadOpts& o) {
                          "aegis load SERVICE METHOD [JSON | key=value ...] [--rate R | -c C]");
     load::LoadOptions lo = options_of(o);
     load::validate(lo);
-    util::install_stop_signals();
     bool live = output::is_tty(2) && !ctx.global.quiet;
     auto progress = [live](const load::Progress& p) {
         if (live) std::cerr << "\r\x1b[2K" << load::progress_line(p) << std::flush;
@@ -157,9 +156,6 @@ void setup_load(CLI::App& root, Context& ctx) {
         "time). Open schedules: --ramp FROM:TO, --steps 100,200,400 (each duration/N) or\n"
         "--steps 100:5s,200:10s, --spike RATE@AT/FOR (e.g. 1000@5s/2s). Durations: 10, 10s, 500ms, 2m.\n"
         "Params as for 'aegis call'; string values may hold {{seq}}, {{uuid}}, {{now}}.\n"
-        "Examples:\n"
-        "  aegis load echo-service echo message=hi -c 64 --duration 10\n"
-        "  aegis load echo-service echo message=hi --rate 500 --duration 30 --max-p99-ms 20\n"
         "Exit codes: 0 ok, 1 a threshold is broken, 2 usage, 65 bad params, 69 no responders /\n"
         "NATS unreachable, 75 every call timed out, 130 interrupted (Ctrl-C; report printed).");
     app->add_option("service", o->service, "service name, e.g. echo-service");

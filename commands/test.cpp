@@ -98,7 +98,6 @@ int run_test(Context& ctx, TestOpts& o) {
     if (o.local) local = std::make_unique<scenario::LocalNats>();
     if (local) ctx.global.server = local->url();
     auto ro = run_options(ctx, o, local.get());
-    util::install_stop_signals();
     std::vector<scenario::ScenarioResult> results;
     for (const auto* sc : chosen) {
         results.push_back(scenario::run_scenario(*sc, ro));

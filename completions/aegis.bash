@@ -49,7 +49,7 @@ _aegis_options() {
         'aegis validate') REPLY='-h --help --offline -t --timeout' ;;
         'aegis events') REPLY='-h --help' ;;
         'aegis events publish') REPLY='-h --help -d --data --source --message-id --version --format -t --timeout' ;;
-        'aegis events tail') REPLY='-h --help -n --count --duration --no-payload --width' ;;
+        'aegis events tail') REPLY='-h --help -n --count --duration --since --last --no-payload --width' ;;
         'aegis command') REPLY='-h --help' ;;
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
         'aegis test') REPLY='-h --help --list --all --tag -f --file --junit --keep-going --timeout --local --set --keep-logs' ;;
@@ -248,6 +248,8 @@ _aegis_option_value() {
         'aegis events tail -h'|'aegis events tail --help') REPLY='flag' ;;
         'aegis events tail -n'|'aegis events tail --count') REPLY='text' ;;
         'aegis events tail --duration') REPLY='text' ;;
+        'aegis events tail --since') REPLY='text' ;;
+        'aegis events tail --last') REPLY='text' ;;
         'aegis events tail --no-payload') REPLY='flag' ;;
         'aegis events tail --width') REPLY='text' ;;
         'aegis command -h'|'aegis command --help') REPLY='flag' ;;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/params.hpp"
 #include "core/service/quick_setup.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
@@ -37,7 +38,7 @@ int run_echo(Context& ctx, const EchoOpts& o) {
 
     svc.rpc("echo", [count, n, id](const Json& p) {
         int k = ++*count;
-        std::string message = p.value("message", "");
+        std::string message = param<std::string>(p, "message", "");
         log::info("📨 Instance #{} ({}) handled echo request #{}: '{}'", n, id, k, message);
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id},
                     {"request_count", k}, {"timestamp", wire::python_isoformat(
@@ -49,9 +50,9 @@ int run_echo(Context& ctx, const EchoOpts& o) {
                     {"request_count", count->load()}, {"uptime_seconds", up}};
     });
     svc.rpc("delay_echo", [count, n, id](const Json& p) {
-        double delay = p.value("delay", 1.0);
+        double delay = param(p, "delay", 1.0);
         if (delay < 0 || delay > 60) throw std::invalid_argument("delay must be between 0 and 60 seconds");
-        std::string message = p.value("message", "");
+        std::string message = param<std::string>(p, "message", "");
         log::info("⏳ Instance #{} ({}) processing delayed echo (delay: {}s)", n, id, delay);
         std::this_thread::sleep_for(std::chrono::duration<double>(delay));
         int k = ++*count;

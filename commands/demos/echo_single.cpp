@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/timefmt.hpp"
@@ -21,7 +22,7 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
     auto started = std::chrono::steady_clock::now();
     svc.exclusive_rpc("echo", [&svc, count, n, id](const Json& p) {
         int k = ++*count;
-        std::string message = p.value("message", "");
+        std::string message = param<std::string>(p, "message", "");
         log::info("📨 #{} ({}) ACTIVE served echo request #{}: '{}'", n, id, k, message);
         return Json{{"echo", message},
                     {"instance", n},
@@ -46,7 +47,7 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
     });
     // A crash on purpose (no clean release): the standbys must notice the lease going stale.
     svc.exclusive_rpc("simulate_failure", [n, id](const Json& p) {
-        double delay = p.value("delay", 5.0);
+        double delay = param(p, "delay", 5.0);
         if (delay < 0 || delay > 300) throw std::invalid_argument("delay must be 0–300 seconds");
         log::warn("💥 #{} ({}) will crash in {} s (simulate_failure)", n, id, delay);
         std::thread([delay] {

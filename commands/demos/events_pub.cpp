@@ -3,6 +3,7 @@
 // envelopes through JetStream: continuously at --rate, one of each (single), or a burst.
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <random>
 
 #include "commands/demos/demo.hpp"
@@ -56,7 +57,6 @@ int run_events_pub(Context& ctx, const PubOpts& o) {
     so.instance_id = o.instance_id;
     so.description = "Event publisher (AegisSDK quickstart example)";
     Service svc(ctx.nats("aegis demo events-pub"), so);
-    util::install_stop_signals();
     svc.start();
     const int n = o.instance;
     log::info("📡 Event publisher #{} ({}) publishing order.created, payment.processed, "
@@ -72,14 +72,22 @@ int run_events_pub(Context& ctx, const PubOpts& o) {
     for (int i = 0; total == 0 || i < total; ++i) {
         if (util::stop_requested()) break;
         const Topic& t = k_topics[i % 4];
-        auto ack = svc.publish(t.domain, t.type, payload_for(t, i, rng));
+        Json payload = payload_for(t, i, rng);
+        auto ack = svc.publish(t.domain, t.type, payload);
         ++sent;
+        if (ctx.global.json)  // one NDJSON line per event on stdout; the logs stay on stderr
+            ctx.print(Json{{"n", i + 1}, {"subject", fmt::format("events.{}.{}", t.domain, t.type)},
+                           {"stream", ack.stream}, {"seq", ack.seq}, {"payload", payload}}
+                          .dump() + "\n");
         log::info("📤 #{} {}.{} → {} seq {}", i + 1, t.domain, t.type, ack.stream, ack.seq);
         if (o.mode == "continuous" && !util::sleep_unless_stopped(period)) break;
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log::info("✅ {} complete: {} events published in {:.2f} s ({:.0f}/s)",
               o.mode == "burst" ? "Burst" : "Publishing", sent, s, s > 0 ? sent / s : 0.0);
+    if (ctx.global.json)
+        ctx.print(Json{{"summary", {{"published", sent}, {"duration_ms", std::round(s * 1000)},
+                                    {"mode", o.mode}}}}.dump() + "\n");
     svc.stop();
     return 0;
 }
@@ -88,7 +96,7 @@ int run_events_pub(Context& ctx, const PubOpts& o) {
 
 void setup_events_pub(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<PubOpts>();
-    auto* app = demo.add_subcommand("events-pub", "event publisher: continuous, single or burst");
+    auto* app = demo.add_subcommand("events-pub");
     app->add_option("--mode", o->mode, "continuous (at --rate), single (one of each), burst")
         ->check(CLI::IsMember({"continuous", "single", "burst"}))
         ->capture_default_str();

@@ -22,7 +22,7 @@ namespace {
 struct MonitorOpts {
     std::string service;
     std::chrono::milliseconds interval{2000};
-    std::chrono::milliseconds heartbeat{10000};  // the interval the services beat at
+    std::chrono::milliseconds heartbeat{10000};  // for instances that do not declare theirs (Python ones)
     std::chrono::milliseconds grace{2000};
     int stale_after_s = 35;
     bool once = false;
@@ -39,8 +39,13 @@ Verdict judge(const registry::Listed& l, const MonitorOpts& o) {
     Verdict v;
     v.age = l.age_seconds;
     v.status = l.instance.status;
-    double grace_s = o.grace.count() / 1000.0, heartbeat_s = o.heartbeat.count() / 1000.0;
-    v.missed = std::max(0, static_cast<int>(std::floor((v.age - grace_s) / heartbeat_s)));
+    // Each instance by the interval it declared (metadata.heartbeat_interval_ms), else the flag's.
+    double grace_s = o.grace.count() / 1000.0, every = o.heartbeat.count() / 1000.0;
+    const Json& declared = l.instance.metadata.contains("heartbeat_interval_ms")
+                               ? l.instance.metadata["heartbeat_interval_ms"]
+                               : Json();
+    if (declared.is_number() && declared.get<double>() > 0) every = declared.get<double>() / 1000;
+    v.missed = std::max(0, static_cast<int>(std::floor((v.age - grace_s) / every)));
     v.state = l.stale ? "stale" : v.missed > 0 ? "late" : v.status == "UNHEALTHY" ? "unhealthy"
                                                                                   : "ok";
     return v;
@@ -100,7 +105,7 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
     std::map<std::string, Verdict> last;
     if (o.once) return pass(ctx, reg, o, last, true) > 0 ? exit_code::no : 0;
     if (!ctx.global.json)
-        ctx.print(fmt::format("watching heartbeats{} (services beat every {} s; stale after {} s); "
+        ctx.print(fmt::format("watching heartbeats{} (each by its declared interval, else {} s; stale after {} s); "
                               "Ctrl-C stops\n",
                               o.service.empty() ? "" : " of '" + o.service + "'",
                               util::seconds_text(o.heartbeat),
@@ -120,7 +125,7 @@ void setup_health_monitor(CLI::App& demo, Context& ctx) {
     add_seconds_option(app, "--interval", o->interval, "seconds between registry checks",
                        {0.1, 3600});
     add_seconds_option(app, "--heartbeat-interval", o->heartbeat,
-                       "the services' heartbeat interval (s)", {0.1, 3600});
+                       "heartbeat interval (s) of instances that declare none", {0.1, 3600});
     add_seconds_option(app, "--grace", o->grace,
                        "seconds of slack before a heartbeat counts as missed", {0.001, 3600, true});
     app->add_option("--stale-after", o->stale_after_s, "seconds without a heartbeat = stale")

@@ -1,5 +1,5 @@
 // aegis demo inspector: a management client that never registers. It lists instances straight
-// from the service_registry bucket, as monitor-api does (protocol.md §11): keys
+// from the service_registry bucket, as monitor-api does (docs/protocol.md §11): keys
 // service-instances__*, stale entries (heartbeat older than 35 s) hidden, a status summary.
 #include <CLI/CLI.hpp>
 

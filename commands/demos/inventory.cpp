@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/error.hpp"
@@ -44,29 +45,31 @@ struct Stock {
     // Read, change, write back with the revision read; again on a conflict.
     template <class Change>
     Json modify(const std::string& sku, Change change) {
-        for (int i = 0; i < k_stock_cas_tries; ++i) {
-            auto e = kv.get("stock." + sku);
-            if (!e) throw std::invalid_argument("unknown sku '" + sku + "'");
-            Json v = wire::from_json(e->value);
-            Json answer = change(v);
-            if (!answer.value("changed", false)) return answer;
+        Json answer;
+        auto write = [&](std::string_view value) -> std::optional<std::string> {
+            Json v = wire::from_json(value);
+            answer = change(v);
+            if (!answer.value("changed", false)) return std::nullopt;
             answer.erase("changed");
             v["updated_at"] = wire::iso_now();
             v["updated_by"] = instance_id;
-            try {
-                kv.update("stock." + sku, wire::to_json(v), e->revision);
-                return answer;
-            } catch (const ConflictError&) {
-            }
+            return wire::to_json(v);
+        };
+        try {
+            kv.update_with("stock." + sku, write, k_stock_cas_tries);
+        } catch (const NotFoundError&) {
+            throw std::invalid_argument("unknown sku '" + sku + "'");
+        } catch (const ConflictError&) {
+            throw std::runtime_error("stock of '" + sku + "' kept changing; try again");
         }
-        throw std::runtime_error("stock of '" + sku + "' kept changing; try again");
+        return answer;
     }
 
     Json reserve(const Json& p, const RpcContext& ctx) {
-        std::string sku = p.value("sku", "");
-        int64_t qty = p.value("quantity", int64_t{1});
+        std::string sku = param<std::string>(p, "sku", "");
+        int64_t qty = param(p, "quantity", int64_t{1});
         if (qty < 1) throw std::invalid_argument("quantity must be at least 1");
-        std::string id = p.value("reservation_id", ctx.request.header.message_id);
+        std::string id = param<std::string>(p, "reservation_id", ctx.request.header.message_id);
         Json answer = modify(sku, [&](Json& v) -> Json {
             Json base = {{"sku", sku}, {"reservation_id", id}, {"quantity", qty}};
             if (v["holds"].contains(id)) {
@@ -91,8 +94,8 @@ struct Stock {
     }
 
     Json release(const Json& p) {
-        std::string sku = p.value("sku", "");
-        std::string id = p.value("reservation_id", "");
+        std::string sku = param<std::string>(p, "sku", "");
+        std::string id = param<std::string>(p, "reservation_id", "");
         Json answer = modify(sku, [&](Json& v) -> Json {
             Json base = {{"sku", sku}, {"reservation_id", id}};
             if (!v["holds"].contains(id)) {
@@ -124,8 +127,8 @@ struct Stock {
 
     Json get_stock(const Json& p) {
         if (p.contains("sku")) {
-            auto e = kv.get("stock." + p.value("sku", ""));
-            if (!e) throw std::invalid_argument("unknown sku '" + p.value("sku", "") + "'");
+            auto e = kv.get("stock." + param<std::string>(p, "sku", ""));
+            if (!e) throw std::invalid_argument("unknown sku '" + param<std::string>(p, "sku", "") + "'");
             return summary(wire::from_json(e->value));
         }
         Json items = Json::array();

@@ -1,6 +1,6 @@
 // aegis demo metrics: the metrics_collector.py of the Python quickstart, working — every
 // --interval seconds it enriches its registry entry's metadata with `metrics`, `health_score`
-// and `performance_grade` (protocol.md §9). RPCs: get_metrics, reset_metrics, simulate_load.
+// and `performance_grade` (docs/protocol.md §9). RPCs: get_metrics, reset_metrics, simulate_load.
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "commands/options.hpp"
+#include "core/service/params.hpp"
 #include "core/service/metrics.hpp"
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
@@ -96,8 +97,8 @@ void add_rpcs(Service& svc, const std::shared_ptr<Collector>& c, int n) {
         return Json{{"reset", true}};
     }));
     svc.rpc("simulate_load", timed([c, n](const Json& p) {
-        double duration = p.value("duration", 5.0);
-        std::string intensity = p.value("intensity", "medium");
+        double duration = param(p, "duration", 5.0);
+        std::string intensity = param<std::string>(p, "intensity", "medium");
         if (duration <= 0 || duration > 300)
             throw std::invalid_argument("duration must be between 0 and 300 seconds");
         if (intensity != "low" && intensity != "medium" && intensity != "high")

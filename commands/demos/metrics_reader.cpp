@@ -1,5 +1,5 @@
 // aegis demo metrics-reader: a management client that never registers. It reads the metrics
-// that services put in their registry metadata (aegis demo metrics, protocol.md §9) and
+// that services put in their registry metadata (aegis demo metrics, docs/protocol.md §9) and
 // aggregates them per service.
 #include <CLI/CLI.hpp>
 

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/error.hpp"
@@ -52,10 +53,10 @@ struct Orders {
 
     Json create(const Json& p, const RpcContext& ctx) {
         std::string id = order_id_from(p, ctx);
-        double amount = p.value("amount", 0.0);
+        double amount = param(p, "amount", 0.0);
         if (amount < 0) throw std::invalid_argument("amount must not be negative");
         Json order = {{"order_id", id},
-                      {"customer", p.value("customer", "guest")},
+                      {"customer", param<std::string>(p, "customer", "guest")},
                       {"items", p.value("items", Json::array())},
                       {"amount", amount},
                       {"status", "created"},
@@ -76,31 +77,35 @@ struct Orders {
     }
 
     Json cancel(const Json& p) {
-        std::string id = p.value("order_id", "");
-        for (int i = 0; i < k_order_cas_tries; ++i) {
-            auto e = kv.get("order." + id);
-            if (!e) throw std::invalid_argument("order '" + id + "' not found");
-            Json order = wire::from_json(e->value);
-            if (order["status"] == "cancelled")
-                return Json{{"cancelled", false}, {"already_cancelled", true}, {"order", order}};
+        std::string id = param<std::string>(p, "order_id", "");
+        Json answer;
+        auto change = [&](std::string_view value) -> std::optional<std::string> {
+            Json order = wire::from_json(value);
+            if (order["status"] == "cancelled") {
+                answer = {{"cancelled", false}, {"already_cancelled", true}, {"order", order}};
+                return std::nullopt;
+            }
             order["status"] = "cancelled";
-            order["cancel_reason"] = p.value("reason", "");
+            order["cancel_reason"] = param<std::string>(p, "reason", "");
             order["cancelled_at"] = wire::iso_now();
             order["cancelled_by"] = instance_id;
-            try {
-                kv.update("order." + id, wire::to_json(order), e->revision);
+            answer = {{"cancelled", true}, {"order", order}};
+            return wire::to_json(order);
+        };
+        try {
+            if (kv.update_with("order." + id, change, k_order_cas_tries))
                 log::info("🚫 #{} ({}) cancelled order {}", instance, instance_id, id);
-                return Json{{"cancelled", true}, {"order", order}};
-            } catch (const ConflictError&) {
-                // Changed since we read it: read again.
-            }
+        } catch (const NotFoundError&) {
+            throw std::invalid_argument("order '" + id + "' not found");
+        } catch (const ConflictError&) {
+            throw std::runtime_error("order '" + id + "' kept changing; try again");
         }
-        throw std::runtime_error("order '" + id + "' kept changing; try again");
+        return answer;
     }
 
     Json list(const Json& p) {
-        std::string status = p.value("status", "");
-        int limit = p.value("limit", 100);
+        std::string status = param<std::string>(p, "status", "");
+        int limit = param(p, "limit", 100);
         Json out = Json::array();
         for (auto& e : kv.entries("order.")) {
             Json o = wire::from_json(e.value);
@@ -141,7 +146,7 @@ int run_order(Context& ctx, const SingleDemoOptions& o) {
         return orders->create(p, c);
     });
     svc->exclusive_rpc("get_order",
-                       [orders](const Json& p) { return orders->get(p.value("order_id", "")); });
+                       [orders](const Json& p) { return orders->get(param<std::string>(p, "order_id", "")); });
     svc->exclusive_rpc("list_orders", [orders](const Json& p) { return orders->list(p); });
     svc->exclusive_rpc("cancel_order", [orders](const Json& p) { return orders->cancel(p); });
     svc->exclusive_rpc("get_statistics", [orders](const Json&) { return orders->statistics(); });

@@ -9,6 +9,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "commands/options.hpp"
+#include "core/service/params.hpp"
 #include "core/client/client.hpp"
 #include "core/output/style.hpp"
 #include "core/registry/registry.hpp"
@@ -16,6 +17,7 @@
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
 #include "core/util/duration.hpp"
+#include "core/wire/timefmt.hpp"
 
 namespace aegis::cmd::demos {
 
@@ -28,20 +30,33 @@ struct PatternOpts {
 
 constexpr size_t k_col = 50;
 
-// Two columns on stdout; each line goes in one of them. Thread-safe (the service side prints
-// from its handler threads).
+// Two columns on stdout; each line goes in one of them. Under --json one NDJSON object per line
+// instead ({"time","side","message", ...details}). Thread-safe (the service side prints from its
+// handler threads).
 class Columns {
 public:
     explicit Columns(Context& ctx) : m_ctx(ctx), m_st(ctx.out_style()) {}
     void header() {
+        if (m_ctx.global.json) return;
         print_row(m_st.bold("SERVICE  (calculator-service)"),
                   m_st.bold("EXTERNAL CLIENT  (monitor, not registered)"));
         print_row(std::string(k_col - 2, '-'), std::string(k_col - 2, '-'));
     }
-    void service(const std::string& text) { print_row(text, ""); }
-    void client(const std::string& text) { print_row("", text); }
+    void service(const std::string& text, Json details = Json::object()) {
+        m_ctx.global.json ? print_json("service", text, std::move(details)) : print_row(text, "");
+    }
+    void client(const std::string& text, Json details = Json::object()) {
+        m_ctx.global.json ? print_json("client", text, std::move(details)) : print_row("", text);
+    }
 
 private:
+    void print_json(const char* side, const std::string& text, Json details) {
+        Json line = {{"time", wire::rfc3339_ms(std::chrono::system_clock::now())},
+                     {"side", side}, {"message", text}};
+        line.update(details);
+        std::lock_guard lock(m_mutex);
+        m_ctx.print(line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+    }
     void print_row(const std::string& left, const std::string& right) {
         std::lock_guard lock(m_mutex);
         size_t w = output::display_width(left);
@@ -58,7 +73,8 @@ std::string num(double x) { return fmt::format("{:g}", x); }
 void client_round(Columns& out, registry::Registry& reg, const Client& client, int round,
                   std::mt19937& rng) {
     auto found = reg.list({.service = "calculator-service"});
-    out.client(fmt::format("🔍 round {}: registry lists {} instance(s)", round, found.size()));
+    out.client(fmt::format("🔍 round {}: registry lists {} instance(s)", round, found.size()),
+               {{"round", round}, {"instances", found.size()}});
     for (auto& l : found)
         out.client(fmt::format("   {} {} (beat {:.1f} s ago)", l.instance.instance_id,
                                l.instance.status, l.age_seconds));
@@ -69,11 +85,14 @@ void client_round(Columns& out, registry::Registry& reg, const Client& client, i
         try {
             auto r = client.call_raw("calculator-service", method, {{"a", a}, {"b", b}});
             double ms = util::millis(r.rtt);
+            double result = r.response.result.value("result", 0.0);
             out.client(fmt::format("📞 {}({}, {}) = {}  [{:.2f} ms, {}]", method, num(a), num(b),
-                                   num(r.response.result.value("result", 0.0)), ms,
-                                   r.instance.value_or("?")));
+                                   num(result), ms, r.instance.value_or("?")),
+                       {{"method", method}, {"a", a}, {"b", b}, {"result", result},
+                        {"rtt_ms", ms}, {"instance", r.instance.value_or("")}});
         } catch (const std::exception& e) {
-            out.client(fmt::format("❌ {}: {}", method, e.what()));
+            out.client(fmt::format("❌ {}: {}", method, e.what()),
+                       {{"method", method}, {"error", e.what()}});
         }
     }
 }
@@ -87,16 +106,16 @@ int run_patterns(Context& ctx, const PatternOpts& o) {
     Service svc(conn, so);
     auto op = [&out](const char* name, auto f) {
         return [&out, name, f](const Json& p) {
-            double a = p.value("a", 0.0), b = p.value("b", 0.0);
+            double a = param(p, "a", 0.0), b = param(p, "b", 0.0);
             double r = f(a, b);
-            out.service(fmt::format("🧮 {}({}, {}) = {}", name, num(a), num(b), num(r)));
+            out.service(fmt::format("🧮 {}({}, {}) = {}", name, num(a), num(b), num(r)),
+                        {{"method", name}, {"a", a}, {"b", b}, {"result", r}});
             return Json{{"result", r}, {"operation", name}};
         };
     };
     svc.rpc("add", op("add", [](double a, double b) { return a + b; }));
     svc.rpc("multiply", op("multiply", [](double a, double b) { return a * b; }));
     out.header();
-    util::install_stop_signals();
     svc.start();
     out.service("✅ registered " + svc.instance_id());
     out.service("   heartbeats every 10 s; RPCs add, multiply");
@@ -119,7 +138,7 @@ int run_patterns(Context& ctx, const PatternOpts& o) {
 
 void setup_patterns(CLI::App& demo, Context& ctx) {
     auto o = std::make_shared<PatternOpts>();
-    auto* app = demo.add_subcommand("patterns", "Service vs External Client, side by side");
+    auto* app = demo.add_subcommand("patterns");
     app->add_option("--rounds", o->rounds, "client rounds (0 = until Ctrl-C)")
         ->capture_default_str()
         ->check(CLI::Range(0, 1000000));

@@ -1,6 +1,6 @@
 #pragma once
 // Many RPCs in flight on one connection: one wildcard inbox subscription (<inbox>.*) and
-// per-request reply subjects, since nats.c has no async request API (design.md §8).
+// per-request reply subjects, since nats.c has no async request API (nats.c 3.4).
 #include <chrono>
 #include <functional>
 #include <memory>

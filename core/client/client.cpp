@@ -1,5 +1,6 @@
 #include "core/client/client.hpp"
 
+#include "core/client/presence.hpp"
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/names.hpp"
@@ -47,8 +48,7 @@ CallResult Client::call_raw(const std::string& service, const std::string& metho
     try {
         reply = m_conn->request(out.subject, payload, options.timeout);
     } catch (const NoRespondersError&) {
-        throw NoRespondersError("no responders for '" + out.subject + "'",
-                                "is '" + service + "' running? try 'aegis explore'");
+        throw client::explain_no_responders(m_conn, service, method);
     } catch (const TimeoutError&) {
         throw TimeoutError("'" + out.subject + "' did not answer within " +
                                std::to_string(options.timeout.count()) + " ms",

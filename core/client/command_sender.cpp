@@ -115,6 +115,7 @@ CommandOutcome CommandSender::send(const std::string& service, const std::string
     out.ack = nats::js_publish(*m_conn, out.subject, wire::encode_envelope(c, m_format),
                                out.command_id, o.publish_timeout);
     auto deadline = t0 + o.timeout;
+    auto next_note = t0 + o.waiting_every;
     while (o.wait && !out.completed) {
         std::unique_lock lock(inbox->mutex);
         inbox->cv.wait_for(lock, std::chrono::milliseconds(100),
@@ -133,6 +134,12 @@ CommandOutcome CommandSender::send(const std::string& service, const std::string
         }
         lock.unlock();
         if (out.completed) break;
+        auto now = std::chrono::steady_clock::now();
+        if (!out.progress.empty()) next_note = now + o.waiting_every;  // it is moving
+        if (o.on_waiting && now >= next_note) {
+            o.on_waiting(std::chrono::duration_cast<std::chrono::milliseconds>(now - t0));
+            next_note = now + o.waiting_every;
+        }
         if (o.cancelled && o.cancelled())
             throw InterruptedError("stopped waiting for command " + out.command_id +
                                    " (it stays queued)");

@@ -1,5 +1,5 @@
 #pragma once
-// Sending AegisSDK commands (protocol.md §5.4): the Command envelope JetStream-published on
+// Sending AegisSDK commands (docs/protocol.md §5.4): the Command envelope JetStream-published on
 // commands.<service>.<command> into the COMMANDS work-queue stream (created with the Python
 // settings when missing), then progress from commands.progress.<id> and the completion from
 // commands.callback.<id>.
@@ -31,6 +31,9 @@ struct SendCommandOptions {
     std::chrono::milliseconds publish_timeout{5000};
     std::function<void(const CommandProgressUpdate&)> on_progress;  // on the sending thread
     std::function<bool()> cancelled;  // polled while waiting (e.g. a stop signal)
+    // Called every `waiting_every` while no progress or completion has come: how long so far.
+    std::function<void(std::chrono::milliseconds waited)> on_waiting;
+    std::chrono::milliseconds waiting_every{5000};
 };
 
 struct CommandOutcome {

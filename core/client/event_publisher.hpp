@@ -1,5 +1,5 @@
 #pragma once
-// Publishing AegisSDK events (protocol.md §4): the Event envelope on events.<domain>.<type>,
+// Publishing AegisSDK events (docs/protocol.md §4): the Event envelope on events.<domain>.<type>,
 // through JetStream into stream EVENTS (created with the Python settings when missing, never
 // reconfigured), with Nats-Msg-Id = message_id so a publish retried after a lost ack is stored
 // once. Replies that are not PubAcks (Python subscribers' empty "acks") are ignored.

@@ -1,5 +1,5 @@
 #pragma once
-// Reading leaders straight from the election buckets (protocol.md §8.2–8.3): bucket
+// Reading leaders straight from the election buckets (docs/protocol.md §8.2–8.3): bucket
 // election_<service with - → _>, key sticky-active.<service>.<group>.leader, value
 // {"instance_id","elected_at","last_heartbeat","metadata"} in epoch seconds. Read-only.
 #include <memory>

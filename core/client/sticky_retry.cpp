@@ -31,7 +31,7 @@ std::chrono::milliseconds RetryPolicy::delay_before(int n) const {
 }
 
 void RetryPolicy::validate() const {
-    // The ranges of Python's RetryPolicy (protocol.md §3.7), except that up to 20 attempts are
+    // The ranges of Python's RetryPolicy (docs/protocol.md §3.7), except that up to 20 attempts are
     // allowed: a crash failover needs a longer retry budget than a clean one.
     if (attempts < 1 || attempts > 20) throw UsageError("retry attempts must be 1–20");
     if (initial_delay < milliseconds(1) || initial_delay > milliseconds(10000))

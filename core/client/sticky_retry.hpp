@@ -1,5 +1,5 @@
 #pragma once
-// Calling a single-active (sticky) service: recognise every NOT_ACTIVE shape of protocol.md §3.6,
+// Calling a single-active (sticky) service: recognise every NOT_ACTIVE shape of docs/protocol.md §3.6,
 // retry with the backoff of §3.7 (attempts = total attempts, same message_id on every attempt),
 // and report how many attempts a call took.
 #include <chrono>

@@ -50,7 +50,7 @@ void service_name(Run& r) {
               "use a more descriptive name (3-64 characters)");
     } else if (!std::regex_match(n, k_name) || n.find("--") != std::string::npos) {
         r.add("config", "service name", Status::warn,
-              "'" + n + "' does not satisfy every reader (protocol.md §12.1)",
+              "'" + n + "' does not satisfy every reader (docs/protocol.md §12.1)",
               "use lower-case letters, digits and single '-', starting with a letter");
     } else {
         r.add("config", "service name", Status::ok, "'" + n + "'");

@@ -446,12 +446,6 @@ std::string Connection::connected_url() const {
     return redact_url(buf);
 }
 
-std::string Connection::server_id() const {
-    char buf[256] = {0};
-    if (natsConnection_GetConnectedServerId(m_nc, buf, sizeof buf) != NATS_OK) return {};
-    return buf;
-}
-
 milliseconds Connection::rtt() const {
     int64_t ns = 0;
     check(natsConnection_GetRTT(m_nc, &ns), "measure RTT");

@@ -122,7 +122,6 @@ public:
     // handled after this number changed (the single-active fence relies on that).
     uint64_t reconnects() const;
     std::string connected_url() const;  // empty when not connected
-    std::string server_id() const;
     milliseconds rtt() const;
     // The largest message the server accepts (its max_payload; 0 when not connected).
     int64_t max_payload() const;

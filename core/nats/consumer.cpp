@@ -16,6 +16,7 @@ jsDeliverPolicy to_js(DeliverPolicy p) {
     switch (p) {
     case DeliverPolicy::last: return js_DeliverLast;
     case DeliverPolicy::new_: return js_DeliverNew;
+    case DeliverPolicy::by_start_time: return js_DeliverByStartTime;
     default: return js_DeliverAll;
     }
 }
@@ -24,6 +25,7 @@ DeliverPolicy from_js(jsDeliverPolicy p) {
     switch (p) {
     case js_DeliverLast: return DeliverPolicy::last;
     case js_DeliverNew: return DeliverPolicy::new_;
+    case js_DeliverByStartTime: return DeliverPolicy::by_start_time;
     default: return DeliverPolicy::all;
     }
 }
@@ -34,6 +36,7 @@ ConsumerInfo to_info(const jsConsumerInfo* ci) {
     ConsumerInfo out;
     const jsConsumerConfig* c = ci->Config;
     out.config.stream = str(ci->Stream);
+    out.name = str(ci->Name);
     out.config.durable = str(c->Durable);
     out.config.filter_subject = str(c->FilterSubject);
     out.config.deliver_subject = str(c->DeliverSubject);
@@ -105,6 +108,10 @@ ConsumerInfo add_consumer(Connection& conn, const ConsumerConfig& config) {
     if (!config.description.empty()) c.Description = config.description.c_str();
     c.DeliverSubject = deliver.c_str();
     c.DeliverPolicy = to_js(config.deliver_policy);
+    if (config.deliver_policy == DeliverPolicy::by_start_time)
+        c.OptStartTime = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             config.start_time.time_since_epoch())
+                             .count();
     c.AckPolicy = config.ack_none ? js_AckNone : js_AckExplicit;
     c.MaxDeliver = config.max_deliver;
     c.AckWait = std::chrono::duration_cast<std::chrono::nanoseconds>(config.ack_wait).count();

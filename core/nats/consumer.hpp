@@ -2,7 +2,7 @@
 // JetStream push consumers: create / look up / delete durables, and acknowledge the messages
 // they deliver. Deliveries are received with a plain (queue) subscription on the consumer's
 // deliver subject — exactly how nats-py binds to a shared durable, so Python and C++ members of
-// one deliver group share the load (protocol.md §4.4).
+// one deliver group share the load (docs/protocol.md §4.4).
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -13,7 +13,7 @@
 
 namespace aegis::nats {
 
-enum class DeliverPolicy { all, last, new_ };
+enum class DeliverPolicy { all, last, new_, by_start_time };
 
 struct ConsumerConfig {
     std::string stream;
@@ -22,6 +22,7 @@ struct ConsumerConfig {
     std::string deliver_subject;  // empty on create: a fresh inbox
     std::string deliver_group;    // empty: no group (one subscriber only)
     DeliverPolicy deliver_policy = DeliverPolicy::all;
+    std::chrono::system_clock::time_point start_time{};  // for DeliverPolicy::by_start_time
     bool ack_none = false;          // false: explicit acks
     int64_t max_deliver = -1;       // -1: unlimited
     milliseconds ack_wait{30000};
@@ -33,6 +34,7 @@ struct ConsumerConfig {
 
 struct ConsumerInfo {
     ConsumerConfig config;
+    std::string name;  // the durable name, or the server-chosen name of an ephemeral
     bool push_bound = false;  // someone is subscribed to the deliver subject
     uint64_t num_pending = 0;
     int64_t num_ack_pending = 0;

@@ -55,7 +55,7 @@ struct PubAck {
 
 // Publishes into a stream and waits for the PubAck. `msg_id` becomes Nats-Msg-Id (the server
 // drops a duplicate within its window). Replies that are empty or not PubAck JSON (Python
-// wildcard subscribers "ack" events with empty messages, protocol.md §4.5) are ignored.
+// wildcard subscribers "ack" events with empty messages, docs/protocol.md §4.5) are ignored.
 PubAck js_publish(Connection& conn, const std::string& subject, std::string_view data,
                   const std::string& msg_id, milliseconds timeout = milliseconds(5000),
                   const Headers& extra_headers = {});

@@ -180,6 +180,22 @@ uint64_t KeyValue::update(const std::string& key, std::string_view value, uint64
     return rev;
 }
 
+uint64_t KeyValue::update_with(const std::string& key, const Change& change, int tries) {
+    for (int i = 0; i < tries; ++i) {
+        auto e = get(key);
+        if (!e) throw NotFoundError("no key " + where(m_bucket, key));
+        auto next = change(e->value);
+        if (!next) return 0;
+        try {
+            return update(key, *next, e->revision);
+        } catch (const ConflictError&) {
+            // Written since we read it: read again.
+        }
+    }
+    throw ConflictError(where(m_bucket, key) + " kept changing (" + std::to_string(tries) +
+                        " tries)");
+}
+
 void KeyValue::erase(const std::string& key) {
     check(kvStore_Delete(m_kv, key.c_str()), "delete " + where(m_bucket, key));
 }

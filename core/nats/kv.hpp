@@ -27,7 +27,7 @@ struct KvEntry {
     std::chrono::system_clock::time_point created;
 };
 
-// The SDK's implicit bucket settings (protocol.md §1.4).
+// The SDK's implicit bucket settings (docs/protocol.md §1.4).
 struct BucketConfig {
     std::string name;
     int history = 10;
@@ -73,6 +73,13 @@ public:
     uint64_t create(const std::string& key, std::string_view value);
     // Fails with ConflictError unless the key's last revision is `last_revision`.
     uint64_t update(const std::string& key, std::string_view value, uint64_t last_revision);
+    // Read-modify-write with optimistic concurrency: reads `key`, passes its value to `change`
+    // and writes what it returns with the revision read; when someone wrote in between, reads
+    // again, up to `tries` times. `change` returns nullopt to write nothing (the answer is
+    // already known). Returns the revision written, 0 when nothing was. NotFoundError when the
+    // key is missing; ConflictError when it kept changing.
+    using Change = std::function<std::optional<std::string>(std::string_view value)>;
+    uint64_t update_with(const std::string& key, const Change& change, int tries = 10);
     void erase(const std::string& key);  // delete marker
     // Delete marker only if the key is still at `last_revision` (ConflictError otherwise).
     void erase(const std::string& key, uint64_t last_revision);

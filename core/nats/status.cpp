@@ -50,7 +50,7 @@ void throw_status(int code, std::string_view what) {
     case NATS_MAX_PAYLOAD:
         throw DataError(msg);
     case NATS_ERR:
-        // A revision conflict comes back as plain NATS_ERR with this text (design.md §8).
+        // nats.c reports a revision conflict as plain NATS_ERR with this text, nothing else.
         if (msg.find("wrong last sequence") != std::string::npos) throw ConflictError(msg);
         if (msg.find("stream not found") != std::string::npos ||
             msg.find("key not found") != std::string::npos)

@@ -1,5 +1,5 @@
 #pragma once
-// ServiceInstance: the registry value of protocol.md §6.3 (compact camelCase JSON).
+// ServiceInstance: the registry value of docs/protocol.md §6.3 (compact camelCase JSON).
 #include <optional>
 #include <string>
 #include <string_view>

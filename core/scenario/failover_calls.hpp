@@ -1,7 +1,7 @@
 #pragma once
 // Open-model calls for `aegis failover`: a new call every 1/rate seconds whatever the previous
 // ones are doing, each retried with the sticky-active policy (same message_id, backoff of
-// protocol.md §3.7), many in flight at once. nats.c has no async request API, so every attempt
+// docs/protocol.md §3.7), many in flight at once. nats.c has no async request API, so every attempt
 // publishes with its own reply subject <inbox>.<call>.<attempt> under one wildcard inbox; late
 // replies still arrive there, which is how a message id served twice is seen.
 #include <condition_variable>

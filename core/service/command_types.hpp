@@ -1,5 +1,5 @@
 #pragma once
-// Command handlers of aegis::Service (protocol.md §5, docs/events.md "Commands").
+// Command handlers of aegis::Service (docs/protocol.md §5, docs/events.md "Commands").
 #include <chrono>
 #include <functional>
 #include <string>

@@ -136,7 +136,7 @@ void CommandHub::open(Entry& e) {
         throw ConfigError("consumer '" + e.durable + "' is a pull consumer");
     const std::string& group = info->config.deliver_group;
     if (group.empty() && info->push_bound) {
-        // Python's layout (no deliver group): only one process can hold it (protocol.md §5.3).
+        // Python's layout (no deliver group): only one process can hold it (docs/protocol.md §5.3).
         log::warn("'{}': consumer '{}' has no deliver group and another process holds it; "
                   "this instance will not receive '{}' commands",
                   m_instance, e.durable, e.subject);

@@ -1,7 +1,7 @@
 #pragma once
 // The command handlers of one service instance: a JetStream push consumer per command on the
 // COMMANDS work-queue stream (durable <service>-<command>), progress and completion messages,
-// bounded redelivery (protocol.md §5, docs/events.md).
+// bounded redelivery (docs/protocol.md §5, docs/events.md).
 #include <memory>
 #include <mutex>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// Leader election on a JetStream KV lease, with the Python key/value layout (protocol.md §8.9,
-// design.md §4): bucket election_<service with - → _>, key sticky-active.<service>.<group>.leader.
+// Leader election on a JetStream KV lease, with the Python key/value layout (docs/protocol.md §8):
+// bucket election_<service with - → _>, key sticky-active.<service>.<group>.leader.
 //
 //  * acquire: KV create (also over a delete marker);
 //  * renew:   revision-checked update every renew_interval, refreshing last_heartbeat;
@@ -91,7 +91,6 @@ public:
     bool is_leader() const;
     std::optional<std::string> leader_id() const;  // as last seen in the bucket
     uint64_t term() const;
-    const std::string& bucket_name() const noexcept { return m_bucket; }
     const std::string& key() const noexcept { return m_key; }
     const ElectionOptions& options() const noexcept { return m_options; }
 

@@ -195,7 +195,7 @@ nats::ConsumerConfig new_consumer(const EventSub& s, const std::string& owner) {
     c.filter_subject = s.pattern;
     c.deliver_subject = nats::deliver_subject_for(k_events_stream, c.durable);
     c.deliver_group = s.binding.queue;
-    // From now on, not the whole history (Python replays all; protocol.md §12.2 item 9).
+    // From now on, not the whole history (Python replays all; docs/protocol.md §12.2 item 9).
     c.deliver_policy = nats::DeliverPolicy::new_;
     // A server-side bound for handlers that crash their process; the client-side bound
     // (max_attempts) is the one that logs. Hand-backs by a demoted leader count too.
@@ -216,7 +216,7 @@ nats::ConsumerInfo EventHub::ensure_consumer(EventSub& s) {
             throw ConfigError("consumer '" + s.binding.durable + "' on stream EVENTS filters '" +
                                   info->config.filter_subject + "', not '" + s.pattern + "'",
                               "delete it: nats consumer rm EVENTS " + s.binding.durable);
-        // Python names every exact-subject compete consumer <service> (protocol.md §4.5): the
+        // Python names every exact-subject compete consumer <service> (docs/protocol.md §4.5): the
         // name is taken by another subject, so this one gets its own.
         {
             std::lock_guard lock(m_mutex);

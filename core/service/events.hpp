@@ -1,6 +1,6 @@
 #pragma once
 // The event subscriptions of one service instance: how each (pattern, mode) maps onto NATS
-// (protocol.md §4.4, docs/events.md), delivery with bounded retries, deduplication, and binding
+// (docs/protocol.md §4.4, docs/events.md), delivery with bounded retries, deduplication, and binding
 // exclusive subscriptions only while the instance leads.
 #include <condition_variable>
 #include <memory>

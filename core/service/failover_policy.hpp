@@ -1,7 +1,7 @@
 #pragma once
 // How fast a single-active group notices a lost leader, and how safely. The presets carry the
-// Python FailoverPolicy names (protocol.md §8.7) with lease timings that a working election
-// needs (§8.9); docs/single-active.md explains the numbers.
+// Python FailoverPolicy names (docs/protocol.md §8.7) with lease timings that a working election
+// needs (docs/protocol.md §8.4); docs/single-active.md explains the numbers.
 #include <chrono>
 #include <string>
 

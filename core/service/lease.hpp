@@ -1,6 +1,6 @@
 #pragma once
 // The lease logic of the election, free of NATS so it can be tested with a fake clock:
-// the Python leader value (protocol.md §8.3, vector G15), a standby's view of the lease, and the
+// the Python leader value (docs/protocol.md §8.3, vector G15), a standby's view of the lease, and the
 // leader's self-fencing clock.
 #include <chrono>
 #include <cstdint>

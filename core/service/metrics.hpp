@@ -1,5 +1,5 @@
 #pragma once
-// The metadata-enrichment model of the Python metrics_collector example (protocol.md §9): a
+// The metadata-enrichment model of the Python metrics_collector example (docs/protocol.md §9): a
 // request recorder, the `metrics` map, health_score and performance_grade, and this process's
 // memory / CPU use.
 #include <chrono>

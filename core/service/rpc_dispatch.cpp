@@ -68,6 +68,15 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
         result = ep.handler(req->params, ctx);
     } catch (const NoReply&) {
         return;
+    } catch (const nlohmann::json::exception& e) {
+        // A handler that read a parameter of the wrong type: without the library's
+        // "[json.exception.type_error.302] " prefix, and saying what it is about.
+        std::string what = e.what();
+        if (auto at = what.find("] "); what.rfind("[json.exception.", 0) == 0 && at != what.npos)
+            what = what.substr(at + 2);
+        error = std::string_view(code) == "400" ? what  // the request did not decode
+                              : "bad params: " + what + " (the handler reads a parameter as "
+                                                        "another type)";
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";

@@ -95,6 +95,10 @@ void Service::start() {
         std::lock_guard lock(m->instance_mutex);
         m->instance.metadata["start_time"] = wire::iso_timestamp(m->started_at);
         m->instance.metadata["sdk"] = "aegis-cpp";
+        // Declared so that readers judge this instance's heartbeats by its own rhythm.
+        m->instance.metadata["heartbeat_interval_ms"] =
+            std::chrono::duration_cast<std::chrono::milliseconds>(m->options.heartbeat_interval)
+                .count();
     }
     if (m->options.workers > 0) m->start_workers();
     std::vector<std::string> to_subscribe;

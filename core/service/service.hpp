@@ -90,7 +90,7 @@ public:
     std::vector<SubscriptionStats> event_stats() const;
     // Re-check exclusive subscriptions' is_leader now (call it from a leadership callback).
     void refresh_leadership();
-    // Commands (protocol.md §5): commands.<service>.<command> on the COMMANDS work queue.
+    // Commands (docs/protocol.md §5): commands.<service>.<command> on the COMMANDS work queue.
     Service& command(const std::string& name, CommandHandler handler, CommandOptions options = {});
 
     virtual void start();

@@ -5,7 +5,7 @@
 // subscription outlives its lease cannot keep a share of the calls (it drops the copies it gets,
 // fenced) — clients reach it on the first try and a failover shows up as "no responders" for a
 // moment (which the sticky client retries). With python_parity every
-// instance subscribes and standbys answer the Python NOT_ACTIVE shape (protocol.md §3.6, G6).
+// instance subscribes and standbys answer the Python NOT_ACTIVE shape (docs/protocol.md §3.6, G6).
 #include <functional>
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The sticky_active events of the Python SDK (protocol.md §4.6, vector G9): domain
+// The sticky_active events of the Python SDK (docs/protocol.md §4.6, vector G9): domain
 // "sticky_active", types LeaderElected / LeaderLost / ElectionFailed, source null.
 #include <optional>
 #include <string>

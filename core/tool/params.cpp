@@ -60,6 +60,14 @@ void set_path(Json& root, const std::string& key, Json value, const std::string&
 }  // namespace
 
 Json infer_value(const std::string& text) {
+    // "42" in quotes (name='"42"' on a shell line) is the string 42.
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        try {
+            Json s = Json::parse(text);
+            if (s.is_string()) return s;
+        } catch (const Json::exception&) {
+        }
+    }
     if (text == "true") return true;
     if (text == "false") return false;
     if (text == "null") return nullptr;
@@ -93,6 +101,26 @@ Json params_from_args(const std::vector<std::string>& args) {
         set_path(out, key, raw ? parse_json_arg(value, "'" + key + "'") : infer_value(value), a);
     }
     return out;
+}
+
+std::string inferred_type_hint(const std::vector<std::string>& args, const std::string& error) {
+    if (args.size() == 1 && !args[0].empty() && (args[0][0] == '{' || args[0][0] == '['))
+        return "";
+    for (const auto& a : args) {
+        size_t eq = a.find('=');
+        if (eq == std::string::npos || eq == 0 || a[eq - 1] == ':') continue;
+        std::string key = a.substr(0, eq), value = a.substr(eq + 1);
+        if (infer_value(value).is_string()) continue;
+        if (error.find("'" + key + "'") == std::string::npos &&
+            error.find("\"" + key + "\"") == std::string::npos &&
+            error.find("bad params") == std::string::npos)
+            continue;
+        return "'" + a + "' sent " +
+               (infer_value(value).is_number() ? std::string("a number") : "JSON " + value) +
+               ": key=value infers numbers, true/false and null; to send the text, quote it: " +
+               key + "='\"" + value + "\"'";
+    }
+    return "";
 }
 
 Json params_from_data(const std::string& data, std::istream& in) {

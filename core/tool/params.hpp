@@ -17,6 +17,10 @@ Json infer_value(const std::string& text);
 // DataError for invalid JSON, naming the argument.
 Json params_from_args(const std::vector<std::string>& args);
 
+// For a call that failed with `error`: when the error names a key=value argument whose value was
+// inferred as a number, boolean or null, how to send it as text instead; else "".
+std::string inferred_type_hint(const std::vector<std::string>& args, const std::string& error);
+
 // "-d" data: "@path" reads a file (NoInputError when missing), "-" reads `in`, else JSON text.
 Json params_from_data(const std::string& data, std::istream& in);
 

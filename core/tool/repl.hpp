@@ -44,7 +44,7 @@ std::vector<std::string> split_words(std::string_view text);
 const std::vector<std::string>& repl_command_words();
 std::string repl_help();
 
-// A NOT_ACTIVE answer in any shape of protocol.md §3.6, described for people.
+// A NOT_ACTIVE answer in any shape of docs/protocol.md §3.6, described for people.
 struct NotActiveInfo {
     std::string shape;    // "envelope error", "single-active result", "error_code"
     std::string message;  // what the standby said

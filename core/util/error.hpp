@@ -6,7 +6,8 @@
 
 namespace aegis {
 
-// Exit codes (design.md §5). Values follow sysexits.h where one fits.
+// Exit codes (docs/architecture.md lists them with their meaning). Values follow sysexits.h
+// where one fits.
 namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int no = 1;  // the command ran and the answer is no

@@ -66,10 +66,11 @@ void write(Level l, std::string_view text) {
     localtime_r(&t, &tm);
     char stamp[16];
     std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-    bool c = g_color.load();
+    // Only a coloured level (warn, error, debug) needs the reset; an info line has none to end.
     // Log lines quote what came from the network (names, messages, payloads): never raw.
-    std::string line = fmt::format("{}{}.{:03d} {} {}{}\n", c ? color(l) : "", stamp, ms, name(l),
-                                   util::visible(text), c ? "\033[0m" : "");
+    const char* on = g_color.load() ? color(l) : "";
+    std::string line = fmt::format("{}{}.{:03d} {} {}{}\n", on, stamp, ms, name(l),
+                                   util::visible(text), *on ? "\033[0m" : "");
     std::lock_guard lock(g_write);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);

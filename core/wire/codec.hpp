@@ -1,5 +1,5 @@
 #pragma once
-// MessagePack and JSON encoding of Json values, with first-byte sniffing (protocol.md §2).
+// MessagePack and JSON encoding of Json values, with first-byte sniffing (docs/protocol.md §2).
 #include <string>
 #include <string_view>
 
@@ -9,7 +9,7 @@ namespace aegis::wire {
 
 enum class Format { msgpack, json };
 
-// protocol.md §2.4: msgpack when the first byte is 0x80–0x9F or 0xC0–0xDF, otherwise JSON.
+// docs/protocol.md §2.4: msgpack when the first byte is 0x80–0x9F or 0xC0–0xDF, otherwise JSON.
 Format sniff(std::string_view data) noexcept;
 const char* format_name(Format f) noexcept;  // "msgpack" / "json"
 

@@ -1,4 +1,4 @@
-// Envelopes <-> Json (protocol.md §3.2, §3.3, §4.2, §5.2, validation rules of §2.8).
+// Envelopes <-> Json (docs/protocol.md §3.2, §3.3, §4.2, §5.2, validation rules of §2.8).
 #include "core/wire/envelope.hpp"
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The AegisSDK envelopes (protocol.md §3–§5), field for field and in wire order.
+// The AegisSDK envelopes (docs/protocol.md §3–§5), field for field and in wire order.
 #include <optional>
 #include <string>
 

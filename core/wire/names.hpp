@@ -1,5 +1,5 @@
 #pragma once
-// Name rules (protocol.md §12.1) and subject / key builders. Validators return an empty string
+// Name rules (docs/protocol.md §12.1) and subject / key builders. Validators return an empty string
 // when the name is fine, else a one-line reason ("service name 'X' ...: must match ...").
 #include <string>
 #include <string_view>

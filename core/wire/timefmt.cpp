@@ -1,4 +1,4 @@
-// Timestamp formatting and parsing (protocol.md §2.6). Civil dates come from <chrono>'s
+// Timestamp formatting and parsing (docs/protocol.md §2.6). Civil dates come from <chrono>'s
 // calendar arithmetic rather than gmtime_r/timegm: it is pure arithmetic, while glibc's gmtime_r
 // takes the process-wide tz lock, and iso_now() runs for every envelope we send.
 #include "core/wire/timefmt.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Timestamp formats of protocol.md §2.6.
+// Timestamp formats of docs/protocol.md §2.6.
 #include <chrono>
 #include <optional>
 #include <string>

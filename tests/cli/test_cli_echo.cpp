@@ -64,7 +64,7 @@ TEST_CASE("a remote error exits 1, an unknown method 69, a slow reply 75") {
     CHECK(bad.err.find("delay must be between") != std::string::npos);
     auto none = run_aegis({"call", "echo-service", "no_such_method", "--server", server.url()});
     CHECK(none.exit_code == 69);
-    CHECK(none.err.find("no responders for 'rpc.echo-service.no_such_method'") != std::string::npos);
+    CHECK(none.err.find("'echo-service' has no method 'no_such_method'") != std::string::npos);
     auto slow = run_aegis({"call", "echo-service", "delay_echo", "delay:=2", "--timeout", "0.3",
                            "--server", server.url()});
     CHECK(slow.exit_code == 75);
@@ -161,4 +161,50 @@ TEST_CASE("aegis up names the package when nats-server is missing") {
     auto r = run_aegis({"up", "--port", "0"}, {{"XDG_STATE_HOME", state.path()}, {"PATH", "/nonexistent"}});
     CHECK(r.exit_code == 69);
     CHECK(r.err.find("apt-get install nats-server") != std::string::npos);
+}
+
+TEST_CASE("a wrong method or service name says what is there instead of 'no responders'") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto method = run_aegis({"call", "echo-service", "nosuch", "--server", server.url()});
+    CHECK(method.exit_code == 69);
+    CHECK(method.err ==
+          "aegis: error: 'echo-service' has no method 'nosuch' (methods: delay_echo, echo, "
+          "status)\n");
+    auto near = run_aegis({"call", "echo-service", "ecoh", "--server", server.url()});
+    CHECK(near.err.find("(did you mean 'echo'?)") != std::string::npos);
+    auto service = run_aegis({"call", "echo-servce", "echo", "--server", server.url()});
+    CHECK(service.exit_code == 69);
+    CHECK(service.err ==
+          "aegis: error: no instance of 'echo-servce' is registered (did you mean "
+          "'echo-service'?)\n");
+}
+
+TEST_CASE("a parameter of the wrong type names the parameter, and key=value says how to quote") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto r = run_aegis({"call", "echo-service", "echo", "message=1", "--server", server.url()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("json.exception") == std::string::npos);
+    CHECK(r.err.find("parameter 'message' must be a string, not the number 1") !=
+          std::string::npos);
+    CHECK(r.err.find("to send the text, quote it: message='\"1\"'") != std::string::npos);
+    auto quoted = run_aegis({"call", "echo-service", "echo", "message=\"1\"", "--server",
+                             server.url()});
+    REQUIRE(quoted.exit_code == 0);
+    CHECK(wire::from_json(quoted.out)["echo"] == "1");
+}
+
+TEST_CASE("command send to a service nobody registered says so at once, then shows it waits") {
+    test::NatsServer server;
+    auto t0 = std::chrono::steady_clock::now();
+    Background send({"command", "send", "batch-procesor", "process_batch", "--timeout", "6",
+                     "--server", server.url()});
+    REQUIRE(send.wait_for_output("no instance of 'batch-procesor' is registered", 3s));
+    CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+    CHECK(send.wait_for_output("waiting for 'batch-procesor' to take it: 5 s of 6 s", 8s));
+    CHECK(send.wait_for_output("no completion for command", 5s));
+    CHECK(send.stop(SIGTERM, 5s) == 75);  // it had ended by itself: the timeout's exit code
 }

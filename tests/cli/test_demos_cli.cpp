@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "core/client/client.hpp"
@@ -153,4 +154,54 @@ TEST_CASE("demo: instances started side by side log distinct numbers (their proc
     Background c({"demo", "echo", "--instance", "7", "--server", server.url()});
     REQUIRE(c.wait_for_output("started", 10s));
     CHECK(c.output().find("instance #7 started") != std::string::npos);
+}
+
+TEST_CASE("demo patterns --json prints NDJSON: both sides, the calls and their results") {
+    test::NatsServer server;
+    auto r = run_aegis({"demo", "patterns", "--rounds", "1", "--interval", "0.05", "--json",
+                        "--server", server.url()});
+    REQUIRE(r.exit_code == 0);
+    auto lines = test::ndjson(r.out);
+    REQUIRE(lines.size() >= 6);
+    bool service = false, add = false;
+    for (const auto& l : lines) {
+        CHECK(l.contains("time"));
+        if (l["side"] == "service") service = true;
+        if (l["side"] == "client" && l.value("method", "") == "add")
+            add = l["result"] == l["a"].get<double>() + l["b"].get<double>();
+    }
+    CHECK(service);
+    CHECK(add);
+}
+
+TEST_CASE("log lines end without a stray colour reset unless they were coloured") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--color", "always", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    echo.stop();
+    std::istringstream in(echo.output());
+    int checked = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.find(" INFO ") == std::string::npos) continue;
+        ++checked;
+        INFO(line);
+        CHECK(line.find("\033[0m") == std::string::npos);
+    }
+    CHECK(checked > 0);
+}
+
+TEST_CASE("health-monitor judges each instance by the heartbeat interval it declared") {
+    test::NatsServer server;
+    Background fast({"demo", "echo", "--heartbeat", "1", "--instance-id", "echo-service-fast",
+                     "--server", server.url()});
+    REQUIRE(fast.wait_for_output("started"));
+    fast.stop(SIGKILL);  // its registry entry stays, its heartbeats stop
+    std::this_thread::sleep_for(4500ms);  // > grace (2 s) + 2 declared intervals
+    auto r = run_aegis({"demo", "health-monitor", "echo-service", "--once", "--json", "--server",
+                        server.url()});
+    CHECK(r.exit_code == 1);
+    auto lines = test::ndjson(r.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["state"] == "late");  // with the default 10 s it would still look fine
+    CHECK(lines[0]["missed_heartbeats"].get<int>() >= 2);
 }

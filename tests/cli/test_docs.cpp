@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "tests/support/helpers.hpp"
@@ -49,4 +50,31 @@ TEST_CASE("docs: every demo is shown in the docs") {
         INFO(name);
         CHECK(aegis::test::contains(all, "aegis demo " + name));
     }
+}
+
+TEST_CASE("docs: the repository stands alone: every cited docs/protocol.md section exists") {
+    std::string protocol = aegis::test::read_file(k_docs / "protocol.md");
+    REQUIRE(!protocol.empty());
+    std::regex cite(R"(protocol\.md §(\d+(?:\.\d+)?))");
+    std::regex design(R"(\bdesign\.md\b)");  // not in the repository
+    int cited = 0;
+    for (const char* dir : {"core", "commands", "app", "tests", "docs", "bench", "scripts"}) {
+        for (const auto& e : fs::recursive_directory_iterator(fs::path(AEGIS_SOURCE_DIR) / dir)) {
+            if (!e.is_regular_file() || e.path().filename() == "test_docs.cpp") continue;
+            std::string text = aegis::test::read_file(e.path());
+            INFO(e.path().string());
+            CHECK_FALSE(std::regex_search(text, design));
+            for (std::sregex_iterator it(text.begin(), text.end(), cite), end; it != end; ++it) {
+                ++cited;
+                std::string section = (*it)[1];
+                INFO("§" << section);
+                bool found = aegis::test::contains(protocol, "\n## " + section + ". ") ||
+                             aegis::test::contains(protocol, "\n### " + section + " ");
+                CHECK(found);
+            }
+        }
+    }
+    CHECK(cited > 30);
+    CHECK_FALSE(std::regex_search(aegis::test::read_file(fs::path(AEGIS_SOURCE_DIR) / "README.md"),
+                                  design));
 }

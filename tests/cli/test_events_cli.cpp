@@ -187,3 +187,65 @@ TEST_CASE("commands: aegis command send shows progress and the result, failures 
     CHECK(queued.exit_code == 0);
     CHECK(wire::from_json(queued.out)["status"] == "queued");
 }
+
+TEST_CASE("events tail --last N and --since replay stored events, then go on live") {
+    test::NatsServer server;
+    auto none = run_aegis({"events", "tail", "--last", "1", "--server", server.url()});
+    CHECK(none.exit_code == 69);  // nothing was ever stored: no EVENTS stream
+    CHECK(none.err.find("no stored events") != std::string::npos);
+    for (int n = 1; n <= 5; ++n)
+        REQUIRE(run_aegis({"events", "publish", "order", "created", "n=" + std::to_string(n),
+                           "--server", server.url()})
+                    .exit_code == 0);
+    REQUIRE(run_aegis({"events", "publish", "payment", "processed", "--server", server.url()})
+                .exit_code == 0);
+
+    Background last({"events", "tail", "order.*", "--last", "2", "--json", "--count", "3",
+                     "--server", server.url()});
+    REQUIRE(last.wait_for_output("tailing"));
+    REQUIRE(eventually([&] { return count_of(last.output(), "\"subject\"") >= 2; }));
+    run_aegis({"events", "publish", "order", "created", "n=6", "--server", server.url()});
+    REQUIRE(eventually([&] { return !last.running(); }));
+    auto lines = ndjson(last.output().substr(last.output().find('{')));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0]["payload"]["n"] == 4);
+    CHECK(lines[1]["payload"]["n"] == 5);
+    CHECK(lines[2]["payload"]["n"] == 6);  // live, after the replay
+
+    auto since = run_aegis({"events", "tail", "--since", "1h", "--json", "--count", "7",
+                            "--duration", "10", "--server", server.url()});
+    CHECK(since.exit_code == 0);
+    auto all = ndjson(since.out);
+    REQUIRE(all.size() == 8);
+    CHECK(all[5]["subject"] == "events.payment.processed");
+    CHECK(all[7]["summary"]["events"] == 7);
+    auto bad = run_aegis({"events", "tail", "--since", "yesterday", "--server", server.url()});
+    CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("Ctrl-C ends events tail and a demo with exit 130; SIGTERM stops a demo with 0") {
+    test::NatsServer server;
+    Background tail({"events", "tail", "--server", server.url()});
+    REQUIRE(tail.wait_for_output("tailing"));
+    CHECK(tail.stop(SIGINT) == 130);
+    CHECK(tail.output().find("event(s) in") != std::string::npos);  // the summary still came
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    CHECK(echo.stop(SIGINT) == 130);
+    Background again({"demo", "echo", "--server", server.url()});
+    REQUIRE(again.wait_for_output("started"));
+    CHECK(again.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("demo events-pub --json prints one NDJSON line per event and a summary") {
+    test::NatsServer server;
+    auto r = run_aegis({"demo", "events-pub", "--mode", "single", "--json", "--server",
+                        server.url()});
+    REQUIRE(r.exit_code == 0);
+    auto lines = ndjson(r.out);
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0]["subject"] == "events.order.created");
+    CHECK(lines[0]["seq"] == 1);
+    CHECK(lines[3]["subject"] == "events.system.alerts");
+    CHECK(lines[4]["summary"]["published"] == 4);
+}

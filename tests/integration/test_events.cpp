@@ -234,7 +234,7 @@ TEST_CASE("events: a publish retried after a lost ack is stored and processed on
 TEST_CASE("events: empty replies from Python subscribers do not break publishing") {
     test::NatsServer server;
     auto conn = server.connect("python-sub");
-    // A Python wildcard subscriber "acks" every event with an empty message (protocol.md §4.5).
+    // A Python wildcard subscriber "acks" every event with an empty message (docs/protocol.md §4.5).
     auto sub = conn->subscribe("events.>", [&conn](nats::Msg& m) {
         if (!m.reply().empty()) conn->publish(m.reply(), "");
     });

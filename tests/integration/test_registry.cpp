@@ -1,4 +1,4 @@
-// The service registry: exact key and value shape (protocol.md §6), heartbeats, staleness,
+// The service registry: exact key and value shape (docs/protocol.md §6), heartbeats, staleness,
 // deregistration, and the discovery cache fed by a KV watch.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The sticky-active client against a real nats-server: every NOT_ACTIVE shape of protocol.md
+// The sticky-active client against a real nats-server: every NOT_ACTIVE shape of docs/protocol.md
 // §3.6 is retried with the same message id, no responders too, and attempts are reported.
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Events, commands and metrics pieces that need no server: JetStream ack subjects, consumer
-// naming, the retry schedule, the metrics formulas of protocol.md §9.
+// naming, the retry schedule, the metrics formulas of docs/protocol.md §9.
 #include <catch2/catch.hpp>
 
 #include "core/nats/consumer.hpp"

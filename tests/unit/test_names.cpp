@@ -1,4 +1,4 @@
-// Name rules (protocol.md §12.1) and subject / key builders.
+// Name rules (docs/protocol.md §12.1) and subject / key builders.
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
 // The lease, retry and failover-analysis logic without NATS: leader value bytes (G15), staleness
-// on a fake clock, self-fencing, policy presets, the backoff of protocol.md §3.7, every
+// on a fake clock, self-fencing, policy presets, the backoff of docs/protocol.md §3.7, every
 // NOT_ACTIVE shape of §3.6 (G6, G7) and the sticky_active event payloads (G9).
 #include <catch2/catch.hpp>
 
@@ -136,7 +136,7 @@ TEST_CASE("single-active: a standby knows since when the holder holds and if it 
     CHECK(view.holder_since() == t0 + 2s);
 }
 
-TEST_CASE("failover: the retry backoff of protocol.md §3.7") {
+TEST_CASE("failover: the retry backoff of docs/protocol.md §3.7") {
     RetryPolicy p;  // 3 attempts, 100 ms, ×2, 5 s cap, ±10 %
     CHECK(p.delay_before(0, 0.9) == 0ms);
     CHECK(p.delay_before(1, 0.5) == 100ms);

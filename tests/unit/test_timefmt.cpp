@@ -1,4 +1,4 @@
-// Timestamp formats of protocol.md §2.6.
+// Timestamp formats of docs/protocol.md §2.6.
 #include <catch2/catch.hpp>
 
 #include <chrono>

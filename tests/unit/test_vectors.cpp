@@ -1,5 +1,5 @@
 // Golden vectors produced by the real Python SDK (shared/vectors/aegis-sdk-vectors.json,
-// protocol.md §13): every sample decodes to its content and re-encodes byte for byte.
+// docs/protocol.md §13): every sample decodes to its content and re-encodes byte for byte.
 #include <catch2/catch.hpp>
 
 #include <filesystem>

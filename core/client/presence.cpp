@@ -1,0 +1,88 @@
+#include "core/client/presence.hpp"
+
+#include <set>
+
+#include "core/client/srv_client.hpp"
+#include "core/nats/kv.hpp"
+#include "core/registry/registry.hpp"
+#include "core/util/text.hpp"
+#include "core/wire/names.hpp"
+
+namespace aegis::client {
+
+Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::string& service) {
+    Presence p;
+    try {
+        nats::KeyValue::open(conn, wire::k_registry_bucket);  // never create it
+        registry::Registry reg(conn);
+        registry::ListOptions lo;
+        lo.include_stale = true;
+        std::set<std::string> names;
+        for (const auto& l : reg.list(lo)) {
+            names.insert(l.instance.service_name);
+            if (l.instance.service_name != service) continue;
+            l.stale ? ++p.stale : ++p.live;
+        }
+        if (p.live + p.stale == 0) p.nearest = util::closest(service, names);
+    } catch (const Error&) {
+        // No registry bucket: nothing is registered.
+    }
+    return p;
+}
+
+std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service) {
+    std::set<std::string> names;
+    try {
+        SrvGather g;
+        g.verbs = {SrvVerb::info};
+        g.service = service;
+        g.window = std::chrono::milliseconds(100);
+        g.max_wait = std::chrono::milliseconds(400);
+        g.complete = [](const std::vector<SrvReply>& got) { return !got.empty(); };
+        for (const auto& r : srv_gather(conn, g)) {
+            auto eps = r.body.find("endpoints");
+            if (eps == r.body.end() || !eps->is_array()) continue;
+            for (const auto& ep : *eps)
+                if (ep.is_object() && ep.contains("name") && ep["name"].is_string())
+                    names.insert(ep["name"].get<std::string>());
+        }
+    } catch (const Error&) {
+    }
+    return {names.begin(), names.end()};
+}
+
+NoRespondersError explain_no_responders(const std::shared_ptr<nats::Connection>& conn,
+                                        const std::string& service, const std::string& method) {
+    std::string subject = wire::rpc_subject(service, method);
+    auto methods = srv_methods(*conn, service);
+    bool listed = false;
+    std::string list;
+    for (const auto& m : methods) {
+        listed = listed || m == method;
+        list += (list.empty() ? "" : ", ") + m;
+    }
+    if (!methods.empty() && !listed) {
+        std::string near = util::closest(method, methods);
+        return NoRespondersError("'" + service + "' has no method '" + method + "' (methods: " +
+                                     list + ")",
+                                 near.empty() ? "" : "did you mean '" + near + "'?");
+    }
+    if (!methods.empty())  // it is there, nobody is subscribed right now (between leaders?)
+        return NoRespondersError("no responders for '" + subject + "'",
+                                 "'" + service + "' lists '" + method +
+                                     "' but no instance took it: a single-active service "
+                                     "between leaders? try 'aegis explore " + service + "'");
+    auto p = presence_of(conn, service);
+    if (p.live + p.stale == 0)
+        return NoRespondersError("no instance of '" + service + "' is registered",
+                                 p.nearest.empty() ? "is it running? try 'aegis explore'"
+                                                   : "did you mean '" + p.nearest + "'?");
+    if (p.live == 0)
+        return NoRespondersError("no responders for '" + subject + "'",
+                                 "'" + service + "' has only stale registry entries: it stopped "
+                                 "without deregistering; try 'aegis explore " + service + "'");
+    return NoRespondersError("no responders for '" + subject + "'",
+                             "is '" + service + "' running? try 'aegis explore " + service + "'");
+}
+
+}  // namespace aegis::client

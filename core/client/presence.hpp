@@ -1,0 +1,34 @@
+#pragma once
+// Why a call or a command found nobody, said precisely: is the service registered at all (and is
+// there one with a near name), does it answer the NATS Services API, which methods does it list.
+// Only read: the registry bucket is never created here. Bounded: a few hundred ms at most.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/util/error.hpp"
+
+namespace aegis::nats {
+class Connection;
+}
+
+namespace aegis::client {
+
+struct Presence {
+    size_t live = 0;   // registered instances with a recent heartbeat
+    size_t stale = 0;  // registered, heartbeat too old
+    std::string nearest;  // a registered service whose name is close to the one asked for
+};
+
+// What the registry says about `service`.
+Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::string& service);
+
+// The methods `service`'s instances list in $SRV.INFO (empty: none answered, e.g. Python ones).
+std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service);
+
+// The error for "no responders on rpc.SERVICE.METHOD": a missing method names the ones there
+// are, an unregistered service says so (with "did you mean"), else the plain no-responders text.
+NoRespondersError explain_no_responders(const std::shared_ptr<nats::Connection>& conn,
+                                        const std::string& service, const std::string& method);
+
+}  // namespace aegis::client
