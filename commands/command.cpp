@@ -74,13 +74,14 @@ int run_send(Context& ctx, const SendOpts& o) {
                              "waits in the queue until a handler takes it (up to {:g} s)",
                              o.service,
                              p.nearest.empty() ? "" : " (did you mean '" + p.nearest + "'?)",
-                             o.timeout_s))
+                             o.timeout.count() / 1000.0))
                       << "\n";
     }
     so.on_waiting = [&](std::chrono::milliseconds waited) {
         if (show)
             std::cerr << es.dim(fmt::format("  waiting for '{}' to take it: {:.0f} s of {:g} s",
-                                            o.service, waited.count() / 1000.0, o.timeout_s))
+                                            o.service, waited.count() / 1000.0,
+                                            o.timeout.count() / 1000.0))
                       << "\n";
     };
     auto r = sender.send(o.service, o.command, payload, so);

@@ -254,6 +254,8 @@ function __aegis_option_value -a cmd opt
             echo 'text'
         case 'aegis failover --demo'
             echo '=echo-single,order,inventory'
+        case 'aegis failover --spawn-cmd'
+            echo 'text'
         case 'aegis failover --kill'
             echo '=crash,stop'
         case 'aegis failover --policy'
@@ -586,11 +588,12 @@ end
 
 # Names from the live registry: aegis completion --services | --methods SERVICE, with the
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
+# The names come from the network: only words made of name characters pass.
 function __aegis_names
     __aegis_walk
     set -l exe (commandline -opc)[1]
     string match -q -- '*/*' $exe; and test -x $exe; or set exe aegis
-    $exe completion $argv $__aegis_conn 2>/dev/null
+    $exe completion $argv $__aegis_conn 2>/dev/null | string match -r -- '^[A-Za-z0-9_-]+$'
 end
 
 function __aegis_methods
@@ -766,6 +769,7 @@ complete -c aegis -n "__aegis_under 'aegis failover'" -l duration -x -d 'seconds
 complete -c aegis -n "__aegis_under 'aegis failover'" -l trials -x -d 'failovers to measure'
 complete -c aegis -n "__aegis_under 'aegis failover'" -l spawn -x -d 'start N instances and kill their leader each trial'
 complete -c aegis -n "__aegis_under 'aegis failover'" -l demo -x -a 'echo-single order inventory' -d 'what --spawn starts'
+complete -c aegis -n "__aegis_under 'aegis failover'" -l spawn-cmd -x -d 'with --spawn: start this command instead of a demo (split into words like a shell, never run by one; {id} {n} = instance id, number; it gets AEGIS_INSTANCE_ID and the connection in AEGIS_NATS_URL, ...)'
 complete -c aegis -n "__aegis_under 'aegis failover'" -l kill -x -a 'crash stop' -d 'crash = SIGKILL, stop = SIGTERM (clean hand-over)'
 complete -c aegis -n "__aegis_under 'aegis failover'" -l policy -x -a 'aggressive balanced conservative' -d 'failover policy of spawned instances'
 complete -c aegis -n "__aegis_under 'aegis failover'" -l kill-after -x -d 'seconds into a trial before the kill (+ random 0–0.5 s)'
@@ -837,7 +841,7 @@ complete -c aegis -n "__aegis_under 'aegis events publish'" -l format -x -a 'msg
 complete -c aegis -n "__aegis_under 'aegis events publish'" -s t -l timeout -x -d 'seconds to wait for the stream\'s ack'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s h -l help -d 'Print this help message and exit'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -s n -l count -x -d 'stop after N events'
-complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds'
+complete -c aegis -n "__aegis_under 'aegis events tail'" -l duration -x -d 'stop after S seconds (0: never)'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l since -x -d 'first replay the events stored this long ago (90s, 5m, 2h)'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l last -x -d 'first replay the last N stored events (per pattern)'
 complete -c aegis -n "__aegis_under 'aegis events tail'" -l no-payload -d 'omit the payload preview'
