@@ -127,6 +127,9 @@ void Service::start() {
             }
         }
     }
+    // Before start() returns, not on the heartbeat thread: whoever started the service then
+    // knows that entries written after it are left alone.
+    m->prune_own_dead();
     // The heartbeat thread also repairs what a reconnect may have lost (a server restarted with
     // an empty store): the listener only wakes it, nats.c's callback thread must not block.
     m->heartbeat_stop = false;
@@ -290,7 +293,6 @@ void Service::Impl::heartbeat_loop() {
     bool recovering = false;
     int attempts = 0;
     auto next = Clock::now() + options.heartbeat_interval;
-    prune_own_dead();
     std::unique_lock lock(heartbeat_mutex);
     while (!heartbeat_stop) {
         heartbeat_cv.wait_until(lock, next, [this] { return heartbeat_stop || reconnected; });

@@ -68,7 +68,7 @@ TEST_CASE("every duration option rejects nan, inf, negative and absurd values (e
     }
 }
 
-TEST_CASE("--config must be a readable file of sane size (exit 78), never read without bound") {
+TEST_CASE("config: --config must be a readable file of sane size (exit 78), never read without bound") {
     aegis::test::TempDir dir;
     for (std::string path : {std::string("/dev/zero"), dir.path()}) {
         auto r = run_aegis({"config", "show", "--config", path}, {}, {}, 20s);
