@@ -3,6 +3,8 @@
 // main reads each row: the summary is the command's description in every --help, the examples
 // end its --help, and the flags decide what main does around it (commands/context.hpp).
 #include "app/command_table.hpp"
+#include <vector>
+#include <string>
 
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,7 @@
 // The aegis executable: global options, the command table, and the one error boundary.
 #include <CLI/CLI.hpp>
+#include <vector>
+#include <string>
 
 #include <csignal>
 #include <cstdio>

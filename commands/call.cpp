@@ -1,6 +1,11 @@
 // aegis call SERVICE METHOD [JSON | key=value ...]: one RPC (or --count N) from a terminal;
 // `aegis call -i` (or no arguments on a terminal) is the REPL of commands/call_repl.cpp.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 #include <iostream>

@@ -1,6 +1,9 @@
 // aegis call -i: call SERVICE METHOD JSON, services, instances SERVICE, :json, :timeout, with
 // history in the state dir and Tab completion of live service and method names.
 #include "commands/call_repl.hpp"
+#include <fmt/format.h>
+#include <memory>
+#include <string>
 
 #include <iostream>
 

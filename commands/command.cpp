@@ -1,6 +1,11 @@
 // aegis command send SERVICE COMMAND [JSON | key=value ...]: send an AegisSDK command through
 // the COMMANDS work queue, show its progress as it arrives, print the result.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <iostream>
 

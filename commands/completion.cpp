@@ -2,6 +2,9 @@
 // tree. The scripts call back `aegis completion --services` / `--methods SERVICE` (hidden) for
 // names from the registry; those print nothing, and exit 0, when NATS is not there in time.
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "commands/completion_tree.hpp"
 #include "commands/context.hpp"

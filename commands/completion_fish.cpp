@@ -1,6 +1,8 @@
 // The fish completion script: `complete` lines for every command and option, generated from the
 // command tree, on top of a fixed walk of the words typed so far.
 #include <fmt/format.h>
+#include <vector>
+#include <string>
 
 #include <cctype>
 

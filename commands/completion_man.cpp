@@ -1,6 +1,7 @@
 // `aegis completion --man` (hidden; the build runs it): the aegis(1) man page in troff, from the
 // same live command tree the completion scripts are made of, so it never lists a stale option.
 #include <string>
+#include <vector>
 
 #include "commands/completion_tree.hpp"
 

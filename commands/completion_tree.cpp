@@ -1,6 +1,8 @@
 // Reads the command tree for shell completion from the CLI11 parser itself, so that the scripts
 // follow every command, option and choice without a list of their own.
 #include "commands/completion_tree.hpp"
+#include <vector>
+#include <string>
 
 #include <CLI/CLI.hpp>
 

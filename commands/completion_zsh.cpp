@@ -1,6 +1,8 @@
 // The zsh completion script (#compdef aegis): lookup tables generated from the command tree,
 // with descriptions, and one fixed function that walks the words typed so far with them.
 #include <fmt/format.h>
+#include <vector>
+#include <string>
 
 #include "commands/completion_tree.hpp"
 

@@ -1,5 +1,7 @@
 // aegis config show | contexts: the effective configuration and where each value came from.
 #include <CLI/CLI.hpp>
+#include <vector>
+#include <string>
 
 #include "commands/context.hpp"
 #include "commands/help_text.hpp"

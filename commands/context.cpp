@@ -1,4 +1,6 @@
 #include "commands/context.hpp"
+#include <memory>
+#include <string>
 
 #include <fcntl.h>
 #include <sys/stat.h>

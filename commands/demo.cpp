@@ -1,5 +1,7 @@
 // aegis demo [NAME]: run one of the example services, or list them.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <string>
 
 #include "commands/context.hpp"
 #include "commands/demos/demo.hpp"

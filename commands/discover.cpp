@@ -1,6 +1,9 @@
 // aegis discover [--env ENV] [--check]: which NATS URL "auto" resolution finds, every attempt on
 // the way, and the URL each environment would use (the seed's connection-string generator).
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "commands/context.hpp"
 #include "core/config/nats_url.hpp"

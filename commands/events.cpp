@@ -1,6 +1,11 @@
 // aegis events publish DOMAIN TYPE [JSON | key=value ...]: publish one AegisSDK event.
 // aegis events tail [PATTERN ...]: the event stream monitor (events_tail.cpp).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <iostream>
 

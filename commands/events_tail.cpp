@@ -2,6 +2,11 @@
 // --since / --last replayed from the EVENTS stream first): one line per event with subject,
 // source, age and a payload preview; counts per subject on exit. --json: NDJSON, then a summary.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <cmath>
 #include <map>

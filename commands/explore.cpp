@@ -1,6 +1,11 @@
 // aegis explore [SERVICE]: the registry, the election buckets and $SRV joined into one picture —
 // services, instances, leaders, lease ages, stale entries, ghosts and unregistered responders.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <iostream>
 

@@ -1,4 +1,7 @@
 #include "commands/explore_render.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <fmt/format.h>
 

@@ -1,6 +1,8 @@
 #pragma once
 // Human rendering of a system snapshot (explore, and the REPL's `services` / `instances`).
 #include <string>
+#include <chrono>
+#include <vector>
 
 #include "core/registry/prune.hpp"
 #include "core/tool/system_view.hpp"

@@ -3,6 +3,12 @@
 // split-brain per trial, then percentiles over trials. --spawn N starts the instances and kills
 // the leader itself; without it, the command waits for failovers made by someone else.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <iostream>
 

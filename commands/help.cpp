@@ -2,6 +2,9 @@
 // The hidden `aegis help --commands` prints every command path, one per line (--json: with its
 // summary): the list tests and scripts derive from the command table instead of keeping their own.
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "commands/context.hpp"
 #include "commands/help_text.hpp"

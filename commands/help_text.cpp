@@ -1,4 +1,6 @@
 #include "commands/help_text.hpp"
+#include <vector>
+#include <string>
 
 #include <CLI/CLI.hpp>
 

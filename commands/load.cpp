@@ -2,6 +2,12 @@
 // reports throughput, latency percentiles, errors by class and the spread over instances.
 // The engine is core/load; this file parses, calls it once and renders.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <cmath>
 #include <fstream>

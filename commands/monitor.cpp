@@ -2,6 +2,9 @@
 // average processing time from $SRV.STATS deltas, heartbeat ages, leaders, lease ages, leader
 // changes — and a pane of what happened (joins, departures, staleness, leader changes, events).
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <unistd.h>
 

@@ -1,4 +1,6 @@
 #include "commands/monitor_render.hpp"
+#include <vector>
+#include <string>
 
 #include <fmt/format.h>
 

@@ -1,4 +1,6 @@
 #include "commands/options.hpp"
+#include <chrono>
+#include <string>
 
 #include <CLI/CLI.hpp>
 

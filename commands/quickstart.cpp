@@ -1,6 +1,8 @@
 // aegis quickstart NAME [--template T] [--dir DIR] [--nats URL] [--yes] | --list: scaffold a
 // service project that builds against the installed SDK (core/quickstart).
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
 #include <fmt/format.h>
 #include <unistd.h>
 

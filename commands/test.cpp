@@ -2,6 +2,11 @@
 // finds, or against a nats-server of its own (--local); live step lines on stderr, a summary
 // table (or --json) on stdout, JUnit XML for CI (--junit). The language: docs/scenarios.md.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <fstream>
 #include <iostream>

@@ -1,6 +1,9 @@
 // aegis up [--port 4222] [--data DIR] [--cluster N] | aegis up --status: a local JetStream
 // nats-server, or a cluster of N on loopback.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <memory>
+#include <string>
 
 #include "commands/context.hpp"
 #include "core/config/local_server.hpp"

@@ -1,6 +1,10 @@
 // aegis validate: a doctor. One line per check ([✓] [!] [✗]) and an exact fix for each problem:
 // config, Kubernetes, port-forward, NATS, auth, JetStream, buckets, streams, services, clock.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"

@@ -3,6 +3,10 @@
 // commands.callback.<id>; fail=N makes the first N attempts fail to show bounded redelivery.
 // Send one with: aegis command send batch-processor process_batch size=5
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <thread>
 

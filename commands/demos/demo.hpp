@@ -2,6 +2,7 @@
 // Example services run with `aegis demo <name>`. Each demo is a small program written against
 // the public SDK, exactly as a service author would write it.
 #include <unistd.h>
+#include <string>
 
 #include <vector>
 

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <vector>
 
 #include "commands/demos/demo.hpp"
 

@@ -1,6 +1,9 @@
 // aegis demo echo: the EchoService of the Python quickstart (echo_service.py), load-balanced
 // over the queue group rpc.echo-service so Python and C++ instances share calls.
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <atomic>
 #include <thread>

@@ -2,6 +2,9 @@
 // (echo_single_service.py) as it was meant to work: one ACTIVE instance answers echo, the
 // others stand by and take over when it stops or crashes. Every log line says who served what.
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <atomic>
 #include <cstdlib>

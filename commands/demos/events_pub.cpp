@@ -2,6 +2,10 @@
 // order.created, payment.processed, inventory.updated and system.alerts as AegisSDK Event
 // envelopes through JetStream: continuously at --rate, one of each (single), or a burst.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <cmath>
 #include <random>

@@ -2,6 +2,11 @@
 // broadcast and exclusive subscriptions that log which instance got which event, with
 // per-subject statistics every few seconds (docs/events.md).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <atomic>
 #include <map>

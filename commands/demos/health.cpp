@@ -3,6 +3,11 @@
 // registry status ACTIVE ↔ UNHEALTHY, with the details in metadata.health. RPCs: set_health
 // (flip the simulated dependency), health (the last report).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "commands/demos/demo.hpp"
 #include "commands/options.hpp"

@@ -3,6 +3,10 @@
 // Prints changes only (NDJSON with --json); --once prints the current state and exits 1 when
 // anything is flagged.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <cmath>
 #include <map>

@@ -2,6 +2,10 @@
 // from the service_registry bucket, as monitor-api does (docs/protocol.md §11): keys
 // service-instances__*, stale entries (heartbeat older than 35 s) hidden, a status summary.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <cmath>
 

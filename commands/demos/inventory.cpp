@@ -4,6 +4,10 @@
 // reservation is keyed by its id (default: the request's message id, which retries keep), so a
 // retried reserve never reserves twice. get_stock is answered by any instance, from KV.
 #include <CLI/CLI.hpp>
+#include <optional>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "commands/demos/demo.hpp"
 #include "core/service/params.hpp"

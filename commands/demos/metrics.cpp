@@ -2,6 +2,10 @@
 // --interval seconds it enriches its registry entry's metadata with `metrics`, `health_score`
 // and `performance_grade` (docs/protocol.md §9). RPCs: get_metrics, reset_metrics, simulate_load.
 #include <CLI/CLI.hpp>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <cmath>
 #include <random>

@@ -2,6 +2,10 @@
 // that services put in their registry metadata (aegis demo metrics, docs/protocol.md §9) and
 // aggregates them per service.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <map>
 

@@ -4,6 +4,9 @@
 // created exactly once per order id (or, without one, per request message id), so a retried or
 // duplicated request never creates a second order.
 #include <CLI/CLI.hpp>
+#include <optional>
+#include <memory>
+#include <string>
 
 #include <atomic>
 #include <regex>

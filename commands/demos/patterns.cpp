@@ -3,6 +3,10 @@
 // monitor that never registers: it discovers the calculator in the registry and calls it), side
 // by side in two labelled columns.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <mutex>
 #include <random>

@@ -1,4 +1,7 @@
 #include "commands/demos/single_active_demo.hpp"
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <CLI/CLI.hpp>
 

@@ -1,4 +1,8 @@
 #include "core/client/async_caller.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <algorithm>
 #include <charconv>

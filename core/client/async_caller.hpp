@@ -2,6 +2,7 @@
 // Many RPCs in flight on one connection: one wildcard inbox subscription (<inbox>.*) and
 // per-request reply subjects, since nats.c has no async request API (nats.c 3.4).
 #include <chrono>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <mutex>

@@ -1,4 +1,8 @@
 #include "core/client/client.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "core/client/presence.hpp"
 #include "core/nats/connection.hpp"

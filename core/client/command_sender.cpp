@@ -1,4 +1,7 @@
 #include "core/client/command_sender.hpp"
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <condition_variable>
 #include <deque>

@@ -1,4 +1,7 @@
 #include "core/client/event_publisher.hpp"
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"

@@ -1,4 +1,9 @@
 #include "core/client/event_tail.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <condition_variable>
 #include <deque>

@@ -1,4 +1,9 @@
 #include "core/client/leaders.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <limits>
 

@@ -1,4 +1,8 @@
 #include "core/client/presence.hpp"
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <set>
 

@@ -1,4 +1,7 @@
 #include "core/client/srv_client.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"

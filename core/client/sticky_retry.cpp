@@ -1,4 +1,8 @@
 #include "core/client/sticky_retry.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <algorithm>
 #include <cmath>

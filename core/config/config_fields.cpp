@@ -1,4 +1,7 @@
 #include "core/config/config_fields.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 #include "core/util/text.hpp"
 
 #include <cstdlib>

@@ -1,4 +1,6 @@
 #include "core/config/config_file.hpp"
+#include <map>
+#include <string>
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,4 +1,6 @@
 #include "core/config/connect.hpp"
+#include <memory>
+#include <string>
 
 #include "core/k8s/port_forward.hpp"
 #include "core/nats/auth.hpp"

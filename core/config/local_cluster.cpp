@@ -1,6 +1,8 @@
 // `aegis up --cluster N`: a JetStream cluster of N nats-servers on loopback — one store and one
 // log per node, server names aegis-local-<i>, cluster aegis-local, every node routing to all.
 #include <algorithm>
+#include <chrono>
+#include <string>
 #include <thread>
 
 #include "core/config/local_server_internal.hpp"

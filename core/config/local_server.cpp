@@ -1,4 +1,7 @@
 #include "core/config/local_server.hpp"
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include <signal.h>
 

@@ -1,4 +1,6 @@
 #include "core/config/nats_url.hpp"
+#include <chrono>
+#include <string>
 
 #include <cstdlib>
 

@@ -1,5 +1,6 @@
 // Printing a resolution: the one error that lists every attempt, and its JSON form.
 #include "core/config/nats_url.hpp"
+#include <string>
 #include "core/k8s/port_forward.hpp"
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"

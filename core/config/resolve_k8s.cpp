@@ -1,6 +1,10 @@
 // The Kubernetes step of "auto" resolution: find the NATS service with kubectl, then reach it
 // through a supervised port-forward (or its cluster IP when port-forwarding is off).
 #include <thread>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "core/config/nats_url.hpp"
 #include "core/k8s/kubectl.hpp"

@@ -1,4 +1,8 @@
 #include "core/config/sdk_config.hpp"
+#include <map>
+#include <optional>
+#include <vector>
+#include <string>
 
 #include <unistd.h>
 

@@ -2,6 +2,9 @@
 // server's clock: create a tiny in-memory stream, read its `created`, delete it. Staleness of
 // registry entries is judged by clocks, so a skew of seconds matters.
 #include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include <cmath>
 

@@ -2,6 +2,10 @@
 // which of them answer, and whether each is routed into the JetStream cluster (a node cut off
 // from its routes cannot reach the meta leader and refuses JetStream requests).
 #include <fmt/format.h>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "core/config/connect.hpp"
 #include "core/doctor/doctor_internal.hpp"

@@ -1,5 +1,6 @@
 // Config checks: they need no network, so `aegis validate` is useful offline too.
 #include <unistd.h>
+#include <string>
 
 #include <regex>
 #include <tuple>

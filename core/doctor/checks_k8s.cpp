@@ -1,6 +1,8 @@
 // Kubernetes checks: kubectl, context, namespace, service, endpoints (the port-forward state is
 // reported by the NATS checks, once the URL has been resolved).
 #include "core/doctor/doctor_internal.hpp"
+#include <vector>
+#include <string>
 #include "core/k8s/kubeconfig.hpp"
 #include "core/k8s/kubectl.hpp"
 

@@ -1,6 +1,8 @@
 // NATS checks: the resolved URL (and the port-forward behind it), reachability and RTT, auth,
 // JetStream.
 #include "core/config/connect.hpp"
+#include <chrono>
+#include <string>
 #include "core/doctor/doctor_internal.hpp"
 #include "core/k8s/port_forward.hpp"
 #include "core/nats/auth.hpp"

@@ -1,6 +1,9 @@
 // Registered services: stale instances, single-active groups without a leader, and live registry
 // entries that do not answer $SRV.PING.
 #include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <map>
 #include <set>

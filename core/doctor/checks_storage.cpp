@@ -1,6 +1,9 @@
 // Bucket and stream checks: present, and with settings that work together (a registry TTL that
 // outlives the heartbeat interval, the stream subjects and retention the SDK expects).
 #include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include "core/doctor/doctor_internal.hpp"
 #include "core/nats/jetstream.hpp"

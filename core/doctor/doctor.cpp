@@ -1,4 +1,6 @@
 #include "core/doctor/doctor.hpp"
+#include <optional>
+#include <string>
 
 #include "core/doctor/doctor_internal.hpp"
 #include "core/nats/connection.hpp"

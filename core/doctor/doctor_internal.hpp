@@ -1,6 +1,7 @@
 #pragma once
 // Shared state of one doctor run; internal to core/doctor.
 #include <memory>
+#include <string>
 #include <optional>
 
 #include "core/config/nats_url.hpp"

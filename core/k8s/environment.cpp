@@ -1,4 +1,6 @@
 #include "core/k8s/environment.hpp"
+#include <optional>
+#include <string>
 
 #include <unistd.h>
 

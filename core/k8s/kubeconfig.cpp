@@ -1,4 +1,7 @@
 #include "core/k8s/kubeconfig.hpp"
+#include <optional>
+#include <vector>
+#include <string>
 
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>

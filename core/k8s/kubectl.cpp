@@ -1,4 +1,8 @@
 #include "core/k8s/kubectl.hpp"
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/util/process.hpp"
 #include "core/wire/codec.hpp"

@@ -1,4 +1,9 @@
 #include "core/k8s/port_forward.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <poll.h>
 #include <signal.h>

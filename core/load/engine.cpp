@@ -1,4 +1,9 @@
 #include "core/load/engine.hpp"
+#include <functional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <atomic>
 #include <cmath>

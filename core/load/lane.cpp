@@ -1,4 +1,8 @@
 #include "core/load/lane.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <charconv>
 #include <vector>

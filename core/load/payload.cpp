@@ -1,4 +1,5 @@
 #include "core/load/payload.hpp"
+#include <string>
 
 #include <chrono>
 #include <cstring>

@@ -1,4 +1,6 @@
 #include "core/load/recorder.hpp"
+#include <mutex>
+#include <chrono>
 
 #include <cmath>
 

@@ -1,4 +1,6 @@
 #include "core/load/report.hpp"
+#include <vector>
+#include <string>
 
 #include <cmath>
 

@@ -1,6 +1,8 @@
 // The terminal form of a load report: a few labelled lines, the spread over instances and the
 // per-second timeline.
 #include <cmath>
+#include <vector>
+#include <string>
 
 #include <fmt/format.h>
 

@@ -1,4 +1,7 @@
 #include "core/load/schedule.hpp"
+#include <optional>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,6 @@
 #include "core/nats/auth.hpp"
+#include <vector>
+#include <string>
 
 #include <nats/nats.h>
 #include <unistd.h>

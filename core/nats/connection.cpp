@@ -1,4 +1,9 @@
 #include "core/nats/connection.hpp"
+#include <functional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <nats/nats.h>
 

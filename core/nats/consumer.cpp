@@ -1,4 +1,7 @@
 #include "core/nats/consumer.hpp"
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include <nats/nats.h>
 

@@ -1,4 +1,8 @@
 #include "core/nats/jetstream.hpp"
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 #include "core/nats/kv.hpp"
 
 #include <nats/nats.h>

@@ -1,4 +1,7 @@
 #include "core/nats/js_admin.hpp"
+#include <map>
+#include <vector>
+#include <string>
 
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"

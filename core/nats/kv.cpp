@@ -1,4 +1,10 @@
 #include "core/nats/kv.hpp"
+#include <optional>
+#include <functional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <nats/nats.h>
 

@@ -1,4 +1,6 @@
 #include "core/nats/kv_list.hpp"
+#include <vector>
+#include <string>
 
 #include <nats/nats.h>
 

@@ -1,4 +1,6 @@
 #include "core/nats/message.hpp"
+#include <optional>
+#include <string>
 
 #include <nats/nats.h>
 

@@ -1,4 +1,5 @@
 #include "core/nats/nkeys.hpp"
+#include <string>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,4 +1,5 @@
 #include "core/nats/version.hpp"
+#include <string>
 
 #include <nats/nats.h>
 

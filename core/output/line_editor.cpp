@@ -1,4 +1,8 @@
 #include "core/output/line_editor.hpp"
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <unistd.h>
 

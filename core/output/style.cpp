@@ -1,4 +1,5 @@
 #include "core/output/style.hpp"
+#include <string>
 
 #include <sys/ioctl.h>
 #include <unistd.h>

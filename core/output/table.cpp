@@ -1,4 +1,6 @@
 #include "core/output/table.hpp"
+#include <vector>
+#include <string>
 
 #include <algorithm>
 

@@ -1,4 +1,7 @@
 #include "core/output/terminal.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <poll.h>
 #include <sys/ioctl.h>

@@ -1,4 +1,6 @@
 #include "core/quickstart/quickstart.hpp"
+#include <vector>
+#include <string>
 
 #include <filesystem>
 #include <fstream>

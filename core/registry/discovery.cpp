@@ -1,4 +1,10 @@
 #include "core/registry/discovery.hpp"
+#include <optional>
+#include <functional>
+#include <mutex>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 #include <set>

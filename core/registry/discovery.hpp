@@ -2,6 +2,7 @@
 // A discovery cache fed by a KV watch on the registry: always current, no polling. Staleness is
 // still judged on read, because bucket max_age expiry produces no watch event.
 #include <chrono>
+#include <optional>
 #include <condition_variable>
 #include <functional>
 #include <map>

@@ -1,4 +1,7 @@
 #include "core/registry/instance.hpp"
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include <limits>
 

@@ -1,4 +1,6 @@
 #include "core/registry/prune.hpp"
+#include <chrono>
+#include <vector>
 
 #include <algorithm>
 

@@ -1,4 +1,9 @@
 #include "core/registry/registry.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 

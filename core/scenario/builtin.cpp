@@ -1,6 +1,7 @@
 // The built-in scenarios: scenarios/*.yaml compiled into the binary by
 // cmake/embed_scenarios.cmake, parsed once on first use.
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 

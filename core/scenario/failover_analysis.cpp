@@ -1,4 +1,7 @@
 #include "core/scenario/failover_analysis.hpp"
+#include <optional>
+#include <vector>
+#include <string>
 #include "core/util/duration.hpp"
 #include "core/util/histogram.hpp"
 

@@ -1,4 +1,9 @@
 #include "core/scenario/failover_audit.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "core/wire/codec.hpp"
 

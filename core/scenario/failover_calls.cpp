@@ -1,4 +1,10 @@
 #include "core/scenario/failover_calls.hpp"
+#include <optional>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <charconv>
 

@@ -5,6 +5,7 @@
 // publishes with its own reply subject <inbox>.<call>.<attempt> under one wildcard inbox; late
 // replies still arrive there, which is how a message id served twice is seen.
 #include <condition_variable>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>

@@ -1,4 +1,7 @@
 #include "core/scenario/failover_fleet.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <signal.h>
 

@@ -1,4 +1,10 @@
 #include "core/scenario/failover_run.hpp"
+#include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <signal.h>
 #include <stdlib.h>

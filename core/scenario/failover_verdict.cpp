@@ -1,4 +1,6 @@
 #include "core/scenario/failover_verdict.hpp"
+#include <vector>
+#include <string>
 
 #include <fmt/format.h>
 

@@ -1,4 +1,10 @@
 #include "core/scenario/failover_watch.hpp"
+#include <optional>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <thread>
 

@@ -3,6 +3,7 @@
 // deletes) and the events.sticky_active.* events of the service (LeaderLost carries the moment a
 // standby judged the old lease dead, LeaderElected the winner).
 #include <memory>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>

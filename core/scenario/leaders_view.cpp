@@ -1,4 +1,8 @@
 #include "core/scenario/leaders_view.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "core/client/leaders.hpp"
 #include "core/nats/kv.hpp"

@@ -1,4 +1,8 @@
 #include "core/scenario/loader.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <yaml-cpp/yaml.h>
 

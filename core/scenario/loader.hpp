@@ -2,6 +2,7 @@
 // Reading scenarios: YAML text → Scenario, checked against the step schema (step_schema.hpp).
 // Every problem is a DataError (exit 65) naming file, line and column: "f.yaml:12:7: ...".
 #include <string>
+#include <chrono>
 #include <vector>
 
 #include "core/scenario/model.hpp"

@@ -1,4 +1,6 @@
 #include "core/scenario/local_nats.hpp"
+#include <chrono>
+#include <string>
 
 #include <stdlib.h>
 

@@ -1,4 +1,7 @@
 #include "core/scenario/report.hpp"
+#include <fmt/format.h>
+#include <vector>
+#include <string>
 
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"

@@ -1,4 +1,9 @@
 #include "core/scenario/run_state.hpp"
+#include <map>
+#include <functional>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <signal.h>
 #include <stdlib.h>

@@ -1,4 +1,8 @@
 #include "core/scenario/runner.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <filesystem>
 

@@ -1,4 +1,6 @@
 #include "core/scenario/step_schema.hpp"
+#include <vector>
+#include <string>
 
 namespace aegis::scenario {
 

@@ -2,6 +2,10 @@
 // readable, a KV bucket of the run's own can be created, written, read and deleted, and the
 // connection goes through a kubectl port-forward.
 #include "core/nats/connection.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 #include "core/nats/js_admin.hpp"
 #include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"

@@ -2,6 +2,10 @@
 // (how many each instance of a group processed, read from what the instances logged) and
 // command (send one, follow progress to completion).
 #include <fstream>
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/client/command_sender.hpp"
 #include "core/client/event_publisher.hpp"

@@ -1,6 +1,9 @@
 // The failover step: the measurement of `aegis failover --spawn N` (failover_run.hpp) on the
 // run's own instances, judged by failover_verdict with the step's bounds.
 #include "core/scenario/failover_verdict.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <string>
 #include "core/scenario/loader.hpp"
 #include "core/scenario/run_state.hpp"
 

@@ -2,6 +2,10 @@
 // in flight (closed model) for a duration, then its thresholds on error rate, p99 latency and
 // throughput.
 #include "core/load/engine.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 #include "core/load/report.hpp"
 #include "core/scenario/loader.hpp"
 #include "core/scenario/run_state.hpp"

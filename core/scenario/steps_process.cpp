@@ -1,5 +1,9 @@
 // Steps that start and stop things: spawn, kill, stop_server, restart_server, sleep.
 #include <signal.h>
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <fstream>
 #include <sstream>

@@ -1,6 +1,10 @@
 // Steps that call services: call (one or more RPCs with expectations) and load (open or closed
 // model traffic with thresholds).
 #include <algorithm>
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 #include <map>
 #include <set>
 

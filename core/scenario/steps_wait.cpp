@@ -1,6 +1,11 @@
 // Steps that observe: wait_for (leader, instance count, registry entry state), assert (bounds on
 // recorded figures), check (NATS, JetStream, KV, registry, port-forward) and leftovers.
 #include <regex>
+#include <fmt/format.h>
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/nats/connection.hpp"
 #include "core/nats/kv.hpp"

@@ -1,4 +1,8 @@
 #include "core/scenario/sweep.hpp"
+#include <fmt/format.h>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/nats/connection.hpp"
 #include "core/nats/consumer.hpp"
@@ -6,6 +10,7 @@
 #include "core/nats/kv.hpp"
 #include "core/nats/kv_list.hpp"
 #include "core/scenario/run_state.hpp"
+#include "core/util/error.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/names.hpp"
 

@@ -1,6 +1,9 @@
 // One delivered command: run the handler with a progress reporter, publish the completion and
 // acknowledge — or retry with backoff and finally publish a "failed" completion.
 #include <climits>
+#include <fmt/format.h>
+#include <chrono>
+#include <string>
 
 #include "core/nats/consumer.hpp"
 #include "core/service/command_entry.hpp"

@@ -1,4 +1,8 @@
 #include "core/service/commands.hpp"
+#include <mutex>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include "core/client/command_sender.hpp"
 #include "core/nats/connection.hpp"

@@ -1,4 +1,9 @@
 #include "core/service/election.hpp"
+#include <optional>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include <algorithm>
 

@@ -17,6 +17,7 @@
 //             without waiting for the lease. A frozen or partitioned leader still answers or
 //             times out; for it the lease stays the detector.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>

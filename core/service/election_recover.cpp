@@ -1,5 +1,8 @@
 // Election: recovering from a server that lost its store (restarted empty) or a reconnect.
 #include "core/nats/kv.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
 #include "core/service/election.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"

@@ -1,4 +1,7 @@
 #include "core/service/endpoint_stats.hpp"
+#include <mutex>
+#include <chrono>
+#include <string>
 
 #include <algorithm>
 #include <vector>

@@ -1,6 +1,9 @@
 // One delivered event: decode, drop duplicates, run the handler, acknowledge — or retry with
 // backoff up to max_attempts and then give the event up loudly (docs/events.md).
 #include <climits>
+#include <mutex>
+#include <chrono>
+#include <string>
 
 #include "core/nats/consumer.hpp"
 #include "core/service/event_sub.hpp"

@@ -1,4 +1,9 @@
 #include "core/service/events.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 

@@ -3,6 +3,7 @@
 // (docs/protocol.md §4.4, docs/events.md), delivery with bounded retries, deduplication, and binding
 // exclusive subscriptions only while the instance leads.
 #include <condition_variable>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>

@@ -1,4 +1,6 @@
 #include "core/service/failover_policy.hpp"
+#include <chrono>
+#include <string>
 
 #include "core/util/error.hpp"
 

@@ -1,4 +1,6 @@
 #include "core/service/lease.hpp"
+#include <chrono>
+#include <string>
 
 #include "core/wire/codec.hpp"
 

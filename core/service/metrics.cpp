@@ -1,4 +1,8 @@
 #include "core/service/metrics.hpp"
+#include <mutex>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <unistd.h>
 

@@ -1,4 +1,6 @@
 #include "core/service/quick_setup.hpp"
+#include <memory>
+#include <string>
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,6 +1,11 @@
 // Turning one request message into one response: decode (msgpack or JSON), run the handler,
 // reply in the requester's format. Nothing a client sends can take the service down.
 #include "core/service/service_impl.hpp"
+#include <optional>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/rpc_codec.hpp"

@@ -1,4 +1,10 @@
 #include "core/service/service.hpp"
+#include <map>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <cstdio>
 #include <cstdlib>

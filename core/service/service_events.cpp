@@ -1,6 +1,10 @@
 // aegis::Service's events and commands: thin members over EventHub / CommandHub /
 // EventPublisher, made on first use so a service without events pays nothing.
 #include "core/service/service_impl.hpp"
+#include <mutex>
+#include <memory>
+#include <vector>
+#include <string>
 #include "core/util/error.hpp"
 
 namespace aegis {

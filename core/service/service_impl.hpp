@@ -1,6 +1,10 @@
 #pragma once
 // Private state of aegis::Service, shared by its translation units.
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 #include <condition_variable>
 #include <deque>
 #include <map>

@@ -1,4 +1,11 @@
 #include "core/service/single_active.hpp"
+#include <map>
+#include <optional>
+#include <functional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <atomic>
 #include <condition_variable>

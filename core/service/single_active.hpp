@@ -7,6 +7,8 @@
 // moment (which the sticky client retries). With python_parity every
 // instance subscribes and standbys answer the Python NOT_ACTIVE shape (docs/protocol.md §3.6, G6).
 #include <functional>
+#include <map>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>

@@ -1,4 +1,7 @@
 #include "core/service/srv_api.hpp"
+#include <mutex>
+#include <memory>
+#include <string>
 
 #include "core/service/service_impl.hpp"
 #include "core/util/log.hpp"

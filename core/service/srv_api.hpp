@@ -1,6 +1,7 @@
 #pragma once
 // The NATS Services API (ADR-32): $SRV.PING|INFO|STATS at all three levels (services-api.md).
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "core/nats/connection.hpp"

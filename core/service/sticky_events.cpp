@@ -1,4 +1,6 @@
 #include "core/service/sticky_events.hpp"
+#include <optional>
+#include <string>
 
 namespace aegis::service {
 

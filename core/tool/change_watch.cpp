@@ -1,4 +1,8 @@
 #include "core/tool/change_watch.hpp"
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "core/client/leaders.hpp"
 #include "core/nats/connection.hpp"

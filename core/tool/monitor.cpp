@@ -1,4 +1,10 @@
 #include "core/tool/monitor.hpp"
+#include <map>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <cmath>
 

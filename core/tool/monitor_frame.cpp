@@ -1,5 +1,7 @@
 // Monitor frames: summing rates, sorting, filtering, and the NDJSON shape.
 #include <algorithm>
+#include <vector>
+#include <string>
 #include <cctype>
 #include <cmath>
 

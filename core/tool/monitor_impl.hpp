@@ -2,6 +2,13 @@
 // Monitor's private state, shared by monitor.cpp (ticks, frames, summary) and monitor_watch.cpp
 // (leader watches, events, happenings). Not installed; include only from those two files.
 #include <cctype>
+#include <map>
+#include <optional>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 #include <set>
 
 #include <fmt/format.h>

@@ -1,6 +1,12 @@
 // Monitor's watchers: leader keys of every election bucket, events.> traffic, and the state
 // changes between two ticks, all turned into happenings.
 #include "core/tool/monitor_impl.hpp"
+#include <map>
+#include <mutex>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 #include "core/nats/kv_list.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"

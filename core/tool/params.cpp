@@ -1,4 +1,6 @@
 #include "core/tool/params.hpp"
+#include <vector>
+#include <string>
 
 #include <charconv>
 #include <sstream>

@@ -1,4 +1,7 @@
 #include "core/tool/rates.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include "core/tool/system_view.hpp"
 

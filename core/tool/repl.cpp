@@ -1,4 +1,10 @@
 #include "core/tool/repl.hpp"
+#include <map>
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,7 @@
 #include "core/tool/shell_names.hpp"
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <algorithm>
 #include <functional>

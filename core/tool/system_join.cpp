@@ -1,6 +1,10 @@
 // The join behind explore / monitor / the REPL: registry entries + leaders + $SRV replies.
 // No I/O here, so every rule below is unit-tested.
 #include <algorithm>
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 #include <cctype>
 #include <map>
 #include <set>

@@ -1,4 +1,9 @@
 #include "core/tool/system_view.hpp"
+#include <optional>
+#include <chrono>
+#include <memory>
+#include <vector>
+#include <string>
 
 #include <cmath>
 #include <future>

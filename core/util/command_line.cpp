@@ -1,4 +1,6 @@
 #include "core/util/command_line.hpp"
+#include <vector>
+#include <string>
 
 #include "core/util/error.hpp"
 

@@ -1,4 +1,5 @@
 #include "core/util/duration.hpp"
+#include <chrono>
 
 #include <fmt/format.h>
 

@@ -1,4 +1,5 @@
 #include "core/util/histogram.hpp"
+#include <vector>
 
 #include <algorithm>
 #include <bit>

@@ -5,6 +5,7 @@
 // within 1/256 (0.4 %) of a value that was recorded. Memory is fixed (7,424 counters), whatever
 // the number of samples: there is no per-sample vector.
 #include <cstdint>
+#include <cstddef>
 #include <vector>
 
 namespace aegis::util {

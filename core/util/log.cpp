@@ -1,4 +1,5 @@
 #include "core/util/log.hpp"
+#include <fmt/format.h>
 
 #include <unistd.h>
 

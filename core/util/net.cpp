@@ -1,4 +1,6 @@
 #include "core/util/net.hpp"
+#include <chrono>
+#include <string>
 
 #include <arpa/inet.h>
 #include <fcntl.h>

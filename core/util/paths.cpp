@@ -1,4 +1,5 @@
 #include "core/util/paths.hpp"
+#include <string>
 
 #include <cerrno>
 #include <cstdlib>

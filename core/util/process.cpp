@@ -1,4 +1,8 @@
 #include "core/util/process.hpp"
+#include <optional>
+#include <chrono>
+#include <vector>
+#include <string>
 
 #include <fcntl.h>
 #include <poll.h>

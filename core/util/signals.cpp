@@ -1,4 +1,6 @@
 #include "core/util/signals.hpp"
+#include <functional>
+#include <chrono>
 
 #include <unistd.h>
 

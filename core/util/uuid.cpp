@@ -1,4 +1,5 @@
 #include "core/util/uuid.hpp"
+#include <string>
 
 #include <pthread.h>
 

@@ -1,4 +1,5 @@
 #include "core/util/visible.hpp"
+#include <string>
 
 #include <fmt/format.h>
 

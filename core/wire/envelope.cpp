@@ -1,5 +1,7 @@
 // Envelopes <-> Json (docs/protocol.md §3.2, §3.3, §4.2, §5.2, validation rules of §2.8).
 #include "core/wire/envelope.hpp"
+#include <optional>
+#include <string>
 
 #include <cstdint>
 #include <type_traits>

@@ -1,6 +1,7 @@
 // MessagePack encoder and decoder (docs/protocol.md §2.2). Our own, not nlohmann's: nlohmann writes
 // float32 when a double fits, decodes bin as a binary value and recurses without a depth limit.
 #include <bit>
+#include <optional>
 #include <cstdint>
 #include <cstring>
 #include <string>

@@ -1,6 +1,7 @@
 // Name rules of docs/protocol.md §12.1 (the "safe" column: names every Python consumer accepts) and
 // the subject / KV key layouts of §3.1, §4.1, §5.1, §6.2 and §8.2.
 #include "core/wire/names.hpp"
+#include <string>
 
 #include <fmt/format.h>
 

@@ -2,6 +2,8 @@
 // envelope's wire order: message_id, trace_id, correlation_id, timestamp, source, target, then
 // method, params, timeout (request) or success, result, error (response).
 #include "core/wire/rpc_codec.hpp"
+#include <optional>
+#include <string>
 
 #include <chrono>
 #include <cstdint>

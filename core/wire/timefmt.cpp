@@ -2,6 +2,9 @@
 // calendar arithmetic rather than gmtime_r/timegm: it is pure arithmetic, while glibc's gmtime_r
 // takes the process-wide tz lock, and iso_now() runs for every envelope we send.
 #include "core/wire/timefmt.hpp"
+#include <optional>
+#include <chrono>
+#include <string>
 
 #include <cmath>
 #include <cstdint>

@@ -1,5 +1,6 @@
 // Starts a real nats-server and a small echo-service, then runs the client against them.
 #include <aegis/aegis.hpp>
+#include <string>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
