@@ -2,13 +2,14 @@
 #include <chrono>
 #include <vector>
 #include <string>
-#include "core/util/text.hpp"
 
 #include <cstdlib>
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <regex>
+
+#include "core/util/text.hpp"
 
 namespace aegis::config {
 
@@ -114,30 +115,11 @@ std::string known_keys() {
     return out;
 }
 
-namespace {
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
-
 std::string unknown_key_hint(std::string_view key) {
     const Field* best = nullptr;
     size_t best_d = 3;  // typos only: a transposition or two
     for (auto& f : k_fields) {
-        size_t d = edit_distance(key, f.key);
+        size_t d = util::edit_distance(key, f.key);
         // Also a right field in the wrong section ("namespace" for "k8s.namespace").
         auto dot = f.key.find('.');
         if (dot != std::string_view::npos && f.key.substr(dot + 1) == key) d = 1;
