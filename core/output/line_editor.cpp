@@ -239,7 +239,9 @@ struct HistoryWalk {
 std::optional<std::string> LineEditor::read_line(const std::string& prompt) {
     m_cancelled = false;
     if (!m_interactive) return read_plain();
-    RawMode raw(m_in, /*keep_signals=*/false);  // Ctrl-C arrives as a key: it cancels the line
+    if (!m_session) m_session.emplace(m_in, /*keep_signals=*/true);
+    // Ctrl-C arrives as a key while a line is edited: it cancels the line.
+    RawMode raw(m_in, /*keep_signals=*/false, RawMode::Leave::keep);
     LineBuffer b;
     HistoryWalk walk{m_history.entries(), m_history.entries().size(), {}};
     bool last_tab = false;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/output/terminal.hpp"
+
 namespace aegis::output {
 
 struct Completion {
@@ -78,6 +80,11 @@ private:
     bool m_cancelled = false;
     Completer m_completer;
     History m_history;
+    // From the first line to the end of the session the terminal stays out of canonical mode,
+    // Ctrl-C raising SIGINT (it interrupts a running call): keys typed while a call runs,
+    // Ctrl-D included, wait as bytes for the next line instead of being eaten by the line
+    // discipline or discarded by a mode switch.
+    std::optional<RawMode> m_session;
 };
 
 }  // namespace aegis::output

@@ -17,7 +17,7 @@ namespace aegis::output {
 
 static_assert(sizeof(termios) <= 128, "RawMode::m_saved is too small for struct termios");
 
-RawMode::RawMode(int fd, bool keep_signals) : m_fd(fd) {
+RawMode::RawMode(int fd, bool keep_signals, Leave leave) : m_fd(fd), m_leave(leave) {
     termios t{};
     if (!isatty(fd) || tcgetattr(fd, &t) != 0) return;
     std::memcpy(m_saved, &t, sizeof t);
@@ -26,7 +26,7 @@ RawMode::RawMode(int fd, bool keep_signals) : m_fd(fd) {
     if (!keep_signals) t.c_lflag &= static_cast<tcflag_t>(~ISIG);
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
-    m_active = tcsetattr(fd, TCSAFLUSH, &t) == 0;
+    m_active = tcsetattr(fd, TCSADRAIN, &t) == 0;
 }
 
 RawMode::~RawMode() { restore(); }
@@ -35,7 +35,7 @@ void RawMode::restore() {
     if (!m_active) return;
     termios t{};
     std::memcpy(&t, m_saved, sizeof t);
-    tcsetattr(m_fd, TCSAFLUSH, &t);
+    tcsetattr(m_fd, m_leave == Leave::flush ? TCSAFLUSH : TCSADRAIN, &t);
     m_active = false;
 }
 

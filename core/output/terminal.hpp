@@ -9,10 +9,14 @@
 namespace aegis::output {
 
 // Puts a terminal into raw mode (no echo, no line buffering) and restores it on destruction.
-// With `keep_signals`, Ctrl-C still raises SIGINT; without, it arrives as a key.
+// With `keep_signals`, Ctrl-C still raises SIGINT; without, it arrives as a key. Keys typed
+// ahead are never discarded on the way in; on the way out they are with `Leave::flush` (keys
+// pressed in a full-screen view do not spill into the shell) and kept with `Leave::keep` (a
+// nested mode handing the terminal back to an outer one).
 class RawMode {
 public:
-    explicit RawMode(int fd = 0, bool keep_signals = true);
+    enum class Leave { flush, keep };
+    explicit RawMode(int fd = 0, bool keep_signals = true, Leave leave = Leave::flush);
     ~RawMode();
     RawMode(const RawMode&) = delete;
     RawMode& operator=(const RawMode&) = delete;
@@ -21,6 +25,7 @@ public:
 
 private:
     int m_fd;
+    Leave m_leave;
     bool m_active = false;
     unsigned char m_saved[128];  // struct termios, kept opaque to avoid <termios.h> here
 };

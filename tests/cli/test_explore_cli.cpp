@@ -242,6 +242,32 @@ TEST_CASE("repl: on a terminal, Tab completes names, Up recalls history, Ctrl-D 
     CHECK(ss.str() == "call repl-tty status \n");
 }
 
+// Keys typed while a call runs are the next line's: a mode switch used to flush them (and a
+// Ctrl-D typed then was eaten by the line discipline), so the REPL waited for a key already sent.
+TEST_CASE("repl: on a terminal, keys typed during a slow call are kept, Ctrl-D included") {
+    test::NatsServer server;
+    test::TempDir state;
+    ServiceOptions o;
+    o.name = "repl-slow";
+    o.instance_id = "repl-slow-1";
+    Service slow(server.connect("slow"), o);
+    slow.rpc("nap", [](const Json&) {
+        std::this_thread::sleep_for(600ms);
+        return Json{{"napped", true}};
+    });
+    slow.start();
+    Pty pty({"call", "--server", server.url()}, {{"XDG_STATE_HOME", state.path()}});
+    REQUIRE(pty.expect("> "));
+    pty.type("call repl-slow nap\r");
+    REQUIRE(pty.expect("call repl-slow nap"));
+    std::this_thread::sleep_for(150ms);  // the call is running: what follows is typed ahead
+    pty.type("help\r");
+    pty.type("\x04");
+    REQUIRE(pty.expect("\"napped\""));
+    REQUIRE(pty.expect("Tab completes names"));  // the typed-ahead 'help' ran
+    CHECK(pty.wait_exit(10s) == 0);                // and the typed-ahead Ctrl-D ended it
+}
+
 TEST_CASE("explore --prune deletes stale entries, --dry-run only lists them, live ones stay") {
     test::NatsServer server;
     auto conn = server.connect("setup");
