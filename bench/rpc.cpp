@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -239,22 +241,51 @@ Figures median(const std::vector<Figures>& v) {
     return m;
 }
 
+constexpr const char* k_usage =
+    "usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R]\n"
+    "                 [--only raw|aegis|codec] [--buffered] [--raw-free] [--aegis PATH]\n";
+
+[[noreturn]] void usage_error(const std::string& why) {
+    std::fprintf(stderr, "bench_rpc: %s\n%s", why.c_str(), k_usage);
+    std::exit(2);
+}
+
+double number(const std::string& option, const char* v, double min) {
+    char* end = nullptr;
+    double d = std::strtod(v, &end);
+    if (end == v || *end != '\0' || !std::isfinite(d) || d < min)
+        usage_error(option + " needs a number >= " + (min < 1 ? "0.1" : "1") + ", not '" + v +
+                    "'");
+    return d;
+}
+
 Args parse(int argc, char** argv) {
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string k = argv[i];
+        if (k == "-h" || k == "--help") {
+            std::fputs(k_usage, stdout);
+            std::exit(0);
+        }
         if (k == "--buffered" || k == "--raw-free") {
             (k == "--buffered" ? a.buffered : a.raw_free) = true;
             continue;
         }
-        if (i + 1 >= argc) break;  // an option without its value
+        bool known = k == "--server" || k == "--seconds" || k == "--sequential" ||
+                     k == "--aegis" || k == "--only" || k == "--rounds";
+        if (!known) usage_error("unknown option '" + k + "'");
+        if (i + 1 >= argc) usage_error(k + " needs a value");
         const char* v = argv[++i];
         if (k == "--server") a.server = v;
-        else if (k == "--seconds") a.seconds = std::stod(v);
-        else if (k == "--sequential") a.sequential = std::stoi(v);
+        else if (k == "--seconds") a.seconds = number(k, v, 0.1);
+        else if (k == "--sequential") a.sequential = static_cast<int>(number(k, v, 1));
         else if (k == "--aegis") a.aegis = v;
-        else if (k == "--only") a.only = v;
-        else if (k == "--rounds") a.rounds = std::max(1, std::stoi(v));
+        else if (k == "--rounds") a.rounds = static_cast<int>(number(k, v, 1));
+        else if (k == "--only") {
+            a.only = v;
+            if (a.only != "raw" && a.only != "aegis" && a.only != "codec")
+                usage_error("--only takes raw, aegis or codec");
+        }
     }
     if (a.aegis.empty()) {
         auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
