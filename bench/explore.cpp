@@ -22,6 +22,7 @@
 #include "core/util/histogram.hpp"
 #include "core/nats/kv.hpp"
 #include "core/util/log.hpp"
+#include "bench/bench_args.hpp"
 #include "bench/bench_server.hpp"
 #include "core/util/net.hpp"
 #include "core/util/process.hpp"
@@ -159,13 +160,13 @@ void report(const char* name, const std::vector<double>& v) {
 int main(int argc, char** argv) {
     Args a;
     a.aegis = (std::filesystem::path(argv[0]).parent_path() / "../app/aegis").string();
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string k = argv[i];
-        if (k == "--server") a.server = argv[i + 1];
-        else if (k == "--instances") a.instances = std::stoi(argv[i + 1]);
-        else if (k == "--rounds") a.rounds = std::stoi(argv[i + 1]);
-        else if (k == "--aegis") a.aegis = argv[i + 1];
-    }
+    bench::BenchArgs args(
+        "usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]\n");
+    args.text("--server", a.server);
+    args.number("--instances", a.instances, 1);
+    args.number("--rounds", a.rounds, 1);
+    args.text("--aegis", a.aegis);
+    args.parse(argc, argv);
     log::set_level(log::Level::warn);
     bench::BenchServer server(a.server);
     nats::ConnectOptions o;

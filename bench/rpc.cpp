@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +19,7 @@
 #include <vector>
 
 #include "core/client/client.hpp"
+#include "bench/bench_args.hpp"
 #include "bench/bench_server.hpp"
 #include "bench/load_row.hpp"
 #include "bench/rpc_sides.hpp"
@@ -241,52 +240,22 @@ Figures median(const std::vector<Figures>& v) {
     return m;
 }
 
-constexpr const char* k_usage =
-    "usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R]\n"
-    "                 [--only raw|aegis|codec] [--buffered] [--raw-free] [--aegis PATH]\n";
-
-[[noreturn]] void usage_error(const std::string& why) {
-    std::fprintf(stderr, "bench_rpc: %s\n%s", why.c_str(), k_usage);
-    std::exit(2);
-}
-
-double number(const std::string& option, const char* v, double min) {
-    char* end = nullptr;
-    double d = std::strtod(v, &end);
-    if (end == v || *end != '\0' || !std::isfinite(d) || d < min)
-        usage_error(option + " needs a number >= " + (min < 1 ? "0.1" : "1") + ", not '" + v +
-                    "'");
-    return d;
-}
-
 Args parse(int argc, char** argv) {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string k = argv[i];
-        if (k == "-h" || k == "--help") {
-            std::fputs(k_usage, stdout);
-            std::exit(0);
-        }
-        if (k == "--buffered" || k == "--raw-free") {
-            (k == "--buffered" ? a.buffered : a.raw_free) = true;
-            continue;
-        }
-        bool known = k == "--server" || k == "--seconds" || k == "--sequential" ||
-                     k == "--aegis" || k == "--only" || k == "--rounds";
-        if (!known) usage_error("unknown option '" + k + "'");
-        if (i + 1 >= argc) usage_error(k + " needs a value");
-        const char* v = argv[++i];
-        if (k == "--server") a.server = v;
-        else if (k == "--seconds") a.seconds = number(k, v, 0.1);
-        else if (k == "--sequential") a.sequential = static_cast<int>(number(k, v, 1));
-        else if (k == "--aegis") a.aegis = v;
-        else if (k == "--rounds") a.rounds = static_cast<int>(number(k, v, 1));
-        else if (k == "--only") {
-            a.only = v;
-            if (a.only != "raw" && a.only != "aegis" && a.only != "codec")
-                usage_error("--only takes raw, aegis or codec");
-        }
-    }
+    bench::BenchArgs args(
+        "usage: bench_rpc [--server URL] [--seconds S] [--sequential N] [--rounds R]\n"
+        "                 [--only raw|aegis|codec] [--buffered] [--raw-free] [--aegis PATH]\n");
+    args.text("--server", a.server);
+    args.number("--seconds", a.seconds, 0.1);
+    args.number("--sequential", a.sequential, 1);
+    args.number("--rounds", a.rounds, 1);
+    args.text("--aegis", a.aegis);
+    args.text("--only", a.only);
+    args.flag("--buffered", a.buffered);
+    args.flag("--raw-free", a.raw_free);
+    args.parse(argc, argv);
+    if (!a.only.empty() && a.only != "raw" && a.only != "aegis" && a.only != "codec")
+        args.fail("--only takes raw, aegis or codec");
     if (a.aegis.empty()) {
         auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
         a.aegis = (self.parent_path() / "app" / "aegis").string();
