@@ -18,7 +18,7 @@ namespace {
 
 }  // namespace
 
-TEST_CASE("config: show names each value's source; secrets are masked everywhere") {
+TEST_CASE("config: show names each value's source, secrets are masked everywhere") {
     FakeK8s k8s;  // only for its neutral environment
     std::string file = k8s.dir() + "/aegis.yaml";
     std::ofstream(file) << "k8s:\n  port: 4333\n"
@@ -66,7 +66,7 @@ TEST_CASE("config: a bad file exits 78 with its line and field") {
     CHECK(contains(bad_env.err, "AEGIS_LOCAL_PORT must be a port number"));
 }
 
-TEST_CASE("config: credentials from the environment authenticate; a wrong one exits 77") {
+TEST_CASE("config: credentials from the environment authenticate, a wrong one exits 77") {
     NatsServer server({true, {"--user", "svc", "--pass", "pw-Right-7"}});
     FakeK8s k8s;
     Env good = with(k8s.env(), {{"NATS_URL", server.url()}, {"NATS_USER", "svc"},

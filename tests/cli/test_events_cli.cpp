@@ -223,7 +223,7 @@ TEST_CASE("events tail --last N and --since replay stored events, then go on liv
     CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE("Ctrl-C ends events tail and a demo with exit 130; SIGTERM stops a demo with 0") {
+TEST_CASE("Ctrl-C ends events tail and a demo with exit 130, SIGTERM stops a demo with 0") {
     test::NatsServer server;
     Background tail({"events", "tail", "--server", server.url()});
     REQUIRE(tail.wait_for_output("tailing"));

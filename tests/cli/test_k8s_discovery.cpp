@@ -101,7 +101,7 @@ TEST_CASE("k8s: the port-forward starts, NATS is reached through it, a second pr
     CHECK(eventually([&] { return process_gone(pids[0]); }, std::chrono::seconds(5)));
 }
 
-TEST_CASE("k8s: a dying port-forward is restarted; the service reconnects and keeps answering") {
+TEST_CASE("k8s: a dying port-forward is restarted, the service reconnects and keeps answering") {
     NatsServer nats;
     FakeK8s k8s;
     k8s.add_nats("kind-aegis", nats.port());

@@ -88,7 +88,7 @@ FailoverPolicy cluster_policy() {
 
 }  // namespace
 
-TEST_CASE("on a 3-node cluster buckets get 3 replicas; calls and the registry survive a node") {
+TEST_CASE("on a 3-node cluster buckets get 3 replicas, calls and the registry survive a node") {
     test::NatsCluster cluster(3);
     ServiceOptions o;
     o.name = "cl-echo";

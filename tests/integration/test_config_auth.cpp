@@ -44,7 +44,7 @@ std::string rejected(const config::SdkConfig& c) {
 
 }  // namespace
 
-TEST_CASE("config: user and password authenticate; a wrong password is exit 77, not printed") {
+TEST_CASE("config: user and password authenticate, a wrong password is exit 77, not printed") {
     test::NatsServer server({true, {"--user", "aegis", "--pass", "pw-Right-1"}});
     auto c = at(server);
     c.auth.user = "aegis";
@@ -56,7 +56,7 @@ TEST_CASE("config: user and password authenticate; a wrong password is exit 77, 
     CHECK(err.find("auth: user") != std::string::npos);
 }
 
-TEST_CASE("config: a token authenticates; a wrong one is rejected without being printed") {
+TEST_CASE("config: a token authenticates, a wrong one is rejected without being printed") {
     test::NatsServer server({true, {"--auth", "tok-Right-1"}});
     auto c = at(server);
     c.auth.token = "tok-Right-1";

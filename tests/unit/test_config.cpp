@@ -87,7 +87,7 @@ TEST_CASE("config: file values, the current context and their sources") {
     CHECK(c.contexts == std::vector<std::string>{"dev", "prod"});
 }
 
-TEST_CASE("config: --context picks another context; an unknown one is a config error") {
+TEST_CASE("config: --context picks another context, an unknown one is a config error") {
     test::TempDir dir;
     auto path = write(dir, k_file);
     auto prod = load(path, "prod");
@@ -136,7 +136,7 @@ TEST_CASE("config: a missing --config file exits 66") {
     }
 }
 
-TEST_CASE("config: flags beat the file; secrets are masked in describe()") {
+TEST_CASE("config: flags beat the file, secrets are masked in describe()") {
     test::TempDir dir;
     auto path = write(dir, k_file);
     config::LoadOptions o;

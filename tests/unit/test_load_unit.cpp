@@ -87,7 +87,7 @@ TEST_CASE("pacer: constant, ramp, steps and spike send the integral of the rate"
     CHECK(*p.next() == Approx(0.25));
 }
 
-TEST_CASE("load flag syntax: durations, ramp, steps, spike; nonsense is a usage error") {
+TEST_CASE("load flag syntax: durations, ramp, steps, spike, nonsense is a usage error") {
     CHECK(load::parse_duration_s("10", "--duration") == 10);
     CHECK(load::parse_duration_s("500ms", "--duration") == 0.5);
     CHECK(load::parse_duration_s("2m", "--duration") == 120);

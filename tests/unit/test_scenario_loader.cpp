@@ -62,7 +62,7 @@ TEST_CASE("scenario loader: errors name file, line and column") {
     CHECK(load_error("name: a\nname2: b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:2:8: unknown key 'name2'", 0) == 0);
 }
 
-TEST_CASE("scenario durations: ms, s, m and plain seconds; nonsense is rejected") {
+TEST_CASE("scenario durations: ms, s, m and plain seconds, nonsense is rejected") {
     using std::chrono::milliseconds;
     CHECK(parse_duration(aegis::Json("500ms")) == milliseconds(500));
     CHECK(parse_duration(aegis::Json("1.5s")) == milliseconds(1500));
