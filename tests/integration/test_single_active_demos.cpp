@@ -49,6 +49,13 @@ struct Pair {
         procs[*id]->stop(9);
         return *id;
     }
+    // What every process logged, for the failure message.
+    std::string outputs() const {
+        std::string all;
+        for (const auto& [id, p] : procs)
+            all += "--- " + id + (p->running() ? " (running)" : " (exited)") + ":\n" + p->output();
+        return all;
+    }
 };
 
 // A client that keeps retrying through a crash failover: idempotent calls, so timeouts too.
@@ -149,7 +156,12 @@ TEST_CASE("inventory: counts stay consistent under concurrent reserves across a 
     pair.crash_leader(conn);
     for (auto& t : workers) t.join();
     auto client = patient_client(server);
-    Json stock = client.call(pair.service, "get_stock", {{"sku", "SKU-T"}}, short_timeout());
+    Json stock;
+    try {
+        stock = client.call(pair.service, "get_stock", {{"sku", "SKU-T"}}, short_timeout());
+    } catch (const std::exception& e) {
+        FAIL(e.what() << " (" << errors.load() << " reserve errors)\n" << pair.outputs());
+    }
     CHECK(errors.load() == 0);
     CHECK(stock["total"] == 60);
     CHECK(stock["available"].get<int>() >= 0);
