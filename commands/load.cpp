@@ -40,9 +40,9 @@ struct LoadOpts {
 Json params_of(const LoadOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
-    if (!o.data.empty()) return client::params_from_data(o.data, std::cin);
-    if (o.args.size() == 1 && o.args[0] == "-") return client::params_from_data("-", std::cin);
-    return client::params_from_args(o.args);
+    if (!o.data.empty()) return tool::params_from_data(o.data, std::cin);
+    if (o.args.size() == 1 && o.args[0] == "-") return tool::params_from_data("-", std::cin);
+    return tool::params_from_args(o.args);
 }
 
 std::optional<load::Schedule> schedule_of(const LoadOpts& o, double duration_s) {
