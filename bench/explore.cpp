@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
 
     std::vector<double> raw, snap, cli, ghost, kv_pass, gather;
     size_t seen = 0;
-    client::SystemView view(conn);
+    tool::SystemView view(conn);
     for (int i = 0; i < a.rounds; ++i) {
         raw.push_back(raw_round(a.server, a.instances));
         auto s = view.snapshot();

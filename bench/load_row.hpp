@@ -2,12 +2,17 @@
 // The `aegis load` rows of bench_rpc: the load generator driving a raw nats.c replier that answers
 // every request with one canned aegis response envelope, so that nothing but the generator differs
 // from the raw pipeline measured in the same run. Two forms: the engine (core/load) in this
-// process, beside its replier as the raw pipeline is, and the real binary as a child process.
+// process, beside its replier as the raw pipeline is, and the real binary as a child process;
+// one function, load_rps, for both.
 // The goal: >= 0.95x the raw pipeline at the same number in flight, i.e. the generator is never
 // what limits a measurement.
 #include <nats/nats.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -36,18 +41,7 @@ inline std::string canned_response() {
         wire::Format::msgpack);
 }
 
-// The engine in this process: load::run_load, closed model, against the canned replier.
-inline double engine_load_rps(const std::string& url, int inflight, double seconds, bool buffered) {
-    std::string canned = canned_response();
-    natsOptions* o = nullptr;
-    natsOptions_Create(&o);
-    natsOptions_SetURL(o, url.c_str());
-    natsOptions_SetSendAsap(o, !buffered);
-    natsConnection* srv = nullptr;
-    natsConnection_Connect(&srv, o);
-    natsSubscription* sub = nullptr;
-    natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
-    natsConnection_Flush(srv);
+inline double engine_rps(const std::string& url, int inflight, double seconds, bool buffered) {
     nats::ConnectOptions co;
     co.servers = {url};
     co.send_asap = !buffered;
@@ -57,28 +51,11 @@ inline double engine_load_rps(const std::string& url, int inflight, double secon
     lo.payload.params = {{"message", "Hello, World!"}};
     lo.concurrency = inflight;
     lo.duration_s = seconds;
-    double rps = load::run_load(nats::Connection::connect(co), lo).throughput_rps;
-    natsSubscription_Unsubscribe(sub);
-    natsSubscription_Destroy(sub);
-    natsConnection_Destroy(srv);
-    natsOptions_Destroy(o);
-    return rps;
+    return load::run_load(nats::Connection::connect(co), lo).throughput_rps;
 }
 
-// Calls per second that `aegis load SERVICE echo -c inflight` reached against the canned
-// replier, as its --json report gives them; 0 when the binary failed.
-inline double aegis_load_rps(const std::string& aegis, const std::string& url, int inflight,
-                             double seconds, bool buffered) {
-    std::string canned = canned_response();
-    natsOptions* o = nullptr;
-    natsOptions_Create(&o);
-    natsOptions_SetURL(o, url.c_str());
-    natsOptions_SetSendAsap(o, !buffered);
-    natsConnection* srv = nullptr;
-    natsConnection_Connect(&srv, o);
-    natsSubscription* sub = nullptr;
-    natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
-    natsConnection_Flush(srv);
+inline double process_rps(const std::string& aegis, const std::string& url, int inflight,
+                          double seconds) {
     char path[] = "/tmp/aegis-bench-load-XXXXXX";
     int fd = mkstemp(path);
     if (fd >= 0) close(fd);
@@ -94,15 +71,35 @@ inline double aegis_load_rps(const std::string& aegis, const std::string& url, i
     std::stringstream text;
     text << in.rdbuf();
     std::remove(path);
-    natsSubscription_Unsubscribe(sub);
-    natsSubscription_Destroy(sub);
-    natsConnection_Destroy(srv);
-    natsOptions_Destroy(o);
     try {
         return wire::from_json(text.str()).at("throughput_rps").get<double>();
     } catch (const std::exception&) {
         return 0;
     }
+}
+
+// Calls per second that `aegis load` reached at `inflight` against the canned replier, closed
+// model: the engine (load::run_load) in this process when `aegis` is empty, else that binary as a
+// child process, as its --json report gives them (0 when it failed).
+inline double load_rps(const std::string& url, int inflight, double seconds, bool buffered,
+                       const std::string& aegis = {}) {
+    std::string canned = canned_response();
+    natsOptions* o = nullptr;
+    natsOptions_Create(&o);
+    natsOptions_SetURL(o, url.c_str());
+    natsOptions_SetSendAsap(o, !buffered);
+    natsConnection* srv = nullptr;
+    natsConnection_Connect(&srv, o);
+    natsSubscription* sub = nullptr;
+    natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
+    natsConnection_Flush(srv);
+    double rps = aegis.empty() ? engine_rps(url, inflight, seconds, buffered)
+                               : process_rps(aegis, url, inflight, seconds);
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    natsConnection_Destroy(srv);
+    natsOptions_Destroy(o);
+    return rps;
 }
 
 }  // namespace aegis::bench

@@ -60,7 +60,7 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
     if (!r.response.success) {
         std::string error = r.response.error.value_or("unknown error");
         throw RemoteError("'" + o.service + "." + o.method + "' failed: " + error,
-                          client::inferred_type_hint(o.args, error));
+                          tool::inferred_type_hint(o.args, error));
     }
     return 0;
 }
@@ -160,9 +160,9 @@ int run_call(Context& ctx, const CallOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
     bool from_stdin = o.args.size() == 1 && o.args[0] == "-";
-    Json params = !o.data.empty() ? client::params_from_data(o.data, std::cin)
-                  : from_stdin    ? client::params_from_data("-", std::cin)
-                                  : client::params_from_args(o.args);
+    Json params = !o.data.empty() ? tool::params_from_data(o.data, std::cin)
+                  : from_stdin    ? tool::params_from_data("-", std::cin)
+                                  : tool::params_from_args(o.args);
     if (o.count < 1) throw UsageError("--count must be at least 1");
     CallOptions co;
     co.timeout = o.timeout;

@@ -27,7 +27,7 @@ struct Session {
     Context& ctx;
     std::shared_ptr<nats::Connection> conn;
     Client client;
-    client::SystemView view;
+    tool::SystemView view;
     CallOptions co;
     bool json = false;
     int failures = 0;
@@ -44,10 +44,10 @@ void show_leader_hint(Session& s, const std::string& service) {
     }
 }
 
-void do_call(Session& s, const client::ReplLine& l) {
+void do_call(Session& s, const tool::ReplLine& l) {
     auto r = s.client.call_raw(l.service, l.method, l.params, s.co);
     auto st = s.ctx.out_style();
-    auto na = client::describe_not_active(r.response);
+    auto na = tool::describe_not_active(r.response);
     if (s.json) {
         s.ctx.print(output::pretty_json(envelope_json(r), st) + "\n");
     } else if (na) {
@@ -66,19 +66,19 @@ void do_call(Session& s, const client::ReplLine& l) {
     if (na || !r.response.success) s.failures++;
 }
 
-void do_setting(Session& s, const client::ReplLine& l) {
+void do_setting(Session& s, const tool::ReplLine& l) {
     auto es = s.ctx.err_style();
-    if (l.verb == client::ReplVerb::json) {
+    if (l.verb == tool::ReplVerb::json) {
         if (l.arg == "on" || l.arg == "off") s.json = l.arg == "on";
         else if (l.arg.empty()) s.json = !s.json;
         else throw UsageError(":json takes on or off");
         std::cerr << es.dim(std::string("json output ") + (s.json ? "on" : "off") + "\n");
-    } else if (l.verb == client::ReplVerb::timeout) {
+    } else if (l.verb == tool::ReplVerb::timeout) {
         if (!l.arg.empty()) {
             s.co.timeout = util::parse_seconds(l.arg, ":timeout", {0.001, 3600});
         }
         std::cerr << es.dim(fmt::format("timeout {:.3g} s\n", s.co.timeout.count() / 1000.0));
-    } else if (l.verb == client::ReplVerb::format) {
+    } else if (l.verb == tool::ReplVerb::format) {
         if (l.arg == "json") s.co.format = wire::Format::json;
         else if (l.arg == "msgpack") s.co.format = wire::Format::msgpack;
         else if (!l.arg.empty()) throw UsageError(":format takes msgpack or json");
@@ -88,20 +88,20 @@ void do_setting(Session& s, const client::ReplLine& l) {
 
 // Runs one line; false when the session ends.
 bool execute(Session& s, const std::string& line) {
-    auto l = client::parse_repl_line(line);
+    auto l = tool::parse_repl_line(line);
     auto st = s.ctx.out_style();
     switch (l.verb) {
-    case client::ReplVerb::empty: return true;
-    case client::ReplVerb::quit: return false;
-    case client::ReplVerb::help: s.ctx.print(client::repl_help()); return true;
-    case client::ReplVerb::call: do_call(s, l); return true;
-    case client::ReplVerb::services: {
+    case tool::ReplVerb::empty: return true;
+    case tool::ReplVerb::quit: return false;
+    case tool::ReplVerb::help: s.ctx.print(tool::repl_help()); return true;
+    case tool::ReplVerb::call: do_call(s, l); return true;
+    case tool::ReplVerb::services: {
         auto snap = s.view.snapshot();
         s.ctx.print(snap.services.empty() ? "no services\n" : render_services(snap, st));
         return true;
     }
-    case client::ReplVerb::instances: {
-        client::SnapshotOptions so;
+    case tool::ReplVerb::instances: {
+        tool::SnapshotOptions so;
         so.service = l.arg;
         auto snap = s.view.snapshot(so);
         if (snap.services.empty()) throw NotFoundError("no service '" + l.arg + "'");
@@ -125,10 +125,10 @@ Json envelope_json(const CallResult& r) {
 
 int run_call_repl(Context& ctx, const ReplStart& start) {
     auto conn = ctx.nats("aegis call -i");
-    Session s{ctx, conn, Client(conn), client::SystemView(conn), {}, ctx.global.json, 0};
+    Session s{ctx, conn, Client(conn), tool::SystemView(conn), {}, ctx.global.json, 0};
     s.co.timeout = start.timeout;
     s.co.format = start.format == "json" ? wire::Format::json : wire::Format::msgpack;
-    client::NameSource names(conn);
+    tool::NameSource names(conn);
     output::LineEditor editor;
     editor.set_completer([&names](const std::string& line, size_t cursor) {
         return names.complete(line, cursor);

@@ -53,8 +53,8 @@ Json outcome_json(const CommandOutcome& r) {
 int run_send(Context& ctx, const SendOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give the payload either as arguments or with --data, not both");
-    Json payload = !o.data.empty() ? client::params_from_data(o.data, std::cin)
-                                   : client::params_from_args(o.args);
+    Json payload = !o.data.empty() ? tool::params_from_data(o.data, std::cin)
+                                   : tool::params_from_args(o.args);
     CommandSender sender(ctx.nats("aegis command send"), {},
                          o.format == "json" ? wire::Format::json : wire::Format::msgpack);
     SendCommandOptions so;

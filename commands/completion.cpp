@@ -32,9 +32,9 @@ int run_completion_names(Context& ctx, const CompletionOpts& o) {
     std::vector<std::string> names;
     try {
         if (o.services)
-            names = client::shell_service_names(ctx.config(), o.single_active);
+            names = tool::shell_service_names(ctx.config(), o.single_active);
         else
-            names = client::shell_method_names(ctx.config(), o.methods_of);
+            names = tool::shell_method_names(ctx.config(), o.methods_of);
     } catch (const std::exception&) {
         names.clear();  // e.g. a config file that does not parse
     }

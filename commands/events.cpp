@@ -38,8 +38,8 @@ int run_publish(Context& ctx, const PublishOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give the payload either as arguments or with --data, not both");
     check_event_names(o.domain, o.type);  // before connecting
-    Json payload = !o.data.empty() ? client::params_from_data(o.data, std::cin)
-                                   : client::params_from_args(o.args);
+    Json payload = !o.data.empty() ? tool::params_from_data(o.data, std::cin)
+                                   : tool::params_from_args(o.args);
     auto fmt_ = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
     EventPublisher pub(ctx.nats("aegis events publish"), o.source, fmt_);
     PublishOptions po;

@@ -38,8 +38,8 @@ struct ExploreOpts {
     std::chrono::milliseconds interval{2000};
 };
 
-client::SnapshotOptions snapshot_options(const ExploreOpts& o) {
-    client::SnapshotOptions so;
+tool::SnapshotOptions snapshot_options(const ExploreOpts& o) {
+    tool::SnapshotOptions so;
     so.service = o.service;
     so.include_stale = o.all;
     so.probe = !o.no_probe;
@@ -48,9 +48,9 @@ client::SnapshotOptions snapshot_options(const ExploreOpts& o) {
     return so;
 }
 
-void print_snapshot(Context& ctx, const ExploreOpts& o, const client::SystemSnapshot& snap) {
+void print_snapshot(Context& ctx, const ExploreOpts& o, const tool::SystemSnapshot& snap) {
     if (ctx.global.json) {
-        ctx.print(client::to_json(snap).dump(-1, ' ', false, Json::error_handler_t::replace) +
+        ctx.print(tool::to_json(snap).dump(-1, ' ', false, Json::error_handler_t::replace) +
                   "\n");
         return;
     }
@@ -63,13 +63,13 @@ void print_snapshot(Context& ctx, const ExploreOpts& o, const client::SystemSnap
 }
 
 int run_once(Context& ctx, const ExploreOpts& o) {
-    client::SystemView view(ctx.nats("aegis explore"));
+    tool::SystemView view(ctx.nats("aegis explore"));
     auto snap = view.snapshot(snapshot_options(o));
     if (!o.service.empty() && snap.services.empty())
         throw NotFoundError("no service '" + o.service +
                             "' in the registry, the election buckets or $SRV");
     if (ctx.global.json) {
-        ctx.print_json(client::to_json(snap));
+        ctx.print_json(tool::to_json(snap));
         return 0;
     }
     print_snapshot(ctx, o, snap);
@@ -96,8 +96,8 @@ int run_prune(Context& ctx, const ExploreOpts& o) {
 // prints a new picture only when something other than ages and round trips changed.
 int run_watch(Context& ctx, const ExploreOpts& o) {
     auto conn = ctx.nats("aegis explore --watch");
-    client::SystemView view(conn);
-    client::ChangeWatch changes(conn);
+    tool::SystemView view(conn);
+    tool::ChangeWatch changes(conn);
     bool tty = ctx.stdout_tty() && !ctx.global.json;
     auto interval = o.interval;
     std::string last;

@@ -10,9 +10,9 @@
 
 namespace aegis::cmd {
 
-using client::InstanceState;
-using client::InstanceView;
-using client::ServiceView;
+using tool::InstanceState;
+using tool::InstanceView;
+using tool::ServiceView;
 
 namespace {
 
@@ -28,7 +28,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep, size
 }
 
 std::string state_text(const InstanceView& v, const output::Style& st) {
-    std::string s = client::state_name(v.state);
+    std::string s = tool::state_name(v.state);
     switch (v.state) {
     case InstanceState::healthy: return st.green(s);
     case InstanceState::stale: return st.yellow(s);
@@ -45,7 +45,7 @@ std::string counts_text(const ServiceView& s, const output::Style& st) {
                        InstanceState::stale, InstanceState::ghost, InstanceState::unregistered}) {
         size_t n = s.count(state);
         if (n == 0) continue;
-        std::string t = fmt::format("{} {}", n, client::state_name(state));
+        std::string t = fmt::format("{} {}", n, tool::state_name(state));
         parts.push_back(state == InstanceState::healthy || state == InstanceState::unverified
                             ? t
                             : st.yellow(t));
@@ -53,11 +53,11 @@ std::string counts_text(const ServiceView& s, const output::Style& st) {
     return parts.empty() ? st.dim("none") : join(parts, ", ");
 }
 
-std::string leader_text(const client::GroupView& g, wire::SysTime now, const output::Style& st,
+std::string leader_text(const tool::GroupView& g, wire::SysTime now, const output::Style& st,
                         bool with_group) {
     std::string prefix = with_group ? visible(g.group) + ": " : "";
     if (!g.leader) return prefix + st.red("no leader");
-    std::string lease = "lease " + client::human_age(g.leader->lease_age_s(now));
+    std::string lease = "lease " + tool::human_age(g.leader->lease_age_s(now));
     if (g.lease_expired) lease = st.red(lease + ", expired");
     return prefix + visible(g.leader->instance_id) + " (" + lease + ")";
 }
@@ -80,10 +80,10 @@ std::string methods_text(const ServiceView& s, const output::Style& st) {
 }
 
 std::string instance_line(const InstanceView& v, wire::SysTime now, const output::Style& st) {
-    std::string hb = v.entry ? "hb " + client::human_age(v.entry->age_seconds) : "not registered";
+    std::string hb = v.entry ? "hb " + tool::human_age(v.entry->age_seconds) : "not registered";
     std::string rtt = v.rtt_ms ? fmt::format("rtt {:.2f} ms", *v.rtt_ms) : "no $SRV";
     std::string md =
-        v.entry ? visible(client::metadata_summary(v.entry->instance.metadata, now)) : "";
+        v.entry ? visible(tool::metadata_summary(v.entry->instance.metadata, now)) : "";
     std::string out = visible(v.instance_id) + "  " + (v.role.empty() ? "" : v.role + "  ") +
                       state_text(v, st) + "  " + st.dim(hb + "  " + rtt);
     if (!v.sdk.empty()) out += st.dim("  " + visible(v.sdk));
@@ -93,7 +93,7 @@ std::string instance_line(const InstanceView& v, wire::SysTime now, const output
 
 }  // namespace
 
-std::string render_services(const client::SystemSnapshot& snap, const output::Style& st) {
+std::string render_services(const tool::SystemSnapshot& snap, const output::Style& st) {
     output::Table t({"SERVICE", "PATTERN", "INSTANCES", "VERSION", "METHODS", "LEADER"});
     for (const auto& s : snap.services) {
         t.add({st.bold(visible(s.name)), s.pattern(), counts_text(s, st),
@@ -113,11 +113,11 @@ std::string render_instances(const ServiceView& s, const output::Style& st, wire
     output::Table t({"INSTANCE", "ROLE", "STATE", "HEARTBEAT", "RTT", "SDK", "METADATA"});
     for (const auto& v : s.instances) {
         t.add({visible(v.instance_id), v.role.empty() ? "-" : v.role, state_text(v, st),
-               v.entry ? client::human_age(v.entry->age_seconds) + " ago" : "-",
+               v.entry ? tool::human_age(v.entry->age_seconds) + " ago" : "-",
                v.rtt_ms ? fmt::format("{:.2f} ms", *v.rtt_ms) : "-",
                v.sdk.empty() ? "-" : visible(v.sdk),
-               visible(v.entry ? client::metadata_summary(v.entry->instance.metadata, now)
-                               : client::metadata_summary(v.srv_metadata, now))});
+               visible(v.entry ? tool::metadata_summary(v.entry->instance.metadata, now)
+                               : tool::metadata_summary(v.srv_metadata, now))});
     }
     std::string table = t.render();
     // Indent the table under its heading.
@@ -131,7 +131,7 @@ std::string render_instances(const ServiceView& s, const output::Style& st, wire
     return out + indented;
 }
 
-std::string render_tree(const client::SystemSnapshot& snap, const output::Style& st) {
+std::string render_tree(const tool::SystemSnapshot& snap, const output::Style& st) {
     std::string out;
     auto now = snap.taken_at;
     for (const auto& s : snap.services) {
@@ -165,16 +165,16 @@ std::string render_tree(const client::SystemSnapshot& snap, const output::Style&
     return out;
 }
 
-std::string render_flags(const client::SystemSnapshot& snap, const output::Style& st) {
+std::string render_flags(const tool::SystemSnapshot& snap, const output::Style& st) {
     std::string out;
     if (!snap.flags.empty()) {
         output::Table t({"FLAG", "WHERE", "WHAT"});
         for (const auto& f : snap.flags) {
-            std::string kind = client::flag_name(f.kind);
+            std::string kind = tool::flag_name(f.kind);
             std::replace(kind.begin(), kind.end(), '_', ' ');
             std::string where =
                 visible(f.service + (f.instance.empty() ? "" : "/" + f.instance));
-            bool bad = f.kind == client::FlagKind::ghost || f.kind == client::FlagKind::no_leader;
+            bool bad = f.kind == tool::FlagKind::ghost || f.kind == tool::FlagKind::no_leader;
             t.add({bad ? st.red(kind) : st.yellow(kind), where, visible(f.message)});
         }
         out += t.render();
@@ -188,7 +188,7 @@ std::string render_flags(const client::SystemSnapshot& snap, const output::Style
     return out;
 }
 
-std::string render_explore(const client::SystemSnapshot& snap, const output::Style& st, bool tree,
+std::string render_explore(const tool::SystemSnapshot& snap, const output::Style& st, bool tree,
                            bool only_service) {
     if (snap.services.empty()) return st.dim("no services registered or answering $SRV") + "\n";
     std::string out;
@@ -204,7 +204,7 @@ std::string render_explore(const client::SystemSnapshot& snap, const output::Sty
     return out;
 }
 
-std::string snapshot_signature(const client::SystemSnapshot& snap) {
+std::string snapshot_signature(const tool::SystemSnapshot& snap) {
     std::string sig;
     for (const auto& s : snap.services) {
         sig += s.name + ":" + s.pattern() + "[" + join(s.methods, ",") + "]";
@@ -212,7 +212,7 @@ std::string snapshot_signature(const client::SystemSnapshot& snap) {
             sig += "{" + g.group + "=" + (g.leader ? g.leader->instance_id : "") +
                    (g.lease_expired ? "!" : "") + "}";
         for (const auto& v : s.instances)
-            sig += "(" + v.instance_id + " " + client::state_name(v.state) + " " + v.role + ")";
+            sig += "(" + v.instance_id + " " + tool::state_name(v.state) + " " + v.role + ")";
         sig += ";";
     }
     return sig;
@@ -232,7 +232,7 @@ std::string render_prune(const std::vector<registry::PruneResult>& results, bool
         removed += r.outcome != Outcome::kept;
         kept += r.outcome == Outcome::kept;
         out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, r.service, r.instance_id,
-                           client::human_age(r.age_seconds));
+                           tool::human_age(r.age_seconds));
     }
     out += fmt::format("{} {} stale entr{}{}\n", dry_run ? "would delete" : "deleted", removed,
                        removed == 1 ? "y" : "ies",

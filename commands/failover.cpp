@@ -110,7 +110,7 @@ bool answer_is_no(const FailoverOpts& o, const scenario::FailoverReport& r) {
 int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     auto& r = o.run;
     using std::chrono::milliseconds;
-    if (!o.data.empty()) r.params = client::params_from_data(o.data, std::cin);
+    if (!o.data.empty()) r.params = tool::params_from_data(o.data, std::cin);
     if (!r.params.is_object()) throw UsageError("--data must be a JSON object");
     r.duration = o.duration.count() > 0 ? o.duration : milliseconds(r.spawn > 0 ? 3000 : 60000);
     r.kill_after = o.kill_after;

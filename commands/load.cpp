@@ -10,11 +10,11 @@
 #include <string>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <limits>
 
 #include "commands/context.hpp"
+#include "commands/report_file.hpp"
 #include "core/tool/params.hpp"
 #include "core/load/report.hpp"
 #include "core/output/style.hpp"
@@ -40,9 +40,9 @@ struct LoadOpts {
 Json params_of(const LoadOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
-    if (!o.data.empty()) return client::params_from_data(o.data, std::cin);
-    if (o.args.size() == 1 && o.args[0] == "-") return client::params_from_data("-", std::cin);
-    return client::params_from_args(o.args);
+    if (!o.data.empty()) return tool::params_from_data(o.data, std::cin);
+    if (o.args.size() == 1 && o.args[0] == "-") return tool::params_from_data("-", std::cin);
+    return tool::params_from_args(o.args);
 }
 
 std::optional<load::Schedule> schedule_of(const LoadOpts& o, double duration_s) {
@@ -93,12 +93,6 @@ load::LoadOptions options_of(const LoadOpts& o) {
     return lo;
 }
 
-void write_out(const std::string& path, const Json& doc) {
-    std::ofstream f(path);
-    if (!(f << doc.dump(2) << "\n"))
-        throw IoError("cannot write '" + path + "'", "check the directory exists and is writable");
-}
-
 // 1 when a threshold is broken (named on stderr), 130 after Ctrl-C, 69/75 when nothing answered.
 int verdict(const load::LoadReport& r, const std::vector<load::ThresholdResult>& th) {
     int rc = 0;
@@ -133,7 +127,7 @@ int run_load(Context& ctx, const LoadOpts& o) {
     if (live) std::cerr << "\r\x1b[2K" << std::flush;
     auto th = load::check(report, o.thresholds);
     Json doc = load::to_json(report, th);
-    if (!o.out.empty()) write_out(o.out, doc);
+    if (!o.out.empty()) write_report_file(o.out, doc.dump(2) + "\n", "JSON report");
     if (ctx.global.json) ctx.print_json(doc);
     else ctx.print(load::render_text(report, th, ctx.out_style()));
     return verdict(report, th);

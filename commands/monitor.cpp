@@ -34,17 +34,17 @@ struct MonitorOpts {
     std::chrono::milliseconds stale_after{35000};
 };
 
-client::SortKey sort_key(const std::string& s) {
-    if (s == "requests") return client::SortKey::requests;
-    if (s == "errors") return client::SortKey::errors;
-    if (s == "latency") return client::SortKey::latency;
-    return client::SortKey::name;
+tool::SortKey sort_key(const std::string& s) {
+    if (s == "requests") return tool::SortKey::requests;
+    if (s == "errors") return tool::SortKey::errors;
+    if (s == "latency") return tool::SortKey::latency;
+    return tool::SortKey::name;
 }
 
 struct Run {
     Context& ctx;
     const MonitorOpts& o;
-    client::Monitor& monitor;
+    tool::Monitor& monitor;
     Clock::time_point end;
     bool ended() const {
         return util::stop_requested() || (o.duration.count() > 0 && Clock::now() >= end);
@@ -68,7 +68,7 @@ bool handle_key(const output::Key& k, ScreenState& ui) {
     if (k.code != KeyCode::character) return true;
     if (k.text == "q") return false;
     if (k.text == "p") ui.paused = !ui.paused;
-    if (k.text == "s") ui.sort = client::next_sort(ui.sort);
+    if (k.text == "s") ui.sort = tool::next_sort(ui.sort);
     if (k.text == "/") ui.editing_filter = true, ui.filter_draft = ui.filter;
     return true;
 }
@@ -83,7 +83,7 @@ int run_screen(Run& r) {
     {
         output::AltScreen alt(STDOUT_FILENO);
         output::RawMode raw(STDIN_FILENO);  // Ctrl-C still raises SIGINT: the summary follows
-        client::MonitorFrame shown;
+        tool::MonitorFrame shown;
         while (!quit && !r.ended()) {
             auto next = Clock::now() + r.interval();
             auto frame = r.monitor.tick();
@@ -94,8 +94,8 @@ int run_screen(Run& r) {
                     ui.width = output::terminal_width(STDOUT_FILENO);
                     ui.height = output::terminal_height(STDOUT_FILENO);
                     auto view = shown;
-                    client::filter_frame(view, ui.filter);
-                    client::sort_frame(view, ui.sort);
+                    tool::filter_frame(view, ui.filter);
+                    tool::sort_frame(view, ui.sort);
                     if (!output::write_all(STDOUT_FILENO, render_screen(view, ui, st))) return 0;
                 }
                 using std::chrono::milliseconds;
@@ -119,9 +119,9 @@ int run_lines(Run& r) {
         auto frame = r.monitor.tick();
         auto fresh = r.monitor.take_new();
         if (r.ctx.global.json) {
-            client::sort_frame(frame, sort_key(r.o.sort));
-            client::filter_frame(frame, r.o.filter);
-            r.ctx.print(client::to_json(frame, fresh).dump(-1, ' ', false,
+            tool::sort_frame(frame, sort_key(r.o.sort));
+            tool::filter_frame(frame, r.o.filter);
+            r.ctx.print(tool::to_json(frame, fresh).dump(-1, ' ', false,
                                                            Json::error_handler_t::replace) + "\n");
         } else {
             for (const auto& h : fresh) {
@@ -143,10 +143,10 @@ int run_lines(Run& r) {
 }
 
 int run_monitor(Context& ctx, const MonitorOpts& o) {
-    client::MonitorOptions mo;
+    tool::MonitorOptions mo;
     if (o.no_events) mo.events_subject.clear();
     mo.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
-    client::Monitor monitor(ctx.nats("aegis monitor"), mo);
+    tool::Monitor monitor(ctx.nats("aegis monitor"), mo);
     Run r{ctx, o, monitor, Clock::now() + o.duration};
     bool screen = !ctx.global.json && ctx.stdout_tty() && output::is_tty(STDIN_FILENO);
     return screen ? run_screen(r) : run_lines(r);

@@ -11,8 +11,8 @@
 
 namespace aegis::cmd {
 
-using client::MonitorFrame;
-using client::RateSum;
+using tool::MonitorFrame;
+using tool::RateSum;
 using output::visible;  // names, ids, errors and happenings come from the network
 
 namespace {
@@ -62,9 +62,9 @@ std::string rates(const RateSum& r) {
            rpad(r.requests_per_s > 0 ? fmt::format("{:.2f}", r.avg_ms) : "-", 9);
 }
 
-std::string state_cell(const client::InstanceView& v, const output::Style& st) {
-    std::string s = client::state_name(v.state);
-    using S = client::InstanceState;
+std::string state_cell(const tool::InstanceView& v, const output::Style& st) {
+    std::string s = tool::state_name(v.state);
+    using S = tool::InstanceState;
     if (v.state == S::healthy) return st.green(s);
     if (v.state == S::ghost || v.state == S::unhealthy) return st.red(s);
     if (v.state == S::stale) return st.yellow(s);
@@ -73,10 +73,10 @@ std::string state_cell(const client::InstanceView& v, const output::Style& st) {
 }
 
 // "group default: leader X · lease 120ms · 2 changes", on its own line under the service.
-std::string leader_line(const client::MonitorGroup& g, wire::SysTime now, const output::Style& st) {
+std::string leader_line(const tool::MonitorGroup& g, wire::SysTime now, const output::Style& st) {
     std::string out = "  group " + visible(g.view.group) + ": ";
     if (!g.view.leader) return out + st.red("no leader");
-    std::string lease = "lease " + client::human_age(g.view.leader->lease_age_s(now));
+    std::string lease = "lease " + tool::human_age(g.view.leader->lease_age_s(now));
     if (g.view.lease_expired) lease = st.red(lease + " (expired)");
     return out + "leader " + st.cyan(visible(g.view.leader->instance_id)) + " · " + lease +
            fmt::format(" · {} change{}", g.leader_changes, g.leader_changes == 1 ? "" : "s");
@@ -103,7 +103,7 @@ std::vector<std::string> table_lines(const MonitorFrame& f, const output::Style&
         for (const auto& g : s.groups) lines.push_back(leader_line(g, f.at, st));
         for (const auto& i : s.instances) {
             const auto& v = i.view;
-            std::string hb = v.entry ? client::human_age(v.entry->age_seconds) : "-";
+            std::string hb = v.entry ? tool::human_age(v.entry->age_seconds) : "-";
             lines.push_back(row("  " + visible(v.instance_id), v.role.empty() ? "-" : v.role,
                                 state_cell(v, st), rates(i.total), hb));
             for (const auto& e : i.endpoints) {
@@ -121,7 +121,7 @@ std::vector<std::string> table_lines(const MonitorFrame& f, const output::Style&
 
 }  // namespace
 
-std::string render_happening(const client::Happening& h, const output::Style& st) {
+std::string render_happening(const tool::Happening& h, const output::Style& st) {
     std::string kind = h.kind;
     if (kind == "left" || kind == "ghost" || kind == "stale" || kind == "unhealthy")
         kind = st.yellow(kind);
@@ -141,7 +141,7 @@ std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const ou
     std::vector<std::string> out;
     std::string title = st.bold("aegis monitor") + "  " + ui.server + "  " +
                         wire::rfc3339_ms(f.at).substr(11, 8) + "Z  sort: " +
-                        client::sort_name(ui.sort);
+                        tool::sort_name(ui.sort);
     if (!ui.filter.empty()) title += "  filter: " + visible(ui.filter);
     if (ui.paused) title += "  " + st.yellow("PAUSED");
     out.push_back(title);

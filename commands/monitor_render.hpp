@@ -10,7 +10,7 @@ namespace aegis::cmd {
 
 struct ScreenState {
     std::string server;
-    client::SortKey sort = client::SortKey::name;
+    tool::SortKey sort = tool::SortKey::name;
     std::string filter;
     bool paused = false;
     bool editing_filter = false;  // typing after '/'
@@ -20,10 +20,10 @@ struct ScreenState {
 };
 
 // The whole screen as text (cursor home, every line cleared to its end, rest of screen cleared).
-std::string render_screen(const client::MonitorFrame& frame, const ScreenState& ui,
+std::string render_screen(const tool::MonitorFrame& frame, const ScreenState& ui,
                           const output::Style& st);
 // "2025-08-07T10:15:30.123Z  joined  echo-service/echo-service-1 (healthy)"
-std::string render_happening(const client::Happening& h, const output::Style& st);
+std::string render_happening(const tool::Happening& h, const output::Style& st);
 // The end-of-run summary (Monitor::summary()) for people.
 std::string render_summary(const Json& summary, const output::Style& st);
 

@@ -8,11 +8,11 @@
 #include <vector>
 #include <string>
 
-#include <fstream>
 #include <iostream>
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
+#include "commands/report_file.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/output/visible.hpp"
 #include "core/scenario/loader.hpp"
@@ -114,11 +114,7 @@ int run_test(Context& ctx, TestOpts& o) {
     }
     ro = {};
     ctx.release_nats();  // before --local's server stops: no "disconnected" warning
-    if (!o.junit.empty()) {
-        std::ofstream out(o.junit);
-        out << scenario::junit_xml(results);
-        if (!out) throw IoError("cannot write the JUnit report to '" + o.junit + "'");
-    }
+    if (!o.junit.empty()) write_report_file(o.junit, scenario::junit_xml(results), "JUnit report");
     if (ctx.global.json) ctx.print_json(scenario::to_json(results));
     else ctx.print(scenario::summary_table(results, ctx.out_style()));
     if (util::stop_requested()) return exit_code::interrupted;

@@ -1,21 +1,19 @@
 #include "core/client/async_caller.hpp"
-#include <mutex>
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include <algorithm>
-#include <charconv>
-#include <vector>
+#include <exception>
 
 #include "core/util/error.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis::client {
 
-AsyncCaller::AsyncCaller(std::shared_ptr<nats::Connection> conn) : m_conn(std::move(conn)) {
-    m_prefix = m_conn->new_inbox() + ".";
-    m_sub = m_conn->subscribe(m_prefix + "*", [this](nats::Msg& m) { on_reply(m); });
+AsyncCaller::AsyncCaller(std::shared_ptr<nats::Connection> conn)
+    : m_conn(std::move(conn)), m_pending(m_conn->new_inbox()) {
+    m_sub = m_conn->subscribe(m_pending.wildcard(), [this](nats::Msg& m) { on_reply(m); });
 }
 
 AsyncCaller::~AsyncCaller() { m_sub.unsubscribe(); }
@@ -44,47 +42,20 @@ void AsyncCaller::call(const std::string& service, const std::string& method, co
 void AsyncCaller::send(std::string_view subject, std::string_view payload,
                        std::chrono::milliseconds timeout, Callback done) {
     auto now = std::chrono::steady_clock::now();
-    uint64_t id;
-    {
-        std::lock_guard lock(m_mutex);
-        id = ++m_next;
-        m_pending.emplace(id, Pending{std::move(done), now, now + timeout});
-    }
-    char reply[192];
-    std::string long_reply;
-    std::string_view reply_to;
-    if (m_prefix.size() + 21 <= sizeof reply) {
-        char* p = std::copy(m_prefix.begin(), m_prefix.end(), reply);
-        p = std::to_chars(p, reply + sizeof reply, id).ptr;
-        reply_to = std::string_view(reply, static_cast<size_t>(p - reply));
-    } else {
-        long_reply = m_prefix + std::to_string(id);
-        reply_to = long_reply;
-    }
+    uint64_t id = m_pending.add(Pending{std::move(done), now}, now + timeout);
     try {
-        m_conn->publish(subject, payload, reply_to);
+        m_conn->publish(subject, payload, m_pending.reply_subject(id).view());
     } catch (...) {
-        std::lock_guard lock(m_mutex);
-        m_pending.erase(id);
+        m_pending.take(id);
         throw;
     }
 }
 
 void AsyncCaller::on_reply(nats::Msg& msg) {
-    std::string_view subject = msg.subject();
-    uint64_t id = 0;
-    auto token = subject.substr(m_prefix.size());
-    std::from_chars(token.data(), token.data() + token.size(), id);
-    Pending p;
-    {
-        std::lock_guard lock(m_mutex);
-        auto it = m_pending.find(id);
-        if (it == m_pending.end()) return;  // expired already
-        p = std::move(it->second);
-        m_pending.erase(it);
-    }
+    auto p = m_pending.take_reply(msg.subject());
+    if (!p) return;  // expired already
     AsyncReply r;
-    r.rtt = std::chrono::steady_clock::now() - p.sent;
+    r.rtt = std::chrono::steady_clock::now() - p->sent;
     if (msg.is_no_responders()) {
         r.failure = "no responders";
     } else {
@@ -96,34 +67,19 @@ void AsyncCaller::on_reply(nats::Msg& msg) {
             r.failure = e.what();
         }
     }
-    p.done(std::move(r));
+    p->done(std::move(r));
 }
 
 void AsyncCaller::expire() {
     auto now = std::chrono::steady_clock::now();
-    std::vector<Pending> expired;
-    {
-        std::lock_guard lock(m_mutex);
-        for (auto it = m_pending.begin(); it != m_pending.end();) {
-            if (it->second.deadline <= now) {
-                expired.push_back(std::move(it->second));
-                it = m_pending.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    for (auto& p : expired) {
+    m_pending.expire(now, [now](Pending&& p) {
         AsyncReply r;
         r.failure = "timeout";
         r.rtt = now - p.sent;
         p.done(std::move(r));
-    }
+    });
 }
 
-size_t AsyncCaller::in_flight() const {
-    std::lock_guard lock(m_mutex);
-    return m_pending.size();
-}
+size_t AsyncCaller::in_flight() const { return m_pending.size(); }
 
 }  // namespace aegis::client

@@ -1,15 +1,16 @@
 #pragma once
 // Many RPCs in flight on one connection: one wildcard inbox subscription (<inbox>.*) and
-// per-request reply subjects, since nats.c has no async request API (nats.c 3.4).
+// per-request reply subjects, since nats.c has no async request API (nats.c 3.4); the
+// correlation is PendingReplies (shared with load::Lane).
 #include <chrono>
 #include <optional>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "core/client/client.hpp"
+#include "core/client/pending_replies.hpp"
 #include "core/nats/connection.hpp"
 
 namespace aegis::client {
@@ -42,15 +43,11 @@ private:
     struct Pending {
         Callback done;
         std::chrono::steady_clock::time_point sent;
-        std::chrono::steady_clock::time_point deadline;
     };
     void on_reply(nats::Msg& msg);
     std::shared_ptr<nats::Connection> m_conn;
-    std::string m_prefix;
+    PendingReplies<Pending> m_pending;
     nats::Subscription m_sub;
-    mutable std::mutex m_mutex;
-    std::unordered_map<uint64_t, Pending> m_pending;
-    uint64_t m_next = 0;
 };
 
 }  // namespace aegis::client

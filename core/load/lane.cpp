@@ -1,11 +1,8 @@
 #include "core/load/lane.hpp"
-#include <mutex>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
-
-#include <charconv>
-#include <vector>
 
 #include "core/client/sticky_retry.hpp"
 #include "core/nats/connection.hpp"
@@ -19,9 +16,8 @@ struct Lane::Sub {
 
 Lane::Lane(std::shared_ptr<nats::Connection> conn, std::string subject, Done done)
     : m_conn(std::move(conn)), m_subject(std::move(subject)), m_done(std::move(done)),
-      m_sub(std::make_unique<Sub>()) {
-    m_prefix = m_conn->new_inbox() + ".";
-    m_sub->sub = m_conn->subscribe(m_prefix + "*", [this](nats::Msg& m) { on_reply(m); });
+      m_pending(m_conn->new_inbox()), m_sub(std::make_unique<Sub>()) {
+    m_sub->sub = m_conn->subscribe(m_pending.wildcard(), [this](nats::Msg& m) { on_reply(m); });
     m_conn->flush();
 }
 
@@ -31,38 +27,23 @@ Lane::~Lane() { close(); }
 // (which it calls into) goes away.
 void Lane::close() {
     if (m_sub->sub.active()) m_sub->sub.drain(std::chrono::milliseconds(1000));
-    std::lock_guard lock(m_mutex);
     m_pending.clear();
 }
 
 void Lane::send(Call&& call, std::chrono::milliseconds timeout) {
-    uint64_t id;
     // Our own reference: a timeout may complete (and free) the call before publish returns.
     std::shared_ptr<const std::string> payload = call.payload;
-    {
-        std::lock_guard lock(m_mutex);
-        id = ++m_next;
-        m_pending.emplace(id, Pending{std::move(call), Clock::now() + timeout});
-    }
-    char reply[160];
-    size_t n = m_prefix.copy(reply, sizeof(reply) - 24);
-    auto end = std::to_chars(reply + n, reply + sizeof(reply), id).ptr;
+    uint64_t id = m_pending.add(std::move(call), Clock::now() + timeout);
     try {
-        m_conn->publish(m_subject, *payload, std::string_view(reply, end - reply));
+        m_conn->publish(m_subject, *payload, m_pending.reply_subject(id).view());
     } catch (const std::exception& e) {
-        Pending p;
-        {
-            std::lock_guard lock(m_mutex);
-            auto it = m_pending.find(id);
-            if (it == m_pending.end()) return;
-            p = std::move(it->second);
-            m_pending.erase(it);
-        }
+        auto failed = m_pending.take(id);
+        if (!failed) return;
         Completion c;
         c.outcome = Outcome::other;
         c.detail = e.what();
-        c.latency = Clock::now() - p.call.intended;
-        m_done(*this, std::move(p.call), std::move(c));
+        c.latency = Clock::now() - failed->intended;
+        m_done(*this, std::move(*failed), std::move(c));
     }
 }
 
@@ -94,42 +75,20 @@ Completion classify(nats::Msg& msg) {
 
 void Lane::on_reply(nats::Msg& msg) {
     auto now = Clock::now();
-    std::string_view subject = msg.subject();
-    if (subject.size() <= m_prefix.size()) return;
-    uint64_t id = 0;
-    std::from_chars(subject.data() + m_prefix.size(), subject.data() + subject.size(), id);
-    Pending p;
-    {
-        std::lock_guard lock(m_mutex);
-        auto it = m_pending.find(id);
-        if (it == m_pending.end()) return;  // timed out already
-        p = std::move(it->second);
-        m_pending.erase(it);
-    }
+    auto call = m_pending.take_reply(msg.subject());
+    if (!call) return;  // timed out already
     Completion c = classify(msg);
-    c.latency = now - p.call.intended;
-    m_done(*this, std::move(p.call), std::move(c));
+    c.latency = now - call->intended;
+    m_done(*this, std::move(*call), std::move(c));
 }
 
 void Lane::expire(Clock::time_point now) {
-    std::vector<Pending> expired;
-    {
-        std::lock_guard lock(m_mutex);
-        for (auto it = m_pending.begin(); it != m_pending.end();) {
-            if (it->second.deadline <= now) {
-                expired.push_back(std::move(it->second));
-                it = m_pending.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    for (auto& p : expired) {
+    m_pending.expire(now, [&](Call&& call) {
         Completion c;
         c.outcome = Outcome::timeout;
-        c.latency = now - p.call.intended;
-        m_done(*this, std::move(p.call), std::move(c));
-    }
+        c.latency = now - call.intended;
+        m_done(*this, std::move(call), std::move(c));
+    });
 }
 
 }  // namespace aegis::load

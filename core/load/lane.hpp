@@ -1,16 +1,16 @@
 #pragma once
 // One NATS connection of a load run with many calls in flight: one wildcard inbox subscription
-// and a reply subject per call (nats.c has no async request API). Unlike client::AsyncCaller it
-// carries each call's intended send time and attempt number, and reads the error-code header,
-// which the report needs; replies are classified here, the decisions are the engine's.
+// and a reply subject per call (nats.c has no async request API), correlated by
+// client::PendingReplies as in client::AsyncCaller. Unlike AsyncCaller it carries each call's
+// intended send time and attempt number, and reads the error-code header, which the report
+// needs; replies are classified here, the decisions are the engine's.
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
+#include "core/client/pending_replies.hpp"
 #include "core/load/recorder.hpp"
 
 namespace aegis::nats {
@@ -45,20 +45,13 @@ public:
     void close();  // stops receiving (callbacks done); pending calls are dropped
 
 private:
-    struct Pending {
-        Call call;
-        Clock::time_point deadline;
-    };
     void on_reply(nats::Msg& msg);
     std::shared_ptr<nats::Connection> m_conn;
     std::string m_subject;
     Done m_done;
-    std::string m_prefix;
+    client::PendingReplies<Call> m_pending;
     struct Sub;
     std::unique_ptr<Sub> m_sub;
-    std::mutex m_mutex;
-    std::unordered_map<uint64_t, Pending> m_pending;
-    uint64_t m_next = 0;
 };
 
 }  // namespace aegis::load

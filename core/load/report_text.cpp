@@ -1,5 +1,7 @@
 // The terminal form of a load report: a few labelled lines, the spread over instances and the
-// per-second timeline.
+// per-second timeline. Instance ids, error codes and messages come from the network: they go
+// through output::visible, as in every human-readable report.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 #include <string>
@@ -7,19 +9,11 @@
 #include <fmt/format.h>
 
 #include "core/load/report.hpp"
+#include "core/output/visible.hpp"
 
 namespace aegis::load {
 
 namespace {
-
-std::string shown_id(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-        else out.push_back(static_cast<char>(c));
-    }
-    return out;
-}
 
 std::string num(double v) { return v < 10 ? fmt::format("{:.2f}", v) : fmt::format("{:.1f}", v); }
 
@@ -51,10 +45,10 @@ std::string error_line(const LoadReport& r, const output::Style& st) {
     add("timeout", e.timeout);
     add("no_responders", e.no_responders);
     add("not_active", e.not_active);
-    for (const auto& [code, n] : e.remote) add("remote " + shown_id(code), n);
+    for (const auto& [code, n] : e.remote) add("remote " + output::visible(code), n);
     add("other", e.other);
     std::string out = "errors      " + st.red(s) + "\n";
-    if (!e.first_other.empty()) out += "            e.g. " + shown_id(e.first_other) + "\n";
+    if (!e.first_other.empty()) out += "            e.g. " + output::visible(e.first_other) + "\n";
     return out;
 }
 
@@ -64,13 +58,13 @@ std::string instances(const LoadReport& r) {
     size_t width = 0;
     for (const auto& [id, n] : r.by_instance) {
         total += n;
-        width = std::max(width, shown_id(id).size());
+        width = std::max(width, output::visible(id).size());
     }
     std::string out;
     bool first = true;
     for (const auto& [id, n] : r.by_instance) {
         out += fmt::format("{}{:<{}}  {:>10}  {:5.1f}%\n", first ? "instances   " : "            ",
-                           shown_id(id), width, thousands(n), 100.0 * n / total);
+                           output::visible(id), width, thousands(n), 100.0 * n / total);
         first = false;
     }
     return out;

@@ -13,7 +13,7 @@
 #include "core/wire/codec.hpp"
 #include "core/wire/names.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -70,7 +70,7 @@ void ChangeWatch::watch_bucket(const std::string& bucket, bool registry) {
             std::string key = bucket + "/" + ev.entry->key;
             std::string svc, other;
             if (registry ? !wire::parse_registry_key(ev.entry->key, svc, other)
-                         : !parse_leader_key(ev.entry->key, svc, other))
+                         : !client::parse_leader_key(ev.entry->key, svc, other))
                 return;
             if (ev.entry->op != nats::KvOp::put) return seen(key, nullptr);
             std::string id = identity(ev.entry->value, registry);
@@ -107,4 +107,4 @@ bool ChangeWatch::wait(std::chrono::milliseconds timeout) {
     return changed;
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

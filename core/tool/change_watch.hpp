@@ -16,7 +16,7 @@ class KeyValue;
 class KvWatch;
 }  // namespace aegis::nats
 
-namespace aegis::client {
+namespace aegis::tool {
 
 class ChangeWatch {
 public:
@@ -43,4 +43,4 @@ private:
     std::map<std::string, Watch> m_watches;  // by bucket
 };
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -11,7 +11,7 @@
 #include "core/tool/monitor_impl.hpp"
 #include "core/util/error.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 using namespace monitor_detail;
 
@@ -52,19 +52,19 @@ std::vector<Happening> Monitor::take_new() {
     return out;
 }
 
-std::vector<SrvReply> Monitor::Impl::stats_round(const std::vector<registry::Listed>& entries,
-                                                 std::chrono::milliseconds& took) {
+std::vector<client::SrvReply> Monitor::Impl::stats_round(
+    const std::vector<registry::Listed>& entries, std::chrono::milliseconds& took) {
     auto expected = std::make_shared<std::set<Key>>();
     for (const auto& e : entries)
         if (!e.stale && entry_sdk(e.instance) == "cpp")
             expected->insert({e.instance.service_name, e.instance.instance_id});
-    SrvGather g;
-    g.verbs = {SrvVerb::stats};
+    client::SrvGather g;
+    g.verbs = {client::SrvVerb::stats};
     g.window = o.stats_window;
     g.max_wait = o.stats_max_wait;
     g.settle = std::chrono::milliseconds(10);
     auto seen = std::make_shared<std::pair<size_t, std::set<Key>>>();
-    g.complete = [expected, seen](const std::vector<SrvReply>& got) {
+    g.complete = [expected, seen](const std::vector<client::SrvReply>& got) {
         for (; seen->first < got.size(); ++seen->first)
             seen->second.insert({json_str(got[seen->first].body, "name"),
                                  json_str(got[seen->first].body, "id")});
@@ -74,7 +74,7 @@ std::vector<SrvReply> Monitor::Impl::stats_round(const std::vector<registry::Lis
         return true;
     };
     auto sent = std::chrono::steady_clock::now();
-    auto replies = srv_gather(*conn, g);
+    auto replies = client::srv_gather(*conn, g);
     took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  sent);
     rates.update(replies, sent);
@@ -83,9 +83,9 @@ std::vector<SrvReply> Monitor::Impl::stats_round(const std::vector<registry::Lis
 
 // One round of grace for a registered instance whose STATS reply came late (so it does not
 // flap to "ghost"); an instance that left the registry gets none. Called with the mutex held.
-std::vector<SrvReply> Monitor::Impl::with_grace(std::vector<SrvReply> replies,
+std::vector<client::SrvReply> Monitor::Impl::with_grace(std::vector<client::SrvReply> replies,
                                                 const std::vector<registry::Listed>& entries) {
-    std::map<Key, SrvReply> current;
+    std::map<Key, client::SrvReply> current;
     for (const auto& r : replies) current[{json_str(r.body, "name"), json_str(r.body, "id")}] = r;
     std::set<Key> registered;
     for (const auto& e : entries)
@@ -108,7 +108,7 @@ MonitorFrame Monitor::tick() {
 
     std::lock_guard lock(m->mutex);
     replies = m->with_grace(std::move(replies), entries);
-    std::vector<LeaderInfo> leaders;
+    std::vector<client::LeaderInfo> leaders;
     for (const auto& [k, slot] : m->leaders)
         if (slot.current) leaders.push_back(*slot.current);
     SnapshotOptions so;
@@ -202,4 +202,4 @@ Json Monitor::summary() const {
             {"happenings", m->kinds}};
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

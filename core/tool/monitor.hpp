@@ -26,7 +26,7 @@ namespace aegis::registry {
 class DiscoveryCache;
 }
 
-namespace aegis::client {
+namespace aegis::tool {
 
 struct Happening {
     wire::SysTime at{};
@@ -116,4 +116,4 @@ private:
     std::unique_ptr<Impl> m;
 };
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

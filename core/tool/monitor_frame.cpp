@@ -8,7 +8,7 @@
 #include "core/tool/monitor.hpp"
 #include "core/util/text.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -161,4 +161,4 @@ Json to_json(const MonitorFrame& f, const std::vector<Happening>& fresh) {
             {"happenings", std::move(happenings)}};
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -19,7 +19,7 @@
 #include "core/registry/discovery.hpp"
 #include "core/util/text.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace monitor_detail {
 
@@ -55,7 +55,7 @@ struct Monitor::Impl {
     nats::Subscription events_sub;
 
     struct LeaderSlot {
-        std::optional<LeaderInfo> current;
+        std::optional<client::LeaderInfo> current;
         std::string last_instance;
         uint64_t changes = 0;
     };
@@ -73,7 +73,7 @@ struct Monitor::Impl {
     std::vector<Happening> fresh;
     std::map<std::string, uint64_t> kinds;
     std::map<Key, InstanceState> prev_states;
-    std::map<Key, SrvReply> last_replies;  // one round of grace for a late STATS reply
+    std::map<Key, client::SrvReply> last_replies;  // one round of grace for a late STATS reply
     std::map<std::tuple<std::string, std::string, std::string>, std::pair<uint64_t, uint64_t>>
         observed;  // requests, errors per endpoint while we watched
     uint64_t ticks = 0;
@@ -87,9 +87,9 @@ struct Monitor::Impl {
     }
 
     void on_leader(const std::string& bucket, const nats::KeyValue::WatchEvent& ev);
-    std::vector<SrvReply> stats_round(const std::vector<registry::Listed>& entries,
+    std::vector<client::SrvReply> stats_round(const std::vector<registry::Listed>& entries,
                                       std::chrono::milliseconds& took);
-    std::vector<SrvReply> with_grace(std::vector<SrvReply> replies,
+    std::vector<client::SrvReply> with_grace(std::vector<client::SrvReply> replies,
                                      const std::vector<registry::Listed>& entries);
     void scan_buckets(bool initial);
     void diff_states(const SystemSnapshot& snap);
@@ -97,4 +97,4 @@ struct Monitor::Impl {
     MonitorFrame build(const SystemSnapshot& snap);
 };
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -11,7 +11,7 @@
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 using namespace monitor_detail;
 
@@ -25,7 +25,7 @@ void Monitor::Impl::on_leader(const std::string& bucket, const nats::KeyValue::W
     }
     bool report = bw->second->ready || bw->second->report_initial;
     std::string service, group;
-    if (!parse_leader_key(ev.entry->key, service, group)) return;
+    if (!client::parse_leader_key(ev.entry->key, service, group)) return;
     LeaderSlot& slot = leaders[service + "\n" + group];
     std::string where = service + "/" + group;
     if (ev.entry->op != nats::KvOp::put) {
@@ -35,9 +35,9 @@ void Monitor::Impl::on_leader(const std::string& bucket, const nats::KeyValue::W
         slot.current.reset();
         return;
     }
-    LeaderInfo l;
+    client::LeaderInfo l;
     try {
-        l = parse_leader_value(ev.entry->value);
+        l = client::parse_leader_value(ev.entry->value);
     } catch (const DataError&) {
         return;
     }
@@ -142,4 +142,4 @@ void Monitor::Impl::diff_states(const SystemSnapshot& snap) {
 
 // One STATS round; it ends early once every fresh aegis instance of the registry answered.
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -9,7 +9,7 @@
 #include "core/util/paths.hpp"
 #include "core/wire/codec.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -144,4 +144,4 @@ Json params_from_data(const std::string& data, std::istream& in) {
     return v;
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

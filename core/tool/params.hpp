@@ -7,7 +7,7 @@
 
 #include "core/wire/json.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 // Infers the JSON type of a key=value value: 42 → number, 1.5 → number, true/false → bool,
 // null → null, anything else → string. Quote to force a string: name='"42"' or name:='"42"'.
@@ -24,4 +24,4 @@ std::string inferred_type_hint(const std::vector<std::string>& args, const std::
 // "-d" data: "@path" reads a file (NoInputError when missing), "-" reads `in`, else JSON text.
 Json params_from_data(const std::string& data, std::istream& in);
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -27,7 +27,7 @@ int64_t i64(const Json& v, const char* k) {
 
 }  // namespace
 
-void RateTracker::update(const std::vector<SrvReply>& stats,
+void RateTracker::update(const std::vector<client::SrvReply>& stats,
                          std::chrono::steady_clock::time_point sent) {
     m_rates.clear();
     for (const auto& r : stats) {
@@ -82,4 +82,4 @@ void RateTracker::update(const std::vector<SrvReply>& stats,
     });
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

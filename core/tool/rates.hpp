@@ -11,7 +11,7 @@
 
 #include "core/client/srv_client.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 struct EndpointRate {
     std::string service;
@@ -32,7 +32,8 @@ class RateTracker {
 public:
     // One STATS round whose request went out at `sent`: each reply is timed at sent + its RTT,
     // so a slow reply does not distort the interval.
-    void update(const std::vector<SrvReply>& stats, std::chrono::steady_clock::time_point sent);
+    void update(const std::vector<client::SrvReply>& stats,
+                std::chrono::steady_clock::time_point sent);
     // The endpoints seen in the last round, sorted by service, instance, endpoint.
     const std::vector<EndpointRate>& rates() const { return m_rates; }
 
@@ -49,4 +50,4 @@ private:
     std::vector<EndpointRate> m_rates;
 };
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

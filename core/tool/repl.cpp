@@ -19,7 +19,7 @@
 #include "core/util/error.hpp"
 #include "core/wire/names.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -200,14 +200,14 @@ std::vector<std::string> NameSource::methods(const std::string& service) {
     std::set<std::string> names;
     try {
         // Instances of one service list the same methods: the first replies are enough.
-        SrvGather g;
-        g.verbs = {SrvVerb::info};
+        client::SrvGather g;
+        g.verbs = {client::SrvVerb::info};
         g.service = service;
         g.window = std::min(std::chrono::milliseconds(300), m_max_wait);
         g.max_wait = m_max_wait;
         g.settle = std::chrono::milliseconds(30);
-        g.complete = [](const std::vector<SrvReply>& got) { return !got.empty(); };
-        auto replies = srv_gather(*m_conn, g);
+        g.complete = [](const std::vector<client::SrvReply>& got) { return !got.empty(); };
+        auto replies = client::srv_gather(*m_conn, g);
         for (const auto& r : replies) {
             auto eps = r.body.find("endpoints");
             if (eps == r.body.end() || !eps->is_array()) continue;
@@ -249,4 +249,4 @@ output::Completion NameSource::complete(const std::string& line, size_t cursor) 
     return {start, with_prefix(all, word)};
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

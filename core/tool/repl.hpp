@@ -21,7 +21,7 @@ namespace aegis::registry {
 class Registry;
 }
 
-namespace aegis::client {
+namespace aegis::tool {
 
 enum class ReplVerb { empty, call, services, instances, json, timeout, format, help, quit };
 
@@ -73,4 +73,4 @@ private:
     std::map<std::string, std::pair<Clock::time_point, std::vector<std::string>>> m_methods;
 };
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

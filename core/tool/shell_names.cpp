@@ -12,7 +12,7 @@
 #include "core/config/nats_url.hpp"
 #include "core/nats/connection.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -65,4 +65,4 @@ std::vector<std::string> shell_method_names(const config::SdkConfig& config,
     return ask_names(config, budget, [&service](NameSource& n) { return n.methods(service); });
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -11,7 +11,7 @@ namespace aegis::config {
 struct SdkConfig;
 }
 
-namespace aegis::client {
+namespace aegis::tool {
 
 inline constexpr std::chrono::milliseconds k_shell_names_budget{300};
 
@@ -25,4 +25,4 @@ std::vector<std::string> shell_method_names(
     const config::SdkConfig& config, const std::string& service,
     std::chrono::milliseconds budget = k_shell_names_budget);
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -13,7 +13,7 @@
 #include "core/util/text.hpp"
 #include "core/util/duration.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 namespace {
 
@@ -27,7 +27,7 @@ struct SrvSeen {
 
 using Key = std::pair<std::string, std::string>;  // service, instance
 
-std::map<Key, SrvSeen> index_replies(const std::vector<SrvReply>& replies) {
+std::map<Key, SrvSeen> index_replies(const std::vector<client::SrvReply>& replies) {
     std::map<Key, SrvSeen> out;
     for (const auto& r : replies) {
         const Json& b = r.body;
@@ -36,10 +36,11 @@ std::map<Key, SrvSeen> index_replies(const std::vector<SrvReply>& replies) {
             continue;
         SrvSeen& s = out[{b["name"].get<std::string>(), b["id"].get<std::string>()}];
         double ms = util::millis(r.rtt);
-        if (r.verb == SrvVerb::ping || !s.rtt_ms) s.rtt_ms = ms;
+        if (r.verb == client::SrvVerb::ping || !s.rtt_ms) s.rtt_ms = ms;
         if (b.contains("version") && b["version"].is_string()) s.version = b["version"];
         if (b.contains("metadata") && b["metadata"].is_object()) s.metadata = b["metadata"];
-        if (r.verb == SrvVerb::info && b.contains("endpoints") && b["endpoints"].is_array()) {
+        if (r.verb == client::SrvVerb::info && b.contains("endpoints") &&
+            b["endpoints"].is_array()) {
             s.methods.clear();
             for (const auto& ep : b["endpoints"])
                 if (ep.is_object() && ep.contains("name") && ep["name"].is_string())
@@ -97,7 +98,7 @@ InstanceView from_entry(registry::Listed entry, const std::map<Key, SrvSeen>& sr
     return v;
 }
 
-void add_groups(ServiceView& s, const std::vector<LeaderInfo>& leaders,
+void add_groups(ServiceView& s, const std::vector<client::LeaderInfo>& leaders,
                 const SnapshotOptions& o, wire::SysTime now) {
     std::map<std::string, GroupView> groups;
     for (const auto& l : leaders) {
@@ -216,7 +217,8 @@ size_t hide_stale(ServiceView& s) {
 }  // namespace
 
 SystemSnapshot join_snapshot(std::vector<registry::Listed> entries,
-                             std::vector<LeaderInfo> leaders, const std::vector<SrvReply>& replies,
+                             std::vector<client::LeaderInfo> leaders,
+                             const std::vector<client::SrvReply>& replies,
                              const SnapshotOptions& o, wire::SysTime now) {
     SystemSnapshot snap;
     snap.taken_at = now;
@@ -258,4 +260,4 @@ SystemSnapshot join_snapshot(std::vector<registry::Listed> entries,
     return snap;
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -17,7 +17,7 @@
 #include "core/util/error.hpp"
 #include "core/wire/names.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 const char* state_name(InstanceState s) {
     switch (s) {
@@ -232,12 +232,12 @@ struct Expected {
     std::set<std::string> pinged, informed;
     size_t seen = 0;
 
-    bool complete(const std::vector<SrvReply>& got) {
+    bool complete(const std::vector<client::SrvReply>& got) {
         std::lock_guard lock(mutex);
         for (; seen < got.size(); ++seen) {
             const Json& b = got[seen].body;
             std::string k = json_str(b, "name") + "\n" + json_str(b, "id");
-            (got[seen].verb == SrvVerb::info ? informed : pinged).insert(k);
+            (got[seen].verb == client::SrvVerb::info ? informed : pinged).insert(k);
         }
         // Nobody expected (only Python or unregistered responders): wait the full window.
         if (!ids || ids->empty()) return false;
@@ -252,18 +252,18 @@ struct Expected {
 SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
     auto t0 = std::chrono::steady_clock::now();
     auto expected = std::make_shared<Expected>();
-    std::future<std::vector<SrvReply>> gathering;
+    std::future<std::vector<client::SrvReply>> gathering;
     if (o.probe) {
-        SrvGather g;
-        g.verbs = {SrvVerb::ping, SrvVerb::info};
+        client::SrvGather g;
+        g.verbs = {client::SrvVerb::ping, client::SrvVerb::info};
         g.service = o.service;
         g.window = o.srv_window;
         g.max_wait = o.srv_max_wait;
-        g.complete = [expected](const std::vector<SrvReply>& got) {
+        g.complete = [expected](const std::vector<client::SrvReply>& got) {
             return expected->complete(got);
         };
         gathering = std::async(std::launch::async,
-                               [conn = m_conn, g] { return srv_gather(*conn, g); });
+                               [conn = m_conn, g] { return client::srv_gather(*conn, g); });
     }
     registry::ListOptions lo;
     lo.service = o.service;
@@ -279,8 +279,9 @@ SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
         std::lock_guard lock(expected->mutex);
         expected->ids = std::move(ids);
     }
-    auto leaders = read_leaders(m_conn, o.service);
-    std::vector<SrvReply> replies = o.probe ? gathering.get() : std::vector<SrvReply>{};
+    auto leaders = client::read_leaders(m_conn, o.service);
+    std::vector<client::SrvReply> replies =
+        o.probe ? gathering.get() : std::vector<client::SrvReply>{};
     auto snap = join_snapshot(std::move(entries), std::move(leaders), replies, o,
                               std::chrono::system_clock::now());
     snap.unreadable = reg ? reg->unreadable_count() : 0;
@@ -289,4 +290,4 @@ SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
     return snap;
 }
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

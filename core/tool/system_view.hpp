@@ -13,7 +13,7 @@
 #include "core/client/srv_client.hpp"
 #include "core/registry/registry.hpp"
 
-namespace aegis::client {
+namespace aegis::tool {
 
 // healthy: fresh heartbeat (and answers $SRV when it can); unhealthy: the instance says so;
 // stale: heartbeat older than the threshold; ghost: fresh entry of an aegis C++ instance that
@@ -39,7 +39,7 @@ struct InstanceView {
 
 struct GroupView {
     std::string group;
-    std::optional<LeaderInfo> leader;
+    std::optional<client::LeaderInfo> leader;
     bool lease_expired = false;      // last renewal older than the lease TTL
     bool leader_registered = false;  // the leader is a fresh registry entry
 };
@@ -96,7 +96,8 @@ struct SystemSnapshot {
 // The join itself, without I/O. `entries` must include stale ones; `replies` may mix PING,
 // INFO and STATS bodies (any of them proves the instance answers).
 SystemSnapshot join_snapshot(std::vector<registry::Listed> entries,
-                             std::vector<LeaderInfo> leaders, const std::vector<SrvReply>& replies,
+                             std::vector<client::LeaderInfo> leaders,
+                             const std::vector<client::SrvReply>& replies,
                              const SnapshotOptions& options, wire::SysTime now);
 
 // snake_case JSON for --json (times RFC 3339, durations *_ms / *_s).
@@ -129,4 +130,4 @@ std::string metadata_summary(const Json& metadata, wire::SysTime now, size_t max
 // "850ms", "12s", "3m04s", "2h05m", "3d04h"; "-" for infinity / negative.
 std::string human_age(double seconds);
 
-}  // namespace aegis::client
+}  // namespace aegis::tool

@@ -20,6 +20,7 @@
 
 using namespace aegis;
 using namespace aegis::client;
+using namespace aegis::tool;
 using namespace std::chrono_literals;
 
 namespace {

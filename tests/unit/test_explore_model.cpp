@@ -19,6 +19,7 @@ using aegis::test::vec;
 
 using namespace aegis;
 using namespace aegis::client;
+using namespace aegis::tool;
 using namespace std::chrono_literals;
 
 namespace {

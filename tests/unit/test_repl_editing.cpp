@@ -13,7 +13,7 @@
 #include "core/util/error.hpp"
 
 using namespace aegis;
-using namespace aegis::client;
+using namespace aegis::tool;
 
 TEST_CASE("repl: lines parse into commands, JSON keeps its spaces") {
     auto l = parse_repl_line(R"(call echo-service echo {"message": "hi there"})");
