@@ -2,6 +2,7 @@
 #include <optional>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <signal.h>
 
@@ -226,18 +227,17 @@ bool local_server_down() {
     if (!s) return false;
     bool was_running = false;
     if (s->clustered()) {
-        // SIGTERM to every node first, then wait: they shut down together, not one by one.
-        for (auto& n : s->nodes)
-            if (is_ours(n)) ::kill(n.pid, SIGTERM);
-        for (auto& n : s->nodes)
-            if (is_ours(n)) {
-                util::terminate(n.pid, std::chrono::milliseconds(5000));
-                was_running = true;
-            } else if (n.running) {
-                was_running = true;  // it ended on the SIGTERM
-            } else if (util::alive(n.pid)) {
-                warn_not_ours(n.pid);
-            }
+        // Ownership is proven before any signal (a node shutting down no longer shows the
+        // command line that proves it); then SIGTERM to every node of ours, and wait for each:
+        // they shut down together, not one by one.
+        std::vector<pid_t> ours;
+        for (auto& n : s->nodes) {
+            if (is_ours(n)) ours.push_back(n.pid);
+            else if (util::alive(n.pid)) warn_not_ours(n.pid);
+        }
+        for (pid_t p : ours) ::kill(p, SIGTERM);
+        for (pid_t p : ours) util::terminate(p, std::chrono::milliseconds(5000));
+        was_running = !ours.empty();
     } else if (is_ours(*s)) {
         util::terminate(s->pid, std::chrono::milliseconds(5000));
         was_running = true;

@@ -237,13 +237,33 @@ RunResult run_capture(const std::vector<std::string>& argv, std::chrono::millise
     return r;
 }
 
+namespace {
+
+// A process that has exited but not yet been reaped by its parent (for an orphan that is
+// init, which may take its time): it runs nothing any more.
+bool zombie(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (!std::getline(in, stat)) return false;
+    size_t close = stat.rfind(')');  // the command name may hold spaces and parentheses
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
+
+// Not our child: does the process still exist and run?
+bool other_alive(pid_t pid) {
+    if (kill(pid, 0) != 0 && errno != EPERM) return false;
+    return !zombie(pid);
+}
+
+}  // namespace
+
 bool alive(pid_t pid) {
     if (pid <= 0) return false;
     int status = 0;
     pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return false;           // our child, just exited (reaped)
-    if (r == 0) return true;              // our child, running
-    return kill(pid, 0) == 0 || errno == EPERM;  // not our child
+    if (r == pid) return false;  // our child, just exited (reaped)
+    if (r == 0) return true;     // our child, running
+    return other_alive(pid);     // not our child
 }
 
 std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
@@ -257,8 +277,8 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
             return 0;
         }
         if (r < 0) {
-            // Not our child (or already reaped): poll for its disappearance.
-            if (kill(pid, 0) != 0 && errno == ESRCH) return 0;
+            // Not our child (or already reaped): poll until it is gone or a zombie.
+            if (!other_alive(pid)) return 0;
         }
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

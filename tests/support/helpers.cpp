@@ -67,11 +67,16 @@ const aegis::Json& vec(const char* name) { return vectors().at(name); }
 std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>& conn,
                                         const std::string& service, const std::string& group) {
     try {
-        auto kv = nats::KeyValue::open(conn, wire::election_bucket(service));
+        // A short wait: a request that races the bucket's creation by another process can go
+        // unanswered (nats-io/nats-server#6421); for a poll that is "not yet", not a failure.
+        auto kv = nats::KeyValue::open(conn, wire::election_bucket(service),
+                                       std::chrono::milliseconds(1000));
         auto e = kv.get(wire::leader_key(service, group));
         if (!e) return std::nullopt;
         return client::parse_leader_value(e->value).instance_id;
     } catch (const NotFoundError&) {
+        return std::nullopt;
+    } catch (const TimeoutError&) {
         return std::nullopt;
     }
 }
