@@ -92,6 +92,11 @@ KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::stri
     }
     kvStore* kv = nullptr;
     natsStatus s = js_KeyValue(&kv, own ? own : conn->jetstream(), bucket.c_str());
+    // A look-up that races the bucket's creation by another process can go unanswered
+    // (nats-io/nats-server#6421): two services starting together on a fresh server. Asked
+    // again it is answered. Once only, and only when the caller set no bound of its own.
+    if (s == NATS_TIMEOUT && !timeout)
+        s = js_KeyValue(&kv, conn->jetstream(), bucket.c_str());
     if (s != NATS_OK && own) jsCtx_Destroy(own);
     if (s == NATS_NOT_FOUND) throw NotFoundError("KV bucket '" + bucket + "' does not exist");
     if (s == NATS_ERR || s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) {

@@ -205,3 +205,33 @@ TEST_CASE("event consumers and the EVENTS stream come back after the store is lo
         8s, 200ms));
     svc.stop();
 }
+
+// Two services starting together on a fresh server: a bucket look-up that races the other's
+// creation of it can go unanswered (nats-io/nats-server#6421). The look-up is asked once more
+// instead of reporting "JetStream is not available". Here a responder on a server without
+// JetStream plays the API: it drops the first STREAM.INFO and answers the second with
+// JetStream's documented "stream not found" error (err_code 10059).
+TEST_CASE("a bucket look-up whose first request goes unanswered is asked again") {
+    test::NatsServer::Options so;
+    so.jetstream = false;
+    test::NatsServer server(so);
+    auto api = server.connect("api");
+    std::atomic<int> asked{0};
+    auto sub = api->subscribe("$JS.API.STREAM.INFO.KV_racing", [&](nats::Msg& m) {
+        if (++asked == 1) return;  // lost, as in the creation race
+        api->publish(m.reply(),
+                     R"({"type":"io.nats.jetstream.api.v1.stream_info_response",)"
+                     R"("error":{"code":404,"err_code":10059,"description":"stream not found"}})");
+    });
+    api->flush();
+    nats::ConnectOptions o;
+    o.servers = {server.url()};
+    o.jetstream_timeout = 500ms;
+    auto conn = nats::Connection::connect(o);
+    CHECK_THROWS_AS(nats::KeyValue::open(conn, "racing"), NotFoundError);
+    CHECK(asked.load() == 2);
+    // With a bound of its own the caller gets what it asked for: one request, then unavailable.
+    asked = 0;
+    CHECK_THROWS_AS(nats::KeyValue::open(conn, "racing", 300ms), UnavailableError);
+    CHECK(asked.load() == 1);
+}
