@@ -24,14 +24,24 @@
 #include "core/wire/codec.hpp"
 #include "core/wire/envelope.hpp"
 
+extern "C" void natsMsg_free(void* object);  // exported by nats.c 3.4, not declared (rpc_sides)
+
 namespace aegis::bench {
 
+// The canned replier releases its messages as the raw replier of the same run does
+// (natsMsg_Destroy, or at once with --raw-free), so the two pipelines differ only in the client.
+struct Canned {
+    std::string payload;
+    bool free_at_once = false;
+};
+
 inline void canned_reply(natsConnection* nc, natsSubscription*, natsMsg* m, void* closure) {
-    const auto* payload = static_cast<const std::string*>(closure);
+    const auto* c = static_cast<const Canned*>(closure);
     if (natsMsg_GetReply(m))
-        natsConnection_Publish(nc, natsMsg_GetReply(m), payload->data(),
-                               static_cast<int>(payload->size()));
-    natsMsg_Destroy(m);
+        natsConnection_Publish(nc, natsMsg_GetReply(m), c->payload.data(),
+                               static_cast<int>(c->payload.size()));
+    if (c->free_at_once) natsMsg_free(m);
+    else natsMsg_Destroy(m);
 }
 
 inline std::string canned_response() {
@@ -82,8 +92,8 @@ inline double process_rps(const std::string& aegis, const std::string& url, int 
 // model: the engine (load::run_load) in this process when `aegis` is empty, else that binary as a
 // child process, as its --json report gives them (0 when it failed).
 inline double load_rps(const std::string& url, int inflight, double seconds, bool buffered,
-                       const std::string& aegis = {}) {
-    std::string canned = canned_response();
+                       bool raw_free, const std::string& aegis = {}) {
+    Canned canned{canned_response(), raw_free};
     natsOptions* o = nullptr;
     natsOptions_Create(&o);
     natsOptions_SetURL(o, url.c_str());

@@ -290,8 +290,8 @@ int main(int argc, char** argv) {
         run_round(r, a, raw_ep.get(), ae_ep.get(), tr, ta);
         raws.push_back(tr.figures());
         aes.push_back(ta.figures());
-        if (a.only.empty()) engines.push_back(bench::load_rps(a.server, 64, a.seconds, a.buffered));
-        if (with_load) loads.push_back(bench::load_rps(a.server, 64, a.seconds, a.buffered, a.aegis));
+        if (a.only.empty()) engines.push_back(bench::load_rps(a.server, 64, a.seconds, a.buffered, a.raw_free));
+        if (with_load) loads.push_back(bench::load_rps(a.server, 64, a.seconds, a.buffered, a.raw_free, a.aegis));
     }
     ae_ep.reset();
     raw_ep.reset();
