@@ -23,7 +23,7 @@ struct EchoOpts {
     std::string service = "echo-service";
     std::string instance_id;
     int instance = default_instance_number();
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 int run_echo(Context& ctx, const EchoOpts& o) {
@@ -31,7 +31,7 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Echo service (AegisSDK quickstart example)";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     so.workers = 4;  // delay_echo must not hold up echo
     Service svc(ctx.nats("aegis demo echo"), so);
     auto count = std::make_shared<std::atomic<int>>(0);
@@ -82,9 +82,7 @@ void setup_echo(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in results and logs (default: the process id)");
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_echo(ctx, *o); }; });
 }
 
