@@ -83,7 +83,9 @@ load::LoadOptions options_of(const LoadOpts& o) {
     lo.timeout = o.timeout;
     lo.payload.call.timeout = lo.timeout;
     constexpr double k_inf = std::numeric_limits<double>::infinity();
-    lo.duration_s = o.duration_given ? load_seconds(o.duration) : o.requests ? k_inf : load_seconds(o.duration);
+    lo.duration_s = o.duration_given ? load_seconds(o.duration)
+                    : o.requests     ? k_inf
+                                     : load_seconds(o.duration);
     lo.requests = o.requests;
     lo.schedule = schedule_of(o, lo.duration_s);
     if (!o.steps.empty() && !o.duration_given) lo.duration_s = lo.schedule->length_s();

@@ -18,8 +18,8 @@ struct SecondsRange {
     bool zero_ok = false;
 };
 
-// "1.5" → 1500 ms; a unit may follow the number: "500ms", "10s", "2m" (minutes). The one parser of
-// every duration the CLI takes. Throws UsageError naming `what` (the option, e.g. "--timeout") for
+// "1.5" → 1500 ms; a unit may follow the number: "500ms", "10s", "2m" (minutes), "1h", "1d". The
+// one parser of every duration aegis reads (options, REPL, scenario files). Throws UsageError naming `what` (the option, e.g. "--timeout") for
 // text that is not a finite number in range: "nan", "inf", "-1", "1e308", "soon", "5h". A positive
 // value below a millisecond counts as one.
 std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view what,

@@ -97,15 +97,17 @@ TEST_CASE("durations: seconds with an optional unit, one parser for every option
     CHECK(util::parse_seconds("10s", "--duration") == milliseconds(10000));
     CHECK(util::parse_seconds("500ms", "--duration") == milliseconds(500));
     CHECK(util::parse_seconds("2m", "--duration") == milliseconds(120000));
+    CHECK(util::parse_seconds("2h", "--since") == milliseconds(7200000));
+    CHECK(util::parse_seconds("1d", "--since") == milliseconds(86400000));
     CHECK(util::parse_seconds("0", "--warmup", {0.001, 60, true}) == milliseconds(0));
-    for (const char* bad : {"ten", "5h", "10 s", "s", "ms", "", "nan", "infms", "-1s", "1e308",
+    for (const char* bad : {"ten", "5x", "10 s", "1d2h", "8d", "s", "ms", "", "nan", "infms", "-1s", "1e308",
                             "1e6m", "0"}) {
         INFO(bad);
         CHECK_THROWS_AS(util::parse_seconds(bad, "--duration"), UsageError);
     }
     try {
-        util::parse_seconds("5h", "--warmup");
-        FAIL("5h was accepted");
+        util::parse_seconds("5x", "--warmup");
+        FAIL("5x was accepted");
     } catch (const UsageError& e) {
         std::string what = e.what();
         CHECK(what.find("--warmup") != std::string::npos);
