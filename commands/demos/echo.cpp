@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "commands/demos/request_log.hpp"
 #include "core/service/params.hpp"
 #include "core/service/quick_setup.hpp"
 #include "core/util/log.hpp"
@@ -39,10 +40,16 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     const int n = o.instance;
     const std::string id = svc.instance_id();
 
-    svc.rpc("echo", [count, n, id](const Json& p) {
+    auto lines = std::make_shared<RequestLogLimit>();
+    svc.rpc("echo", [count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
-        log::info("📨 Instance #{} ({}) handled echo request #{}: '{}'", n, id, k, message);
+        if (auto left_out = lines->admit()) {
+            if (*left_out)
+                log::info("📨 Instance #{} ({}) handled {} more requests, not logged (at most {} "
+                          "lines a second)", n, id, *left_out, lines->per_second());
+            log::info("📨 Instance #{} ({}) handled echo request #{}: '{}'", n, id, k, message);
+        }
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id},
                     {"request_count", k}, {"timestamp", wire::python_isoformat(
                                                             std::chrono::system_clock::now())}};
