@@ -129,10 +129,7 @@ EventTailOptions tail_options(const TailOpts& o) {
     for (auto& p : o.patterns.empty() ? std::vector<std::string>{"events.>"} : o.patterns)
         t.subjects.push_back(normalize(p));
     if (!o.since.empty()) {
-        auto d = util::parse_duration(o.since);
-        if (!d) throw UsageError("--since wants a duration such as 90s, 5m or 2h, not '" +
-                                 o.since + "'");
-        t.since = *d;
+        t.since = util::parse_seconds(o.since, "--since", {0.001, 366 * 86400.0});
     }
     if (o.last >= 0) t.last = static_cast<uint64_t>(o.last);
     return t;

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "commands/context.hpp"
+#include "commands/options.hpp"
 #include "commands/report_file.hpp"
 #include "core/tool/params.hpp"
 #include "core/load/report.hpp"
@@ -30,7 +31,9 @@ struct LoadOpts {
     std::vector<std::string> args;
     int concurrency = -1, connections = 1, retry_attempts = 10;  // -1: not given
     double rate = 0;
-    std::string ramp, steps, spike, duration, warmup = "0", timeout = "5s";
+    std::string ramp, steps, spike;
+    std::chrono::milliseconds duration{10000}, warmup{0}, timeout{5000};
+    bool duration_given = false;
     uint64_t requests = 0;
     size_t payload_bytes = 0;
     bool no_retry = false;
@@ -68,6 +71,8 @@ std::optional<load::Schedule> schedule_of(const LoadOpts& o, double duration_s) 
     return s;
 }
 
+double load_seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
 load::LoadOptions options_of(const LoadOpts& o) {
     load::LoadOptions lo;
     lo.payload.service = o.service;
@@ -75,17 +80,17 @@ load::LoadOptions options_of(const LoadOpts& o) {
     lo.payload.params = params_of(o);
     lo.payload.payload_bytes = o.payload_bytes;
     lo.payload.call.format = o.format == "json" ? wire::Format::json : wire::Format::msgpack;
-    double timeout_s = load::parse_duration_s(o.timeout, "--timeout");
-    lo.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(timeout_s * 1000)));
+    lo.timeout = o.timeout;
     lo.payload.call.timeout = lo.timeout;
     constexpr double k_inf = std::numeric_limits<double>::infinity();
-    lo.duration_s = !o.duration.empty() ? load::parse_duration_s(o.duration, "--duration")
-                    : o.requests         ? k_inf : 10.0;
+    lo.duration_s = o.duration_given ? load_seconds(o.duration)
+                    : o.requests     ? k_inf
+                                     : load_seconds(o.duration);
     lo.requests = o.requests;
     lo.schedule = schedule_of(o, lo.duration_s);
-    if (!o.steps.empty() && o.duration.empty()) lo.duration_s = lo.schedule->length_s();
+    if (!o.steps.empty() && !o.duration_given) lo.duration_s = lo.schedule->length_s();
     lo.concurrency = o.concurrency >= 0 ? o.concurrency : 10;
-    lo.warmup_s = load::parse_duration_s(o.warmup, "--warmup");
+    lo.warmup_s = load_seconds(o.warmup);
     lo.connections = o.connections;
     lo.retry_not_active = !o.no_retry;
     lo.retry.attempts = o.retry_attempts;
@@ -167,10 +172,12 @@ void setup_load(CLI::App& root, Context& ctx) {
     app->add_option("--ramp", o->ramp, "open model, rate from FROM to TO over the duration");
     app->add_option("--steps", o->steps, "open model, rates in steps: R1,R2,... or R1:DUR,...");
     app->add_option("--spike", o->spike, "RATE@AT/FOR: that rate for FOR from AT");
-    app->add_option("-z,--duration", o->duration, "how long to measure (default 10s)");
+    auto* duration = add_seconds_option(app, "-z,--duration", o->duration,
+                                        "how long to measure (without it and with -n: no limit)");
     app->add_option("-n,--requests", o->requests, "stop after N calls");
-    app->add_option("--warmup", o->warmup, "load before measuring, not counted")->capture_default_str();
-    app->add_option("-t,--timeout", o->timeout, "per-call timeout")->capture_default_str();
+    add_seconds_option(app, "--warmup", o->warmup, "load before measuring, not counted",
+                       {0.001, 7 * 24 * 3600.0, true});
+    add_seconds_option(app, "-t,--timeout", o->timeout, "per-call timeout");
     app->add_option("--connections", o->connections, "NATS connections to spread calls over")
         ->capture_default_str();
     app->add_option("--payload-bytes", o->payload_bytes, "add a random string field 'payload'");
@@ -183,7 +190,10 @@ void setup_load(CLI::App& root, Context& ctx) {
         ->capture_default_str();
     app->add_option("-o,--out", o->out, "also write the JSON report to FILE");
     add_thresholds(app, *o);
-    app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_load(ctx, *o); }; });
+    app->callback([o, &ctx, duration] {
+        o->duration_given = duration->count() > 0;
+        ctx.run = [o, &ctx] { return run_load(ctx, *o); };
+    });
 }
 
 }  // namespace aegis::cmd

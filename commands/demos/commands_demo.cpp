@@ -25,7 +25,7 @@ struct CmdOpts {
     int instance = default_instance_number();
     int item_ms = 200;
     int max_attempts = 3;
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 Json process_batch(const wire::Command& c, const CommandContext& ctx, int n, int item_ms) {
@@ -55,7 +55,7 @@ int run_commands(Context& ctx, const CmdOpts& o) {
     so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Command handler demo (process_batch with progress)";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     Service svc(ctx.nats("aegis demo commands"), so);
     const int n = o.instance;
     CommandOptions co;
@@ -92,9 +92,7 @@ void setup_commands_demo(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_commands(ctx, *o); }; });
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "commands/demos/request_log.hpp"
 #include "core/service/params.hpp"
 #include "core/service/quick_setup.hpp"
 #include "core/util/log.hpp"
@@ -23,7 +24,7 @@ struct EchoOpts {
     std::string service = "echo-service";
     std::string instance_id;
     int instance = default_instance_number();
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 int run_echo(Context& ctx, const EchoOpts& o) {
@@ -31,7 +32,7 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Echo service (AegisSDK quickstart example)";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     so.workers = 4;  // delay_echo must not hold up echo
     Service svc(ctx.nats("aegis demo echo"), so);
     auto count = std::make_shared<std::atomic<int>>(0);
@@ -39,10 +40,16 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     const int n = o.instance;
     const std::string id = svc.instance_id();
 
-    svc.rpc("echo", [count, n, id](const Json& p) {
+    auto lines = std::make_shared<RequestLogLimit>();
+    svc.rpc("echo", [count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
-        log::info("📨 Instance #{} ({}) handled echo request #{}: '{}'", n, id, k, message);
+        if (auto left_out = lines->admit()) {
+            if (*left_out)
+                log::info("📨 Instance #{} ({}) handled {} more requests, not logged (at most {} "
+                          "lines a second)", n, id, *left_out, lines->per_second());
+            log::info("📨 Instance #{} ({}) handled echo request #{}: '{}'", n, id, k, message);
+        }
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id},
                     {"request_count", k}, {"timestamp", wire::python_isoformat(
                                                             std::chrono::system_clock::now())}};
@@ -82,9 +89,7 @@ void setup_echo(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in results and logs (default: the process id)");
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_echo(ctx, *o); }; });
 }
 

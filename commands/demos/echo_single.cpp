@@ -12,6 +12,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "core/service/params.hpp"
+#include "commands/demos/request_log.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/timefmt.hpp"
@@ -23,10 +24,16 @@ namespace {
 void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<int>> count) {
     const std::string id = svc.instance_id();
     auto started = std::chrono::steady_clock::now();
-    svc.exclusive_rpc("echo", [&svc, count, n, id](const Json& p) {
+    auto lines = std::make_shared<RequestLogLimit>();
+    svc.exclusive_rpc("echo", [&svc, count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
-        log::info("📨 #{} ({}) ACTIVE served echo request #{}: '{}'", n, id, k, message);
+        if (auto left_out = lines->admit()) {
+            if (*left_out)
+                log::info("📨 #{} ({}) ACTIVE served {} more requests, not logged (at most {} "
+                          "lines a second)", n, id, *left_out, lines->per_second());
+            log::info("📨 #{} ({}) ACTIVE served echo request #{}: '{}'", n, id, k, message);
+        }
         return Json{{"echo", message},
                     {"instance", n},
                     {"instance_id", id},

@@ -34,7 +34,7 @@ struct SubOpts {
     bool durable = false;
     std::chrono::milliseconds ack_wait{5000};
     std::string policy = "balanced";
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 const std::vector<std::string> k_default_patterns = {"events.order.*", "events.payment.*",
@@ -66,7 +66,7 @@ std::unique_ptr<Service> make_service(Context& ctx, const SubOpts& o, EventMode 
     so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = "Event subscriber (AegisSDK quickstart example)";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     auto conn = ctx.nats("aegis demo events-sub");
     if (mode != EventMode::exclusive) return std::make_unique<Service>(conn, so);
     SingleActiveOptions sa;
@@ -154,9 +154,7 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
     app->add_option("--policy", o->policy, "exclusive: failover policy")
         ->check(CLI::IsMember({"aggressive", "balanced", "conservative"}))
         ->capture_default_str();
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_events_sub(ctx, *o); }; });
 }
 

@@ -28,7 +28,7 @@ struct HealthOpts {
     std::chrono::milliseconds interval{5000};
     double max_rtt_ms = 500;
     double max_memory_mb = 512;
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 struct Reporter {
@@ -93,7 +93,7 @@ int run_health(Context& ctx, const HealthOpts& o) {
     so.name = "health-reporter";
     so.instance_id = o.instance_id;
     so.description = "Health reporter: custom checks drive the registry status";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     Service svc(ctx.nats("aegis demo health"), so);
     auto r = std::make_shared<Reporter>();
     const int n = o.instance;
@@ -139,9 +139,7 @@ void setup_health(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default health-reporter-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_health(ctx, *o); }; });
 }
 

@@ -28,7 +28,7 @@ struct MonitorOpts {
     std::chrono::milliseconds interval{2000};
     std::chrono::milliseconds heartbeat{10000};  // for instances that do not declare theirs (Python ones)
     std::chrono::milliseconds grace{2000};
-    int stale_after_s = 35;
+    std::chrono::milliseconds stale_after{35000};
     bool once = false;
 };
 
@@ -85,7 +85,7 @@ int pass(Context& ctx, registry::Registry& reg, const MonitorOpts& o,
     registry::ListOptions lo;
     lo.service = o.service;
     lo.include_stale = true;
-    lo.stale_after = std::chrono::seconds(o.stale_after_s);
+    lo.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
     std::map<std::string, Verdict> now;
     int flagged = 0;
     for (const auto& l : reg.list(lo)) {
@@ -113,7 +113,7 @@ int run_monitor(Context& ctx, const MonitorOpts& o) {
                               "Ctrl-C stops\n",
                               o.service.empty() ? "" : " of '" + o.service + "'",
                               util::seconds_text(o.heartbeat),
-                              o.stale_after_s));
+                              util::seconds_text(o.stale_after)));
     auto period = o.interval;
     do pass(ctx, reg, o, last, false);
     while (util::sleep_unless_stopped(period));
@@ -132,9 +132,8 @@ void setup_health_monitor(CLI::App& demo, Context& ctx) {
                        "heartbeat interval (s) of instances that declare none", {0.1, 3600});
     add_seconds_option(app, "--grace", o->grace,
                        "seconds of slack before a heartbeat counts as missed", {0.001, 3600, true});
-    app->add_option("--stale-after", o->stale_after_s, "seconds without a heartbeat = stale")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 86400));
+    add_seconds_option(app, "--stale-after", o->stale_after, "seconds without a heartbeat = stale",
+                       {1, 86400});
     app->add_flag("--once", o->once, "print the current state and exit (1 when anything is flagged)");
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_monitor(ctx, *o); }; });
 }

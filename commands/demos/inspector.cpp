@@ -10,8 +10,10 @@
 #include <cmath>
 
 #include "commands/demos/demo.hpp"
+#include "commands/options.hpp"
 #include "core/output/table.hpp"
 #include "core/registry/registry.hpp"
+#include "core/util/duration.hpp"
 
 namespace aegis::cmd::demos {
 
@@ -20,7 +22,7 @@ namespace {
 struct InspectOpts {
     std::string service;
     bool all = false;
-    int stale_after_s = 35;
+    std::chrono::milliseconds stale_after{35000};
 };
 
 std::string metadata_keys(const Json& md) {
@@ -34,7 +36,7 @@ int run_inspector(Context& ctx, const InspectOpts& o) {
     registry::ListOptions lo;
     lo.service = o.service;
     lo.include_stale = true;
-    lo.stale_after = std::chrono::seconds(o.stale_after_s);
+    lo.stale_after = std::chrono::duration_cast<std::chrono::seconds>(o.stale_after);
     auto all = reg.list(lo);
     Json summary = {{"total", 0}, {"active", 0}, {"unhealthy", 0}, {"standby", 0},
                     {"stale_hidden", 0}, {"unreadable", reg.unreadable_count()}};
@@ -74,7 +76,7 @@ int run_inspector(Context& ctx, const InspectOpts& o) {
                           "(heartbeat older than {} s){}\n",
                           summary["total"].get<int>(), summary["active"].get<int>(),
                           summary["unhealthy"].get<int>(), summary["standby"].get<int>(),
-                          summary["stale_hidden"].get<int>(), o.stale_after_s,
+                          summary["stale_hidden"].get<int>(), util::seconds_text(o.stale_after),
                           o.all ? "" : "; --all shows them"));
     return 0;
 }
@@ -86,9 +88,8 @@ void setup_inspector(CLI::App& demo, Context& ctx) {
     auto* app = demo.add_subcommand("inspector");
     app->add_option("service", o->service, "only this service");
     app->add_flag("--all", o->all, "include stale instances");
-    app->add_option("--stale-after", o->stale_after_s, "seconds without a heartbeat = stale")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 86400));
+    add_seconds_option(app, "--stale-after", o->stale_after, "seconds without a heartbeat = stale",
+                       {1, 86400});
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_inspector(ctx, *o); }; });
 }
 

@@ -27,7 +27,7 @@ struct MetricsOpts {
     std::string instance_id;
     int instance = default_instance_number();
     std::chrono::milliseconds interval{5000};
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
 };
 
 struct Collector {
@@ -119,7 +119,7 @@ int run_metrics(Context& ctx, const MetricsOpts& o) {
     so.name = "metrics-collector";
     so.instance_id = o.instance_id;
     so.description = "Metrics collector (AegisSDK quickstart example)";
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     so.workers = 2;
     Service svc(ctx.nats("aegis demo metrics"), so);
     auto c = std::make_shared<Collector>();
@@ -160,9 +160,7 @@ void setup_metrics(CLI::App& demo, Context& ctx) {
     app->add_option("--instance-id", o->instance_id, "instance id (default metrics-collector-<hex>)");
     app->add_option("--instance", o->instance,
                     "instance number shown in logs (default: the process id)");
-    app->add_option("--heartbeat", o->heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(app, o->heartbeat);
     app->callback([o, &ctx] { ctx.run = [o, &ctx] { return run_metrics(ctx, *o); }; });
 }
 

@@ -22,9 +22,7 @@ void add_single_demo_options(CLI::App& app, SingleDemoOptions& o, const std::str
         ->capture_default_str();
     app.add_flag("--python-parity", o.python_parity,
                  "standbys subscribe exclusive methods and answer NOT_ACTIVE (Python shape)");
-    app.add_option("--heartbeat", o.heartbeat_s, "registry heartbeat interval in seconds")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 300));
+    add_heartbeat_option(&app, o.heartbeat);
 }
 
 std::unique_ptr<SingleActiveService> make_single_demo(Context& ctx, const SingleDemoOptions& o,
@@ -33,7 +31,7 @@ std::unique_ptr<SingleActiveService> make_single_demo(Context& ctx, const Single
     so.name = o.service;
     so.instance_id = o.instance_id;
     so.description = description;
-    so.heartbeat_interval = std::chrono::seconds(o.heartbeat_s);
+    so.heartbeat_interval = o.heartbeat;
     so.workers = o.workers;
     SingleActiveOptions sa;
     sa.group = o.group;

@@ -1,6 +1,7 @@
 #pragma once
 // What the single-active demos (echo-single, order, inventory) share: their options, building
 // the SingleActiveService, logging ACTIVE / STANDBY transitions, and running until stopped.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -17,7 +18,7 @@ struct SingleDemoOptions {
     std::string group = "default";
     std::string policy = "balanced";
     bool python_parity = false;
-    int heartbeat_s = 10;
+    std::chrono::milliseconds heartbeat{10000};
     int workers = 0;
 };
 

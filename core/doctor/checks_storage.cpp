@@ -112,9 +112,8 @@ void stream(Run& r, const std::string& name, const std::string& subject,
     auto info = nats::stream_info(*r.conn, name);
     const char* ret = retention == nats::Retention::workqueue ? "workqueue" : "limits";
     if (!info) {
-        r.add("streams", name, Status::warn, "missing (created by the first service that needs it)",
-              fmt::format("nats stream add {} --subjects '{}' --retention {} --defaults", name,
-                          subject, ret == std::string("limits") ? "limits" : "work"));
+        // Nothing is wrong: the SDK creates it with these settings on first use.
+        r.skip("streams", name, "not created yet (the first service or command that uses it does)");
         return;
     }
     const auto& c = info->config;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::load {
@@ -113,23 +114,12 @@ std::optional<double> Pacer::next() {
     return std::nullopt;
 }
 
-double parse_duration_s(const std::string& text, const char* flag) {
-    size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    std::string unit = text.substr(used);
-    double scale = unit.empty() || unit == "s" ? 1 : unit == "ms" ? 1e-3 : unit == "m" ? 60 : -1;
-    if (used == 0 || scale < 0 || !std::isfinite(v) || v < 0)
-        throw UsageError(std::string(flag) + " '" + text +
-                         "' is not a duration (e.g. 10, 10s, 500ms, 2m)");
-    return v * scale;
-}
-
 namespace {
+
+// A duration in the schedule syntax, through the one parser every duration option uses.
+double seconds_of(const std::string& text, const char* flag, const util::SecondsRange& range = {}) {
+    return static_cast<double>(util::parse_seconds(text, flag, range).count()) / 1000.0;
+}
 
 double parse_rate(const std::string& text, const char* flag) {
     size_t used = 0;
@@ -171,7 +161,7 @@ std::vector<std::pair<double, double>> parse_steps(const std::string& text,
         if (parts.size() != (explicit_len ? 2u : 1u))
             throw UsageError("--steps '" + text +
                              "': give every step as RATE or every step as RATE:DURATION");
-        double len = explicit_len ? parse_duration_s(parts[1], "--steps") : 0;
+        double len = explicit_len ? seconds_of(parts[1], "--steps") : 0;
         if (explicit_len && len <= 0) throw UsageError("--steps: a step lasts more than 0 s");
         out.emplace_back(parse_rate(parts[0], "--steps"), len);
     }
@@ -190,8 +180,9 @@ Spike parse_spike(const std::string& text) {
         throw UsageError("--spike '" + text + "' is not RATE@AT/FOR (e.g. 1000@5s/2s)");
     Spike s;
     s.rps = parse_rate(text.substr(0, at), "--spike");
-    s.at_s = parse_duration_s(text.substr(at + 1, slash - at - 1), "--spike");
-    s.for_s = parse_duration_s(text.substr(slash + 1), "--spike");
+    s.at_s = seconds_of(text.substr(at + 1, slash - at - 1), "--spike",
+                        {0.001, 7 * 24 * 3600.0, true});
+    s.for_s = seconds_of(text.substr(slash + 1), "--spike");
     if (s.for_s <= 0) throw UsageError("--spike: FOR must be more than 0 s");
     return s;
 }

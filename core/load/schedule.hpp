@@ -52,8 +52,7 @@ private:
 };
 
 // Command-line syntax, parsed here so that it is tested without a command line. Each throws
-// UsageError naming the flag.
-double parse_duration_s(const std::string& text, const char* flag);  // "10", "10s", "500ms", "2m"
+// UsageError naming the flag; durations in it ("5s", "500ms", "2m") go through util::parse_seconds.
 std::pair<double, double> parse_ramp(const std::string& text);       // "FROM:TO"
 // "100,200,400" (each for duration/N; needs duration) or "100:5s,200:10s" (own lengths).
 std::vector<std::pair<double, double>> parse_steps(const std::string& text,

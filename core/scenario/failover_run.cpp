@@ -140,6 +140,17 @@ void await_registered(Run& r, registry::Registry& reg, const std::string& id) {
     log::warn("replacement instance '{}' did not register within 10 s", id);
 }
 
+// A leader killed with SIGKILL cannot deregister: its registry entry would stay behind, listed
+// as a stale leader by explore, monitor and validate after the run. The process is gone (reaped),
+// so the entry is removed for it, as a clean stop would have done.
+void forget_killed(registry::Registry& reg, const std::string& service, const std::string& id) {
+    try {
+        reg.remove(service, id);
+    } catch (const std::exception& e) {
+        log::debug("could not remove the registry entry of killed instance '{}': {}", id, e.what());
+    }
+}
+
 // One trial: steady traffic, kill the leader, wait for a new one, replace the killed instance.
 bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
     TrialWindow w;
@@ -166,6 +177,7 @@ bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
     auto first = await_new_leader(r, w.trigger, *old);
     close_trial(r, w, first, w.start + r.o.duration);
     fleet.reap(*old, milliseconds(5000));
+    forget_killed(reg, r.o.service, *old);
     if (n < r.o.trials && !util::stop_requested()) await_registered(r, reg, fleet.spawn());
     return first.has_value();
 }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/scenario/step_schema.hpp"
+#include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::scenario {
@@ -241,23 +242,15 @@ std::chrono::milliseconds parse_duration(const Json& v) {
     using std::chrono::milliseconds;
     if (v.is_number()) {
         double s = v.get<double>();
-        if (s < 0 || s > 86400) throw DataError("a duration must be between 0 and 86400 s");
+        if (!(s >= 0 && s <= 86400)) throw DataError("a duration must be between 0 and 86400 s");
         return milliseconds(static_cast<long long>(std::llround(s * 1000)));
     }
     if (!v.is_string()) throw DataError("a duration is 500ms, 2s, 1m or a number of seconds");
-    const std::string s = v.get<std::string>();
-    size_t used = 0;
-    double x = 0;
     try {
-        x = std::stod(s, &used);
-    } catch (const std::exception&) {
-        throw DataError("'" + s + "' is not a duration (500ms, 2s, 1m)");
+        return util::parse_seconds(v.get<std::string>(), "a duration", {0.001, 86400, true});
+    } catch (const UsageError& e) {
+        throw DataError(e.what());
     }
-    std::string unit = s.substr(used);
-    double scale = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60000 : -1;
-    if (scale < 0 || x < 0 || x * scale > 86400e3 || !std::isfinite(x))
-        throw DataError("'" + s + "' is not a duration (500ms, 2s, 1m)");
-    return milliseconds(static_cast<long long>(std::llround(x * scale)));
 }
 
 std::vector<Scenario> load_scenarios(const std::string& text, const std::string& file) {

@@ -18,9 +18,10 @@ struct SecondsRange {
     bool zero_ok = false;
 };
 
-// "1.5" → 1500 ms. Throws UsageError naming `what` (the option, e.g. "--timeout") for text that is
-// not a finite number in range: "nan", "inf", "-1", "1e308", "soon". A positive value below a
-// millisecond counts as one.
+// "1.5" → 1500 ms; a unit may follow the number: "500ms", "10s", "2m" (minutes), "1h", "1d". The
+// one parser of every duration aegis reads (options, REPL, scenario files). Throws UsageError naming `what` (the option, e.g. "--timeout") for
+// text that is not a finite number in range: "nan", "inf", "-1", "1e308", "soon", "5h". A positive
+// value below a millisecond counts as one.
 std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view what,
                                         const SecondsRange& range = {});
 // "1.5" for 1500 ms, "0.25" for 250 ms (--help defaults).

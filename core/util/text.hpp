@@ -31,32 +31,6 @@ inline std::vector<std::string> split(std::string_view list, char sep) {
     return out;
 }
 
-// "90s", "5m", "2h", "1d", "250ms", or plain seconds ("30", "1.5") → a duration; nullopt when
-// the text is not one (negative, empty, unknown unit).
-inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-    size_t i = 0;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
-        ++i;
-    if (i == 0) return std::nullopt;
-    double n = 0;
-    try {
-        size_t used = 0;
-        n = std::stod(std::string(text.substr(0, i)), &used);
-        if (used != i) return std::nullopt;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    std::string_view unit = text.substr(i);
-    double ms = unit == "ms"                 ? n
-                : unit.empty() || unit == "s" ? n * 1e3
-                : unit == "m"                 ? n * 60e3
-                : unit == "h"                 ? n * 3600e3
-                : unit == "d"                 ? n * 86400e3
-                                              : -1;
-    if (ms < 0) return std::nullopt;
-    return std::chrono::milliseconds(static_cast<int64_t>(ms));
-}
-
 // Levenshtein distance (insertions, deletions, substitutions), for "did you mean ...?".
 inline size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> row(b.size() + 1);

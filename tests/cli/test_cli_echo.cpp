@@ -7,6 +7,7 @@
 #include "core/nats/kv.hpp"
 #include "core/util/net.hpp"
 #include "core/wire/codec.hpp"
+#include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
 
@@ -14,6 +15,7 @@ using namespace aegis;
 using namespace std::chrono_literals;
 using test::Background;
 using test::run_aegis;
+using test::contains;
 
 TEST_CASE("aegis call reaches aegis demo echo and shows the answering instance") {
     test::NatsServer server;
@@ -207,4 +209,38 @@ TEST_CASE("command send to a service nobody registered says so at once, then sho
     CHECK(send.wait_for_output("waiting for 'batch-procesor' to take it: 5 s of 6 s", 8s));
     CHECK(send.wait_for_output("no completion for command", 5s));
     CHECK(send.stop(SIGTERM, 5s) == 75);  // it had ended by itself: the timeout's exit code
+}
+
+namespace {
+
+size_t occurrences(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("demo echo under aegis load: request lines are capped a second, the rest counted") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--instance-id", "echo-service-flood", "--server",
+                     server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto began = std::chrono::steady_clock::now();
+    auto load = run_aegis({"load", "echo-service", "echo", "message=hi", "-n", "3000", "-c", "16",
+                           "--server", server.url()});
+    REQUIRE(load.exit_code == 0);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    // A later call, more than a second on, reports the lines left out before its own.
+    std::this_thread::sleep_for(1100ms);
+    REQUIRE(run_aegis({"call", "echo-service", "echo", "message=last", "--server", server.url()})
+                .exit_code == 0);
+    REQUIRE(echo.wait_for_output("'last'"));
+    echo.stop();
+    std::string out = echo.output();
+    size_t lines = occurrences(out, "handled echo request #");
+    INFO(out.substr(0, 2000));
+    CHECK(lines <= static_cast<size_t>(20 * (seconds + 2)) + 1);
+    CHECK(contains(out, "more requests, not logged (at most 20 lines a second)"));
+    CHECK(contains(out, "handled 3001 requests"));  // the final stats count every one
 }

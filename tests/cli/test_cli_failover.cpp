@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/registry/registry.hpp"
 #include "core/util/net.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
@@ -52,6 +53,15 @@ TEST_CASE("failover: --spawn measures a crash and a clean stop without losing a 
         // A clean stop hands over at once; a crash waits for the 400 ms lease to go stale.
         double first = j["trials"][0]["first_success_ms"];
         CHECK(first < (kill == "stop" ? 1000.0 : 3000.0));
+        // Nothing of the run stays in the registry: not the instances stopped at the end, and
+        // not the leader killed with SIGKILL (it could not deregister; the run removes it).
+        aegis::registry::Registry reg(server.connect("check"));
+        aegis::registry::ListOptions lo;
+        lo.service = "fo-cli-" + kill;
+        lo.include_stale = true;
+        std::string left;
+        for (const auto& l : reg.list(lo)) left += l.instance.instance_id + " ";
+        CHECK(left == "");
     }
 }
 

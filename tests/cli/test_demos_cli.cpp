@@ -205,3 +205,26 @@ TEST_CASE("health-monitor judges each instance by the heartbeat interval it decl
     CHECK(lines[0]["state"] == "late");  // with the default 10 s it would still look fine
     CHECK(lines[0]["missed_heartbeats"].get<int>() >= 2);
 }
+
+TEST_CASE("demo --heartbeat takes seconds like every duration option: 0.5 is declared as 500 ms") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--heartbeat", "0.5", "--instance-id", "echo-service-hb1",
+                     "--server", server.url()});
+    Background single({"demo", "echo-single", "--heartbeat", "1500ms", "--instance-id",
+                       "echo-single-service-hb2", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    REQUIRE(single.wait_for_output("started"));
+    auto conn = server.connect("check");
+    registry::Registry reg(conn);
+    auto declared = [&](const std::string& service, const std::string& id) {
+        Json md;
+        eventually([&] {
+            auto l = reg.get(service, id);
+            if (l) md = l->instance.metadata;
+            return l.has_value();
+        });
+        return md.value("heartbeat_interval_ms", Json()).dump();
+    };
+    CHECK(declared("echo-service", "echo-service-hb1") == "500");
+    CHECK(declared("echo-single-service", "echo-single-service-hb2") == "1500");
+}

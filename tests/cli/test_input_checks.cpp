@@ -28,6 +28,7 @@ TEST_CASE("every duration option rejects nan, inf, negative and absurd values (e
         {"call", "echo-service", "echo", "--timeout"},
         {"events", "publish", "order", "created", "--timeout"},
         {"events", "tail", "--duration"},
+        {"events", "tail", "--since"},
         {"command", "send", "svc", "cmd", "--timeout"},
         {"validate", "--timeout"},
         {"test", "--timeout"},
@@ -43,6 +44,16 @@ TEST_CASE("every duration option rejects nan, inf, negative and absurd values (e
         {"failover", "svc", "--max-wait"},
         {"demo", "echo", "--heartbeat"},
         {"demo", "echo-single", "--heartbeat"},
+        {"demo", "order", "--heartbeat"},
+        {"demo", "inventory", "--heartbeat"},
+        {"demo", "metrics", "--heartbeat"},
+        {"demo", "events-sub", "--heartbeat"},
+        {"demo", "commands", "--heartbeat"},
+        {"demo", "health", "--heartbeat"},
+        {"demo", "health-monitor", "--stale-after"},
+        {"load", "svc", "echo", "--duration"},
+        {"load", "svc", "echo", "--warmup"},
+        {"load", "svc", "echo", "--timeout"},
         {"demo", "events-sub", "--stats-interval"},
         {"demo", "events-sub", "--ack-wait"},
         {"demo", "health", "--interval"},
@@ -54,7 +65,7 @@ TEST_CASE("every duration option rejects nan, inf, negative and absurd values (e
         {"demo", "patterns", "--interval"},
     };
     for (const auto& base : options) {
-        for (std::string bad : {"nan", "inf", "-1", "1e308", "soon"}) {
+        for (std::string bad : {"nan", "inf", "-1", "1e308", "soon", "5x"}) {
             auto args = base;
             args.insert(args.end(), {bad, "--server", k_dead});
             auto r = run_aegis(args, {}, {}, 10s);

@@ -148,3 +148,17 @@ TEST_CASE("validate: stale instances name aegis's own fix, and the fix clears th
     for (auto& check : after_report.at("checks"))
         if (check.at("name") == "stale instances") CHECK(check.at("status") == "ok");
 }
+
+TEST_CASE("validate: streams not created yet are no warning on a fresh 'aegis up' server") {
+    NatsServer nats;  // JetStream, nothing created: what 'aegis up' gives a newcomer
+    auto r = run_aegis({"validate", "--server", nats.url()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    for (std::string stream : {"EVENTS", "COMMANDS"}) {
+        std::smatch m;
+        REQUIRE(std::regex_search(r.out, m, std::regex(R"(\[(.)\] )" + stream + " +(.*)")));
+        CHECK(m[1] == "-");
+        CHECK(contains(m[2].str(), "not created yet"));
+    }
+    CHECK_FALSE(contains(r.out, "nats stream add"));
+}

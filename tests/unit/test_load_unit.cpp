@@ -3,12 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <set>
+#include <string>
 
 #include "core/load/payload.hpp"
 #include "core/load/schedule.hpp"
+#include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 #include "core/util/histogram.hpp"
 #include "core/wire/envelope.hpp"
@@ -87,12 +90,33 @@ TEST_CASE("pacer: constant, ramp, steps and spike send the integral of the rate"
     CHECK(*p.next() == Approx(0.25));
 }
 
-TEST_CASE("load flag syntax: durations, ramp, steps, spike, nonsense is a usage error") {
-    CHECK(load::parse_duration_s("10", "--duration") == 10);
-    CHECK(load::parse_duration_s("500ms", "--duration") == 0.5);
-    CHECK(load::parse_duration_s("2m", "--duration") == 120);
-    CHECK_THROWS_AS(load::parse_duration_s("ten", "--duration"), UsageError);
-    CHECK_THROWS_AS(load::parse_duration_s("5h", "--duration"), UsageError);
+TEST_CASE("durations: seconds with an optional unit, one parser for every option") {
+    using std::chrono::milliseconds;
+    CHECK(util::parse_seconds("10", "--duration") == milliseconds(10000));
+    CHECK(util::parse_seconds("1.5", "--timeout") == milliseconds(1500));
+    CHECK(util::parse_seconds("10s", "--duration") == milliseconds(10000));
+    CHECK(util::parse_seconds("500ms", "--duration") == milliseconds(500));
+    CHECK(util::parse_seconds("2m", "--duration") == milliseconds(120000));
+    CHECK(util::parse_seconds("2h", "--since") == milliseconds(7200000));
+    CHECK(util::parse_seconds("1d", "--since") == milliseconds(86400000));
+    CHECK(util::parse_seconds("0", "--warmup", {0.001, 60, true}) == milliseconds(0));
+    for (const char* bad : {"ten", "5x", "10 s", "1d2h", "8d", "s", "ms", "", "nan", "infms", "-1s", "1e308",
+                            "1e6m", "0"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(util::parse_seconds(bad, "--duration"), UsageError);
+    }
+    try {
+        util::parse_seconds("5x", "--warmup");
+        FAIL("5x was accepted");
+    } catch (const UsageError& e) {
+        std::string what = e.what();
+        CHECK(what.find("--warmup") != std::string::npos);
+        CHECK(what.find("500ms") != std::string::npos);  // the units are shown
+        CHECK(what.find('\n') == std::string::npos);
+    }
+}
+
+TEST_CASE("load flag syntax: ramp, steps, spike, nonsense is a usage error") {
     CHECK(load::parse_ramp("10:500") == std::pair<double, double>{10, 500});
     CHECK_THROWS_AS(load::parse_ramp("10"), UsageError);
     auto even = load::parse_steps("100,200,400", 9.0);
@@ -108,6 +132,9 @@ TEST_CASE("load flag syntax: durations, ramp, steps, spike, nonsense is a usage 
     CHECK(sp.for_s == 2);
     CHECK_THROWS_AS(load::parse_spike("1000@5s"), UsageError);
     CHECK_THROWS_AS(load::parse_spike("x@5s/1s"), UsageError);
+    CHECK(load::parse_spike("10@0/1s").at_s == 0);
+    CHECK_THROWS_AS(load::parse_spike("10@1e308/1s"), UsageError);
+    CHECK_THROWS_AS(load::parse_steps("100:nan", std::nullopt), UsageError);
 }
 
 TEST_CASE("payloads: templates per call, a fresh message_id per call, --payload-bytes") {

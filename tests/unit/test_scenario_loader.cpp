@@ -70,7 +70,9 @@ TEST_CASE("scenario durations: ms, s, m and plain seconds, nonsense is rejected"
     CHECK(parse_duration(aegis::Json(3)) == milliseconds(3000));
     CHECK_THROWS_AS(parse_duration(aegis::Json("soon")), aegis::DataError);
     CHECK_THROWS_AS(parse_duration(aegis::Json("-1s")), aegis::DataError);
-    CHECK_THROWS_AS(parse_duration(aegis::Json("5h")), aegis::DataError);
+    CHECK_THROWS_AS(parse_duration(aegis::Json("5x")), aegis::DataError);
+    CHECK_THROWS_AS(parse_duration(aegis::Json("2d")), aegis::DataError);  // over a day
+    CHECK(parse_duration(aegis::Json("1h")) == milliseconds(3600000));
 }
 
 TEST_CASE("junit text: markup escaped, control characters shown, never raw") {
