@@ -121,6 +121,7 @@ TEST_CASE("test: each built-in scenario fails against a broken setup, naming the
     aegis::test::NatsServer server;
     struct Broken {
         std::string scenario, set, says;
+        std::string or_says = {};  // a second failure that is as right as the first
     };
     std::vector<Broken> cases = {
         {"events-compete", "mode=broadcast", "60 events processed in total, expected exactly 20"},
@@ -128,7 +129,10 @@ TEST_CASE("test: each built-in scenario fails against a broken setup, naming the
         {"events-exclusive", "mode=broadcast", "60 events processed in total, expected exactly 20"},
         {"failover", "instances=1", "no other instance answered"},
         {"sticky-active", "instances=1", "failed: no responders"},
-        {"rpc-load-balancing", "demo=echo-single", "an instance got no call"},
+        // Only the leader serves echo-single: calls before its election find no responder,
+        // calls after it all go to the leader. Which one a run sees first depends on timing.
+        {"rpc-load-balancing", "demo=echo-single", "an instance got no call",
+         "calls not as expected; first: failed: no responders"},
         {"registry-lifecycle", "heartbeat=30", "still present after"},
         {"commands", "fail=2", "status 'failed', expected 'completed'"},
         {"cleanup", "sweep=false", "registry key service-instances__cl-"},
@@ -139,7 +143,7 @@ TEST_CASE("test: each built-in scenario fails against a broken setup, naming the
                            90s);
         INFO(r.err);
         CHECK(r.exit_code == 1);
-        CHECK(contains(r.err, c.says));
+        CHECK((contains(r.err, c.says) || (!c.or_says.empty() && contains(r.err, c.or_says))));
         CHECK(contains(r.err, "✗"));
         CHECK(contains(r.out, "failed"));
     }
