@@ -32,7 +32,7 @@ const std::vector<KindSpec>& step_kinds() {
         {"call", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
           {"count", T::integer}, {"timeout", T::duration}, {"attempts", T::integer},
-          {"expect", T::mapping}, {"record", T::string}}},
+          {"retry_timeouts", T::boolean}, {"expect", T::mapping}, {"record", T::string}}},
         {"load", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
           {"rate", T::number}, {"concurrency", T::integer}, {"duration", T::duration, req},

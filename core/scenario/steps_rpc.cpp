@@ -102,6 +102,7 @@ void step_call(RunState& s, const Json& raw, StepResult& out) {
     if (count < 1 || count > 100000) throw StepFailed("call.count must be 1–100000");
     RetryPolicy policy;
     policy.attempts = a.value("attempts", 1);
+    policy.retry_timeouts = a.value("retry_timeouts", false);
     policy.max_delay = milliseconds(1000);
     policy.validate();
     StickyClient client(s.conn(), policy);

@@ -4,12 +4,15 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "core/nats/connection.hpp"
 #include "core/nats/js_admin.hpp"
 #include "core/nats/kv.hpp"
 #include "core/nats/kv_list.hpp"
+#include "core/wire/envelope.hpp"
 #include "core/util/error.hpp"
 #include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
@@ -261,4 +264,42 @@ TEST_CASE("test: Ctrl-C still runs cleanup and leaves no process or key behind")
     auto conn = server.connect();
     for (const auto& item : nats_inventory(*conn, conn)) CHECK_FALSE(contains(item, run_id));
     for (const auto& b : aegis::nats::kv_bucket_names(*conn)) CHECK_FALSE(contains(b, run_id));
+}
+
+// A call whose first attempt goes unanswered (as one sent to a leader killed a moment before):
+// with retry_timeouts the step tries again with the same message id and passes; without, the
+// timeout is the call's answer (it may have run) and the step fails naming it.
+TEST_CASE("test: a call step retries a timed-out attempt only with retry_timeouts") {
+    aegis::test::NatsServer server;
+    // A responder that leaves every other request unanswered, as a dead leader does.
+    auto conn = server.connect("responder");
+    std::atomic<int> seen{0};
+    auto sub = conn->subscribe("rpc.retry-to.echo", [&](aegis::nats::Msg& m) {
+        if (++seen % 2 == 1) return;
+        auto req = aegis::wire::decode_rpc_request(m.data());
+        auto res = aegis::wire::make_success(req.header.message_id, req.params);
+        conn->publish(m.reply(), aegis::wire::encode_envelope(res, aegis::wire::Format::msgpack));
+    });
+    conn->flush();
+    aegis::test::TempDir dir;
+    auto write = [&](const std::string& name, bool retry) {
+        std::string path = dir.path() + "/" + name + ".yaml";
+        std::ofstream(path) << "name: " << name << "\nsteps:\n  - call:\n"
+                            << "      service: retry-to\n      method: echo\n"
+                            << "      params: {message: hi}\n      attempts: 3\n"
+                            << "      timeout: 500ms\n      retry_timeouts: "
+                            << (retry ? "true" : "false") << "\n"
+                            << "      expect: {result: {message: hi}}\n";
+        return path;
+    };
+    auto with = run_aegis({"test", "-f", write("with-retry", true), "--server", server.url()}, {},
+                          {}, 60s);
+    INFO(with.out << with.err);
+    CHECK(with.exit_code == 0);
+    seen = 0;
+    auto without = run_aegis(
+        {"test", "-f", write("without-retry", false), "--server", server.url()}, {}, {}, 60s);
+    INFO(without.out << without.err);
+    CHECK(without.exit_code == 1);
+    CHECK(contains(without.err, "timed out after 500 ms"));
 }
