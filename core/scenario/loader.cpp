@@ -33,10 +33,14 @@ namespace {
 // kept). Aliases copy what they name, so a few hundred bytes of `&a [*b, *b, ...]` nest into
 // billions of values; a real scenario has hundreds.
 constexpr std::size_t k_max_values = 100000;
+// How deep values may nest. YAML lets an alias stand inside what it names (`&a [*a]`): a cycle,
+// infinitely deep once copied out. Real scenarios nest a handful of levels.
+constexpr int k_max_depth = 100;
 
 struct Where {
     const std::string& file;
     mutable std::size_t values = 0;  // made so far by to_json, for k_max_values
+    mutable int depth = 0;           // of the to_json call running, for k_max_depth
     [[noreturn]] void fail(const YAML::Node& n, const std::string& what) const {
         auto m = n.Mark();
         throw DataError(fmt::format("{}:{}:{}: {}", file, m.line + 1, m.column + 1, what),
@@ -70,6 +74,14 @@ Json scalar_to_json(const YAML::Node& n) {
 Json to_json(const Where& w, const YAML::Node& n) {
     if (++w.values > k_max_values)
         w.fail(n, fmt::format("more than {} values (aliases copy what they name)", k_max_values));
+    if (w.depth >= k_max_depth)
+        w.fail(n, fmt::format("values nested more than {} deep (an alias inside what it names?)",
+                              k_max_depth));
+    struct Deeper {
+        const Where& w;
+        explicit Deeper(const Where& w_) : w(w_) { ++w.depth; }
+        ~Deeper() { --w.depth; }
+    } deeper(w);
     switch (n.Type()) {
         case YAML::NodeType::Scalar: return scalar_to_json(n);
         case YAML::NodeType::Sequence: {

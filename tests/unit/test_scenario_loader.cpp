@@ -103,6 +103,18 @@ TEST_CASE("scenario loader: aliases cannot expand a small file into billions of 
     CHECK(v.at(0).steps.at(1).args == aegis::Json{{"service", "echo"}, {"method", "echo"}});
 }
 
+TEST_CASE("scenario loader: an alias inside what it names is a DataError, not a stack overflow (found by fuzzing)") {
+    CHECK(load_error("name: a\nvars:\n  x: &a [*a]\nsteps:\n  - sleep: 1\n").find(
+              "values nested more than 100 deep (an alias inside what it names?)") != std::string::npos);
+    CHECK(load_error("name: a\nsteps:\n  - call: &c {service: s, method: m, params: *c}\n")
+              .find("nested more than 100 deep") != std::string::npos);
+    // 100 levels are fine.
+    auto v = load_scenarios("name: a\nvars:\n  x: " + std::string(99, '[') + std::string(99, ']') +
+                                "\nsteps:\n  - sleep: 1\n",
+                            "f.yaml");
+    CHECK(v.at(0).vars.at("x").is_array());
+}
+
 TEST_CASE("scenario durations: ms, s, m and plain seconds; nonsense is rejected") {
     using std::chrono::milliseconds;
     CHECK(parse_duration(aegis::Json("500ms")) == milliseconds(500));
