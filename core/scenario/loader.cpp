@@ -7,11 +7,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstddef>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "core/scenario/step_schema.hpp"
+#include "core/scenario/yaml_documents.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 
@@ -28,12 +30,28 @@ const char* status_name(Status s) noexcept {
 
 namespace {
 
+// Values one file may expand to (to_json calls; a step's options count twice: checked, then
+// kept). Aliases copy what they name, so a few hundred bytes of `&a [*b, *b, ...]` nest into
+// billions of values; a real scenario has hundreds.
+constexpr std::size_t k_max_values = 100000;
+// How deep values may nest. YAML lets an alias stand inside what it names (`&a [*a]`): a cycle,
+// infinitely deep once copied out. Real scenarios nest a handful of levels.
+constexpr int k_max_depth = 100;
+
 struct Where {
     const std::string& file;
+    mutable std::size_t values = 0;  // made so far by to_json, for k_max_values
+    mutable int depth = 0;           // of the to_json call running, for k_max_depth
     [[noreturn]] void fail(const YAML::Node& n, const std::string& what) const {
         auto m = n.Mark();
         throw DataError(fmt::format("{}:{}:{}: {}", file, m.line + 1, m.column + 1, what),
                         "see docs/scenarios.md for the scenario language");
+    }
+    // A mapping key as text. YAML allows a list or a mapping as a key (`? [a, b]`, `{[a]: 1}`);
+    // the scenario language has names there. A null key (`~: 1`) is the name "null".
+    std::string key(const YAML::Node& k) const {
+        if (!k.IsScalar() && !k.IsNull()) fail(k, "a key must be a name, not a list or a mapping");
+        return k.IsNull() ? "null" : k.Scalar();
     }
 };
 
@@ -54,17 +72,27 @@ Json scalar_to_json(const YAML::Node& n) {
     return s;
 }
 
-Json to_json(const YAML::Node& n) {
+Json to_json(const Where& w, const YAML::Node& n) {
+    if (++w.values > k_max_values)
+        w.fail(n, fmt::format("more than {} values (aliases copy what they name)", k_max_values));
+    if (w.depth >= k_max_depth)
+        w.fail(n, fmt::format("values nested more than {} deep (an alias inside what it names?)",
+                              k_max_depth));
+    struct Deeper {
+        const Where& w;
+        explicit Deeper(const Where& w_) : w(w_) { ++w.depth; }
+        ~Deeper() { --w.depth; }
+    } deeper(w);
     switch (n.Type()) {
         case YAML::NodeType::Scalar: return scalar_to_json(n);
         case YAML::NodeType::Sequence: {
             Json a = Json::array();
-            for (const auto& x : n) a.push_back(to_json(x));
+            for (const auto& x : n) a.push_back(to_json(w, x));
             return a;
         }
         case YAML::NodeType::Map: {
             Json o = Json::object();
-            for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
+            for (const auto& kv : n) o[w.key(kv.first)] = to_json(w, kv.second);
             return o;
         }
         default: return nullptr;
@@ -73,8 +101,8 @@ Json to_json(const YAML::Node& n) {
 
 bool is_var(const Json& v) { return v.is_string() && v.get<std::string>().find("${") != std::string::npos; }
 
-bool type_ok(ArgType t, const YAML::Node& n) {
-    Json v = to_json(n);
+bool type_ok(const Where& w, ArgType t, const YAML::Node& n) {
+    Json v = to_json(w, n);
     if (t == ArgType::any) return true;
     if (t == ArgType::mapping) return n.IsMap();
     if (t == ArgType::list) return n.IsSequence();
@@ -99,7 +127,7 @@ bool type_ok(ArgType t, const YAML::Node& n) {
 void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
     if (spec.shape == Shape::scalar) {
         if (!value.IsScalar()) w.fail(value, fmt::format("'{}' takes a single value", spec.kind));
-        if (!type_ok(ArgType::duration, value))
+        if (!type_ok(w, ArgType::duration, value))
             w.fail(value, fmt::format("'{}' takes a duration (500ms, 2s, 1m or seconds)", spec.kind));
         return;
     }
@@ -114,7 +142,7 @@ void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
     if (!value.IsMap()) w.fail(value, fmt::format("'{}' takes a mapping of options", spec.kind));
     std::set<std::string> seen;
     for (const auto& kv : value) {
-        std::string key = kv.first.as<std::string>();
+        std::string key = w.key(kv.first);
         const ArgSpec* a = nullptr;
         for (const auto& s : spec.args)
             if (key == s.key) a = &s;
@@ -124,7 +152,7 @@ void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
             w.fail(kv.first, fmt::format("'{}' has no option '{}' (options: {})", spec.kind, key,
                                          known.empty() ? "none" : known));
         }
-        if (!type_ok(a->type, kv.second))
+        if (!type_ok(w, a->type, kv.second))
             w.fail(kv.second, fmt::format("'{}.{}' must be {}", spec.kind, key, arg_type_name(a->type)));
         seen.insert(key);
     }
@@ -146,7 +174,7 @@ Step load_step(const Where& w, const YAML::Node& n) {
     step.column = n.Mark().column + 1;
     const YAML::Node* value = nullptr;
     for (const auto& kv : n) {
-        std::string key = kv.first.as<std::string>();
+        std::string key = w.key(kv.first);
         if (key == "name") {
             if (!kv.second.IsScalar()) w.fail(kv.second, "a step's 'name' must be a string");
             step.name = kv.second.Scalar();
@@ -163,7 +191,7 @@ Step load_step(const Where& w, const YAML::Node& n) {
         step.kind = key;
         check_args(w, *spec, kv.second);
         value = &kv.second;
-        step.args = to_json(kv.second);
+        step.args = to_json(w, kv.second);
     }
     if (step.kind.empty()) w.fail(n, "a step needs a kind (spawn, call, kill, wait_for, ...)");
     (void)value;
@@ -213,10 +241,10 @@ void load_field(const Where& w, Scenario& sc, const std::string& key, const YAML
                 w.fail(v, fmt::format("'requires' knows 'local' and 'kubernetes', not '{}'", r));
     } else if (key == "vars") {
         if (!v.IsMap()) w.fail(v, "'vars' must be a mapping of names to values");
-        sc.vars = to_json(v);
+        sc.vars = to_json(w, v);
     } else if (key == "timeout") {
-        if (!type_ok(ArgType::duration, v)) w.fail(v, "'timeout' must be a duration");
-        sc.timeout = parse_duration(to_json(v));
+        if (!type_ok(w, ArgType::duration, v)) w.fail(v, "'timeout' must be a duration");
+        sc.timeout = parse_duration(to_json(w, v));
     } else if (key == "setup" || key == "steps" || key == "cleanup") {
         auto steps = load_steps(w, v, key.c_str());
         (key == "setup" ? sc.setup : key == "steps" ? sc.steps : sc.cleanup) = std::move(steps);
@@ -230,7 +258,7 @@ Scenario load_one(const Where& w, const YAML::Node& doc) {
     if (!doc.IsMap()) w.fail(doc, "a scenario is a mapping with 'name' and 'steps'");
     Scenario sc;
     sc.file = w.file;
-    for (const auto& kv : doc) load_field(w, sc, kv.first.as<std::string>(), kv.second);
+    for (const auto& kv : doc) load_field(w, sc, w.key(kv.first), kv.second);
     if (sc.name.empty()) w.fail(doc, "a scenario needs a 'name'");
     if (sc.steps.empty()) w.fail(doc, "a scenario needs 'steps' (at least one)");
     return sc;
@@ -255,13 +283,7 @@ std::chrono::milliseconds parse_duration(const Json& v) {
 
 std::vector<Scenario> load_scenarios(const std::string& text, const std::string& file) {
     Where w{file};
-    std::vector<YAML::Node> docs;
-    try {
-        docs = YAML::LoadAll(text);
-    } catch (const YAML::ParserException& e) {
-        throw DataError(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg),
-                        "see docs/scenarios.md for the scenario language");
-    }
+    const std::vector<YAML::Node> docs = load_yaml_documents(text, file);
     std::vector<Scenario> out;
     std::set<std::string> names;
     for (const auto& d : docs) {

@@ -9,7 +9,7 @@
 
 namespace aegis::scenario {
 
-// One YAML document holding one scenario, or a list of scenarios (a `scenarios:` key).
+// One scenario per YAML document; a file holds one or several, separated by `---`.
 std::vector<Scenario> load_scenarios(const std::string& text, const std::string& file);
 // A user's file (-f): NoInputError (66) when it cannot be read.
 std::vector<Scenario> load_scenario_file(const std::string& path);

@@ -62,6 +62,59 @@ TEST_CASE("scenario loader: errors name file, line and column") {
     CHECK(load_error("name: a\nname2: b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:2:8: unknown key 'name2'", 0) == 0);
 }
 
+TEST_CASE("scenario loader: a list or a mapping as a key is a DataError at the key (found by fuzzing)") {
+    // These escaped as yaml-cpp's TypedBadConversion: not an aegis::Error, so no exit code.
+    CHECK(load_error("name: keys\nsteps:\n  - {? [a]\n     : 1}\n") ==
+          "f.yaml:3:8: a key must be a name, not a list or a mapping");
+    CHECK(load_error("? [name]\n: a\nsteps:\n  - sleep: 1\n") ==
+          "f.yaml:1:3: a key must be a name, not a list or a mapping");
+    CHECK(load_error("name: a\nvars: {x: {[1, 2]: y}}\nsteps:\n  - sleep: 1\n") ==
+          "f.yaml:2:12: a key must be a name, not a list or a mapping");
+    CHECK(load_error("name: a\nsteps:\n  - call: {service: s, method: m, {a: b}: c}\n") ==
+          "f.yaml:3:35: a key must be a name, not a list or a mapping");
+    // An empty or ~ key is YAML's null, read as the name "null" as before.
+    auto v = load_scenarios("name: a\nvars: {~: 1}\nsteps:\n  - sleep: 1\n", "f.yaml");
+    CHECK(v.at(0).vars == aegis::Json{{"null", 1}});
+}
+
+TEST_CASE("scenario loader: a stray ',' is a DataError, not a hang (found by fuzzing)") {
+    // yaml-cpp's LoadAll read the ',' as an empty document forever, growing without bound.
+    CHECK(load_error(",\n") == "f.yaml:1:1: not valid YAML: unexpected ','");
+    CHECK(load_error("name: a\nsteps:\n  - sleep: 1\n...\n, x\n") ==
+          "f.yaml:5:1: not valid YAML: unexpected ','");
+    // Empty documents still count as none.
+    CHECK(load_scenarios("---\n---\nname: a\nsteps:\n  - sleep: 1\n---\n", "f.yaml").size() == 1);
+}
+
+TEST_CASE("scenario loader: aliases cannot expand a small file into billions of values") {
+    // 433 bytes: eight levels of ten aliases each, 10^8 values once copied out.
+    std::string text = "name: bomb\nvars:\n  l0: &l0 [x,x,x,x,x,x,x,x,x,x]\n";
+    for (int i = 1; i < 8; ++i) {
+        text += "  l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+        for (int j = 0; j < 10; ++j) text += (j ? ",*l" : "*l") + std::to_string(i - 1);
+        text += "]\n";
+    }
+    text += "steps:\n  - sleep: 1\n";
+    CHECK(load_error(text).find("more than 100000 values (aliases copy what they name)") !=
+          std::string::npos);
+    // Aliases in reasonable numbers still work.
+    auto v = load_scenarios("name: a\nvars:\n  base: &b {service: echo, method: echo}\n"
+                            "steps:\n  - call: *b\n  - call: *b\n", "f.yaml");
+    CHECK(v.at(0).steps.at(1).args == aegis::Json{{"service", "echo"}, {"method", "echo"}});
+}
+
+TEST_CASE("scenario loader: an alias inside what it names is a DataError, not a stack overflow (found by fuzzing)") {
+    CHECK(load_error("name: a\nvars:\n  x: &a [*a]\nsteps:\n  - sleep: 1\n").find(
+              "values nested more than 100 deep (an alias inside what it names?)") != std::string::npos);
+    CHECK(load_error("name: a\nsteps:\n  - call: &c {service: s, method: m, params: *c}\n")
+              .find("nested more than 100 deep") != std::string::npos);
+    // 100 levels are fine.
+    auto v = load_scenarios("name: a\nvars:\n  x: " + std::string(99, '[') + std::string(99, ']') +
+                                "\nsteps:\n  - sleep: 1\n",
+                            "f.yaml");
+    CHECK(v.at(0).vars.at("x").is_array());
+}
+
 TEST_CASE("scenario durations: ms, s, m and plain seconds, nonsense is rejected") {
     using std::chrono::milliseconds;
     CHECK(parse_duration(aegis::Json("500ms")) == milliseconds(500));
