@@ -73,7 +73,7 @@ int run_send(Context& ctx, const SendOpts& o) {
     };
     if (!o.no_wait) {
         auto p = client::presence_of(ctx.nats(), o.service);
-        if (p.live == 0 && show)
+        if (p.known && p.live == 0 && show)
             std::cerr << es.yellow(fmt::format(
                              "aegis: warning: no instance of '{}' is registered{}; the command "
                              "waits in the queue until a handler takes it (up to {:g} s)",

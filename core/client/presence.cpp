@@ -17,19 +17,21 @@ namespace aegis::client {
 Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::string& service) {
     Presence p;
     try {
-        nats::KeyValue::open(conn, wire::k_registry_bucket);  // never create it
-        registry::Registry reg(conn);
+        auto reg = registry::Registry::open_existing(conn, std::chrono::milliseconds(300));
+        if (!reg) return p;  // no registry bucket: nothing is registered
         registry::ListOptions lo;
         lo.include_stale = true;
         std::set<std::string> names;
-        for (const auto& l : reg.list(lo)) {
+        for (const auto& l : reg->list(lo)) {
             names.insert(l.instance.service_name);
             if (l.instance.service_name != service) continue;
             l.stale ? ++p.stale : ++p.live;
         }
         if (p.live + p.stale == 0) p.nearest = util::closest(service, names);
     } catch (const Error&) {
-        // No registry bucket: nothing is registered.
+        // JetStream did not answer in time, or not at all: the registry says nothing.
+        p = Presence{};
+        p.known = false;
     }
     return p;
 }
@@ -77,6 +79,10 @@ NoRespondersError explain_no_responders(const std::shared_ptr<nats::Connection>&
                                      "' but no instance took it: a single-active service "
                                      "between leaders? try 'aegis explore " + service + "'");
     auto p = presence_of(conn, service);
+    if (!p.known)
+        return NoRespondersError("no responders for '" + subject + "'",
+                                 "is '" + service + "' running? (the registry did not answer: "
+                                 "try 'aegis validate')");
     if (p.live + p.stale == 0)
         return NoRespondersError("no instance of '" + service + "' is registered",
                                  p.nearest.empty() ? "is it running? try 'aegis explore'"

@@ -18,9 +18,11 @@ struct Presence {
     size_t live = 0;   // registered instances with a recent heartbeat
     size_t stale = 0;  // registered, heartbeat too old
     std::string nearest;  // a registered service whose name is close to the one asked for
+    bool known = true;    // false: the registry did not answer in time (JetStream in trouble)
 };
 
-// What the registry says about `service`.
+// What the registry says about `service`; every request waits at most 300 ms, so a JetStream
+// that does not answer (a cluster electing its leader) cannot hold up a failed call's error.
 Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::string& service);
 
 // The methods `service`'s instances list in $SRV.INFO (empty: none answered, e.g. Python ones).

@@ -44,10 +44,11 @@ Registry::Registry(std::shared_ptr<nats::Connection> conn)
 Registry::Registry(std::shared_ptr<nats::Connection> conn, std::unique_ptr<nats::KeyValue> kv)
     : m_conn(std::move(conn)), m_kv(std::move(kv)) {}
 
-std::optional<Registry> Registry::open_existing(std::shared_ptr<nats::Connection> conn) {
+std::optional<Registry> Registry::open_existing(std::shared_ptr<nats::Connection> conn,
+                                                std::optional<std::chrono::milliseconds> wait) {
     try {
         auto kv = std::make_unique<nats::KeyValue>(
-            nats::KeyValue::open(conn, std::string(wire::k_registry_bucket)));
+            nats::KeyValue::open(conn, std::string(wire::k_registry_bucket), wait));
         return Registry(std::move(conn), std::move(kv));
     } catch (const NotFoundError&) {
         return std::nullopt;

@@ -34,8 +34,11 @@ class Registry {
 public:
     // Opens `service_registry`, creating it with the SDK settings only if it is missing.
     explicit Registry(std::shared_ptr<nats::Connection> conn);
-    // The bucket as it is: nullopt when the server has none (nothing is created).
-    static std::optional<Registry> open_existing(std::shared_ptr<nats::Connection> conn);
+    // The bucket as it is: nullopt when the server has none (nothing is created). With `wait`,
+    // every JetStream request through it (the look-up, lists, reads) waits at most that long.
+    static std::optional<Registry> open_existing(
+        std::shared_ptr<nats::Connection> conn,
+        std::optional<std::chrono::milliseconds> wait = std::nullopt);
     ~Registry();
     Registry(Registry&&) noexcept;
 

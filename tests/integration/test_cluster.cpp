@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -81,6 +82,17 @@ void call_loop(const test::NatsCluster& cluster, const std::string& service,
     }
 }
 
+// Stops and joins a test's background thread however the test ends: a failed REQUIRE must not
+// leave a joinable std::thread behind (std::terminate, and the failure's report lost with it).
+struct Joiner {
+    std::function<void()> stop;
+    std::thread& thread;
+    ~Joiner() {
+        stop();
+        if (thread.joinable()) thread.join();
+    }
+};
+
 FailoverPolicy cluster_policy() {
     // Balanced timings: a lease renewal goes through a replicated write (~1 ms on loopback).
     return FailoverPolicy::balanced();
@@ -107,6 +119,7 @@ TEST_CASE("on a 3-node cluster buckets get 3 replicas, calls and the registry su
 
     CallTally t;
     std::thread caller([&] { call_loop(cluster, "cl-echo", "echo", t); });
+    Joiner join_caller{[&] { t.stop = true; }, caller};
     REQUIRE(eventually([&] { return t.ok > 20; }, 5s));
     // Kill the node the first service is attached to: it must move to another node.
     int victim = node_of(cluster, *svcs[0]->connection());
@@ -114,7 +127,10 @@ TEST_CASE("on a 3-node cluster buckets get 3 replicas, calls and the registry su
     cluster.node(victim).kill_now();
     t.killed = true;
     auto killed_at = std::chrono::steady_clock::now();
-    REQUIRE(eventually([&] { return t.ok_after_kill > 50; }, 10s));
+    if (!eventually([&] { return t.ok_after_kill > 50; }, 10s))
+        FAIL("calls did not come back within 10 s of the node kill: " << t.ok_after_kill
+                                                                        << " ok after it, "
+                                                                        << t.failed << " failed");
     auto recovered = std::chrono::steady_clock::now() - killed_at;
     t.stop = true;
     caller.join();
@@ -191,8 +207,10 @@ void failover_with_node_kill(int standbys) {
             std::this_thread::sleep_for(2ms);
         }
     });
+    Joiner join_sampler{[&] { sampling = false; }, sampler};
     CallTally t;
     std::thread caller([&] { call_loop(cluster, service, "work", t); });
+    Joiner join_caller{[&] { t.stop = true; }, caller};
     REQUIRE(eventually([&] { return t.ok > 20; }, 5s));
 
     // The leader "crashes" (its lease is left to go stale) and, at the same moment, the node

@@ -121,3 +121,31 @@ TEST_CASE("100 calls over two instances reach both") {
     CHECK(seen["echo-e-b"] > 0);
     CHECK(seen["echo-e-a"] + seen["echo-e-b"] == 100);
 }
+
+// A call that finds no responder explains itself from $SRV and the registry, but a JetStream
+// that does not answer (a cluster electing its meta leader after a node died) must not hold the
+// error up: the caller's retry loop is waiting for it. The registry is asked with a short bound,
+// and when it says nothing the message does not claim the service is unregistered.
+TEST_CASE("a no-responders error comes at once when JetStream does not answer") {
+    test::NatsServer::Options so;
+    so.jetstream = false;
+    test::NatsServer server(so);
+    auto mute = server.connect("mute-jetstream");
+    auto sub = mute->subscribe("$JS.API.>", [](nats::Msg&) {});  // takes every request, answers none
+    mute->flush();
+    Client client(server.connect("caller"));
+    CallOptions co;
+    co.timeout = 1s;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+        client.call_raw("ghost-svc", "work", Json::object(), co);
+        FAIL("the call succeeded");
+    } catch (const NoRespondersError& e) {
+        std::string what = e.what();
+        INFO(what << " / " << e.hint());
+        CHECK(what.find("no responders for 'rpc.ghost-svc.work'") != std::string::npos);
+        CHECK(e.hint().find("registry did not answer") != std::string::npos);
+    }
+    // Before, the explanation waited out the JetStream timeout (5 s) twice; now a few hundred ms.
+    CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+}
