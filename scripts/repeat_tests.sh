@@ -26,7 +26,7 @@ for ((i = 1; i <= runs; i++)); do
   fi
   secs=$(($(date +%s) - start))
   load=$(cut -d' ' -f1 /proc/loadavg)
-  printf 'run %2d: %s passed, %s failed, %d s, load %s, commit %s\n' \
+  printf 'run %2d: %s passed, %s failed, %d s, load at the end %s, commit %s\n' \
     "$i" "$((total - ${failed/\?/0}))" "$failed" "$secs" "$load" "$commit"
   if [ "$failed" != 0 ]; then
     sed 's/^/        failed: /' "$dir/Testing/Temporary/LastTestsFailed.log"
