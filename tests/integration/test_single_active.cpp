@@ -37,18 +37,8 @@ struct Node {
 using Nodes = std::vector<std::unique_ptr<Node>>;
 
 // Short leases keep the tests fast (the presets are exercised by `aegis failover`).
-FailoverPolicy fast_policy() {
-    FailoverPolicy p;
-    p.mode = "custom";
-    p.lease = 300ms;
-    p.renew_interval = 75ms;
-    p.fence_after = 225ms;
-    p.check_interval = 20ms;
-    return p;
-}
-
 std::unique_ptr<Node> make_node(const test::NatsServer& server, const std::string& service,
-                                const std::string& id, FailoverPolicy policy = fast_policy(),
+                                const std::string& id, FailoverPolicy policy = test::fast_policy(),
                                 bool parity = false) {
     ServiceOptions o;
     o.name = service;
@@ -68,7 +58,7 @@ std::unique_ptr<Node> make_node(const test::NatsServer& server, const std::strin
 }
 
 Nodes make_nodes(const test::NatsServer& server, const std::string& service, int n,
-                 FailoverPolicy policy = fast_policy(), bool parity = false) {
+                 FailoverPolicy policy = test::fast_policy(), bool parity = false) {
     Nodes out;
     for (int i = 0; i < n; ++i)
         out.push_back(make_node(server, service, service + "-" + std::string(1, char('a' + i)),
@@ -231,7 +221,7 @@ TEST_CASE("single-active: two standbys racing for a stale lease yield exactly on
 TEST_CASE("single-active: a standby never executes an exclusive method") {
     test::NatsServer server;
     SECTION("python parity: standbys answer the Python NOT_ACTIVE shape (G6)") {
-        auto nodes = make_nodes(server, "sa-parity", 3, fast_policy(), true);
+        auto nodes = make_nodes(server, "sa-parity", 3, test::fast_policy(), true);
         for (auto& n : nodes) n->svc->start();
         REQUIRE(eventually([&] { return leader_count(nodes) == 1; }));
         Node* leader = the_leader(nodes);

@@ -42,23 +42,12 @@ std::unique_ptr<Service> plain_service(const test::NatsServer& s, const std::str
 std::optional<registry::Listed> entry(const test::NatsServer& s, const std::string& service,
                                       const std::string& id) {
     try {
-        auto conn = s.connect("reader");
-        auto kv = nats::KeyValue::open(conn, wire::k_registry_bucket);
-        registry::Registry reg(conn);
-        return reg.get(service, id, std::chrono::seconds(3600));
+        auto reg = registry::Registry::open_existing(s.connect("reader"));
+        if (!reg) return std::nullopt;
+        return reg->get(service, id, std::chrono::seconds(3600));
     } catch (const std::exception&) {
         return std::nullopt;
     }
-}
-
-FailoverPolicy quick_policy() {
-    FailoverPolicy p;
-    p.mode = "custom";
-    p.lease = 300ms;
-    p.renew_interval = 75ms;
-    p.fence_after = 225ms;
-    p.check_interval = 20ms;
-    return p;
 }
 
 std::unique_ptr<SingleActiveService> single(const test::NatsServer& s, const std::string& name,
@@ -68,7 +57,7 @@ std::unique_ptr<SingleActiveService> single(const test::NatsServer& s, const std
     o.instance_id = id;
     o.heartbeat_interval = k_slow_heartbeat;
     SingleActiveOptions sa;
-    sa.policy = quick_policy();
+    sa.policy = test::fast_policy();
     auto svc = std::make_unique<SingleActiveService>(s.connect(id), o, sa);
     svc->exclusive_rpc("work", [](const Json&) { return Json("done"); });
     return svc;

@@ -81,6 +81,16 @@ std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>&
     }
 }
 
+FailoverPolicy fast_policy() {
+    FailoverPolicy p;
+    p.mode = "custom";
+    p.lease = std::chrono::milliseconds(300);
+    p.renew_interval = std::chrono::milliseconds(75);
+    p.fence_after = std::chrono::milliseconds(225);
+    p.check_interval = std::chrono::milliseconds(20);
+    return p;
+}
+
 ServiceOptions quiet_options(const std::string& name, const std::string& instance_id) {
     ServiceOptions o;
     o.name = name;

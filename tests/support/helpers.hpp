@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/service/failover_policy.hpp"
 #include "core/service/service.hpp"
 #include "core/wire/json.hpp"
 
@@ -66,5 +67,8 @@ std::optional<std::string> lease_holder(const std::shared_ptr<nats::Connection>&
 
 // A service that neither registers nor answers $SRV: only what a test looks at.
 ServiceOptions quiet_options(const std::string& name, const std::string& instance_id);
+
+// A failover policy for tests that wait for takeovers: a 300 ms lease renewed every 75 ms.
+FailoverPolicy fast_policy();
 
 }  // namespace aegis::test
