@@ -21,15 +21,34 @@ extern "C" void natsMsg_free(void* object);
 namespace aegis::bench {
 namespace {
 
-// Waits until `in_flight()` is 0, at most 2 s (a lost reply must not hang the benchmark).
-template <class InFlight>
-void wait_drained(InFlight in_flight) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (in_flight() > 0 && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
+// Both sides pipeline the same way: `inflight` calls started at once, each reply sending the
+// next until stop(), which waits (bounded) for the calls in flight.
+class Pipelined : public Side {
+public:
+    void start(int inflight) override {
+        m_done = 0;
+        m_stop = false;
+        for (int i = 0; i < inflight; ++i) send();
+    }
 
-class RawSide final : public Side {
+    long completed() const override { return m_done.load(); }
+
+    // Waits until nothing is in flight, at most 2 s (a lost reply must not hang the benchmark).
+    void stop() override {
+        m_stop = true;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (in_flight() > 0 && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+
+protected:
+    virtual void send() = 0;
+    virtual long in_flight() const = 0;
+    std::atomic<long> m_done{0};
+    std::atomic<bool> m_stop{true};
+};
+
+class RawSide final : public Pipelined {
 public:
     RawSide(const SideOptions& o, const std::string& payload) : m_payload(payload) {
         s_free = o.raw_free;
@@ -64,19 +83,6 @@ public:
         destroy(reply);
     }
 
-    void start(int inflight) override {
-        m_done = 0;
-        m_stop = false;
-        for (int i = 0; i < inflight; ++i) send();
-    }
-
-    long completed() const override { return m_done.load(); }
-
-    void stop() override {
-        m_stop = true;
-        wait_drained([this] { return m_sent.load() - m_received.load(); });
-    }
-
 private:
     static void destroy(natsMsg* m) {
         if (s_free) natsMsg_free(m);
@@ -92,7 +98,7 @@ private:
 
     // Like any client that must tell its replies apart (nats.c's own request mux does the
     // same), each request has its own reply subject <inbox>.<n>.
-    void send() {
+    void send() override {
         ++m_sent;
         const std::string reply = m_inbox + "." + std::to_string(++m_next);
         natsConnection_PublishRequest(m_cli, "bench.raw", reply.c_str(), m_payload.data(),
@@ -107,6 +113,8 @@ private:
         if (!self->m_stop) self->send();
     }
 
+    long in_flight() const override { return m_sent.load() - m_received.load(); }
+
     static inline bool s_free = false;
     std::string m_payload;
     natsConnection* m_srv = nullptr;
@@ -115,11 +123,10 @@ private:
     natsSubscription* m_replies = nullptr;
     std::string m_inbox;
     std::atomic<uint64_t> m_next{0};
-    std::atomic<long> m_sent{0}, m_received{0}, m_done{0};
-    std::atomic<bool> m_stop{true};
+    std::atomic<long> m_sent{0}, m_received{0};
 };
 
-class AegisSide final : public Side {
+class AegisSide final : public Pipelined {
 public:
     explicit AegisSide(const SideOptions& o) {
         nats::ConnectOptions co;
@@ -149,21 +156,9 @@ public:
 
     void call_once() override { m_client->call_raw("bench-echo", "echo", m_params); }
 
-    void start(int inflight) override {
-        m_done = 0;
-        m_stop = false;
-        for (int i = 0; i < inflight; ++i) send();
-    }
-
-    long completed() const override { return m_done.load(); }
-
-    void stop() override {
-        m_stop = true;
-        wait_drained([this] { return m_caller->in_flight(); });
-    }
-
 private:
-    void send() { m_caller->call("bench-echo", "echo", m_params, m_options, m_next); }
+    void send() override { m_caller->call("bench-echo", "echo", m_params, m_options, m_next); }
+    long in_flight() const override { return static_cast<long>(m_caller->in_flight()); }
 
     std::unique_ptr<Service> m_service;
     std::unique_ptr<Client> m_client;
@@ -171,8 +166,6 @@ private:
     Json m_params = {{"message", "Hello, World!"}};
     CallOptions m_options;
     std::function<void(client::AsyncReply&&)> m_next;
-    std::atomic<long> m_done{0};
-    std::atomic<bool> m_stop{true};
 };
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/client/srv_client.hpp"
-#include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"
 #include "core/util/text.hpp"
 #include "core/wire/names.hpp"

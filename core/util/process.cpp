@@ -37,12 +37,21 @@ std::string process_name(pid_t pid) {
     return out;
 }
 
-unsigned long long process_start_time(pid_t pid) {
+namespace {
+
+// /proc/PID/stat from its third field on (the state, then the others): what follows the
+// command name, which may hold spaces and parentheses. Empty when there is no such process.
+std::string stat_after_name(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
-    if (close == std::string::npos) return 0;
-    std::istringstream fields(stat.substr(close + 1));
+    auto close = stat.rfind(')');
+    return close == std::string::npos ? std::string() : stat.substr(close + 1);
+}
+
+}  // namespace
+
+unsigned long long process_start_time(pid_t pid) {
+    std::istringstream fields(stat_after_name(pid));
     std::string field;
     for (int i = 3; i <= 22 && fields >> field; ++i)
         if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
@@ -242,11 +251,9 @@ namespace {
 // A process that has exited but not yet been reaped by its parent (for an orphan that is
 // init, which may take its time): it runs nothing any more.
 bool zombie(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!std::getline(in, stat)) return false;
-    size_t close = stat.rfind(')');  // the command name may hold spaces and parentheses
-    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+    std::istringstream fields(stat_after_name(pid));
+    std::string state;
+    return fields >> state && state == "Z";
 }
 
 // Not our child: does the process still exist and run?
