@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib_ctest.sh
+source scripts/ccache_env.sh
 scripts/install-deps.sh
 scripts/build.sh
 build_dir=${AEGIS_BUILD_DIR:-build}
