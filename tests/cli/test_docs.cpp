@@ -78,3 +78,24 @@ TEST_CASE("docs: the repository stands alone: every cited docs/protocol.md secti
     CHECK_FALSE(std::regex_search(aegis::test::read_file(fs::path(AEGIS_SOURCE_DIR) / "README.md"),
                                   design));
 }
+
+TEST_CASE("docs: message-flow.md draws the RPC, event modes, election and registry") {
+    std::string text = aegis::test::read_file(k_docs / "message-flow.md");
+    REQUIRE(!text.empty());
+    int diagrams = 0;
+    for (std::size_t at = text.find("```mermaid"); at != std::string::npos;
+         at = text.find("```mermaid", at + 1))
+        ++diagrams;
+    CHECK(diagrams >= 5);  // parsed by "docs: every Mermaid diagram parses"
+    for (const char* topic : {"queue group rpc.echo-service", "compete", "broadcast", "exclusive",
+                              "sticky-active.order-processor.default.leader", "fence_after",
+                              "service_registry", "stale-after"}) {
+        INFO(topic);
+        CHECK(aegis::test::contains(text, topic));
+    }
+    // Linked from where people look for each picture.
+    for (const char* page : {"architecture.md", "events.md", "single-active.md"}) {
+        INFO(page);
+        CHECK(aegis::test::contains(aegis::test::read_file(k_docs / page), "message-flow.md"));
+    }
+}
