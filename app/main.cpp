@@ -109,6 +109,23 @@ int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
     return rc;
 }
 
+// Busybox-style applets: a link named aegis-<command> (aegis-call, aegis-test, ...; cmake
+// --install makes them) runs 'aegis <command>', so its help, errors and completion read as
+// those of 'aegis <command>'. Any other name (a renamed binary) is plain aegis.
+std::vector<char*> applet_argv(int argc, char** argv, std::string& command) {
+    std::vector<char*> args(argv, argv + argc);
+    if (argc > 0 && argv[0]) {
+        std::string base = argv[0];
+        base = base.substr(base.find_last_of('/') + 1);
+        if (base.rfind("aegis-", 0) == 0 && aegis::app::find_command(base.substr(6))) {
+            command = base.substr(6);
+            args.insert(args.begin() + 1, command.data());
+        }
+    }
+    args.push_back(nullptr);
+    return args;
+}
+
 bool has_flag(int argc, char** argv, const char* flag) {
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], flag) == 0) return true;
@@ -117,7 +134,11 @@ bool has_flag(int argc, char** argv, const char* flag) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc_in, char** argv_in) {
+    std::string applet;
+    std::vector<char*> args = applet_argv(argc_in, argv_in, applet);
+    int argc = static_cast<int>(args.size()) - 1;
+    char** argv = args.data();
     aegis::cmd::Context ctx;
     CLI::App app{"aegis: build, run, watch and test AegisSDK services on NATS", "aegis"};
     app.set_version_flag("--version", aegis::app::version_text());

@@ -49,6 +49,7 @@ _aegis_split() {
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
 _aegis_names() {
     local exe=${_aegis_words[0]}
+    [[ ${exe##*/} == aegis-* ]] && exe=${exe%aegis-*}aegis  # an applet link: its aegis
     [[ $exe == */* && -x $exe ]] || exe=aegis
     "$exe" completion "$@" "${_aegis_conn[@]}" 2>/dev/null
 }
@@ -71,6 +72,12 @@ _aegis_values() {
             mapfile -t COMPREPLY < <(compgen -W "${choices//,/ }" -- "$cur") ;;
         file) compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+        scenario:*) local choices=${kind#scenario:}  # a built-in scenario, or a YAML file
+            mapfile -t COMPREPLY < <(compgen -W "${choices//,/ }" -- "$cur")
+            compopt -o filenames 2>/dev/null
+            while IFS= read -r f; do
+                [[ -d $f || $f == *.yaml || $f == *.yml ]] && COMPREPLY+=("$f")
+            done < <(compgen -f -- "$cur") ;;
         @file) if [[ $cur == @* ]]; then  # JSON text, or @FILE
                 while IFS= read -r f; do
                     [[ -d $f ]] && f+=/
@@ -90,6 +97,8 @@ _aegis_values() {
 _aegis_complete() {
     local cur=${_aegis_words[-1]} cmd=aegis want= prefix= w kind i=1 k n=$(( ${#_aegis_words[@]} - 1 ))
     local -a args=() pos=()
+    w=${_aegis_words[0]##*/}
+    [[ $w == aegis-?* ]] && cmd="aegis ${w#aegis-}"  # an applet link: aegis-call is 'aegis call'
     while (( i < n )); do
         w=${_aegis_words[i]}
         if [[ $w == -?* && $w != *=* ]] && _aegis_find_option "$cmd" "$w" && [[ $REPLY != flag ]]; then
@@ -172,7 +181,6 @@ _aegis() {
     return 0
 }
 
-complete -F _aegis aegis
 )BASH";
 
 std::string bash_words(const std::vector<std::string>& words) {
@@ -222,7 +230,9 @@ std::string bash_script(const std::vector<CommandNode>& tree) {
     out += function("# The positional arguments of command $1, in order, by kind (service and "
                     "method are\n# names from the registry; a trailing + repeats).\n",
                     "_aegis_positionals", "$1", pos, "REPLY=");
-    return out + k_find_option_fn + k_bash_body;
+    std::string commands = "aegis";
+    for (const auto& a : applet_names()) commands += " " + a;
+    return out + k_find_option_fn + k_bash_body + "\ncomplete -F _aegis " + commands + "\n";
 }
 
 }  // namespace aegis::cmd::completion

@@ -45,6 +45,9 @@ function __aegis_walk
     set -g __aegis_walked $line
     set -l tokens (commandline -opc)
     set -g __aegis_cmd aegis
+    # An applet link: aegis-call is 'aegis call'.
+    set -l exe (string replace -r -- '.*/' '' $tokens[1])
+    string match -q -- 'aegis-?*' $exe; and set -g __aegis_cmd "aegis "(string sub -s 7 -- $exe)
     set -g __aegis_args
     set -g __aegis_conn
     set -g __aegis_option
@@ -107,6 +110,8 @@ function __aegis_wants -a kind
     test -z "$__aegis_option"; or return 1
     if test $kind = choice
         string match -q -- '=*' "$__aegis_want"
+    else if test $kind = scenario
+        string match -q -- 'scenario:*' "$__aegis_want"
     else
         test "$__aegis_want" = $kind
     end
@@ -118,6 +123,7 @@ end
 function __aegis_names
     __aegis_walk
     set -l exe (commandline -opc)[1]
+    string match -q -- 'aegis-*' (string replace -r -- '.*/' '' $exe); and set exe (string replace -r -- 'aegis-[^/]*$' aegis $exe)
     string match -q -- '*/*' $exe; and test -x $exe; or set exe aegis
     $exe completion $argv $__aegis_conn 2>/dev/null | string match -r -- '^[A-Za-z0-9_-]+$'
 end
@@ -131,6 +137,16 @@ function __aegis_choices
     __aegis_walk
     string match -q -- '=*' "$__aegis_want"; or return 0
     string split -- , (string sub -s 2 -- "$__aegis_want")
+end
+
+# A built-in scenario's name, or a scenario file (*.yaml, *.yml).
+function __aegis_scenarios
+    __aegis_walk
+    string match -q -- 'scenario:*' "$__aegis_want"; or return 0
+    string split -- , (string sub -s 10 -- "$__aegis_want")
+    for f in (__fish_complete_path (commandline -ct))
+        string match -q -r -- '(\.ya?ml|/)(\t.*)?$' $f; and echo $f
+    end
 end
 
 # @FILE for options that take JSON text or @FILE.
@@ -148,6 +164,7 @@ complete -c aegis -n '__aegis_wants active-service' -a '(__aegis_names --service
 complete -c aegis -n '__aegis_wants method' -a '(__aegis_methods)' -d method
 complete -c aegis -n '__aegis_wants choice' -a '(__aegis_choices)'
 complete -c aegis -n '__aegis_wants file' -F
+complete -c aegis -n '__aegis_wants scenario' -a '(__aegis_scenarios)' 
 )FISH";
 
 // A word as is when it is plain (call, --color, aegis), else quoted.
@@ -244,6 +261,12 @@ std::string fish_script(const std::vector<CommandNode>& tree) {
                     "__aegis_positionals -a cmd", "$cmd", pos, "");
     out += k_fish_walk;
     out += "\n# Commands and options.\n" + lines;
+    // Every line completes the applet links too (aegis-call is 'aegis call', see __aegis_walk).
+    std::string commands = "complete -c aegis";
+    for (const auto& a : applet_names()) commands += " -c " + a;
+    for (size_t at = out.find("complete -c aegis "); at != std::string::npos;
+         at = out.find("complete -c aegis ", at + commands.size()))
+        out.replace(at, 17, commands);
     return out;
 }
 

@@ -1,20 +1,36 @@
 // Reads the command tree for shell completion from the CLI11 parser itself, so that the scripts
 // follow every command, option and choice without a list of their own.
 #include "commands/completion_tree.hpp"
+#include <algorithm>
 #include <vector>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "core/scenario/loader.hpp"
 #include "core/util/text.hpp"
 
 namespace aegis::cmd::completion {
 
 namespace {
 
+// The built-in scenarios' names, or their tags (sorted, each once): the words to offer for an
+// option or positional whose type name is SCENARIO or TAG (aegis test).
+std::vector<std::string> builtin_words(bool tags) {
+    std::vector<std::string> words;
+    for (const auto& sc : scenario::builtin_scenarios()) {
+        if (!tags) words.push_back(sc.name);
+        if (tags) words.insert(words.end(), sc.tags.begin(), sc.tags.end());
+    }
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    return words;
+}
+
 // "TEXT:{auto,always,never}" (CLI::IsMember) → {"auto", "always", "never"}.
 std::vector<std::string> choices_of(const CLI::Option& opt) {
     std::string type = opt.get_type_name();
+    if (type == "SCENARIO" || type == "TAG") return builtin_words(type == "TAG");
     size_t open = type.find('{');
     size_t close = type.find('}', open == std::string::npos ? 0 : open);
     if (open == std::string::npos || close == std::string::npos) return {};
@@ -36,6 +52,7 @@ Value option_value(const CLI::Option& opt, const std::vector<std::string>& choic
 }
 
 Value positional_value(const CLI::Option& opt, const std::vector<std::string>& choices) {
+    if (opt.get_type_name() == "SCENARIO") return Value::scenario;
     if (!choices.empty()) return Value::choice;
     // The project's convention: a SERVICE that must be single-active says so first.
     if (opt.get_name() == "service")
@@ -104,11 +121,24 @@ std::string value_word(Value value, const std::vector<std::string>& choices, boo
     case Value::active_service: word = "active-service"; break;
     case Value::method: word = "method"; break;
     case Value::choice:
-        word = "=";
+    case Value::scenario:
+        word = value == Value::choice ? "=" : "scenario:";
         for (size_t i = 0; i < choices.size(); ++i) word += (i ? "," : "") + choices[i];
         break;
     }
     return repeats ? word + "+" : word;
+}
+
+std::vector<std::string> applet_names() {
+    std::vector<std::string> names;
+    std::string words = AEGIS_APPLETS;
+    for (size_t at = 0; at < words.size();) {
+        size_t end = words.find(' ', at);
+        if (end == std::string::npos) end = words.size();
+        if (end > at) names.push_back("aegis-" + words.substr(at, end - at));
+        at = end + 1;
+    }
+    return names;
 }
 
 std::string sh_quote(const std::string& text) {

@@ -12,8 +12,9 @@ class App;
 namespace aegis::cmd::completion {
 
 // What a word expects: nothing (a flag), free text, a file, JSON text or @FILE, one of the
-// choices, or a name from the live registry (a service; a method of the service named before).
-enum class Value { flag, text, file, at_file, choice, service, active_service, method };
+// choices, or a name from the live registry (a service; a method of the service named before);
+// a scenario: a built-in scenario's name (the choices) or a *.yaml / *.yml file.
+enum class Value { flag, text, file, at_file, choice, service, active_service, method, scenario };
 
 struct OptionSpec {
     std::vector<std::string> names;  // "-s", "--server": short names first
@@ -40,13 +41,17 @@ struct CommandNode {
 // and subcommands (an empty group) are left out.
 std::vector<CommandNode> describe_cli(const CLI::App& root);
 
-// The word the scripts use for a value: flag, text, file, @file, service, method, or
-// =a,b,c for choices (with a trailing + for a positional that repeats).
+// The word the scripts use for a value: flag, text, file, @file, service, method, =a,b,c for
+// choices, or scenario:a,b,c (with a trailing + for a positional that repeats).
 std::string value_word(Value value, const std::vector<std::string>& choices, bool repeats = false);
 
 // 'text' for bash and zsh ('\'' inside); 'text' for fish (\' and \\ inside).
 std::string sh_quote(const std::string& text);
 std::string fish_quote(const std::string& text);
+
+// The busybox-style applet names (aegis-call, aegis-test, ...): each completes as
+// 'aegis <command>'.
+std::vector<std::string> applet_names();
 
 // _aegis_find_option, in the shell syntax bash and zsh share.
 extern const char* const k_find_option_fn;

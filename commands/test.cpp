@@ -83,7 +83,18 @@ scenario::RunOptions run_options(Context& ctx, const TestOpts& o, scenario::Loca
     return r;
 }
 
+// A name that ends in .yaml or .yml is a scenario file, as with -f (aegis test my.yaml).
+void names_to_files(TestOpts& o) {
+    std::vector<std::string> names;
+    for (auto& n : o.names) {
+        bool file = n.ends_with(".yaml") || n.ends_with(".yml");
+        (file ? o.files : names).push_back(std::move(n));
+    }
+    o.names = std::move(names);
+}
+
 int run_test(Context& ctx, TestOpts& o) {
+    names_to_files(o);
     auto all = scenario::builtin_scenarios();
     for (const auto& f : o.files)
         for (auto& sc : scenario::load_scenario_file(f)) all.push_back(std::move(sc));
@@ -137,10 +148,12 @@ void setup_test(CLI::App& root, Context& ctx) {
         "  aegis test -f my-scenarios.yaml --set count=5\n"
         "Exit codes: 0 all passed, 1 a scenario failed, 2 usage, 65 invalid scenario file,\n"
         "66 missing file, 69 NATS unreachable, 130 Ctrl-C (cleanup still runs).");
-    app->add_option("names", o->names, "scenarios to run (see --list)");
+    app->add_option("names", o->names, "scenarios to run (see --list), or scenario files")
+        ->type_name("SCENARIO");
     app->add_flag("--list", o->list, "list the scenarios: name, tags, description");
     app->add_flag("--all", o->all, "run every scenario (built-in and from -f files)");
-    app->add_option("--tag", o->tags, "run the scenarios with this tag (repeatable)");
+    app->add_option("--tag", o->tags, "run the scenarios with this tag (repeatable)")
+        ->type_name("TAG");
     app->add_option("-f,--file", o->files, "a scenario file of your own (repeatable)");
     app->add_option("--junit", o->junit, "write a JUnit XML report to FILE");
     app->add_flag("--keep-going", o->keep_going, "run the remaining scenarios after a failure");

@@ -263,7 +263,7 @@ _aegis_option_value() {
         'aegis test -h'|'aegis test --help') REPLY='flag' ;;
         'aegis test --list') REPLY='flag' ;;
         'aegis test --all') REPLY='flag' ;;
-        'aegis test --tag') REPLY='text' ;;
+        'aegis test --tag') REPLY='=cleanup,commands,events,failover,kubernetes,nats,registry,resilience,rpc,single-active,smoke' ;;
         'aegis test -f'|'aegis test --file') REPLY='text' ;;
         'aegis test --junit') REPLY='text' ;;
         'aegis test --keep-going') REPLY='flag' ;;
@@ -297,7 +297,7 @@ _aegis_positionals() {
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
-        'aegis test') REPLY='text+' ;;
+        'aegis test') REPLY='scenario:cleanup,commands,connectivity,discovery,events-broadcast,events-compete,events-exclusive,failover,nats-restart,port-forward,registry-lifecycle,rpc-load-balancing,sticky-active+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
         'aegis help') REPLY='text+' ;;
         'aegis quickstart') REPLY='text' ;;
@@ -348,6 +348,7 @@ _aegis_split() {
 # global options typed so far (--server, --context, ...). Prints nothing when NATS is away.
 _aegis_names() {
     local exe=${_aegis_words[0]}
+    [[ ${exe##*/} == aegis-* ]] && exe=${exe%aegis-*}aegis  # an applet link: its aegis
     [[ $exe == */* && -x $exe ]] || exe=aegis
     "$exe" completion "$@" "${_aegis_conn[@]}" 2>/dev/null
 }
@@ -370,6 +371,12 @@ _aegis_values() {
             mapfile -t COMPREPLY < <(compgen -W "${choices//,/ }" -- "$cur") ;;
         file) compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+        scenario:*) local choices=${kind#scenario:}  # a built-in scenario, or a YAML file
+            mapfile -t COMPREPLY < <(compgen -W "${choices//,/ }" -- "$cur")
+            compopt -o filenames 2>/dev/null
+            while IFS= read -r f; do
+                [[ -d $f || $f == *.yaml || $f == *.yml ]] && COMPREPLY+=("$f")
+            done < <(compgen -f -- "$cur") ;;
         @file) if [[ $cur == @* ]]; then  # JSON text, or @FILE
                 while IFS= read -r f; do
                     [[ -d $f ]] && f+=/
@@ -389,6 +396,8 @@ _aegis_values() {
 _aegis_complete() {
     local cur=${_aegis_words[-1]} cmd=aegis want= prefix= w kind i=1 k n=$(( ${#_aegis_words[@]} - 1 ))
     local -a args=() pos=()
+    w=${_aegis_words[0]##*/}
+    [[ $w == aegis-?* ]] && cmd="aegis ${w#aegis-}"  # an applet link: aegis-call is 'aegis call'
     while (( i < n )); do
         w=${_aegis_words[i]}
         if [[ $w == -?* && $w != *=* ]] && _aegis_find_option "$cmd" "$w" && [[ $REPLY != flag ]]; then
@@ -471,4 +480,5 @@ _aegis() {
     return 0
 }
 
-complete -F _aegis aegis
+
+complete -F _aegis aegis aegis-quickstart aegis-test aegis-monitor aegis-call aegis-explore aegis-failover aegis-load aegis-validate

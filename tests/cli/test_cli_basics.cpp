@@ -5,6 +5,7 @@
 
 #include "core/util/net.hpp"
 #include "tests/support/helpers.hpp"
+#include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
 
 using aegis::test::run_aegis;
@@ -183,4 +184,29 @@ TEST_CASE("under --json an error is one JSON object on stderr") {
     auto usage = run_aegis({"call", "--json", "--no-such-flag"});
     CHECK(usage.exit_code == 2);
     CHECK(nlohmann::json::parse(usage.err).at("error").at("code") == 2);
+}
+
+TEST_CASE("busybox applets: aegis-<command> runs 'aegis <command>', help included") {
+    std::string dir = std::string(AEGIS_BINARY).substr(0, std::string(AEGIS_BINARY).rfind('/'));
+    for (const char* applet : {"quickstart", "test", "monitor", "call", "explore", "failover",
+                               "load", "validate"}) {
+        INFO(applet);
+        auto help = aegis::test::run_program({dir + "/aegis-" + applet, "--help"});
+        CHECK(help.exit_code == 0);
+        CHECK(help.out.find(std::string("aegis ") + applet + " [OPTIONS]") != std::string::npos);
+    }
+    auto list = aegis::test::run_program({dir + "/aegis-test", "--list"});
+    CHECK(list.exit_code == 0);
+    CHECK(list.out.find("sticky-active") != std::string::npos);
+    // Its errors are those of the command.
+    auto bad = aegis::test::run_program({dir + "/aegis-call", "--cout", "3"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == run_aegis({"call", "--cout", "3"}).err);
+    // A link that names no command (a renamed binary) is plain aegis.
+    aegis::test::TempDir tmp;
+    std::string renamed = tmp.path() + "/aegis-1.0";
+    REQUIRE(aegis::test::run_program({"ln", "-s", AEGIS_BINARY, renamed}).exit_code == 0);
+    auto plain = aegis::test::run_program({renamed, "--version"});
+    CHECK(plain.exit_code == 0);
+    CHECK(plain.out.rfind("aegis ", 0) == 0);
 }

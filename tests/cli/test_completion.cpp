@@ -121,7 +121,7 @@ TEST_CASE("completion: zsh and fish scripts name every command and pass their sh
     auto zsh = save_script("zsh", dir.path(), "_aegis");
     auto fish = save_script("fish", dir.path(), "aegis.fish");
     std::string zsh_text = aegis::test::read_file(zsh), fish_text = aegis::test::read_file(fish);
-    CHECK(zsh_text.rfind("#compdef aegis\n", 0) == 0);
+    CHECK(zsh_text.rfind("#compdef aegis aegis-quickstart aegis-test ", 0) == 0);
     for (const auto& name : help_commands()) {
         INFO(name);
         CHECK(contains(zsh_text, "'" + name + ":"));
@@ -368,4 +368,71 @@ TEST_CASE("completion --services and --methods offer only names that pass the na
     CHECK(services.out == "good-svc\n");
     auto methods = run_aegis({"completion", "--methods", "good-svc", "--server", server.url()});
     CHECK(methods.out == "good_m\n");
+}
+
+TEST_CASE("completion: applet links complete as their command, aegis test offers scenarios") {
+    aegis::test::TempDir dir;
+    std::ofstream(dir.path() + "/mine.yaml") << "name: mine\n";
+    std::ofstream(dir.path() + "/mine.txt") << "";
+    std::string yaml = dir.path() + "/mine.yaml", stem = dir.path() + "/mi";
+    // A fake aegis beside an applet link to it: the registry look-up goes to the aegis there.
+    auto exe = fake_aegis(dir.path(), dir.path() + "/pwned");
+    std::string link = dir.path() + "/aegis-call";
+    REQUIRE(run_program({"ln", "-s", "aegis", link}).exit_code == 0);
+
+    auto bash = save_script("bash", dir.path(), "aegis.bash");
+    CHECK(contains(aegis::test::read_file(bash), "complete -F _aegis aegis aegis-quickstart"));
+    CHECK(bash_complete(bash, {"aegis-test", "fail"}) == "failover");
+    CHECK(bash_complete(bash, {"aegis-call", "--col"}) == "--color");
+    CHECK(bash_complete(bash, {link, ""}) == "ok-svc");
+    CHECK(bash_complete(bash, {"aegis", "test", "rpc"}) == "rpc-load-balancing");
+    CHECK(bash_complete(bash, {"aegis", "test", "failover", "sti"}) == "sticky-active");
+    CHECK(bash_complete(bash, {"aegis", "test", stem}) == yaml);
+    CHECK(bash_complete(bash, {"aegis", "test", "--tag", "sm"}) == "smoke");
+
+    if (aegis::test::on_path("zsh")) {
+        auto zsh = save_script("zsh", dir.path(), "_aegis");
+        auto complete = [&](std::vector<std::string> words) {
+            std::vector<std::string> argv{
+                "zsh", "-f", "-c",
+                "compdef() { :; }; compset() { return 1; }\n"
+                "_files() { local f; for f in ${PREFIX}*.(yaml|yml)(N); do print -r -- $f; done; }\n"
+                "_describe() { local i; for i in \"${(@P)4}\"; do i=${i%%:*};"
+                " [[ $i == ${PREFIX}* ]] && print -r -- $i; done; return 0; }\n"
+                "compadd() { local i; for i in \"${(@P)2}\"; do [[ $i == ${PREFIX}* ]] &&"
+                " print -r -- $i; done; return 0; }\n"
+                "source \"$1\"; shift; words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; _aegis",
+                "zsh", zsh};
+            argv.insert(argv.end(), words.begin(), words.end());
+            auto c = run_program(argv);
+            INFO(c.err);
+            CHECK(c.err.empty());
+            return sorted_lines(c.out);
+        };
+        CHECK(complete({"aegis-test", "fail"}) == "failover");
+        CHECK(complete({link, ""}) == "ok-svc");
+        CHECK(complete({"aegis", "test", "rpc"}) == "rpc-load-balancing");
+        CHECK(complete({"aegis", "test", stem}) == yaml);
+        CHECK(complete({"aegis", "test", "--tag", "sm"}) == "smoke");
+    } else {
+        WARN("zsh is not installed: its checks are skipped");
+    }
+    if (aegis::test::on_path("fish")) {
+        auto fish = save_script("fish", dir.path(), "aegis.fish");
+        auto complete = [&](const std::string& line) {
+            auto c = run_program({"fish", "-c", "source $argv[1]; complete -C$argv[2]", fish,
+                                  line});
+            INFO(c.err);
+            CHECK(c.exit_code == 0);
+            return sorted_lines(c.out);
+        };
+        CHECK(complete("aegis-test fail") == "failover");
+        CHECK(complete("aegis-call --col") == "--color");
+        CHECK(complete(link + " ") == "ok-svc");
+        CHECK(complete("aegis test rpc") == "rpc-load-balancing");
+        CHECK(complete("aegis test " + stem) == yaml);
+        CHECK(complete("aegis test --tag sm") == "smoke");
+    } else {
+        WARN("fish is not installed: its checks are skipped");
+    }
 }

@@ -190,6 +190,15 @@ TEST_CASE("test: a user's scenario file written from docs/scenarios.md works") {
     CHECK(j["scenarios"][0]["steps"].size() == 7);  // 1 setup, 4 steps, 1 cleanup, the sweep
 }
 
+TEST_CASE("test: a scenario file named like a scenario runs as with -f") {
+    std::string file = scenario_data("user-example.yaml");
+    auto by_name = run_aegis({"test", file, "--list"});
+    INFO(by_name.err);
+    CHECK(by_name.exit_code == 0);
+    CHECK(contains(by_name.out, "my-echo"));
+    CHECK(by_name.out == run_aegis({"test", "-f", file, "--list"}).out);
+}
+
 TEST_CASE("test: invalid scenario files exit 65 naming file, line and column") {
     aegis::test::TempDir dir;
     auto write = [&](const std::string& name, const std::string& text) {
