@@ -6,11 +6,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <functional>
 #include <iostream>
+#include <string_view>
 
 #include "commands/context.hpp"
+#include "core/quickstart/pattern_choice.hpp"
 #include "core/quickstart/quickstart.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/names.hpp"
 
 namespace aegis::cmd {
 
@@ -31,11 +35,47 @@ std::string ask(const std::string& question, const std::string& fallback) {
     return line.empty() ? fallback : line;
 }
 
+// Asks until `check` accepts the answer (it returns "" for a good one, else why not).
+std::string ask_until(const std::string& question, const std::string& fallback,
+                      const std::function<std::string(const std::string&)>& check) {
+    for (;;) {
+        std::string answer = ask(question, fallback);
+        std::string why = check(answer);
+        if (why.empty()) return answer;
+        std::cerr << "  " << why << "\n";
+    }
+}
+
+bool ask_yes_no(std::string_view question) {
+    for (;;) {
+        std::string a = ask(std::string(question) + " y/n", "n");
+        if (a == "y" || a == "Y" || a == "yes") return true;
+        if (a == "n" || a == "N" || a == "no") return false;
+        std::cerr << "  answer y or n\n";
+    }
+}
+
+std::string template_problem(const std::string& name) {
+    try {
+        quickstart::find_template(name);
+        return "";
+    } catch (const Error& e) {
+        return e.what();
+    }
+}
+
+// Each answer is checked as it is given, and asked again until it is right. The template is
+// proposed from a few questions about what the service does (docs/patterns.md).
 void interview(QuickstartOpts& o) {
     std::string names;
     for (const auto& t : quickstart::templates()) names += (names.empty() ? "" : ", ") + t.name;
-    o.request.name = ask("service name", o.request.name.empty() ? "my-service" : o.request.name);
-    o.request.templ = ask("template (" + names + ")", o.request.templ);
+    o.request.name =
+        ask_until("service name", o.request.name.empty() ? "my-service" : o.request.name,
+                  [](const std::string& n) { return wire::check_service_name(n); });
+    std::cerr << "Which pattern fits? (docs/patterns.md)\n";
+    auto choice = quickstart::choose_pattern(ask_yes_no);
+    std::cerr << "→ " << choice.templ << ": " << choice.why << "\n";
+    o.request.templ = ask_until("template (" + names + ")", choice.templ, template_problem);
     std::string url = ask("NATS URL (auto: the way every aegis command finds it)", "auto");
     o.request.nats_url = url == "auto" ? "" : url;
 }
@@ -88,7 +128,8 @@ void setup_quickstart(CLI::App& root, Context& ctx) {
                     "NATS URL for the README's run command (default: auto)");
     app->add_flag("-y,--yes", o->yes, "no questions, even on a terminal (CI)");
     app->footer(
-        "On a terminal without --template or --yes it asks for the name, template and NATS URL.\n"
+        "On a terminal without --template or --yes it asks for the name, a few questions that\n"
+        "pick the template (saying why; you may choose another), and the NATS URL.\n"
         "Exit codes: 0 written, 2 bad name or template, 73 the directory exists and is not empty\n"
         "(nothing is written).");
     app->callback([o, templ, &ctx] {

@@ -90,11 +90,44 @@ TEST_CASE("quickstart on a terminal asks for the name, template and NATS URL") {
     test::Pty pty({"quickstart", "--dir", dir}, {{"NO_COLOR", "1"}});
     REQUIRE(pty.expect("service name [my-service]: "));
     pty.type("asked-svc\r");
-    REQUIRE(pty.expect("template (service, single-active, events, client) [service]: "));
-    pty.type("events\r");
+    REQUIRE(pty.expect("(RPC calls)? y/n [n]: "));
+    pty.type("\r");
+    REQUIRE(pty.expect("was processed)? y/n [n]: "));
+    pty.type("y\r");
+    REQUIRE(pty.expect("→ events: it reacts to facts"));
+    REQUIRE(pty.expect("template (service, single-active, events, client) [events]: "));
+    pty.type("\r");
     REQUIRE(pty.expect("NATS URL"));
     pty.type("\r");
     CHECK(pty.wait_exit(10s) == 0);
     CHECK(contains(pty.output(), "aegis call asked-svc stats"));
     CHECK(contains(test::read_file(dir + "/src/main.cpp"), "EventMode::compete"));
+}
+
+TEST_CASE("quickstart on a terminal checks each answer as it is given and asks again") {
+    test::TempDir tmp;
+    auto dir = (fs::path(tmp.path()) / "checked").string();
+    test::Pty pty({"quickstart", "--dir", dir}, {{"NO_COLOR", "1"}});
+    REQUIRE(pty.expect("service name [my-service]: "));
+    pty.type("Bad_Name\r");
+    REQUIRE(pty.expect("service name 'Bad_Name'"));  // the rule, at once
+    REQUIRE(pty.expect("service name [my-service]: "));
+    pty.type("ledger\r");
+    REQUIRE(pty.expect("(RPC calls)? y/n [n]: "));
+    pty.type("maybe\r");
+    REQUIRE(pty.expect("answer y or n"));
+    REQUIRE(pty.expect("(RPC calls)? y/n [n]: "));
+    pty.type("y\r");
+    REQUIRE(pty.expect("must not run twice)? y/n [n]: "));
+    pty.type("y\r");
+    REQUIRE(pty.expect("→ single-active: one instance at a time"));
+    REQUIRE(pty.expect("[single-active]: "));
+    pty.type("singel-active\r");
+    REQUIRE(pty.expect("unknown template 'singel-active'"));
+    REQUIRE(pty.expect("[single-active]: "));
+    pty.type("\r");
+    REQUIRE(pty.expect("NATS URL"));
+    pty.type("\r");
+    CHECK(pty.wait_exit(10s) == 0);
+    CHECK(contains(test::read_file(dir + "/src/main.cpp"), "quick_setup_single_active"));
 }
