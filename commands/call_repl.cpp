@@ -7,6 +7,8 @@
 
 #include <iostream>
 
+#include <unistd.h>
+
 #include "commands/context.hpp"
 #include "commands/explore_render.hpp"
 #include "core/util/duration.hpp"
@@ -94,6 +96,10 @@ bool execute(Session& s, const std::string& line) {
     case tool::ReplVerb::empty: return true;
     case tool::ReplVerb::quit: return false;
     case tool::ReplVerb::help: s.ctx.print(tool::repl_help()); return true;
+    case tool::ReplVerb::clear:
+        // Only a terminal is cleared: a session piped to a file keeps its results clean.
+        if (::isatty(1)) s.ctx.print("\033[H\033[2J");
+        return true;
     case tool::ReplVerb::call: do_call(s, l); return true;
     case tool::ReplVerb::services: {
         auto snap = s.view.snapshot();

@@ -1,6 +1,7 @@
 // aegis demo [NAME]: run one of the example services, or list them.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <memory>
 #include <string>
 
 #include "commands/context.hpp"
@@ -20,7 +21,10 @@ void setup_demo(CLI::App& root, Context& ctx) {
         sub->description(d.summary);
         add_examples(*sub, std::string("aegis demo ") + d.name + "\n" + d.examples);
     }
-    app->callback([app, &ctx] {
+    // 'aegis demo' alone lists them too; --list is what other commands (test, quickstart) take.
+    auto list = std::make_shared<bool>(false);  // the lines are the same either way
+    app->add_flag("--list", *list, "list the demos, one line each (as 'aegis demo' alone)");
+    app->callback([app, list, &ctx] {
         if (!app->get_subcommands().empty()) return;  // a demo was chosen; it set ctx.run
         ctx.run = [&ctx] {
             if (ctx.global.json) {

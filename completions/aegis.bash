@@ -22,7 +22,7 @@ _aegis_options() {
     case $1 in
         'aegis') REPLY='-h --help --version -s --server --context --config --creds --json --color -v --verbose -q --quiet' ;;
         'aegis call') REPLY='-h --help -d --data -t --timeout -n --count -i --interactive --format' ;;
-        'aegis demo') REPLY='-h --help' ;;
+        'aegis demo') REPLY='-h --help --list' ;;
         'aegis demo echo') REPLY='-h --help --service --instance-id --instance --heartbeat' ;;
         'aegis demo echo-single') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
         'aegis demo order') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
@@ -81,6 +81,7 @@ _aegis_option_value() {
         'aegis call -i'|'aegis call --interactive') REPLY='flag' ;;
         'aegis call --format') REPLY='=msgpack,json' ;;
         'aegis demo -h'|'aegis demo --help') REPLY='flag' ;;
+        'aegis demo --list') REPLY='flag' ;;
         'aegis demo echo -h'|'aegis demo echo --help') REPLY='flag' ;;
         'aegis demo echo --service') REPLY='text' ;;
         'aegis demo echo --instance-id') REPLY='text' ;;

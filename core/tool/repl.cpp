@@ -30,6 +30,7 @@ const std::map<std::string, ReplVerb> k_verbs = {
     {"help", ReplVerb::help},       {":help", ReplVerb::help},
     {"?", ReplVerb::help},          {"quit", ReplVerb::quit},
     {"exit", ReplVerb::quit},       {":q", ReplVerb::quit},
+    {"clear", ReplVerb::clear},     {":clear", ReplVerb::clear},
 };
 
 std::string_view trim(std::string_view s) {
@@ -131,7 +132,7 @@ ReplLine parse_repl_line(const std::string& line) {
 
 const std::vector<std::string>& repl_command_words() {
     static const std::vector<std::string> words = {
-        "call", "services", "instances", ":json", ":timeout", ":format", "help", "quit"};
+        "call", "services", "instances", ":json", ":timeout", ":format", "help", "clear", "quit"};
     return words;
 }
 
@@ -143,6 +144,7 @@ std::string repl_help() {
            "  :json [on|off]           print whole reply envelopes as JSON\n"
            "  :timeout [SECONDS]       show or set the call timeout\n"
            "  :format [msgpack|json]   show or set the request encoding\n"
+           "  clear                    clear the screen (as Ctrl-L does)\n"
            "  help, quit               (Tab completes names; Up/Down walk the history)\n";
 }
 

@@ -23,7 +23,7 @@ class Registry;
 
 namespace aegis::tool {
 
-enum class ReplVerb { empty, call, services, instances, json, timeout, format, help, quit };
+enum class ReplVerb { empty, call, services, instances, json, timeout, format, help, clear, quit };
 
 struct ReplLine {
     ReplVerb verb = ReplVerb::empty;

@@ -82,6 +82,10 @@ TEST_CASE("aegis demo lists the demos with one line each") {
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("echo ") != std::string::npos);
     CHECK(r.out.find("load-balanced") != std::string::npos);
+    auto list = run_aegis({"demo", "--list"});  // as test --list and quickstart --list
+    CHECK(list.exit_code == 0);
+    CHECK(list.out == r.out);
+    CHECK(run_aegis({"demo", "--list", "--json"}).out == run_aegis({"demo", "--json"}).out);
 }
 
 TEST_CASE("aegis call against a dead server exits 69 within 3 s") {

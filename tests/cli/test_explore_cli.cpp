@@ -233,13 +233,16 @@ TEST_CASE("repl: on a terminal, Tab completes names, Up recalls history, Ctrl-D 
     pty.type("\x15");  // Ctrl-U clears it
     pty.type("call repl-tty echo x=1\x03");  // Ctrl-C cancels the line
     REQUIRE(pty.expect("^C"));
+    pty.type("clear\r");  // the screen is cleared; the session goes on
+    REQUIRE(pty.expect("\x1b[H\x1b[2J"));
+    REQUIRE(pty.expect("> "));
     pty.type("\x04");  // Ctrl-D on an empty line
     // Exits at once (0.1 s); the bound is generous for a loaded machine, where it once took >5 s.
     CHECK(pty.wait_exit(15s) == 0);
     std::ifstream hist(state.path() + "/aegis/call_history");
     std::stringstream ss;
     ss << hist.rdbuf();
-    CHECK(ss.str() == "call repl-tty status \n");
+    CHECK(ss.str() == "call repl-tty status \nclear\n");
 }
 
 // Keys typed while a call runs are the next line's: a mode switch used to flush them (and a

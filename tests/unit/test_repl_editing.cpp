@@ -154,3 +154,11 @@ TEST_CASE("repl: keys decode from terminal bytes") {
     CHECK(k.code == KeyCode::ctrl);
     CHECK(k.ctrl == 'c');
 }
+
+TEST_CASE("repl: clear is a verb of its own, offered by Tab and listed in help") {
+    CHECK(parse_repl_line("clear").verb == ReplVerb::clear);
+    CHECK(parse_repl_line(":clear").verb == ReplVerb::clear);
+    const auto& words = repl_command_words();
+    CHECK(std::find(words.begin(), words.end(), "clear") != words.end());
+    CHECK(repl_help().find("clear") != std::string::npos);
+}
