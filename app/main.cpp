@@ -11,6 +11,7 @@
 #include "app/command_table.hpp"
 #include "commands/context.hpp"
 #include "commands/help_text.hpp"
+#include "commands/parse_errors.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
 
@@ -143,6 +144,7 @@ int main(int argc_in, char** argv_in) {
     CLI::App app{"aegis: build, run, watch and test AegisSDK services on NATS", "aegis"};
     app.set_version_flag("--version", aegis::app::version_text());
     app.fallthrough();
+    app.formatter(aegis::cmd::help_formatter());  // before the commands: they inherit it
     app.require_subcommand(0, 1);
     add_global_options(app, ctx.global);
     ctx.words = command_words(argc, argv);
@@ -173,7 +175,8 @@ int main(int argc_in, char** argv_in) {
                 return 0;
             }
             ctx.finish_setup();
-            ctx.print_error(e.what(), "see 'aegis --help'", aegis::exit_code::usage);
+            auto problem = aegis::cmd::explain_parse_error(e, app, ctx.words);
+            ctx.print_error(problem.message, problem.hint, aegis::exit_code::usage);
             return aegis::exit_code::usage;
         }
         ctx.finish_setup();

@@ -214,3 +214,42 @@ TEST_CASE("busybox applets: aegis-<command> runs 'aegis <command>', help include
     CHECK(plain.exit_code == 0);
     CHECK(plain.out.rfind("aegis ", 0) == 0);
 }
+
+TEST_CASE("parser errors speak like the rest of aegis and point at the command's help") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    std::vector<Case> cases = {
+        {{"call", "--cout", "3"}, "unknown option '--cout' (did you mean '--count'?)"},
+        {{"call", "s", "m", "-n", "2", "-n", "3"}, "'--count' was given 2 times; give it once"},
+        {{"call", "s", "m", "--format", "xml"}, "'--format' takes one of msgpack|json, not 'xml'"},
+        {{"load", "s", "m", "--max-error-rate", "2"},
+         "'--max-error-rate' takes a value from 0 to 1, not 2"},
+        {{"call", "s", "m", "-n", "abc"}, "'--count' takes a number, not 'abc'"},
+        {{"explore", "--wath"}, "unknown option '--wath' (did you mean '--watch'?)"},
+        {{"demo", "echo", "extra"}, "unexpected argument 'extra'"},
+    };
+    for (const auto& c : cases) {
+        auto r = run_aegis(c.args);
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        std::string path = "aegis " + c.args[0] + (c.args[0] == "demo" ? " echo" : "");
+        CHECK(r.err == "aegis: error: " + c.message + " (see '" + path + " --help')\n");
+    }
+}
+
+TEST_CASE("help shows value words, never the parser's types") {
+    for (auto args : commands()) {
+        args.push_back("--help");
+        auto r = run_aegis(args);
+        INFO("aegis " << args[0] << (args.size() > 2 ? " " + args[1] : ""));
+        for (const char* type : {"TEXT:{", "FLOAT:", "INT:", " INT ", " UINT ", " FLOAT ",
+                                 "REQUIRED", "in ["})
+            CHECK(r.out.find(type) == std::string::npos);
+    }
+    auto load = run_aegis({"load", "--help"});
+    CHECK(load.out.find("--format msgpack|json=msgpack") != std::string::npos);
+    CHECK(load.out.find("--max-error-rate 0..1") != std::string::npos);
+    CHECK(load.out.find("-c,--concurrency N") != std::string::npos);
+}
