@@ -24,6 +24,7 @@ void Context::finish_setup() {
     m_out.color = output::use_color(mode, STDOUT_FILENO);
     m_err.color = output::use_color(mode, STDERR_FILENO);
     log::set_color(m_err.color);
+    log::set_notes(!global.json);
     log::init_from_env();
     if (global.quiet) log::set_level(log::Level::warn);
     if (global.verbose == 1) log::set_level(log::Level::debug);

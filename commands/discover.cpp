@@ -40,6 +40,9 @@ std::string human(Context& ctx, const config::Resolution& r, const config::SdkCo
         out += "url          " + st.bold(nats::redact_url(r.url)) + " (" + r.source + ")\n";
     else
         out += "url          " + st.red("none found") + "\n";
+    if (r.stopped)
+        out += "stopped      " + config::describe(r.pins) + " set explicitly: no other server "
+               "is tried\n";
     out += "\n" + st.bold("attempts") + "\n" + config::attempts_text(r) + "\n";
     out += st.bold(o.env.empty() ? "per environment" : "for environment " + o.env) + "\n";
     output::Table t({"ENVIRONMENT", "URL", "HOW"});
@@ -54,6 +57,7 @@ int run_discover(Context& ctx, const DiscoverOpts& o) {
     const auto& c = ctx.config();
     config::ResolveOptions ro;
     ro.dry_run = !o.check;
+    ro.announce = false;  // the output says which server it is
     if (!o.env.empty()) ro.assume = k8s::parse_environment(o.env);
     auto r = config::resolve_nats_url(c, ro);
     if (ctx.global.json) {
@@ -82,6 +86,8 @@ void setup_discover(CLI::App& root, Context& ctx) {
         "Order: --server / AEGIS_NATS_URL / NATS_URL / config file -> in-cluster service ->\n"
         "NATS already on localhost:4222 -> Docker host -> Kubernetes (kubectl get svc, then a\n"
         "supervised kubectl port-forward) -> the server 'aegis up' started.\n"
+        "A chosen k8s.context, k8s.namespace or k8s.service_name: Kubernetes comes first\n"
+        "and its failure stops the search (exit 69 in other commands).\n"
         "Without --check nothing is started: the port-forward that would run is shown.\n"
         "Exit codes: 0 a URL was found, 1 none was, 78 bad config.");
     app->add_option("--env", o->env, "resolve as if in this environment")

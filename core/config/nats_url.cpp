@@ -1,6 +1,10 @@
 #include "core/config/nats_url.hpp"
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <cstdlib>
 
@@ -100,9 +104,14 @@ bool step_in_cluster(StepContext& ctx) {
     }
     std::string how;
     auto [host, port] = in_cluster_address(ctx.config, &how);
-    return probe(ctx, "in-cluster", host, port, how,
-                 "check the service: kubectl get svc -n " + ctx.config.k8s.namespace_name + " " +
-                     ctx.config.k8s.service_name + " (and its pods)");
+    bool ok = probe(ctx, "in-cluster", host, port, how,
+                    "check the service: kubectl get svc -n " + ctx.config.k8s.namespace_name +
+                        " " + ctx.config.k8s.service_name + " (and its pods)");
+    // In a pod the chosen namespace or service is the in-cluster address itself.
+    auto names_address = [](const Pin& p) { return p.field != "k8s.context"; };
+    if (!ok && std::any_of(ctx.result.pins.begin(), ctx.result.pins.end(), names_address))
+        ctx.result.stopped = true;
+    return ok;
 }
 
 bool step_localhost(StepContext& ctx) {
@@ -155,7 +164,76 @@ bool step_local_server(StepContext& ctx) {
     return false;
 }
 
+bool local_server_port(int port) {
+    auto s = local_server_status();
+    if (!s || !s->running) return false;
+    if (s->port == port) return true;
+    for (auto& n : s->nodes)
+        if (n.running && n.port == port) return true;
+    return false;
+}
+
+// The user chose the Kubernetes target: it must be found, and nothing else stands in for it.
+// A NATS on the local port is taken for an existing forward to it (aegis cannot tell which
+// cluster a forward leads to), unless it is the server 'aegis up' started.
+bool step_pinned_kubernetes(StepContext& ctx) {
+    KubeService svc;
+    if (find_kubernetes_service(ctx, &svc)) {
+        int port = ctx.config.k8s.local_port;
+        if (local_server_port(port))
+            add(ctx.result, "localhost", local_url(port), AttemptStatus::skipped,
+                "the server 'aegis up' started listens there, not a port-forward");
+        else if (step_localhost(ctx))
+            return true;
+        if (reach_kubernetes_service(ctx, svc)) return true;
+    }
+    ctx.result.stopped = true;
+    return false;
+}
+
+bool fall_through(StepContext& ctx) {
+    return step_localhost(ctx) || step_docker(ctx) ||
+           (ctx.options.kubernetes && resolve_kubernetes(ctx)) || step_local_server(ctx);
+}
+
+// Once per process: a fallback while the kubeconfig names a cluster is worth a line, since the
+// user may believe they are talking to that cluster.
+void announce(const Resolution& r) {
+    bool local = r.source == "localhost";
+    if ((!local && r.source != "local server (aegis up)") || r.detection.context.empty()) return;
+    static std::atomic<bool> said{false};
+    if (!log::notes() || said.exchange(true)) return;
+    std::string why;
+    for (auto& a : r.attempts)
+        if (a.step == "kubernetes" && a.status == AttemptStatus::failed) why = a.detail;
+    log::note("NATS: using {} ({}), not Kubernetes context '{}'{}; 'aegis discover' shows why",
+              nats::redact_url(r.url),
+              local ? "found on localhost: an existing port-forward or a local server"
+                    : "the server 'aegis up' started",
+              r.detection.context, why.empty() ? "" : " (" + why + ")");
+}
+
 }  // namespace
+
+std::vector<Pin> kubernetes_pins(const SdkConfig& config) {
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"k8s.context", &config.k8s.context},
+        {"k8s.namespace", &config.k8s.namespace_name},
+        {"k8s.service_name", &config.k8s.service_name}};
+    std::vector<Pin> out;
+    for (auto& [field, value] : fields) {
+        std::string source = config.source_of(field);
+        if (source != "default" && !value->empty()) out.push_back({field, *value, source});
+    }
+    return out;
+}
+
+std::string describe(const std::vector<Pin>& pins) {
+    std::string out;
+    for (auto& p : pins)
+        out += (out.empty() ? "" : ", ") + p.field + " '" + p.value + "' (" + p.source + ")";
+    return out;
+}
 
 std::string to_string(AttemptStatus s) {
     switch (s) {
@@ -173,11 +251,15 @@ Resolution resolve_nats_url(const SdkConfig& config, const ResolveOptions& optio
     std::string env = options.assume ? k8s::to_string(*options.assume) : config.environment;
     r.detection = k8s::detect_environment(facts, env, config.k8s.context);
     if (options.assume) r.detection.reason = "assumed with --env";
+    r.pins = kubernetes_pins(config);
     StepContext ctx{config, options, r};
     auto t0 = Clock::now();
-    bool found = step_configured(ctx) || step_in_cluster(ctx) || step_localhost(ctx) ||
-                 step_docker(ctx) || (options.kubernetes && resolve_kubernetes(ctx)) ||
-                 step_local_server(ctx);
+    bool found = step_configured(ctx) || step_in_cluster(ctx);
+    // Shell completion runs no kubectl: it keeps the plain order even with a chosen target.
+    if (!found && !r.stopped)
+        found = r.pins.empty() || !options.kubernetes ? fall_through(ctx)
+                                                      : step_pinned_kubernetes(ctx);
+    if (found && options.announce) announce(r);
     log::debug("NATS URL: {} via {} ({} attempts, {} ms)",
                found ? nats::redact_url(r.url) : "none", found ? r.source : "-",
                r.attempts.size(), since(t0).count());

@@ -4,6 +4,11 @@
 // the Docker host → Kubernetes (kubectl get svc, then a supervised kubectl port-forward) → the
 // local server started by `aegis up`. When nothing works, one error lists every attempt, why it
 // failed and its fix.
+//
+// A Kubernetes target the user chose (k8s.context, k8s.namespace or k8s.service_name set in the
+// config file or the environment, not left at its default) is a requirement, not a preference:
+// the Kubernetes step then runs before the localhost probe, never hands over to the Docker host
+// or the 'aegis up' server, and when it fails resolution stops there (an error, exit 69).
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -32,12 +37,24 @@ struct Attempt {
     std::chrono::milliseconds took{0};
 };
 
+// One Kubernetes setting the user chose: "k8s.context" 'prod-east' from "env AEGIS_KUBE_CONTEXT".
+struct Pin {
+    std::string field;
+    std::string value;
+    std::string source;
+};
+std::vector<Pin> kubernetes_pins(const SdkConfig& config);
+// "k8s.context 'prod-east' (env AEGIS_KUBE_CONTEXT), k8s.namespace 'trading' (file ...:3)"
+std::string describe(const std::vector<Pin>& pins);
+
 struct Resolution {
     std::string url;     // empty when nothing was found
     std::string source;  // how it was found ("flag --server", "kubernetes port-forward", ...)
     k8s::Detection detection;
     std::vector<Attempt> attempts;
     std::shared_ptr<k8s::PortForward> port_forward;  // ours, when one was started
+    std::vector<Pin> pins;  // the Kubernetes target the user chose (empty: none)
+    bool stopped = false;   // a step the pins made a requirement failed: nothing else was tried
     bool found() const { return !url.empty(); }
 };
 
@@ -46,6 +63,10 @@ struct ResolveOptions {
     std::optional<k8s::Environment> assume;  // resolve as if in this environment
     std::chrono::milliseconds probe_timeout{1000};
     bool kubernetes = true;  // false: skip the kubectl step (shell completion must stay fast)
+    // Say once per process, as an info log line, which server a fallback landed on (localhost
+    // or the 'aegis up' server while the kubeconfig names a current context). Off where the
+    // resolution is the output (discover).
+    bool announce = true;
 };
 
 Resolution resolve_nats_url(const SdkConfig& config, const ResolveOptions& options = {});
@@ -69,7 +90,17 @@ struct StepContext {
     const ResolveOptions& options;
     Resolution& result;
 };
-// Kubernetes: kubectl get svc, then port-forward (or the cluster IP). True when it found NATS.
+// What the Kubernetes look-up found: the context used and the service's NATS port.
+struct KubeService {
+    std::string context;
+    int port = 0;
+    std::string cluster_ip;
+};
+// kubectl get svc in the chosen context (each failure recorded with its fix).
+bool find_kubernetes_service(StepContext& ctx, KubeService* out);
+// The supervised port-forward to it (or its cluster IP). True when NATS answers there.
+bool reach_kubernetes_service(StepContext& ctx, const KubeService& svc);
+// Both: true when it found NATS.
 bool resolve_kubernetes(StepContext& ctx);
 
 }  // namespace aegis::config

@@ -42,7 +42,34 @@ std::string attempts_text(const Resolution& r) {
     return out;
 }
 
+namespace {
+
+// "unset AEGIS_KUBE_CONTEXT", "edit /home/me/aegis.yaml:3": how to undo a choice.
+std::string undo(const Pin& p) {
+    if (p.source.rfind("env ", 0) == 0) return "unset " + p.source.substr(4);
+    if (p.source.rfind("file ", 0) == 0) return "edit " + p.source.substr(5);
+    return "change " + p.source;
+}
+
+// A step the user's choice made a requirement failed: that failure, its fix, and the choice.
+[[noreturn]] void throw_stopped(const Resolution& r) {
+    const Attempt* failed = nullptr;
+    for (auto& a : r.attempts)
+        if (a.status == AttemptStatus::failed) failed = &a;
+    std::string what = failed ? "the " + failed->step + " step failed: " + failed->detail
+                              : "the chosen Kubernetes target was not reached";
+    std::string hint = failed ? failed->fix : std::string();
+    for (auto& p : r.pins) hint += (hint.empty() ? "" : "; or ") + undo(p);
+    throw UnavailableError(what + "; " + describe(r.pins) +
+                               (r.pins.size() == 1 ? " was" : " were") +
+                               " set explicitly, so no other server is tried",
+                           hint);
+}
+
+}  // namespace
+
 void throw_unresolved(const Resolution& r) {
+    if (r.stopped) throw_stopped(r);
     std::string msg = "no NATS server found";
     if (const Attempt* a = headline(r)) msg += ": " + a->detail;
     msg += "\ntried, in order:\n" + attempts_text(r) +
@@ -67,7 +94,12 @@ Json to_json(const Resolution& r) {
                 {"environment", k8s::to_string(r.detection.environment)},
                 {"environment_reason", r.detection.reason},
                 {"kube_context", r.detection.context},
-                {"attempts", std::move(attempts)}};
+                {"attempts", std::move(attempts)},
+                {"stopped", r.stopped}};
+    Json pins = Json::array();
+    for (auto& p : r.pins)
+        pins.push_back({{"field", p.field}, {"value", p.value}, {"source", p.source}});
+    out["pinned"] = std::move(pins);
     if (r.port_forward) {
         out["port_forward"] = {{"command", r.port_forward->command_line()},
                                {"pid", r.port_forward->pid()},

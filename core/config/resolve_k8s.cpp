@@ -41,8 +41,10 @@ bool choose_context(StepContext& ctx, std::string* context) {
     const auto& det = ctx.result.detection;
     auto kc = k8s::load_kubeconfig();
     if (!kc) {
+        // Only a failure when the user chose a cluster target; else Kubernetes is not in use.
         ctx.result.attempts.push_back(
-            {"kubernetes", "", AttemptStatus::skipped,
+            {"kubernetes", "",
+             ctx.result.pins.empty() ? AttemptStatus::skipped : AttemptStatus::failed,
              "no kubeconfig (KUBECONFIG or ~/.kube/config)",
              "to use a cluster, point KUBECONFIG at its kubeconfig", {}});
         return false;
@@ -58,8 +60,13 @@ bool choose_context(StepContext& ctx, std::string* context) {
         return false;
     }
     if (!kc->find(*context)) {
+        // A context set in k8s.context wins over the current one: switching does not help.
+        bool pinned = !ctx.config.k8s.context.empty();
         fail(ctx, "kubernetes", "context " + *context,
-             "context '" + *context + "' is not defined in kubeconfig", use_context_fix(&*kc));
+             "context '" + *context + "' is not defined in kubeconfig",
+             pinned ? "set k8s.context to a context the kubeconfig defines (" +
+                          join(kc->context_names()) + ")"
+                    : use_context_fix(&*kc));
         return false;
     }
     return true;
@@ -183,7 +190,7 @@ bool forward(StepContext& ctx, const std::string& context, int remote_port) {
 
 }  // namespace
 
-bool resolve_kubernetes(StepContext& ctx) {
+bool find_kubernetes_service(StepContext& ctx, KubeService* out) {
     const auto& k = ctx.config.k8s;
     std::string context;
     if (!choose_context(ctx, &context)) return false;
@@ -210,11 +217,16 @@ bool resolve_kubernetes(StepContext& ctx) {
              ", cluster IP " + svc.cluster_ip,
          "",
          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0)});
-    if (k.use_port_forward) return forward(ctx, context, port->port);
+    *out = {context, port->port, svc.cluster_ip};
+    return true;
+}
+
+bool reach_kubernetes_service(StepContext& ctx, const KubeService& svc) {
+    if (ctx.config.k8s.use_port_forward) return forward(ctx, svc.context, svc.port);
     // Without a forward only the cluster IP is left (reachable from the cluster network).
-    std::string url = "nats://" + svc.cluster_ip + ":" + std::to_string(port->port);
+    std::string url = "nats://" + svc.cluster_ip + ":" + std::to_string(svc.port);
     if (ctx.options.dry_run ||
-        util::probe_nats(svc.cluster_ip, port->port, ctx.options.probe_timeout)) {
+        util::probe_nats(svc.cluster_ip, svc.port, ctx.options.probe_timeout)) {
         ctx.result.url = url;
         ctx.result.source = "kubernetes service IP";
         return true;
@@ -222,6 +234,11 @@ bool resolve_kubernetes(StepContext& ctx) {
     fail(ctx, "service-ip", url, "the cluster IP is not reachable from here",
          "enable port-forwarding: k8s.use_port_forward: true");
     return false;
+}
+
+bool resolve_kubernetes(StepContext& ctx) {
+    KubeService svc;
+    return find_kubernetes_service(ctx, &svc) && reach_kubernetes_service(ctx, svc);
 }
 
 }  // namespace aegis::config

@@ -115,7 +115,9 @@ void jetstream(Run& r) {
 }  // namespace
 
 void check_nats(Run& r) {
-    r.resolution = config::resolve_nats_url(r.config);
+    config::ResolveOptions ro;
+    ro.announce = false;  // the report says which server was used
+    r.resolution = config::resolve_nats_url(r.config, ro);
     const auto& res = *r.resolution;
     if (r.kubernetes_used || res.port_forward) port_forward_state(r);
     if (!res.found()) {

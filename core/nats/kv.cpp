@@ -1,10 +1,12 @@
 #include "core/nats/kv.hpp"
+#include <algorithm>
 #include <optional>
 #include <functional>
 #include <chrono>
 #include <memory>
 #include <vector>
 #include <string>
+#include <string_view>
 
 #include <nats/nats.h>
 
@@ -239,26 +241,35 @@ std::vector<std::string> KeyValue::keys() const {
 }
 
 std::vector<KvEntry> KeyValue::entries(const std::string& prefix) const {
-    kvWatchOptions o;
-    kvWatchOptions_Init(&o);
-    o.IgnoreDeletes = true;
-    kvWatcher* w = nullptr;
-    check(kvStore_WatchAll(&w, m_kv, &o), "list KV '" + m_bucket + "'");
-    std::vector<KvEntry> out;
-    for (;;) {
-        kvEntry* e = nullptr;
-        natsStatus s = kvWatcher_Next(&e, w, m_conn->options().jetstream_timeout.count());
-        if (s != NATS_OK) {
-            kvWatcher_Destroy(w);
-            check(s, "list KV '" + m_bucket + "'");
+    // Not through a watch: its ephemeral consumer is placed by the meta leader on one of the
+    // stream's peers, and a peer that was SIGKILLed stays one until the cluster declares it gone
+    // (many seconds). A consumer placed there is never created, and the list waited out the
+    // whole JetStream timeout, again and again. The stream's subject index (answered by the
+    // stream leader) and one get per key involve no consumer, so only live servers answer.
+    const std::string subjects = "$KV." + m_bucket + ".";
+    jsOptions o;
+    jsOptions_Init(&o);
+    const std::string filter = subjects + ">";
+    o.Stream.Info.SubjectsFilter = filter.c_str();
+    jsStreamInfo* si = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    check(js_GetStreamInfo(&si, js(), ("KV_" + m_bucket).c_str(), &o, &code),
+          "list KV '" + m_bucket + "'");
+    std::vector<std::string> keys;
+    if (const jsStreamStateSubjects* list = si->State.Subjects) {
+        for (int i = 0; i < list->Count; ++i) {
+            std::string_view subject = list->List[i].Subject;
+            if (!subject.starts_with(subjects)) continue;
+            std::string_view key = subject.substr(subjects.size());
+            if (key.starts_with(prefix)) keys.emplace_back(key);
         }
-        if (!e) break;  // caught up
-        EntryGuard g{e};
-        if (kvEntry_Operation(e) != kvOp_Put) continue;
-        const char* k = kvEntry_Key(e);
-        if (prefix.empty() || std::string_view(k).starts_with(prefix)) out.push_back(to_entry(e));
     }
-    kvWatcher_Destroy(w);
+    jsStreamInfo_Destroy(si);
+    std::sort(keys.begin(), keys.end());
+    std::vector<KvEntry> out;
+    out.reserve(keys.size());
+    for (const auto& key : keys)
+        if (auto e = get(key)) out.push_back(std::move(*e));  // deleted since: skipped
     return out;
 }
 

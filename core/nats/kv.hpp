@@ -85,7 +85,8 @@ public:
     void erase(const std::string& key, uint64_t last_revision);
     void purge(const std::string& key);
     std::vector<std::string> keys() const;  // empty when the bucket holds none
-    // Every live entry whose key starts with `prefix` (one pass over the bucket).
+    // Every live entry whose key starts with `prefix`, sorted by key: the keys from the stream's
+    // subject index, then one get each (no consumer: see kv.cpp).
     std::vector<KvEntry> entries(const std::string& prefix = {}) const;
     BucketStatus status() const;
     const std::string& bucket() const noexcept { return m_bucket; }

@@ -18,6 +18,7 @@ namespace aegis::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
 std::atomic<bool> g_color{false};
+std::atomic<bool> g_notes{true};
 std::mutex g_write;
 
 const char* name(Level l) {
@@ -45,6 +46,8 @@ const char* color(Level l) {
 void set_level(Level l) { g_level = l; }
 Level level() { return g_level; }
 void set_color(bool on) { g_color = on; }
+void set_notes(bool on) { g_notes = on; }
+bool notes() { return g_notes; }
 
 void init_from_env() {
     const char* v = std::getenv("AEGIS_LOG");

@@ -15,6 +15,12 @@ void init_from_env();
 void set_color(bool on);
 void write(Level l, std::string_view text);
 
+// Notes: one-off lines for the person at the terminal (which server "auto" resolution used),
+// written at info level. Off beside machine-readable output (--json), where stderr carries
+// errors only; -q hides them with every info line.
+void set_notes(bool on);
+bool notes();
+
 template <class... A>
 void at(Level l, fmt::format_string<A...> f, A&&... a) {
     if (l >= level()) write(l, fmt::format(f, std::forward<A>(a)...));
@@ -29,5 +35,10 @@ template <class... A>
 void warn(fmt::format_string<A...> f, A&&... a) { at(Level::warn, f, std::forward<A>(a)...); }
 template <class... A>
 void error(fmt::format_string<A...> f, A&&... a) { at(Level::error, f, std::forward<A>(a)...); }
+
+template <class... A>
+void note(fmt::format_string<A...> f, A&&... a) {
+    if (notes()) info(f, std::forward<A>(a)...);
+}
 
 }  // namespace aegis::log

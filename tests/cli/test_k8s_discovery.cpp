@@ -144,7 +144,8 @@ TEST_CASE("k8s: kubectl never outlives aegis (SIGINT, and SIGKILL via the death 
     }
 }
 
-TEST_CASE("k8s: a wrong context, namespace or service gives its error and exit 69") {
+// The current context, nothing chosen: every step is tried (a chosen target: the next test).
+TEST_CASE("k8s: a wrong current context or cluster gives its error and exit 69") {
     NatsServer nats;
     FakeK8s k8s;
     k8s.add_nats("kind-aegis", nats.port());
@@ -159,12 +160,6 @@ TEST_CASE("k8s: a wrong context, namespace or service gives its error and exit 6
     std::vector<Case> cases = {
         {"docker-desktop", {}, "namespace 'aegis-trader' not found (context 'docker-desktop')",
          "kubectl config use-context NAME (contexts: docker-desktop, kind-aegis, old-cluster)"},
-        {"kind-aegis", {{"AEGIS_NAMESPACE", "trading"}},
-         "namespace 'trading' not found (context 'kind-aegis')",
-         "kubectl create namespace trading"},
-        {"kind-aegis", {{"AEGIS_NATS_SERVICE", "nats"}},
-         "service 'nats' not found in namespace 'aegis-trader' (context 'kind-aegis')",
-         "helm install nats nats/nats -n aegis-trader"},
         {"", {}, "kubeconfig has no current context", "kubectl config use-context NAME"},
         {"old-cluster", {}, "the cluster of context 'old-cluster' does not answer",
          "start the cluster"},
@@ -184,6 +179,152 @@ TEST_CASE("k8s: a wrong context, namespace or service gives its error and exit 6
         CHECK(contains(r.err, "[✗] local-server"));
         CHECK_FALSE(k8s.port_forward_called());
     }
+}
+
+// A context, namespace or service the user chose is a requirement: when the Kubernetes step
+// fails, NATS answering on the local port (here: a real server) must not stand in for it.
+TEST_CASE("k8s: a chosen context, namespace or service that fails is an error, not a fallback") {
+    NatsServer nats;  // answers on the local port: the old silent fallback
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port());
+    k8s.add_context("docker-desktop");
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    std::string file = k8s.dir() + "/aegis.yaml";
+    std::ofstream(file) << "k8s:\n  namespace: trading\n";
+    struct Case {
+        Env extra;
+        std::string error;
+        std::string hint;
+    };
+    std::vector<Case> cases = {
+        {{{"AEGIS_KUBE_CONTEXT", "prod-east"}},
+         "the kubernetes step failed: context 'prod-east' is not defined in kubeconfig; "
+         "k8s.context 'prod-east' (env AEGIS_KUBE_CONTEXT) was set explicitly, so no other "
+         "server is tried",
+         "(set k8s.context to a context the kubeconfig defines (docker-desktop, kind-aegis); or "
+         "unset AEGIS_KUBE_CONTEXT)"},
+        {{{"AEGIS_NAMESPACE", "trading"}},
+         "the kubernetes step failed: namespace 'trading' not found (context 'kind-aegis'); "
+         "k8s.namespace 'trading' (env AEGIS_NAMESPACE) was set explicitly",
+         "or unset AEGIS_NAMESPACE)"},
+        {{{"AEGIS_NATS_SERVICE", "nats"}},
+         "the kubernetes step failed: service 'nats' not found in namespace 'aegis-trader' "
+         "(context 'kind-aegis'); k8s.service_name 'nats' (env AEGIS_NATS_SERVICE) was set",
+         "helm install nats nats/nats -n aegis-trader"},
+        {{{"AEGIS_CONFIG", file}},
+         "the kubernetes step failed: namespace 'trading' not found (context 'kind-aegis'); "
+         "k8s.namespace 'trading' (file " + file + ":2) was set explicitly",
+         "or edit " + file + ":2)"},
+    };
+    Env plain = with(k8s.env(), {{"AEGIS_LOCAL_PORT", std::to_string(nats.port())}});
+    for (auto& c : cases) {
+        INFO("expecting: " << c.error);
+        auto r = run_aegis({"call", "echo-service", "echo"}, with(plain, c.extra));
+        CHECK(r.exit_code == 69);
+        CHECK(r.out.empty());
+        CHECK(r.err.rfind("aegis: error: " + c.error, 0) == 0);
+        CHECK(contains(r.err, c.hint));
+        CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
+        CHECK_FALSE(k8s.port_forward_called());
+
+        auto d = run_aegis({"discover", "--json"}, with(plain, c.extra));
+        CHECK(d.exit_code == 1);
+        auto j = json::parse(d.out);
+        CHECK(j.at("stopped") == true);
+        CHECK(j.at("pinned").size() == 1);
+        CHECK_FALSE(attempt(j, "localhost"));
+        CHECK_FALSE(attempt(j, "local-server"));
+    }
+    // Nothing chosen: the same machine still finds NATS on the local port.
+    auto r = run_aegis({"discover", "--json"}, plain);
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out).at("source") == "localhost");
+}
+
+// With a chosen target that exists, the server 'aegis up' started on the local port is not
+// taken for a port-forward: aegis starts its own forward to the chosen service.
+TEST_CASE("k8s: the 'aegis up' server does not stand in for a chosen cluster") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", nats.port(), 1, "trading");
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    Env env = k8s.env();
+    auto up = run_aegis({"up", "--port", std::to_string(k8s.local_port()), "--json"}, env);
+    REQUIRE(up.exit_code == 0);
+    struct Down {
+        Env env;
+        ~Down() { run_aegis({"down"}, env); }
+    } down{env};
+
+    auto r = run_aegis({"discover", "--json"}, with(env, {{"AEGIS_NAMESPACE", "trading"}}));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    CHECK(j.at("source") == "kubernetes port-forward (not started: dry run)");
+    REQUIRE(attempt(j, "localhost"));
+    CHECK(attempt(j, "localhost")->at("status") == "skipped");
+    CHECK(j.at("url") != "nats://127.0.0.1:" + std::to_string(k8s.local_port()));
+
+    auto bad = run_aegis({"call", "echo-service", "echo"},
+                         with(env, {{"AEGIS_NAMESPACE", "nowhere"}}));
+    CHECK(bad.exit_code == 69);
+    CHECK(contains(bad.err, "namespace 'nowhere' not found"));
+}
+
+// A fallback while the kubeconfig names a cluster: one info line on stderr says which server
+// was used; never with --json or -q.
+TEST_CASE("k8s: a fallback to localhost or 'aegis up' is said once on stderr") {
+    NatsServer nats;
+    FakeK8s k8s;
+    k8s.add_nats("kind-aegis", 1);  // never asked: localhost answers first
+    k8s.add_context("docker-desktop");
+    k8s.set_current("kind-aegis");
+    k8s.write();
+    Env env = with(k8s.env(), {{"AEGIS_LOCAL_PORT", std::to_string(nats.port())}});
+    auto count = [](const std::string& text, const std::string& what) {
+        size_t n = 0;
+        for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+            ++n;
+        return n;
+    };
+    std::string note = "NATS: using " + nats.url() +
+                       " (found on localhost: an existing port-forward or a local server), not "
+                       "Kubernetes context 'kind-aegis'";
+    auto r = run_aegis({"explore"}, env);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(count(r.err, note) == 1);
+    CHECK(count(r.out, "NATS: using") == 0);
+    for (const char* flag : {"--json", "-q"}) {
+        auto quiet = run_aegis({"explore", flag}, env);
+        INFO(flag << ": " << quiet.err);
+        CHECK(quiet.exit_code == 0);
+        CHECK(count(quiet.err + quiet.out, "NATS: using") == 0);
+    }
+
+    // The 'aegis up' server, after the Kubernetes step failed: the note says why.
+    k8s.set_current("docker-desktop");
+    k8s.write();
+    Env bare = k8s.env();  // nothing on the local port
+    auto up = run_aegis({"up", "--port", "0", "--json"}, bare);
+    REQUIRE(up.exit_code == 0);
+    struct Down {
+        Env env;
+        ~Down() { run_aegis({"down"}, env); }
+    } down{bare};
+    std::string url = json::parse(up.out).at("url");
+    auto l = run_aegis({"explore"}, bare);
+    INFO(l.err);
+    CHECK(l.exit_code == 0);
+    CHECK(count(l.err, "NATS: using " + url + " (the server 'aegis up' started), not Kubernetes "
+                       "context 'docker-desktop' (namespace 'aegis-trader' not found (context "
+                       "'docker-desktop'))") == 1);
+    // Nothing to say without a current context.
+    k8s.set_current("");
+    k8s.write();
+    CHECK(count(run_aegis({"explore"}, bare).err, "NATS: using") == 0);
 }
 
 TEST_CASE("k8s: in a pod the service's environment variables give the URL") {

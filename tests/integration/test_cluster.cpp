@@ -272,3 +272,41 @@ TEST_CASE("on a 3-node cluster a node killed during a failover leaves exactly on
 TEST_CASE("two standbys racing a takeover on an R3 election bucket", "[.server-4320]") {
     failover_with_node_kill(2);
 }
+
+// After a node of the cluster is SIGKILLed, its peers keep it as a stream peer (and a place for
+// new consumers) until they declare it gone. Listing the registry through a watch created an
+// ephemeral consumer each time, and the one placed on the dead node was never answered: the
+// list waited out the whole JetStream timeout (5 s), time after time. Twenty lists in a row,
+// each bounded far below that timeout and far above a normal list (milliseconds).
+TEST_CASE("on a 3-node cluster the registry lists at once, every time, after a node dies") {
+    test::NatsCluster cluster(3);
+    {
+        registry::Registry writer(cluster.connect("writer"));
+        for (const char* id : {"cl-list-a", "cl-list-b", "cl-list-c"}) {
+            registry::ServiceInstance inst;
+            inst.service_name = "cl-list";
+            inst.instance_id = id;
+            inst.last_heartbeat = wire::iso_now();
+            writer.put(inst);
+        }
+    }
+    // A node that leads neither the registry stream nor anything the list needs: no election
+    // is involved, only a peer that is gone.
+    int leader = stream_leader(cluster, "KV_" + std::string(wire::k_registry_bucket));
+    REQUIRE(leader >= 0);
+    int victim = (leader + 1) % cluster.size();
+    cluster.node(victim).kill_now();
+    REQUIRE(cluster.wait_jetstream());
+
+    registry::Registry reader(cluster.connect("reader"));
+    for (int i = 0; i < 20; ++i) {
+        INFO("list " << i + 1 << " after the kill of n" << victim + 1);
+        auto t0 = Clock::now();
+        std::vector<registry::Listed> listed;
+        REQUIRE_NOTHROW(listed = reader.list({"cl-list"}));
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+        INFO("took " << took.count() << " ms");
+        CHECK(listed.size() == 3);
+        REQUIRE(took < 2s);
+    }
+}
