@@ -67,6 +67,9 @@ TEST_CASE("scenario checks: each documented check fails a run where it must fail
         {"assert-figure", "call.ok is 2, expected > 2"},
         {"assert-unrecorded-figure", "no figure 'nothing.recorded' was recorded"},
         {"leftovers", "left: process "},
+        {"load-no-call-succeeded", "no call succeeded (10 sent, 10 failed)"},
+        {"failover-method", "has no method 'echo' (methods: cancel_order, create_order, "
+                            "get_order, get_statistics, list_orders)"},
     };
     CHECK(got.size() == want.size());
     for (const auto& [name, says] : want) {
