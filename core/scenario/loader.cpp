@@ -131,7 +131,8 @@ std::string suggest(const std::string& word, const Names& known, const char* wha
     std::vector<std::string> names(std::begin(known), std::end(known));
     std::string near = util::closest(word, names);
     if (!near.empty()) return fmt::format("(did you mean '{}'?)", near);
-    return fmt::format("({}: {})", what, names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
+    return fmt::format("({}: {})", what,
+                       names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
 }
 
 std::vector<std::string> key_names(const std::vector<ArgSpec>& args) {
@@ -165,7 +166,8 @@ const ArgSpec& check_key(const Where& w, const std::string& where, const char* n
 void check_mapping(const Where& w, const std::string& where, const char* noun,
                    const std::vector<ArgSpec>& args, const YAML::Node& value) {
     std::vector<const ArgSpec*> seen;
-    for (const auto& kv : value) seen.push_back(&check_key(w, where, noun, args, kv.first, kv.second));
+    for (const auto& kv : value)
+        seen.push_back(&check_key(w, where, noun, args, kv.first, kv.second));
     auto has = [&](const char* key) {
         for (const auto* a : seen)
             if (std::string(a->key) == key) return true;
@@ -235,7 +237,8 @@ Step load_step(const Where& w, const YAML::Node& n) {
         if (!spec) {
             std::vector<std::string> kinds;
             for (const auto& k : step_kinds()) kinds.emplace_back(k.kind);
-            w.fail(kv.first, fmt::format("unknown step kind '{}' {}", key, suggest(key, kinds, "kinds")));
+            w.fail(kv.first,
+                   fmt::format("unknown step kind '{}' {}", key, suggest(key, kinds, "kinds")));
         }
         if (!step.kind.empty())
             w.fail(kv.first, fmt::format("a step has one kind: '{}' and '{}' found", step.kind, key));
