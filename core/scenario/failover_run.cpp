@@ -238,7 +238,14 @@ void run_spawned(Run& r) {
     for (int i = 0; i < r.o.spawn; ++i) fleet.spawn();
     r.observer.start(std::chrono::seconds(15));
     r.driver.start();
-    await_spawned_leader(r, fleet);
+    try {
+        await_spawned_leader(r, fleet);
+    } catch (const DataError&) {  // no such method: nothing ran that its logs could explain
+        fleet.stop_all();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        throw;
+    }
     for (int n = 1; n <= r.o.trials && !util::stop_requested(); ++n)
         if (!spawned_trial(r, fleet, reg, n)) break;
     r.driver.stop_issuing();
