@@ -10,6 +10,7 @@
 #include <vector>
 #include <string>
 
+#include <algorithm>
 #include <iostream>
 
 #include "commands/context.hpp"
@@ -99,12 +100,17 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
     return out;
 }
 
-// Exit 1 when a call was lost, two leaders answered, a failover never completed or took longer
-// than --max-failover-ms (the verdict the scenario step shares).
-bool answer_is_no(const FailoverOpts& o, const scenario::FailoverReport& r) {
+// Exit 1 when no call succeeded, a call was lost, two leaders answered, a failover never
+// completed or took longer than --max-failover-ms (the verdict the scenario step shares). Each
+// reason the problems (already printed as warnings) do not give is named on stderr.
+bool answer_is_no(Context& ctx, const FailoverOpts& o, const scenario::FailoverReport& r) {
     scenario::FailoverBounds b;
     if (o.max_failover_ms > 0) b.max_first_success_ms = o.max_failover_ms;
-    return !scenario::failover_verdict(r, b).empty();
+    auto why = scenario::failover_verdict(r, b);
+    for (const auto& w : why)
+        if (std::find(r.problems.begin(), r.problems.end(), w) == r.problems.end())
+            std::cerr << ctx.err_style().red("aegis: " + output::visible(w)) << "\n";
+    return !why.empty();
 }
 
 int run_failover_cmd(Context& ctx, FailoverOpts& o) {
@@ -142,7 +148,7 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     else
         ctx.print(render(report, ctx.out_style()));
     if (report.interrupted) return exit_code::interrupted;
-    return answer_is_no(o, report) ? exit_code::no : exit_code::ok;
+    return answer_is_no(ctx, o, report) ? exit_code::no : exit_code::ok;
 }
 
 }  // namespace
@@ -156,8 +162,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
         "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
-        "Exit codes: 0 ok, 1 a call was lost, split-brain, a failover did not complete or took\n"
-        "longer than --max-failover-ms, 2 usage, 69 NATS or the service unavailable, 130 Ctrl-C.");
+        "Exit codes: 0 ok, 1 no call succeeded, a call was lost, split-brain, a failover did not\n"
+        "complete or took longer than --max-failover-ms, 2 usage, 65 the service has no such\n"
+        "--method, 69 NATS or the service unavailable, 130 Ctrl-C.");
     auto& r = o->run;
     // 8 attempts, backoff capped at 1 s: 4.5 s of retry budget, more than a conservative
     // crash failover needs (docs/single-active.md).

@@ -98,7 +98,8 @@ load::LoadOptions options_of(const LoadOpts& o) {
     return lo;
 }
 
-// 1 when a threshold is broken (named on stderr), 130 after Ctrl-C, 69/75 when nothing answered.
+// 1 when a threshold is broken (named on stderr) or no call succeeded, 130 after Ctrl-C, 69/75
+// when every call found no responder / timed out.
 int verdict(const load::LoadReport& r, const std::vector<load::ThresholdResult>& th) {
     int rc = 0;
     for (const auto& t : th)
@@ -107,6 +108,8 @@ int verdict(const load::LoadReport& r, const std::vector<load::ThresholdResult>&
                                      t.limit, t.value);
             rc = exit_code::no;
         }
+    const std::string none = load::nothing_succeeded(r);
+    if (rc && !none.empty()) throw Error(exit_code::no, none, "see the errors line of the report");
     if (rc) return rc;
     if (r.interrupted) return exit_code::interrupted;
     uint64_t done = r.ok + r.errors.total();
@@ -115,6 +118,9 @@ int verdict(const load::LoadReport& r, const std::vector<load::ThresholdResult>&
                                 "is '" + r.service + "' running? try 'aegis explore'");
     if (r.ok == 0 && done > 0 && r.errors.timeout == done)
         throw TimeoutError("every call timed out", "raise --timeout, or check the service");
+    // Errors alone do not fail a run (--max-error-rate does), but a run without one success
+    // measured nothing.
+    if (!none.empty()) throw Error(exit_code::no, none, "see the errors line of the report");
     return 0;
 }
 

@@ -29,6 +29,7 @@ namespace {
 struct TestOpts {
     std::vector<std::string> names, tags, files, sets;
     std::string junit;
+    bool junit_written = false;
     bool list = false, all = false, keep_going = false, local = false, keep_logs = false;
     std::chrono::milliseconds timeout{180000};
 };
@@ -93,7 +94,14 @@ void names_to_files(TestOpts& o) {
     o.names = std::move(names);
 }
 
-int run_test(Context& ctx, TestOpts& o) {
+void write_junit(TestOpts& o, const std::vector<scenario::ScenarioResult>& results,
+                 const std::string& error = {}) {
+    if (o.junit.empty() || o.junit_written) return;
+    o.junit_written = true;  // once, also when writing fails
+    write_report_file(o.junit, scenario::junit_xml(results, error), "JUnit report");
+}
+
+int run_chosen(Context& ctx, TestOpts& o, std::vector<scenario::ScenarioResult>& results) {
     names_to_files(o);
     auto all = scenario::builtin_scenarios();
     for (const auto& f : o.files)
@@ -114,7 +122,6 @@ int run_test(Context& ctx, TestOpts& o) {
     if (o.local) local = std::make_unique<scenario::LocalNats>();
     if (local) ctx.global.server = local->url();
     auto ro = run_options(ctx, o, local.get());
-    std::vector<scenario::ScenarioResult> results;
     for (const auto* sc : chosen) {
         results.push_back(scenario::run_scenario(*sc, ro));
         const auto& r = results.back();
@@ -125,13 +132,29 @@ int run_test(Context& ctx, TestOpts& o) {
     }
     ro = {};
     ctx.release_nats();  // before --local's server stops: no "disconnected" warning
-    if (!o.junit.empty()) write_report_file(o.junit, scenario::junit_xml(results), "JUnit report");
+    write_junit(o, results);
     if (ctx.global.json) ctx.print_json(scenario::to_json(results));
     else ctx.print(scenario::summary_table(results, ctx.out_style()));
     if (util::stop_requested()) return exit_code::interrupted;
     for (const auto& r : results)
         if (r.status == scenario::Status::failed) return exit_code::no;
     return exit_code::ok;
+}
+
+// With --junit the report is written whatever happens: a run that could not start or go on
+// (NATS unreachable, an invalid file, a tag nothing has) is an <error> naming the cause, after
+// the scenarios that ran. --list runs nothing and writes nothing.
+int run_test(Context& ctx, TestOpts& o) {
+    std::vector<scenario::ScenarioResult> results;
+    try {
+        return run_chosen(ctx, o, results);
+    } catch (const std::exception& e) {
+        if (o.list) throw;
+        const auto* err = dynamic_cast<const Error*>(&e);
+        std::string hint = err && !err->hint().empty() ? " (" + err->hint() + ")" : "";
+        write_junit(o, results, std::string(e.what()) + hint);
+        throw;
+    }
 }
 
 }  // namespace

@@ -30,6 +30,31 @@ bool valid_name(const std::string& s) {
     return true;
 }
 
+// A mapping of the language holds only the keys its schema lists (however deep), its required
+// ones, none without the key it needs and none next to one that must stand alone.
+void check_mapping(const Json& m, const std::vector<ArgSpec>& args) {
+    fuzz::require(m.is_object(), "a mapping of the language holds no mapping");
+    for (const auto& [key, value] : m.items()) {
+        const ArgSpec* a = nullptr;
+        for (const auto& x : args)
+            if (key == x.key) a = &x;
+        fuzz::require(a != nullptr, "a key outside the schema was accepted");
+        if (a->keys) check_mapping(value, *a->keys);
+        fuzz::require(!a->needs || m.contains(a->needs), "a key without the one it needs");
+        fuzz::require(!a->alone || m.size() == 1, "a key that stands alone has company");
+    }
+    for (const auto& a : args)
+        fuzz::require(!a.required || m.contains(a.key), "a required option is missing");
+}
+
+bool known_item(const KindSpec& spec, const Json& item) {
+    if (spec.items.empty()) return true;
+    if (item.is_string() && item.get<std::string>().find("${") != std::string::npos) return true;
+    for (const char* name : spec.items)
+        if (item == name) return true;
+    return false;
+}
+
 // A step's arguments have the shape its kind declares, with its required keys.
 void check_step(const Step& s) {
     const KindSpec* spec = find_kind(s.kind);
@@ -41,24 +66,17 @@ void check_step(const Step& s) {
             break;
         case Shape::list:
             fuzz::require(!s.args.is_object(), "a list step holds a mapping");
-            if (s.args.is_array())
-                for (const auto& x : s.args)
-                    fuzz::require(!x.is_object() && !x.is_array(), "a list step holds a structure");
+            for (const auto& x : s.args.is_array() ? s.args : Json::array({s.args})) {
+                fuzz::require(!x.is_object() && !x.is_array(), "a list step holds a structure");
+                fuzz::require(known_item(*spec, x), "a list item outside the kind's names");
+            }
             break;
         case Shape::optional_mapping:
             fuzz::require(s.args.is_null() || s.args.is_object(), "an optional mapping is neither");
-            [[fallthrough]];
+            if (s.args.is_object()) check_mapping(s.args, spec->args);
+            break;
         case Shape::mapping:
-            if (spec->shape == Shape::mapping)
-                fuzz::require(s.args.is_object(), "a mapping step holds no mapping");
-            if (!s.args.is_object()) break;
-            for (const auto& [key, value] : s.args.items()) {
-                bool known = false;
-                for (const auto& a : spec->args) known = known || key == a.key;
-                fuzz::require(known, "a step option outside the kind's schema was accepted");
-            }
-            for (const auto& a : spec->args)
-                fuzz::require(!a.required || s.args.contains(a.key), "a required option is missing");
+            check_mapping(s.args, spec->args);
             break;
     }
 }

@@ -4,6 +4,7 @@
 #include <vector>
 #include <string>
 
+#include <algorithm>
 #include <set>
 
 #include "core/client/srv_client.hpp"
@@ -54,6 +55,18 @@ std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& 
     } catch (const Error&) {
     }
     return {names.begin(), names.end()};
+}
+
+void require_announced_method(nats::Connection& conn, const std::string& service,
+                              const std::string& method, const std::string& hint) {
+    auto methods = srv_methods(conn, service);
+    if (methods.empty() || std::find(methods.begin(), methods.end(), method) != methods.end())
+        return;
+    std::string list;
+    for (const auto& m : methods) list += (list.empty() ? "" : ", ") + m;
+    std::string near = util::closest(method, methods);
+    throw DataError("'" + service + "' has no method '" + method + "' (methods: " + list + ")",
+                    near.empty() ? hint : "did you mean '" + near + "'?");
 }
 
 NoRespondersError explain_no_responders(const std::shared_ptr<nats::Connection>& conn,

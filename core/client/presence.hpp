@@ -28,6 +28,13 @@ Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::s
 // The methods `service`'s instances list in $SRV.INFO (empty: none answered, e.g. Python ones).
 std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service);
 
+// Before a run that calls `method` of `service` many times (failover, load): DataError (65)
+// naming the methods the service announces in $SRV.INFO when `method` is not one of them, with
+// a did-you-mean or else `hint`. Returns quietly when no instance answered INFO (none running
+// yet, or an SDK without the Services API): there is nothing to check against.
+void require_announced_method(nats::Connection& conn, const std::string& service,
+                              const std::string& method, const std::string& hint);
+
 // The error for "no responders on rpc.SERVICE.METHOD": a missing method names the ones there
 // are, an unregistered service says so (with "did you mean"), else the plain no-responders text.
 NoRespondersError explain_no_responders(const std::shared_ptr<nats::Connection>& conn,

@@ -27,6 +27,13 @@ double error_rate(const LoadReport& r) {
     return done ? static_cast<double>(r.errors.total()) / static_cast<double>(done) : 0;
 }
 
+std::string nothing_succeeded(const LoadReport& r) {
+    if (r.ok > 0) return {};
+    uint64_t failed = r.errors.total();
+    return failed ? fmt::format("no call succeeded ({} sent, {} failed)", r.requests, failed)
+                  : fmt::format("no call succeeded ({} sent, none answered)", r.requests);
+}
+
 std::vector<ThresholdResult> check(const LoadReport& r, const Thresholds& t) {
     std::vector<ThresholdResult> out;
     if (t.max_p99_ms)

@@ -22,6 +22,9 @@ struct ThresholdResult {
 
 std::vector<ThresholdResult> check(const LoadReport& r, const Thresholds& t);
 double error_rate(const LoadReport& r);  // errors / completed calls, 0 when none completed
+// "no call succeeded (N sent, M failed)" when not one call succeeded, else "": a run that
+// measured nothing never passes, whatever its thresholds say.
+std::string nothing_succeeded(const LoadReport& r);
 
 Json to_json(const LoadReport& r, const std::vector<ThresholdResult>& thresholds);
 std::string render_text(const LoadReport& r, const std::vector<ThresholdResult>& thresholds,

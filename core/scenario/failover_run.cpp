@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/client/leaders.hpp"
+#include "core/client/presence.hpp"
 #include "core/registry/registry.hpp"
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
@@ -101,15 +102,26 @@ void refuse_foreign_leader(Run& r) {
                     r.o.service, r.o.spawn));
 }
 
+// A run calling a method the service does not have makes no successful call, and would wait
+// out every trial to say so: the method is checked against what the service announces first.
+void require_method(Run& r) {
+    client::require_announced_method(*r.conn, r.o.service, r.o.method, r.o.method_hint);
+}
+
 void await_spawned_leader(Run& r, const Fleet& fleet) {
     auto wait = r.o.take_over ? std::max<milliseconds>(r.o.max_wait, std::chrono::seconds(20))
                               : milliseconds(std::chrono::seconds(20));
     auto deadline = Clock::now() + wait;
     std::string told;
+    bool method_checked = false;
     while (Clock::now() < deadline && !util::stop_requested()) {
         auto h = r.observer.holder();
         auto s = r.driver.last_success();
         if (h && fleet.ours(*h) && s && s->instance == *h) return;
+        if (h && fleet.ours(*h) && !method_checked) {  // one of ours runs: it announces methods
+            method_checked = true;
+            require_method(r);
+        }
         if (h && !fleet.ours(*h) && *h != told) {
             told = *h;
             log::warn("the leader '{}' was not started by this run: waiting up to {} s for it to "
@@ -226,7 +238,14 @@ void run_spawned(Run& r) {
     for (int i = 0; i < r.o.spawn; ++i) fleet.spawn();
     r.observer.start(std::chrono::seconds(15));
     r.driver.start();
-    await_spawned_leader(r, fleet);
+    try {
+        await_spawned_leader(r, fleet);
+    } catch (const DataError&) {  // no such method: nothing ran that its logs could explain
+        fleet.stop_all();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        throw;
+    }
     for (int n = 1; n <= r.o.trials && !util::stop_requested(); ++n)
         if (!spawned_trial(r, fleet, reg, n)) break;
     r.driver.stop_issuing();
@@ -237,6 +256,7 @@ void run_spawned(Run& r) {
 
 void run_external(Run& r) {
     r.observer.start(milliseconds(2000));
+    require_method(r);
     r.driver.start();
     log::info("driving '{}.{}' at {}/s; waiting up to {} s for {} failover(s)", r.o.service,
               r.o.method, r.o.rate, r.o.duration.count() / 1000, r.o.trials);

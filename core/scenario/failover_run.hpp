@@ -20,6 +20,8 @@ struct FailoverOptions {
     std::string service;
     std::string group = "default";
     std::string method = "echo";
+    // Said when the service does not announce `method` (checked before the first kill).
+    std::string method_hint = "choose one with --method";
     Json params = Json{{"message", "failover-probe"}};
     double rate = 50;
     // With spawn: how long each trial drives calls (the kill comes kill_after + a random

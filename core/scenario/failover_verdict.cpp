@@ -10,6 +10,9 @@ std::vector<std::string> failover_verdict(const FailoverReport& r, const Failove
     std::vector<std::string> why = r.problems;
     const auto& s = r.summary;
     if (s.trials == 0 && r.problems.empty()) why.push_back("no failover was measured");
+    // However the bounds are set, a run in which no call succeeded measured nothing.
+    if (s.trials > 0 && s.ok + s.retried == 0)
+        why.push_back(fmt::format("no call succeeded ({} calls)", s.calls));
     if (s.completed < s.trials)
         why.push_back(fmt::format("{} of {} failovers did not complete", s.trials - s.completed,
                                   s.trials));

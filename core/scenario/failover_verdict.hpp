@@ -17,7 +17,8 @@ struct FailoverBounds {
 };
 
 // Every reason the run fails its bounds, one line each (empty: it passed). A run without a trial,
-// with a trial that never completed or with a problem the measurement reported always fails.
+// with a trial that never completed, in which no call succeeded or with a problem the
+// measurement reported always fails.
 std::vector<std::string> failover_verdict(const FailoverReport& r, const FailoverBounds& b);
 
 }  // namespace aegis::scenario

@@ -16,6 +16,7 @@
 #include "core/scenario/yaml_documents.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace aegis::scenario {
 
@@ -124,6 +125,74 @@ bool type_ok(const Where& w, ArgType t, const YAML::Node& n) {
     }
 }
 
+// "(did you mean 'x'?)" for a near name, else "(what: a, b, c)": an unknown name's explanation.
+template <class Names>
+std::string suggest(const std::string& word, const Names& known, const char* what) {
+    std::vector<std::string> names(std::begin(known), std::end(known));
+    std::string near = util::closest(word, names);
+    if (!near.empty()) return fmt::format("(did you mean '{}'?)", near);
+    return fmt::format("({}: {})", what,
+                       names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", ")));
+}
+
+std::vector<std::string> key_names(const std::vector<ArgSpec>& args) {
+    std::vector<std::string> out;
+    for (const auto& a : args) out.emplace_back(a.key);
+    return out;
+}
+
+void check_mapping(const Where& w, const std::string& where, const char* noun,
+                   const std::vector<ArgSpec>& args, const YAML::Node& value);
+
+// One key of a closed mapping: known, of its type, and (for a mapping of the language) closed
+// in turn.
+const ArgSpec& check_key(const Where& w, const std::string& where, const char* noun,
+                         const std::vector<ArgSpec>& args, const YAML::Node& k,
+                         const YAML::Node& v) {
+    const std::string key = w.key(k);
+    for (const auto& a : args) {
+        if (key != a.key) continue;
+        if (!type_ok(w, a.type, v))
+            w.fail(v, fmt::format("'{}.{}' must be {}", where, key, arg_type_name(a.type)));
+        if (a.keys) check_mapping(w, where + "." + key, "key", *a.keys, v);
+        return a;
+    }
+    w.fail(k, fmt::format("'{}' has no {} '{}' {}", where, noun, key,
+                          suggest(key, key_names(args), (std::string(noun) + "s").c_str())));
+}
+
+// A mapping of the language (a step's options, call's expect): every key known, the required
+// ones there, and no key next to one that must stand alone or without the one it needs.
+void check_mapping(const Where& w, const std::string& where, const char* noun,
+                   const std::vector<ArgSpec>& args, const YAML::Node& value) {
+    std::vector<const ArgSpec*> seen;
+    for (const auto& kv : value)
+        seen.push_back(&check_key(w, where, noun, args, kv.first, kv.second));
+    auto has = [&](const char* key) {
+        for (const auto* a : seen)
+            if (std::string(a->key) == key) return true;
+        return false;
+    };
+    for (const auto* a : seen) {
+        if (a->needs && !has(a->needs))
+            w.fail(value, fmt::format("'{}.{}' needs '{}' next to it", where, a->key, a->needs));
+        if (a->alone && seen.size() > 1)
+            w.fail(value, fmt::format("'{}.{}' takes no other key: the others would never be "
+                                      "checked", where, a->key));
+    }
+    for (const auto& a : args)
+        if (a.required && !has(a.key)) w.fail(value, fmt::format("'{}' needs '{}'", where, a.key));
+}
+
+// A list kind's items: names it knows (check), unless a variable chooses one when it runs.
+void check_items(const Where& w, const KindSpec& spec, const YAML::Node& item) {
+    if (spec.items.empty() || is_var(to_json(w, item))) return;
+    for (const char* name : spec.items)
+        if (item.Scalar() == name) return;
+    w.fail(item, fmt::format("'{}' has no item '{}' {}", spec.kind, item.Scalar(),
+                             suggest(item.Scalar(), spec.items, "items")));
+}
+
 void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
     if (spec.shape == Shape::scalar) {
         if (!value.IsScalar()) w.fail(value, fmt::format("'{}' takes a single value", spec.kind));
@@ -132,33 +201,17 @@ void check_args(const Where& w, const KindSpec& spec, const YAML::Node& value) {
         return;
     }
     if (spec.shape == Shape::list) {
-        if (value.IsScalar()) return;
+        if (value.IsScalar()) return check_items(w, spec, value);
         if (!value.IsSequence()) w.fail(value, fmt::format("'{}' takes a string or a list of strings", spec.kind));
-        for (const auto& x : value)
+        for (const auto& x : value) {
             if (!x.IsScalar()) w.fail(x, fmt::format("'{}' takes a list of strings", spec.kind));
+            check_items(w, spec, x);
+        }
         return;
     }
     if (spec.shape == Shape::optional_mapping && value.IsNull()) return;
     if (!value.IsMap()) w.fail(value, fmt::format("'{}' takes a mapping of options", spec.kind));
-    std::set<std::string> seen;
-    for (const auto& kv : value) {
-        std::string key = w.key(kv.first);
-        const ArgSpec* a = nullptr;
-        for (const auto& s : spec.args)
-            if (key == s.key) a = &s;
-        if (!a) {
-            std::string known;
-            for (const auto& s : spec.args) known += std::string(known.empty() ? "" : ", ") + s.key;
-            w.fail(kv.first, fmt::format("'{}' has no option '{}' (options: {})", spec.kind, key,
-                                         known.empty() ? "none" : known));
-        }
-        if (!type_ok(w, a->type, kv.second))
-            w.fail(kv.second, fmt::format("'{}.{}' must be {}", spec.kind, key, arg_type_name(a->type)));
-        seen.insert(key);
-    }
-    for (const auto& s : spec.args)
-        if (s.required && !seen.count(s.key))
-            w.fail(value, fmt::format("'{}' needs '{}'", spec.kind, s.key));
+    check_mapping(w, spec.kind, "option", spec.args, value);
 }
 
 Step load_step(const Where& w, const YAML::Node& n) {
@@ -182,9 +235,10 @@ Step load_step(const Where& w, const YAML::Node& n) {
         }
         const KindSpec* spec = find_kind(key);
         if (!spec) {
-            std::string kinds;
-            for (const auto& k : step_kinds()) kinds += std::string(kinds.empty() ? "" : ", ") + k.kind;
-            w.fail(kv.first, fmt::format("unknown step kind '{}' (kinds: {})", key, kinds));
+            std::vector<std::string> kinds;
+            for (const auto& k : step_kinds()) kinds.emplace_back(k.kind);
+            w.fail(kv.first,
+                   fmt::format("unknown step kind '{}' {}", key, suggest(key, kinds, "kinds")));
         }
         if (!step.kind.empty())
             w.fail(kv.first, fmt::format("a step has one kind: '{}' and '{}' found", step.kind, key));
@@ -224,7 +278,11 @@ void check_name(const Where& w, const YAML::Node& n) {
     if (!ok) w.fail(n, "a scenario name is lower-case letters, digits, '-' and '_' (at most 64)");
 }
 
-void load_field(const Where& w, Scenario& sc, const std::string& key, const YAML::Node& v) {
+const char* const k_scenario_keys[] = {"name",  "description", "tags",  "requires", "vars",
+                                       "timeout", "setup",     "steps", "cleanup"};
+
+void load_field(const Where& w, Scenario& sc, const YAML::Node& k, const YAML::Node& v) {
+    const std::string key = w.key(k);
     if (key == "name") {
         if (!v.IsScalar()) w.fail(v, "'name' must be a string");
         check_name(w, v);
@@ -249,8 +307,7 @@ void load_field(const Where& w, Scenario& sc, const std::string& key, const YAML
         auto steps = load_steps(w, v, key.c_str());
         (key == "setup" ? sc.setup : key == "steps" ? sc.steps : sc.cleanup) = std::move(steps);
     } else {
-        w.fail(v, fmt::format("unknown key '{}' (keys: name, description, tags, requires, vars, "
-                              "timeout, setup, steps, cleanup)", key));
+        w.fail(k, fmt::format("unknown key '{}' {}", key, suggest(key, k_scenario_keys, "keys")));
     }
 }
 
@@ -258,7 +315,7 @@ Scenario load_one(const Where& w, const YAML::Node& doc) {
     if (!doc.IsMap()) w.fail(doc, "a scenario is a mapping with 'name' and 'steps'");
     Scenario sc;
     sc.file = w.file;
-    for (const auto& kv : doc) load_field(w, sc, w.key(kv.first), kv.second);
+    for (const auto& kv : doc) load_field(w, sc, kv.first, kv.second);
     if (sc.name.empty()) w.fail(doc, "a scenario needs a 'name'");
     if (sc.steps.empty()) w.fail(doc, "a scenario needs 'steps' (at least one)");
     return sc;

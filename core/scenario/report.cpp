@@ -78,8 +78,8 @@ std::string testcase(const ScenarioResult& sc, size_t n, const StepResult& s) {
 
 }  // namespace
 
-std::string junit_xml(const std::vector<ScenarioResult>& results) {
-    int tests = 0, failures = 0, skipped = 0;
+std::string junit_xml(const std::vector<ScenarioResult>& results, const std::string& error) {
+    int tests = 0, failures = 0, skipped = 0, errors = 0;
     double secs = 0;
     std::string suites;
     for (const auto& r : results) {
@@ -102,10 +102,18 @@ std::string junit_xml(const std::vector<ScenarioResult>& results) {
         for (size_t i = 0; i < r.steps.size(); ++i) suites += testcase(r, i + 1, r.steps[i]);
         suites += "  </testsuite>\n";
     }
+    if (!error.empty()) {
+        ++tests, ++errors;
+        suites += "  <testsuite name=\"aegis test\" tests=\"1\" failures=\"0\" errors=\"1\" "
+                  "skipped=\"0\" time=\"0\">\n    <testcase name=\"run\" classname=\"aegis.test\" "
+                  "time=\"0\">\n      <error message=\"" + xml_escape(error) +
+                  "\" type=\"not run\">" + xml_escape(error) +
+                  "</error>\n    </testcase>\n  </testsuite>\n";
+    }
     return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<testsuites name=\"aegis test\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+                       "<testsuites name=\"aegis test\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                        "skipped=\"{}\" time=\"{:.3f}\">\n{}</testsuites>\n",
-                       tests, failures, skipped, secs, suites);
+                       tests, failures, errors, skipped, secs, suites);
 }
 
 Json to_json(const std::vector<ScenarioResult>& results) {

@@ -5,11 +5,13 @@
 #include <string>
 
 #include <filesystem>
+#include <set>
 
 #include "core/scenario/sweep.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
+#include "core/util/text.hpp"
 #include "core/util/uuid.hpp"
 #include "core/wire/timefmt.hpp"
 
@@ -155,6 +157,15 @@ std::vector<const Scenario*> select_scenarios(const std::vector<Scenario>& avail
             throw UsageError("no scenario named '" + n + "'", "known: " + known);
         }
         add(hit);
+    }
+    for (const auto& t : tags) {  // a tag nothing has is a typo, not "0 passed"
+        std::set<std::string> known;
+        for (const auto& sc : available) known.insert(sc.tags.begin(), sc.tags.end());
+        if (known.count(t)) continue;
+        std::string near = util::closest(t, known), list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        throw UsageError("no scenario is tagged '" + t + "'",
+                         near.empty() ? "tags: " + list : "did you mean '" + near + "'?");
     }
     for (const auto& sc : available) {
         bool tagged = false;

@@ -21,6 +21,17 @@ const char* arg_type_name(ArgType t) noexcept {
 namespace {
 using T = ArgType;
 constexpr bool req = true;
+
+// call's `expect`: the checks of docs/scenarios.md ("call: RPCs with expectations").
+const std::vector<ArgSpec> k_expect_keys = {
+    {"result", T::any},  // its value is the user's: compared with the reply
+    {.key = "error", .type = T::string, .alone = true},
+    {"instance", T::string},
+    {"not_instance", T::string},
+    {"instances", T::integer},
+    {"spread_over", T::string},
+    {.key = "fairness", .type = T::number, .needs = "spread_over"},
+};
 }  // namespace
 
 const std::vector<KindSpec>& step_kinds() {
@@ -32,12 +43,13 @@ const std::vector<KindSpec>& step_kinds() {
         {"call", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
           {"count", T::integer}, {"timeout", T::duration}, {"attempts", T::integer},
-          {"retry_timeouts", T::boolean}, {"expect", T::mapping}, {"record", T::string}}},
+          {"retry_timeouts", T::boolean}, {"expect", T::mapping, false, &k_expect_keys},
+          {"record", T::string}}},
         {"load", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
           {"rate", T::number}, {"concurrency", T::integer}, {"duration", T::duration, req},
           {"timeout", T::duration}, {"max_error_rate", T::number}, {"max_p99_ms", T::number},
-          {"min_throughput", T::number}, {"spread_over", T::string}, {"record", T::string}}},
+          {"min_throughput", T::number}, {"record", T::string}}},
         {"publish", Shape::mapping,
          {{"domain", T::string, req}, {"type", T::string, req}, {"count", T::integer},
           {"payload", T::mapping}, {"record", T::string}}},
@@ -67,7 +79,7 @@ const std::vector<KindSpec>& step_kinds() {
          {{"service", T::string, req}, {"command", T::string, req}, {"payload", T::mapping},
           {"timeout", T::duration}, {"expect_status", T::string}, {"min_progress", T::integer},
           {"record", T::string}}},
-        {"check", Shape::list, {}},
+        {"check", Shape::list, {}, {"nats", "jetstream", "registry", "kv", "port_forward"}},
         {"assert", Shape::list, {}},
         {"sleep", Shape::scalar, {}},
         {"leftovers", Shape::optional_mapping, {{"sweep", T::boolean}}},

@@ -69,8 +69,11 @@ void step_load(RunState& s, const Json& raw, StepResult& out) {
     std::vector<std::string> broken;
     for (const auto& t : load::check(r, thresholds(a)))
         if (!t.ok) broken.push_back(fmt::format("{} {:g} (limit {:g})", t.flag, t.value, t.limit));
+    std::string why = load::nothing_succeeded(r);  // fails the step with or without thresholds
     if (!broken.empty())
-        throw StepFailed(fmt::format("thresholds not met: {}", fmt::join(broken, "; ")));
+        why += fmt::format("{}thresholds not met: {}", why.empty() ? "" : "; ",
+                           fmt::join(broken, "; "));
+    if (!why.empty()) throw StepFailed(why);
 }
 
 }  // namespace aegis::scenario

@@ -87,6 +87,38 @@ TEST_CASE("failover: without --spawn and without a failover the answer is no (ex
     CHECK(j["problems"].size() == 1);
 }
 
+// The default method (echo) on a service without it made no call succeed, and the run waited
+// out its whole duration before saying anything: the method is checked first.
+TEST_CASE("failover: a method the service does not announce is exit 65 before any kill") {
+    aegis::test::NatsServer server;
+    aegis::test::Background order({"demo", "order", "--service", "fo-cli-order", "--server",
+                                   server.url()});
+    REQUIRE(order.wait_for_output("is ACTIVE", 10s));
+    const std::string methods =
+        "(methods: cancel_order, create_order, get_order, get_statistics, list_orders)";
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server", server.url()},
+                       {}, {}, 90s);
+    INFO(r.err);
+    CHECK(r.exit_code == 65);
+    CHECK(r.err == "aegis: error: 'fo-cli-order' has no method 'echo' " + methods +
+                       " (choose one with --method)\n");
+    CHECK(r.out.empty());
+    CHECK(std::chrono::steady_clock::now() - t0 < 20s);  // not the 60 s of the run
+    auto near = run_aegis({"failover", "fo-cli-order", "--method", "get_ordr", "--duration", "60",
+                           "--server", server.url()}, {}, {}, 90s);
+    CHECK(near.exit_code == 65);
+    CHECK(near.err.find("(did you mean 'get_order'?)") != std::string::npos);
+    // With --spawn the instances it started are asked, before the first kill.
+    auto spawned = run_aegis({"failover", "fo-cli-order2", "--spawn", "2", "--demo", "order",
+                              "--server", server.url()}, {}, {}, 90s);
+    INFO(spawned.err);
+    CHECK(spawned.exit_code == 65);
+    CHECK(spawned.err.find("'fo-cli-order2' has no method 'echo' " + methods) !=
+          std::string::npos);
+    CHECK(spawned.err.find("SIGKILL") == std::string::npos);
+}
+
 TEST_CASE("failover: spawned instances connect the way the caller does (--config with a token)") {
     aegis::test::NatsServer::Options so;
     so.extra_args = {"--auth", "fo-Token-42"};

@@ -182,6 +182,25 @@ TEST_CASE("aegis load thresholds: a broken one exits 1 and is named, kept ones e
     CHECK(wire::from_json(slow.out)["errors"]["timeout"] == 4);
 }
 
+// A run in which every call failed measured nothing: exit 1, thresholds or not (it was 0
+// without thresholds).
+TEST_CASE("aegis load: no call succeeded is exit 1, with or without thresholds") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    for (bool thresholds : {false, true}) {
+        std::vector<std::string> args{"load", "echo-service", "delay_echo", "delay:=-1", "-n", "10",
+                                      "--server", server.url()};
+        if (thresholds) args.insert(args.end(), {"--max-error-rate", "1"});
+        auto r = run_aegis(args, {}, {}, 60s);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(r.err.find("aegis: error: no call succeeded (10 sent, 10 failed)") !=
+              std::string::npos);
+        CHECK(r.out.find("10 failed") != std::string::npos);  // the report is still printed
+    }
+}
+
 TEST_CASE("aegis load retries NOT_ACTIVE from python-parity standbys, or counts it") {
     test::NatsServer server;
     Background one({"demo", "echo-single", "--python-parity", "--instance-id", "es-load-1",

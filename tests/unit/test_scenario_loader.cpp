@@ -59,7 +59,61 @@ TEST_CASE("scenario loader: errors name file, line and column") {
     CHECK(load_error("name: A b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:1:7: ", 0) == 0);
     CHECK(load_error("name: a\nsteps: []\n") == "f.yaml:1:1: a scenario needs 'steps' (at least one)");
     CHECK(load_error("name: a\nsteps:\n  - {sleep: 1, assert: x}\n").rfind("f.yaml:3:16: a step has one kind", 0) == 0);
-    CHECK(load_error("name: a\nname2: b\nsteps:\n  - sleep: 1\n").rfind("f.yaml:2:8: unknown key 'name2'", 0) == 0);
+    CHECK(load_error("name: a\nname2: b\nsteps:\n  - sleep: 1\n") ==
+          "f.yaml:2:1: unknown key 'name2' (did you mean 'name'?)");
+    CHECK(load_error("name: a\nbogus: 1\nsteps:\n  - sleep: 1\n") ==
+          "f.yaml:2:1: unknown key 'bogus' (keys: name, description, tags, requires, vars, timeout, "
+          "setup, steps, cleanup)");
+}
+
+// Every mapping of the language is closed, however deep: a typo under `expect:` was accepted
+// and its check silently never ran (`reslt`, `spread_ovr`, `bogus` all passed).
+TEST_CASE("scenario loader: a typo at any depth is an error at the key, with a did-you-mean") {
+    const std::string call = "name: a\nsteps:\n  - call:\n      service: s\n      method: m\n";
+    CHECK(load_error(call + "      expect: {reslt: {sum: 6}}\n") ==
+          "f.yaml:6:16: 'call.expect' has no key 'reslt' (did you mean 'result'?)");
+    CHECK(load_error(call + "      expect: {spread_ovr: svc}\n") ==
+          "f.yaml:6:16: 'call.expect' has no key 'spread_ovr' (did you mean 'spread_over'?)");
+    CHECK(load_error(call + "      expect: {bogus: 1}\n") ==
+          "f.yaml:6:16: 'call.expect' has no key 'bogus' (keys: result, error, instance, "
+          "not_instance, instances, spread_over, fairness)");
+    CHECK(load_error(call + "      parms: {a: 1}\n") ==
+          "f.yaml:6:7: 'call' has no option 'parms' (did you mean 'params'?)");
+    CHECK(load_error("name: a\nsteps:\n  - slep: 1s\n") ==
+          "f.yaml:3:5: unknown step kind 'slep' (did you mean 'sleep'?)");
+    CHECK(load_error("name: a\nsteps:\n  - check: [nats, jetstrem]\n") ==
+          "f.yaml:3:19: 'check' has no item 'jetstrem' (did you mean 'jetstream'?)");
+    CHECK(load_error("name: a\nsteps:\n  - check: nast\n") ==
+          "f.yaml:3:12: 'check' has no item 'nast' (did you mean 'nats'?)");
+    // The values of expect's keys have their types too.
+    CHECK(load_error(call + "      expect: {instances: many}\n") ==
+          "f.yaml:6:27: 'call.expect.instances' must be an integer");
+    // A check that could never run is refused: fairness without the group it compares, error
+    // next to checks of a successful reply.
+    CHECK(load_error(call + "      expect: {fairness: 0.5}\n") ==
+          "f.yaml:6:15: 'call.expect.fairness' needs 'spread_over' next to it");
+    CHECK(load_error(call + "      expect: {error: boom, instance: x}\n") ==
+          "f.yaml:6:15: 'call.expect.error' takes no other key: the others would never be checked");
+    // load never had spread_over: it was accepted and ignored.
+    CHECK(load_error("name: a\nsteps:\n  - load: {service: s, method: m, duration: 1s, "
+                     "rate: 1, spread_over: g}\n")
+              .rfind("f.yaml:3:58: 'load' has no option 'spread_over'", 0) == 0);
+}
+
+TEST_CASE("scenario loader: user data stays open at its value level") {
+    // params, payload, vars and the values under expect.result are the user's: any keys.
+    auto v = load_scenarios(
+        "name: a\nvars: {anything: {goes: 1}}\nsteps:\n  - call:\n      service: s\n"
+        "      method: m\n      params: {reslt: 1, nested: {bogus: 2}}\n"
+        "      expect: {result: {sum: 6, deep: {bogus: 1}}, spread_over: g, fairness: 0.5}\n"
+        "  - publish: {domain: d, type: t, payload: {bogus: 1}}\n"
+        "  - check: \"${what}\"\n",
+        "f.yaml");
+    const auto& call = v.at(0).steps.at(0).args;
+    CHECK(call.at("params").at("nested").at("bogus") == 2);
+    CHECK(call.at("expect").at("result").at("deep").at("bogus") == 1);
+    CHECK(v.at(0).steps.at(1).args.at("payload").at("bogus") == 1);
+    CHECK(v.at(0).steps.at(2).args == "${what}");
 }
 
 TEST_CASE("scenario loader: a list or a mapping as a key is a DataError at the key (found by fuzzing)") {
