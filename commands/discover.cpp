@@ -11,6 +11,7 @@
 #include "core/k8s/environment.hpp"
 #include "core/nats/connection.hpp"
 #include "core/output/table.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::cmd {
@@ -40,7 +41,9 @@ std::string human(Context& ctx, const config::Resolution& r, const config::SdkCo
         out += "url          " + st.bold(nats::redact_url(r.url)) + " (" + r.source + ")\n";
     else
         out += "url          " + st.red("none found") + "\n";
-    out += "\n" + st.bold("attempts") + "\n" + config::attempts_text(r) + "\n";
+    out += "\n" + st.bold("attempts") + "\n";
+    for (const auto& line : config::attempts_lines(r)) out += output::visible(line) + "\n";
+    out += "\n";
     out += st.bold(o.env.empty() ? "per environment" : "for environment " + o.env) + "\n";
     output::Table t({"ENVIRONMENT", "URL", "HOW"});
     for (auto e : chosen(o)) {
