@@ -240,8 +240,8 @@ std::string render_prune(const std::vector<registry::PruneResult>& results, bool
                                                                 : st.dim("kept (alive again)");
         removed += r.outcome != Outcome::kept;
         kept += r.outcome == Outcome::kept;
-        out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, visible(r.service), visible(r.instance_id),
-                           tool::human_age(r.age_seconds));
+        out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, visible(r.service),
+                           visible(r.instance_id), tool::human_age(r.age_seconds));
     }
     out += fmt::format("{} {} stale entr{}{}\n", dry_run ? "would delete" : "deleted", removed,
                        removed == 1 ? "y" : "ies",

@@ -38,7 +38,8 @@ std::vector<std::string> attempts_lines(const Resolution& r) {
         std::string step = a.step;
         step.resize(std::max<size_t>(step.size(), 14), ' ');
         out.push_back(std::string("  ") + mark(a.status) + " " + step + " " + a.detail);
-        if (!a.fix.empty() && a.status != AttemptStatus::ok) out.push_back(indent + "fix: " + a.fix);
+        if (!a.fix.empty() && a.status != AttemptStatus::ok)
+            out.push_back(indent + "fix: " + a.fix);
     }
     return out;
 }
