@@ -35,6 +35,7 @@ namespace aegis::app {
 namespace {
 constexpr unsigned k_nats = cmd::k_needs_nats;
 constexpr unsigned k_stop = cmd::k_stoppable;
+constexpr unsigned k_clean = cmd::k_cleans_up;
 constexpr unsigned k_all = cmd::k_whole_tree;
 }  // namespace
 
@@ -90,13 +91,13 @@ const std::vector<cmd::CommandSpec>& command_table() {
          k_nats | k_stop},
         {"command", "send a command to a service and follow its progress", cmd::setup_command,
          "aegis command send batch-processor process_batch size:=5", k_nats | k_stop},
-        // Not k_stop: the runner handles Ctrl-C itself, and a second Ctrl-C must not skip the
-        // cleanup of what the run started.
+        // k_clean, not k_stop: Ctrl-C stops the steps and the run removes what it created; a
+        // second Ctrl-C must not skip that cleanup, so it does not end the process at once.
         {"test", "run scenarios that prove a deployment works: aegis test [NAME ...] (CI)",
          cmd::setup_test,
          "aegis test --list\naegis test failover\naegis test --all --local --junit out.xml\n"
          "aegis test -f my-scenarios.yaml --set instances=5",
-         k_nats | k_stop},
+         k_nats | k_clean},
         {"completion", "print a completion script for bash, zsh or fish", cmd::setup_completion,
          "source <(aegis completion bash)\n"
          "aegis completion fish > ~/.config/fish/completions/aegis.fish",

@@ -101,8 +101,14 @@ int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
         return node == &app && argc > 1 ? aegis::exit_code::usage : aegis::exit_code::ok;
     }
     const CommandSpec* spec = ctx.words.empty() ? nullptr : aegis::app::find_command(ctx.words[0]);
-    bool stoppable = spec && (spec->flags & aegis::cmd::k_stoppable);
-    if (stoppable) aegis::util::install_stop_signals();
+    bool cleans_up = spec && (spec->flags & aegis::cmd::k_cleans_up);
+    bool stoppable = cleans_up || (spec && (spec->flags & aegis::cmd::k_stoppable));
+    if (cleans_up)
+        aegis::util::install_stop_signals(
+            "\naegis: still cleaning up: what the run created is removed, or listed when it "
+            "cannot be (Ctrl-\\ quits now and leaves the rest)\n");
+    else if (stoppable)
+        aegis::util::install_stop_signals();
     int rc = ctx.run();
     // Ctrl-C ends a live command with its summary and the shell's 128 + SIGINT.
     if (stoppable && rc == 0 && aegis::util::stop_signal() == SIGINT)
@@ -147,6 +153,9 @@ int main(int argc_in, char** argv_in) {
     app.formatter(aegis::cmd::help_formatter());  // before the commands: they inherit it
     app.require_subcommand(0, 1);
     add_global_options(app, ctx.global);
+    // Hidden: parse the command line, run nothing (a test checks every --help example with it).
+    bool parse_only = false;
+    app.add_flag("--parse-only", parse_only, "parse the command line and exit 0")->group("");
     ctx.words = command_words(argc, argv);
     set_up_commands(app, ctx);
     // After the set-up: CLI11 copies a parent's footer into each new subcommand.
@@ -179,11 +188,12 @@ int main(int argc_in, char** argv_in) {
             ctx.print_error(problem.message, problem.hint, aegis::exit_code::usage);
             return aegis::exit_code::usage;
         }
+        if (parse_only) return aegis::exit_code::ok;
         ctx.finish_setup();
         return run_chosen(app, ctx, argc);
     } catch (const aegis::Error& e) {
         ctx.finish_setup();
-        ctx.print_error(e.what(), e.hint(), e.code());
+        ctx.print_error(e);
         return e.code();
     } catch (const std::exception& e) {
         ctx.print_error(std::string("internal error: ") + e.what(),

@@ -155,7 +155,7 @@ int run_call_repl(Context& ctx, const ReplStart& start) {
             if (!execute(s, *line)) break;
         } catch (const Error& e) {
             s.failures++;
-            ctx.print_error(e.what(), e.hint(), e.code());
+            ctx.print_error(e);
         }
         if (util::stop_requested()) {
             util::reset_stop();  // Ctrl-C during a call ends the call, not the session

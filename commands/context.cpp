@@ -1,6 +1,7 @@
 #include "commands/context.hpp"
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "core/config/nats_url.hpp"
 #include "core/config/sdk_config.hpp"
 #include "core/output/visible.hpp"
+#include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/codec.hpp"
 
@@ -92,18 +94,41 @@ void Context::print(const std::string& text) const {
     std::fflush(stdout);
 }
 
+namespace {
+
+// Each line aegis composed, on a line of its own: what the lines quote from the network is
+// rendered visibly (a line break in a remote error is \x0a, not a line that looks like ours).
+std::string error_text(const std::vector<std::string>& lines, const std::string& hint,
+                       const output::Style& st) {
+    std::string out = st.bold("aegis: ") + st.red("error:") + " ";
+    for (size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + output::visible(lines[i]);
+    if (!hint.empty()) out += " (" + output::visible(hint) + ")";
+    return out;
+}
+
+}  // namespace
+
+void Context::print_error(const Error& e) const {
+    print_error_lines(e.lines(), e.hint(), e.code());
+}
+
 void Context::print_error(const std::string& message, const std::string& hint, int code) const {
-    std::string line;
+    print_error_lines({message}, hint, code);
+}
+
+void Context::print_error_lines(const std::vector<std::string>& lines, const std::string& hint,
+                                int code) const {
+    std::string text;
     if (global.json) {
+        std::string message;
+        for (size_t i = 0; i < lines.size(); ++i) message += (i ? "\n" : "") + lines[i];
         Json e = {{"message", message}, {"code", code}};
         if (!hint.empty()) e["hint"] = hint;
-        line = Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+        text = Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace);
     } else {
-        // Messages quote remote errors and names: control characters are rendered visibly.
-        line = m_err.bold("aegis: ") + m_err.red("error:") + " " + output::visible(message);
-        if (!hint.empty()) line += " (" + output::visible(hint) + ")";
+        text = error_text(lines, hint, m_err);
     }
-    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fprintf(stderr, "%s\n", text.c_str());
 }
 
 }  // namespace aegis::cmd

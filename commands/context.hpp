@@ -11,6 +11,9 @@
 namespace CLI {
 class App;
 }
+namespace aegis {
+class Error;
+}
 namespace aegis::nats {
 class Connection;
 }
@@ -86,8 +89,12 @@ public:
     // The one way an error reaches the user, on stderr: "aegis: error: MESSAGE (HINT)", or under
     // --json {"error":{"message","code","hint"}}. `code` is the exit code that follows.
     void print_error(const std::string& message, const std::string& hint, int code) const;
+    // An aegis::Error: its lines (Error::lines) one under the other, the hint after the last.
+    void print_error(const Error& e) const;
 
 private:
+    void print_error_lines(const std::vector<std::string>& lines, const std::string& hint,
+                           int code) const;
     output::Style m_out, m_err;
     bool m_stdin_closed = false;
     std::unique_ptr<config::SdkConfig> m_config;
@@ -101,6 +108,9 @@ enum CommandFlag : unsigned {
     k_stoppable = 1u << 1,   // runs until stopped: main installs the SIGINT/SIGTERM handlers;
                              // Ctrl-C ends it with exit 130, a second Ctrl-C at once
     k_whole_tree = 1u << 2,  // reads every command (help, completion): main sets them all up
+    k_cleans_up = 1u << 3,   // runs until stopped, then removes what it created (aegis test):
+                             // Ctrl-C ends it with exit 130 after that cleanup, and a second
+                             // Ctrl-C does not cut the cleanup short (it says so on stderr)
 };
 
 // One row of the command table (app/command_table.cpp is the only list of commands). `setup`

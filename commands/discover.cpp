@@ -11,6 +11,7 @@
 #include "core/k8s/environment.hpp"
 #include "core/nats/connection.hpp"
 #include "core/output/table.hpp"
+#include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::cmd {
@@ -43,7 +44,9 @@ std::string human(Context& ctx, const config::Resolution& r, const config::SdkCo
     if (r.stopped)
         out += "stopped      " + config::describe(r.pins) + " set explicitly: no other server "
                "is tried\n";
-    out += "\n" + st.bold("attempts") + "\n" + config::attempts_text(r) + "\n";
+    out += "\n" + st.bold("attempts") + "\n";
+    for (const auto& line : config::attempts_lines(r)) out += output::visible(line) + "\n";
+    out += "\n";
     out += st.bold(o.env.empty() ? "per environment" : "for environment " + o.env) + "\n";
     output::Table t({"ENVIRONMENT", "URL", "HOW"});
     for (auto e : chosen(o)) {

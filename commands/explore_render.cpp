@@ -20,7 +20,16 @@ namespace {
 // terminal only through this.
 using output::visible;
 
-std::string join(const std::vector<std::string>& v, const std::string& sep, size_t max = 0) {
+// Pieces aegis composed (counts, leader texts), which may carry our colours: joined as they are.
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+// Strings from the network (versions, methods): each rendered visibly, then joined.
+std::string join_visible(const std::vector<std::string>& v, const std::string& sep,
+                         size_t max = 0) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : sep) + visible(s);
     if (max && out.size() > max) out = out.substr(0, max - 3) + "...";
@@ -70,7 +79,7 @@ std::string leaders_text(const ServiceView& s, wire::SysTime now, const output::
 }
 
 std::string methods_text(const ServiceView& s, const output::Style& st) {
-    if (!s.methods.empty()) return join(s.methods, ", ", 48);
+    if (!s.methods.empty()) return join_visible(s.methods, ", ", 48);
     bool answers = std::any_of(s.instances.begin(), s.instances.end(),
                                [](const InstanceView& v) { return v.answers_srv; });
     if (answers) return st.dim("none");
@@ -97,7 +106,7 @@ std::string render_services(const tool::SystemSnapshot& snap, const output::Styl
     output::Table t({"SERVICE", "PATTERN", "INSTANCES", "VERSION", "METHODS", "LEADER"});
     for (const auto& s : snap.services) {
         t.add({st.bold(visible(s.name)), s.pattern(), counts_text(s, st),
-               s.versions.empty() ? "-" : join(s.versions, ", "), methods_text(s, st),
+               s.versions.empty() ? "-" : join_visible(s.versions, ", "), methods_text(s, st),
                leaders_text(s, snap.taken_at, st)});
     }
     return t.render();
@@ -105,7 +114,7 @@ std::string render_services(const tool::SystemSnapshot& snap, const output::Styl
 
 std::string render_instances(const ServiceView& s, const output::Style& st, wire::SysTime now) {
     std::string out = st.bold(visible(s.name)) + "  " + s.pattern();
-    if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
+    if (!s.versions.empty()) out += "  v" + join_visible(s.versions, ", v");
     out += "\n";
     for (const auto& g : s.groups)
         out += "  group " + leader_text(g, now, st, true) + "\n";
@@ -136,8 +145,8 @@ std::string render_tree(const tool::SystemSnapshot& snap, const output::Style& s
     auto now = snap.taken_at;
     for (const auto& s : snap.services) {
         out += st.bold(visible(s.name)) + "  " + s.pattern();
-        if (!s.versions.empty()) out += "  v" + join(s.versions, ", v");
-        if (!s.methods.empty()) out += st.dim("  [" + join(s.methods, ", ") + "]");
+        if (!s.versions.empty()) out += "  v" + join_visible(s.versions, ", v");
+        if (!s.methods.empty()) out += st.dim("  [" + join_visible(s.methods, ", ") + "]");
         out += "\n";
         // Groups first (with their members), then instances that belong to no group.
         std::vector<std::pair<std::string, std::vector<const InstanceView*>>> branches;
@@ -231,8 +240,8 @@ std::string render_prune(const std::vector<registry::PruneResult>& results, bool
                                                                 : st.dim("kept (alive again)");
         removed += r.outcome != Outcome::kept;
         kept += r.outcome == Outcome::kept;
-        out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, r.service, r.instance_id,
-                           tool::human_age(r.age_seconds));
+        out += fmt::format("{}  {}/{}  last heartbeat {} ago\n", what, visible(r.service),
+                           visible(r.instance_id), tool::human_age(r.age_seconds));
     }
     out += fmt::format("{} {} stale entr{}{}\n", dry_run ? "would delete" : "deleted", removed,
                        removed == 1 ? "y" : "ies",

@@ -162,15 +162,13 @@ int run_test(Context& ctx, TestOpts& o) {
 void setup_test(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<TestOpts>();
     auto* app = root.add_subcommand("test", "run scenarios that prove a deployment works (CI)");
+    // The examples are the command table's (one "Examples:" section in every --help).
     app->footer(
         "Scenarios are YAML (docs/scenarios.md); the built-in ones are compiled in.\n"
-        "Examples:\n"
-        "  aegis test --list\n"
-        "  aegis test failover\n"
-        "  aegis test --all --local --junit out.xml\n"
-        "  aegis test -f my-scenarios.yaml --set count=5\n"
+        "Ctrl-C stops the steps; the run still removes what it created (a second Ctrl-C does\n"
+        "not cut that short) and lists anything it could not remove.\n"
         "Exit codes: 0 all passed, 1 a scenario failed, 2 usage, 65 invalid scenario file,\n"
-        "66 missing file, 69 NATS unreachable, 130 Ctrl-C (cleanup still runs).");
+        "66 missing file, 69 NATS unreachable, 130 Ctrl-C.");
     app->add_option("names", o->names, "scenarios to run (see --list), or scenario files")
         ->type_name("SCENARIO");
     app->add_flag("--list", o->list, "list the scenarios: name, tags, description");

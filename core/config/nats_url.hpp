@@ -72,8 +72,9 @@ struct ResolveOptions {
 Resolution resolve_nats_url(const SdkConfig& config, const ResolveOptions& options = {});
 // UnavailableError (69): the most telling failure first, then every attempt and its fix.
 [[noreturn]] void throw_unresolved(const Resolution& r);
-// One line per attempt ("  [✗] kubernetes  ...\n        fix: ..."), for errors and discover.
-std::string attempts_text(const Resolution& r);
+// A line per attempt ("  [✗] kubernetes  ...") and one under it for its fix, for errors and
+// discover; a detail quotes kubectl and the network, so each line is printed through visible().
+std::vector<std::string> attempts_lines(const Resolution& r);
 Json to_json(const Resolution& r);
 
 // The URL a process in `env` would use, without probing anything (the connection-string

@@ -1,6 +1,7 @@
 // Printing a resolution: the one error that lists every attempt, and its JSON form.
 #include "core/config/nats_url.hpp"
 #include <string>
+#include <vector>
 #include "core/k8s/port_forward.hpp"
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
@@ -30,14 +31,15 @@ const Attempt* headline(const Resolution& r) {
 
 }  // namespace
 
-std::string attempts_text(const Resolution& r) {
-    std::string out;
+std::vector<std::string> attempts_lines(const Resolution& r) {
+    std::vector<std::string> out;
     const std::string indent(21, ' ');  // under the detail column
     for (auto& a : r.attempts) {
         std::string step = a.step;
         step.resize(std::max<size_t>(step.size(), 14), ' ');
-        out += std::string("  ") + mark(a.status) + " " + step + " " + a.detail + "\n";
-        if (!a.fix.empty() && a.status != AttemptStatus::ok) out += indent + "fix: " + a.fix + "\n";
+        out.push_back(std::string("  ") + mark(a.status) + " " + step + " " + a.detail);
+        if (!a.fix.empty() && a.status != AttemptStatus::ok)
+            out.push_back(indent + "fix: " + a.fix);
     }
     return out;
 }
@@ -68,13 +70,16 @@ std::string undo(const Pin& p) {
 
 }  // namespace
 
+// Lines, not one text: a detail quotes kubectl and the network, and a line break in it is
+// theirs (shown escaped), while the breaks between attempts are ours.
 void throw_unresolved(const Resolution& r) {
     if (r.stopped) throw_stopped(r);
-    std::string msg = "no NATS server found";
-    if (const Attempt* a = headline(r)) msg += ": " + a->detail;
-    msg += "\ntried, in order:\n" + attempts_text(r) +
-           "'aegis validate' diagnoses every step; 'aegis up' starts a local server";
-    throw UnavailableError(msg);
+    std::string first = "no NATS server found";
+    if (const Attempt* a = headline(r)) first += ": " + a->detail;
+    std::vector<std::string> lines{first, "tried, in order:"};
+    for (auto& l : attempts_lines(r)) lines.push_back(std::move(l));
+    lines.push_back("'aegis validate' diagnoses every step; 'aegis up' starts a local server");
+    throw UnavailableError(std::move(lines));
 }
 
 Json to_json(const Resolution& r) {

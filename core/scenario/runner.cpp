@@ -44,7 +44,9 @@ StepResult run_step(RunState& s, const Step& step, const char* phase) {
         StepFn fn = step_function(step.kind);
         if (!fn) throw StepFailed("unknown step kind '" + step.kind + "'");
         fn(s, step.args, r);
-        if (util::stop_requested()) throw StepFailed("interrupted (Ctrl-C)");
+        // A cleanup step after Ctrl-C is what the interrupt asked for, not its victim.
+        if (util::stop_requested() && std::string(phase) != "cleanup")
+            throw StepFailed("interrupted (Ctrl-C)");
         if (s.out_of_time()) throw StepFailed("the scenario ran out of time");
     } catch (const StepFailed& e) {
         r.status = Status::failed;

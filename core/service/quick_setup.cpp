@@ -1,6 +1,7 @@
 #include "core/service/quick_setup.hpp"
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
+#include "core/util/visible.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis {
@@ -51,11 +53,14 @@ std::string program_name(int argc, char** argv, const std::string& fallback) {
     return slash ? slash + 1 : argv[0];
 }
 
-[[noreturn]] void fail(const std::string& program, int code, const std::string& message,
-                       const std::string& hint) {
-    std::string line = program + ": error: " + message;
-    if (!hint.empty()) line += " (" + hint + ")";
-    std::fprintf(stderr, "%s\n", line.c_str());
+// The lines as composed (Error::lines), one under the other; what they quote from the network
+// (a server's or kubectl's error text) is rendered visibly, a line break in it as \x0a.
+[[noreturn]] void fail(const std::string& program, int code,
+                       const std::vector<std::string>& lines, const std::string& hint) {
+    std::string text = program + ": error: ";
+    for (size_t i = 0; i < lines.size(); ++i) text += (i ? "\n" : "") + util::visible(lines[i]);
+    if (!hint.empty()) text += " (" + util::visible(hint) + ")";
+    std::fprintf(stderr, "%s\n", text.c_str());
     std::exit(code);
 }
 
@@ -105,7 +110,7 @@ QuickOptions options_or_exit(const std::string& name, const std::string& program
         apply_verbosity(args.options.verbosity);
         return args.options;
     } catch (const Error& e) {
-        fail(program, e.code(), e.what(), "see '" + program + " --help'");
+        fail(program, e.code(), e.lines(), "see '" + program + " --help'");
     }
 }
 
@@ -190,9 +195,9 @@ std::shared_ptr<nats::Connection> quick_connect(const std::string& name, int arg
     try {
         return quick_connect(name, options);
     } catch (const Error& e) {
-        fail(program, e.code(), e.what(), e.hint());
+        fail(program, e.code(), e.lines(), e.hint());
     } catch (const std::exception& e) {
-        fail(program, exit_code::internal, std::string("internal error: ") + e.what(), {});
+        fail(program, exit_code::internal, {std::string("internal error: ") + e.what()}, {});
     }
 }
 
@@ -202,9 +207,9 @@ Service quick_setup(const std::string& name, int argc, char** argv) {
     try {
         return quick_setup(name, options);
     } catch (const Error& e) {
-        fail(program, e.code(), e.what(), e.hint());
+        fail(program, e.code(), e.lines(), e.hint());
     } catch (const std::exception& e) {
-        fail(program, exit_code::internal, std::string("internal error: ") + e.what(), {});
+        fail(program, exit_code::internal, {std::string("internal error: ") + e.what()}, {});
     }
 }
 
@@ -215,9 +220,9 @@ SingleActiveService quick_setup_single_active(const std::string& name, int argc,
     try {
         return quick_setup_single_active(name, options, std::move(single));
     } catch (const Error& e) {
-        fail(program, e.code(), e.what(), e.hint());
+        fail(program, e.code(), e.lines(), e.hint());
     } catch (const std::exception& e) {
-        fail(program, exit_code::internal, std::string("internal error: ") + e.what(), {});
+        fail(program, exit_code::internal, {std::string("internal error: ") + e.what()}, {});
     }
 }
 

@@ -3,6 +3,8 @@
 // turns them into a message and an exit code. A failed check is a result, not an exception.
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace aegis {
 
@@ -24,16 +26,30 @@ inline constexpr int config = 78;
 inline constexpr int interrupted = 130;
 }  // namespace exit_code
 
+// The message is one line: a line break inside it comes from the text it quotes (a remote
+// error, a name) and is shown escaped. A report of several lines aegis composes (every way
+// "auto" looked for NATS) is given as `lines`; what() joins them with '\n'.
 class Error : public std::runtime_error {
 public:
     Error(int code, const std::string& message, std::string hint = {})
-        : std::runtime_error(message), m_code(code), m_hint(std::move(hint)) {}
+        : std::runtime_error(message), m_code(code), m_hint(std::move(hint)), m_lines{message} {}
+    Error(int code, std::vector<std::string> lines, std::string hint = {})
+        : std::runtime_error(join(lines)), m_code(code), m_hint(std::move(hint)),
+          m_lines(std::move(lines)) {}
     int code() const noexcept { return m_code; }
     const std::string& hint() const noexcept { return m_hint; }
+    // The lines as composed: {what()} for a one-line message.
+    const std::vector<std::string>& lines() const noexcept { return m_lines; }
 
 private:
+    static std::string join(const std::vector<std::string>& lines) {
+        std::string out;
+        for (size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+        return out;
+    }
     int m_code;
     std::string m_hint;
+    std::vector<std::string> m_lines;
 };
 
 #define AEGIS_ERROR_KIND(Name, Code)                                                           \
@@ -41,6 +57,8 @@ private:
     public:                                                                                    \
         explicit Name(const std::string& message, std::string hint = {})                       \
             : Error(Code, message, std::move(hint)) {}                                         \
+        explicit Name(std::vector<std::string> lines, std::string hint = {})                   \
+            : Error(Code, std::move(lines), std::move(hint)) {}                                \
     };
 
 AEGIS_ERROR_KIND(UsageError, exit_code::usage)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
 
 #include <atomic>
 #include <thread>
@@ -13,16 +14,25 @@ namespace aegis::util {
 
 namespace {
 std::atomic<int> g_signal{0};
+std::atomic<const char*> g_cleanup_note{nullptr};
 
 // The first signal asks the command to stop cleanly; a second Ctrl-C while it is still stopping
-// ends the process at once (a call in flight, a hung server), as the user clearly means it.
+// ends the process at once (a call in flight, a hung server), as the user clearly means it —
+// unless what it is doing is removing what it created, which a quick exit would leave behind.
 extern "C" void on_stop_signal(int sig) {
-    if (sig == SIGINT && g_signal.load() == SIGINT) _exit(130);
+    if (sig == SIGINT && g_signal.load() == SIGINT) {
+        const char* note = g_cleanup_note.load();
+        if (!note) _exit(130);
+        ssize_t n = write(STDERR_FILENO, note, std::strlen(note));  // async-signal-safe
+        (void)n;
+        return;
+    }
     g_signal.store(sig);
 }
 }  // namespace
 
-void install_stop_signals() {
+void install_stop_signals(const char* cleanup_note) {
+    g_cleanup_note.store(cleanup_note);
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);

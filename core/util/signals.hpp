@@ -6,8 +6,11 @@
 
 namespace aegis::util {
 
-// Installs handlers for SIGINT and SIGTERM (idempotent) and ignores SIGPIPE.
-void install_stop_signals();
+// Installs handlers for SIGINT and SIGTERM (idempotent) and ignores SIGPIPE. The first signal
+// asks the command to stop. A second Ctrl-C while it is stopping ends the process at once, or,
+// when `cleanup_note` is given (a command that removes what it created), does not cut the
+// cleanup short: the note is written to stderr and the cleanup goes on.
+void install_stop_signals(const char* cleanup_note = nullptr);
 bool stop_requested();
 int stop_signal();  // the signal that arrived, 0 if none
 void request_stop();  // as if a signal arrived (tests, request_stop())

@@ -253,3 +253,67 @@ TEST_CASE("help shows value words, never the parser's types") {
     CHECK(load.out.find("--max-error-rate 0..1") != std::string::npos);
     CHECK(load.out.find("-c,--concurrency N") != std::string::npos);
 }
+
+namespace {
+// The words a shell hands aegis for an example line: quotes removed; `source <(`, a redirection,
+// `&` or `|` around the command are the shell's, not aegis's.
+std::vector<std::string> example_words(const std::string& line) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (size_t i = line.find("aegis ") + 6; i < line.size(); ++i) {
+        char c = line[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+            else word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == ' ') {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else if (c == '>' || c == '&' || c == '|' || c == ')') {
+            break;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (in_word) words.push_back(word);
+    return words;
+}
+}  // namespace
+
+TEST_CASE("every command's --help has one Examples section, and every example parses") {
+    size_t checked = 0;
+    for (const auto& path : commands()) {
+        auto args = path;
+        args.push_back("--help");
+        auto help = run_aegis(args).out;
+        std::string name = "aegis";
+        for (const auto& w : path) name += " " + w;
+        INFO(name << " --help:\n" << help);
+        size_t at = help.find("Examples:\n");
+        REQUIRE(at != std::string::npos);
+        CHECK(help.find("Examples:", at + 1) == std::string::npos);
+        // The indented lines under it, up to the first line that is not.
+        size_t pos = at + 10;
+        while (help.compare(pos, 2, "  ") == 0) {
+            size_t nl = help.find('\n', pos);
+            std::string line = help.substr(pos + 2, nl - pos - 2);
+            pos = nl + 1;
+            INFO("example: " << line);
+            REQUIRE(line.find("aegis ") != std::string::npos);
+            auto words = example_words(line);
+            words.insert(words.begin(), "--parse-only");
+            auto r = run_aegis(words);
+            CHECK(r.exit_code == 0);
+            CHECK(r.err.empty());
+            CHECK(r.out.empty());
+            ++checked;
+        }
+    }
+    CHECK(checked >= commands().size());
+}

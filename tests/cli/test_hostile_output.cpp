@@ -108,3 +108,27 @@ TEST_CASE("monitor lines and call's answering instance render escapes visibly") 
     auto j = run_aegis({"call", "hostile-call", "echo", "--json", "--server", server.url()});
     CHECK(contains(j.out, "who\\u001b[2J"));
 }
+
+// aegis's error line may quote a remote error; its line breaks and escapes stay visible text,
+// so it cannot forge lines (or colours) of aegis's own.
+TEST_CASE("a remote error inside aegis's error line is rendered visibly, on one line") {
+    test::NatsServer server;
+    auto conn = server.connect("hostile");
+    auto sub = conn->subscribe("rpc.hostile-err.echo", [&conn](nats::Msg& m) {
+        Json reply = {{"success", false},
+                      {"result", nullptr},
+                      {"error", "bad\naegis: error: forged" + k_clear}};
+        conn->publish(m.reply(), reply.dump());
+    });
+    conn->flush();
+    auto r = run_aegis({"call", "hostile-err", "echo", "--color", "always", "--server",
+                        server.url()});
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "bad\\x0aaegis: error: forged\\x1b[2J"));
+    CHECK_FALSE(contains(r.err, k_clear));
+    // Only aegis starts a line with "aegis: error:" (the remote text is inside that line).
+    CHECK_FALSE(contains(r.err, "\naegis: error: forged"));
+    const std::string ours = "\x1b[1maegis: \x1b[0m\x1b[31merror:\x1b[0m ";
+    CHECK(contains(r.err, ours + "'hostile-err.echo' failed: bad\\x0a"));
+}

@@ -259,7 +259,8 @@ TEST_CASE("test: Ctrl-C still runs cleanup and leaves no process or key behind")
     std::string run_id = out.substr(at + 5, 6);
     kill(run.pid(), SIGINT);
     REQUIRE(run.wait_for_output("remove what run " + run_id + " created", 20s));
-    // A second Ctrl-C would end it at once: wait for the summary, then collect the exit status.
+    // Wait for the summary, then collect the exit status (a second Ctrl-C is
+    // test_test_interrupt.cpp's).
     REQUIRE(run.wait_for_output(" failed, ", 10s));
     CHECK(run.stop(SIGTERM, 10s) == 130);
     out = run.output();

@@ -74,6 +74,7 @@ public:
             expect("\x01never\x01", 50ms);  // keep draining so the child never blocks on output
             if (auto s = util::wait_exit(m_pid, 10ms)) {
                 m_exited = true;
+                drain();  // what it wrote just before it exited is still in the pty's buffer
                 return *s;
             }
         }
@@ -82,6 +83,18 @@ public:
     const std::string& output() const { return m_out; }
 
 private:
+    // Reads what is left after the child exited (read() ends with EIO once the buffer is empty).
+    void drain() {
+        for (;;) {
+            pollfd p{m_fd, POLLIN, 0};
+            if (poll(&p, 1, 100) <= 0) return;
+            char buf[4096];
+            ssize_t n = read(m_fd, buf, sizeof buf);
+            if (n <= 0) return;
+            m_out.append(buf, static_cast<size_t>(n));
+        }
+    }
+
     pid_t m_pid = -1;
     int m_fd = -1;
     bool m_exited = false;
