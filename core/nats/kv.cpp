@@ -10,6 +10,7 @@
 
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::nats {
 
@@ -83,6 +84,7 @@ jsCtx* KeyValue::js() const { return m_own_js ? m_own_js : m_conn->jetstream(); 
 
 KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::string& bucket,
                         std::optional<milliseconds> timeout) {
+    wire::require_bucket_name(bucket);  // it names the stream and every subject of the bucket
     jsCtx* own = nullptr;
     if (timeout) {
         jsOptions o;
@@ -145,6 +147,7 @@ KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
 }
 
 std::optional<KvEntry> KeyValue::get(const std::string& key) const {
+    wire::require_kv_key(key);
     EntryGuard g;
     natsStatus s = kvStore_Get(&g.e, m_kv, key.c_str());
     if (s == NATS_NOT_FOUND) return std::nullopt;
@@ -155,6 +158,7 @@ std::optional<KvEntry> KeyValue::get(const std::string& key) const {
 }
 
 uint64_t KeyValue::put(const std::string& key, std::string_view value) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     check(kvStore_Put(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size())),
           "put " + where(m_bucket, key));
@@ -162,6 +166,7 @@ uint64_t KeyValue::put(const std::string& key, std::string_view value) {
 }
 
 uint64_t KeyValue::create(const std::string& key, std::string_view value) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     natsStatus s =
         kvStore_Create(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()));
@@ -184,6 +189,7 @@ uint64_t KeyValue::create(const std::string& key, std::string_view value) {
 }
 
 uint64_t KeyValue::update(const std::string& key, std::string_view value, uint64_t last_revision) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     check(kvStore_Update(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()),
                          last_revision),
@@ -208,12 +214,13 @@ uint64_t KeyValue::update_with(const std::string& key, const Change& change, int
 }
 
 void KeyValue::erase(const std::string& key) {
+    wire::require_kv_key(key);
     check(kvStore_Delete(m_kv, key.c_str()), "delete " + where(m_bucket, key));
 }
 
 void KeyValue::erase(const std::string& key, uint64_t last_revision) {
     // nats.c has no revision-checked delete: publish the delete marker ourselves.
-    std::string subject = "$KV." + m_bucket + "." + key;
+    const std::string subject = wire::kv_subject(m_bucket, key);
     natsMsg* m = nullptr;
     check(natsMsg_Create(&m, subject.c_str(), nullptr, nullptr, 0), "create message");
     Msg owner(m);
@@ -229,6 +236,7 @@ void KeyValue::erase(const std::string& key, uint64_t last_revision) {
 }
 
 void KeyValue::purge(const std::string& key) {
+    wire::require_kv_key(key);
     check(kvStore_Purge(m_kv, key.c_str(), nullptr), "purge " + where(m_bucket, key));
 }
 
