@@ -102,17 +102,18 @@ TEST_CASE("validate: counts registry values that disagree with their key") {
                               "service-instances__spoof-other__x1");
     auto r = run_aegis({"validate", "--json", "--server", server.url()});
     INFO(r.out << r.err);
+    const Json report = Json::parse(r.out);
     std::string status, message;
-    for (const auto& c : Json::parse(r.out).at("checks"))
+    for (const auto& c : report.at("checks"))
         if (c.at("name") == "registry keys") {
-            status = c.at("status");
-            message = c.at("message");
+            status = c.at("status").get<std::string>();
+            message = c.at("message").get<std::string>();
         }
     CHECK(status == "warn");
     CHECK(message.find("1 entry") != std::string::npos);
     CHECK(message.find("service-instances__spoof-other__x1") != std::string::npos);
     // The live instance is still counted once.
-    for (const auto& c : Json::parse(r.out).at("checks"))
+    for (const auto& c : report.at("checks"))
         if (c.at("name") == "registered")
             CHECK(c.at("message").get<std::string>().find("1 live instance") != std::string::npos);
 }
