@@ -39,14 +39,20 @@ Listed make_listed(ServiceInstance inst, const nats::KvEntry& e, wire::SysTime n
 }  // namespace
 
 std::optional<KeyNames> key_mismatch(std::string_view key, const ServiceInstance& inst) {
+    // The key the value would be written under (a service holding '__' included, which
+    // parse_registry_key would split elsewhere).
+    const std::string_view prefix = wire::k_registry_prefix;
+    if (key.size() == prefix.size() + inst.service_name.size() + 2 + inst.instance_id.size() &&
+        key.starts_with(prefix) &&
+        key.substr(prefix.size(), inst.service_name.size()) == inst.service_name &&
+        key.substr(prefix.size() + inst.service_name.size(), 2) == "__" &&
+        key.ends_with(inst.instance_id))
+        return std::nullopt;
     KeyNames k;
     if (!wire::parse_registry_key(key, k.service, k.instance_id)) {
         // Not an instance key at all: listed under what follows the prefix, if anything.
-        const std::string_view prefix = wire::k_registry_prefix;
         k.service = std::string(key.starts_with(prefix) ? key.substr(prefix.size()) : key);
-        return k;
     }
-    if (k.service == inst.service_name && k.instance_id == inst.instance_id) return std::nullopt;
     return k;
 }
 

@@ -338,3 +338,16 @@ TEST_CASE("explore: a registry value under another key is listed under its key, 
             CHECK(s["instances"][0]["value_names"]["service"] == "echo-service");
         }
 }
+
+TEST_CASE("registry: a key agrees with its value when it is the key the value is written under") {
+    auto inst = registry::instance_from_registry_json(python_value("a__b", "i-1"));
+    CHECK_FALSE(registry::key_mismatch("service-instances__a__b__i-1", inst));  // Python's layout
+    auto other = registry::key_mismatch("service-instances__a__b__i-2", inst);
+    REQUIRE(other);
+    CHECK(other->service == "a");
+    CHECK(other->instance_id == "b__i-2");
+    auto odd = registry::key_mismatch("service-instances__lonely", inst);
+    REQUIRE(odd);
+    CHECK(odd->service == "lonely");
+    CHECK(odd->instance_id.empty());
+}
