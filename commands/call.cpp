@@ -154,9 +154,8 @@ int run_call(Context& ctx, const CallOpts& o) {
     if (o.service.empty() || o.method.empty())
         throw UsageError(o.service.empty() ? "missing SERVICE and METHOD" : "missing METHOD",
                          "aegis call SERVICE METHOD [JSON | key=value ...], or 'aegis call -i'");
-    // A name with a space or a dot would make a malformed subject: NATS drops the connection.
-    wire::require_service_name(o.service);
-    wire::require_method_name(o.method);
+    // Checked before connecting (exit 2): the names go into the subject verbatim.
+    wire::require_rpc_names(o.service, o.method);
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give params either as arguments or with --data, not both");
     bool from_stdin = o.args.size() == 1 && o.args[0] == "-";

@@ -18,6 +18,7 @@
 #include "core/tool/params.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::cmd {
 
@@ -53,6 +54,7 @@ Json outcome_json(const CommandOutcome& r) {
 int run_send(Context& ctx, const SendOpts& o) {
     if (!o.data.empty() && !o.args.empty())
         throw UsageError("give the payload either as arguments or with --data, not both");
+    wire::command_subject(o.service, o.command);  // exit 2 for a name that cannot be a subject
     Json payload = !o.data.empty() ? tool::params_from_data(o.data, std::cin)
                                    : tool::params_from_args(o.args);
     CommandSender sender(ctx.nats("aegis command send"), {},

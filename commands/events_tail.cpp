@@ -45,8 +45,7 @@ using Received = TailedEvent;
 std::string normalize(const std::string& p) {
     std::string full = p == ">" || p.rfind("events.", 0) != 0 ? "events." + p : p;
     if (p == "events") full = "events.>";
-    if (auto why = wire::check_event_pattern(full); !why.empty()) throw UsageError(why);
-    return full;
+    return wire::event_pattern_subject(full);
 }
 
 std::string age_text(const wire::Event& e, wire::SysTime at, double* ms) {

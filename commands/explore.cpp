@@ -157,7 +157,7 @@ void setup_explore(CLI::App& root, Context& ctx) {
                        {0.2, 3600});
     app->callback([o, &ctx] {
         ctx.run = [o, &ctx] {
-            if (!o->service.empty()) wire::require_service_name(o->service);  // before NATS
+            if (!o->service.empty()) wire::require_target_name("service name", o->service);  // before NATS
             if (o->prune) return run_prune(ctx, *o);
             return o->watch ? run_watch(ctx, *o) : run_once(ctx, *o);
         };

@@ -44,6 +44,7 @@ std::string state_text(const InstanceView& v, const output::Style& st) {
     case InstanceState::ghost:
     case InstanceState::unhealthy: return st.red(s);
     case InstanceState::unregistered: return st.magenta(s);
+    case InstanceState::mismatched_key: return st.red("mismatched key");
     default: return st.dim(s);
     }
 }
@@ -51,10 +52,13 @@ std::string state_text(const InstanceView& v, const output::Style& st) {
 std::string counts_text(const ServiceView& s, const output::Style& st) {
     std::vector<std::string> parts;
     for (auto state : {InstanceState::healthy, InstanceState::unverified, InstanceState::unhealthy,
-                       InstanceState::stale, InstanceState::ghost, InstanceState::unregistered}) {
+                       InstanceState::stale, InstanceState::ghost, InstanceState::unregistered,
+                       InstanceState::mismatched_key}) {
         size_t n = s.count(state);
         if (n == 0) continue;
-        std::string t = fmt::format("{} {}", n, tool::state_name(state));
+        std::string name = tool::state_name(state);
+        std::replace(name.begin(), name.end(), '_', ' ');
+        std::string t = fmt::format("{} {}", n, name);
         parts.push_back(state == InstanceState::healthy || state == InstanceState::unverified
                             ? t
                             : st.yellow(t));

@@ -138,6 +138,7 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
         r.spawn_command = util::split_command(o.spawn_cmd);
         r.spawn_env = child_connection_env(ctx);
     }
+    scenario::check_failover_names(r);  // exit 2 before connecting
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
     for (const auto& p : report.problems)
         std::cerr << ctx.err_style().yellow("aegis: warning: " + output::visible(p)) << "\n";

@@ -5,13 +5,14 @@
 # Prints per target: executions, their rate, edge coverage and corpus size (loaded seeds -> end
 # of the run) and the inputs this run found; exits 1 when any target found something.
 # Usage: scripts/fuzz.sh [MINUTES] [TARGET ...]
-#   targets: envelope_msgpack envelope_json config_file kubeconfig scenario_file (default: all)
+#   targets: envelope_msgpack envelope_json config_file kubeconfig scenario_file subjects
+#   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-2}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope_msgpack envelope_json config_file kubeconfig scenario_file)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope_msgpack envelope_json config_file kubeconfig scenario_file subjects)
 build=${AEGIS_FUZZ_BUILD_DIR:-build-fuzz}
 
 CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -20,7 +20,8 @@ AsyncCaller::~AsyncCaller() { m_sub.unsubscribe(); }
 
 void AsyncCaller::call(const std::string& service, const std::string& method, const Json& params,
                        const CallOptions& options, Callback done) {
-    // rpc.<service>.<method> on the stack (wire::rpc_subject allocates).
+    // rpc.<service>.<method> on the stack (wire::rpc_subject allocates), from checked names.
+    wire::require_rpc_names(service, method);
     char buf[160];
     std::string long_subject;
     std::string_view subject;

@@ -26,10 +26,6 @@ nats::StreamConfig commands_stream_config() {
 
 namespace {
 
-bool bad_token(const std::string& s) {
-    return s.empty() || s.find_first_of(". \t\r\n*>") != std::string::npos;
-}
-
 // Progress and completion messages, collected from two subscriptions.
 struct Inbox {
     std::mutex mutex;
@@ -69,8 +65,7 @@ CommandSender::CommandSender(std::shared_ptr<nats::Connection> conn, std::string
 wire::Command CommandSender::make_command(const std::string& service, const std::string& command,
                                           const Json& payload,
                                           const SendCommandOptions& o) const {
-    if (bad_token(service)) throw UsageError("service name '" + service + "' is not valid");
-    if (bad_token(command)) throw UsageError("command name '" + command + "' is not valid");
+    wire::command_subject(service, command);  // InvalidNameError before anything is built
     if (!payload.is_null() && !payload.is_object())
         throw UsageError("a command payload must be a JSON object");
     if (o.priority != "low" && o.priority != "normal" && o.priority != "high" &&
@@ -81,6 +76,8 @@ wire::Command CommandSender::make_command(const std::string& service, const std:
     wire::Command c;
     c.header = wire::new_header();
     if (o.message_id) c.header.message_id = *o.message_id;
+    // The id names the progress and completion subjects.
+    wire::require_target_name("command id", c.header.message_id);
     if (!m_source.empty()) c.header.source = m_source;
     c.header.target = service;
     c.command = command;

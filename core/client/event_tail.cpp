@@ -14,6 +14,7 @@
 #include "core/nats/jetstream.hpp"
 #include "core/nats/message.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis {
 
@@ -79,6 +80,7 @@ struct EventTail::Impl {
 EventTail::EventTail(std::shared_ptr<nats::Connection> conn, EventTailOptions o)
     : m(std::make_unique<Impl>()) {
     m->conn = std::move(conn);
+    for (const auto& s : o.subjects) wire::event_pattern_subject(s);  // before subscribing any
     bool replay = o.since || o.last;
     if (replay && !nats::stream_info(*m->conn, k_tail_stream))
         throw UnavailableError("no stream 'EVENTS': there are no stored events to replay",

@@ -6,6 +6,7 @@
 #include "core/nats/connection.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/codec.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::client {
 
@@ -28,6 +29,8 @@ const char* verb_type(SrvVerb v) {
 
 std::vector<SrvReply> srv_gather(nats::Connection& conn, const SrvGather& g) {
     std::string suffix;
+    if (!g.service.empty()) wire::require_target_name("service name", g.service);
+    if (!g.service.empty() && !g.id.empty()) wire::require_target_name("instance id", g.id);
     if (!g.service.empty()) suffix += "." + g.service;
     if (!g.service.empty() && !g.id.empty()) suffix += "." + g.id;
     // One inbox for every verb: the reply's `type` says which verb it answers.

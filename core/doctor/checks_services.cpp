@@ -115,6 +115,20 @@ void ping(Run& r, const std::vector<registry::Listed>& live) {
               "answer is hung or cut off: restart it");
 }
 
+// Entries whose value names another service or instance than their key: a copy or a forgery,
+// which explore lists apart ("mismatched key") and nobody should route to. A warning line only
+// when there are some.
+void mismatched(Run& r, const std::vector<registry::Listed>& odd) {
+    std::vector<std::string> names;
+    for (auto& l : odd) names.push_back(fmt::format("'{}' holds {}", l.key, id(l.instance)));
+    if (names.empty()) return;  // the usual case: no line of its own
+    r.add(k_services, "registry keys", Status::warn,
+          fmt::format("{} entr{} whose value names another instance than the key: {}",
+                      odd.size(), odd.size() == 1 ? "y" : "ies", list(names)),
+          "'aegis explore' shows them as 'mismatched key'; delete keys nobody owns: "
+          "nats kv del service_registry KEY");
+}
+
 }  // namespace
 
 void check_services(Run& r) {
@@ -133,7 +147,9 @@ void check_services(Run& r) {
         registry::ListOptions lo;
         lo.include_stale = true;
         lo.stale_after = r.options.stale_after;
-        auto all = reg.list(lo);
+        lo.include_mismatched = true;
+        std::vector<registry::Listed> all, odd;
+        for (auto& l : reg.list(lo)) (l.mismatched_key ? odd : all).push_back(std::move(l));
         std::vector<registry::Listed> live;
         std::set<std::string> services;
         for (auto& l : all)
@@ -148,6 +164,7 @@ void check_services(Run& r) {
                               ? fmt::format(", {} unreadable entries", reg.unreadable_count())
                               : ""));
         stale(r, all);
+        mismatched(r, odd);
         leaders(r, live);
         ping(r, live);
     } catch (const Error& e) {

@@ -3,12 +3,14 @@
 
 #include "core/load/engine.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::load {
 
 void validate(const LoadOptions& o) {
     if (o.payload.service.empty() || o.payload.method.empty())
         throw UsageError("missing SERVICE or METHOD", "aegis load SERVICE METHOD [params] ...");
+    wire::require_rpc_names(o.payload.service, o.payload.method);  // before connecting
     if (!o.schedule && (o.concurrency < 1 || o.concurrency > 100000))
         throw UsageError("--concurrency must be 1–100000");
     if (o.connections < 1 || o.connections > 64) throw UsageError("--connections must be 1–64");

@@ -18,6 +18,7 @@
 #include "core/nats/auth.hpp"
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::nats {
 
@@ -252,6 +253,10 @@ Connection::~Connection() {
 }
 
 void Connection::publish(std::string_view subject, std::string_view data, std::string_view reply) {
+    // The last guard (the builders of core/wire/subjects.hpp check names first): nats.c puts
+    // the subject on the protocol line as it is, so a CR/LF would smuggle in a command.
+    wire::require_sendable_subject(subject);
+    if (!reply.empty()) wire::require_sendable_subject(reply);
     CString subj(subject);
     natsStatus s;
     if (reply.empty()) {
@@ -282,6 +287,8 @@ void publish_with_headers(natsConnection* nc, const char* subject, const char* r
 
 void Connection::publish(std::string_view subject, std::string_view data, const Headers& headers,
                          std::string_view reply) {
+    wire::require_sendable_subject(subject);
+    if (!reply.empty()) wire::require_sendable_subject(reply);
     std::vector<HeaderRef> refs;
     refs.reserve(headers.size());
     for (const auto& [k, v] : headers) refs.push_back({k.c_str(), v.c_str()});
@@ -305,6 +312,7 @@ void Connection::reply(const Msg& request, std::string_view data,
 
 Msg Connection::request(std::string_view subject, std::string_view data, milliseconds timeout,
                         const Headers* headers) {
+    wire::require_sendable_subject(subject);
     std::string subj(subject);
     natsMsg* reply = nullptr;
     natsStatus s;
@@ -328,6 +336,8 @@ Msg Connection::request(std::string_view subject, std::string_view data, millise
 
 Subscription Connection::subscribe(std::string_view subject, MessageHandler handler,
                                    std::string_view queue) {
+    wire::require_sendable_subject(subject);
+    if (!queue.empty()) wire::require_sendable_subject(queue);
     std::string subj(subject), q(queue);
     auto* box = new HandlerBox{std::move(handler)};
     natsSubscription* sub = nullptr;
@@ -350,6 +360,7 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
 }
 
 SyncSubscription Connection::subscribe_sync(std::string_view subject) {
+    wire::require_sendable_subject(subject);
     std::string subj(subject);
     natsSubscription* sub = nullptr;
     check(natsConnection_SubscribeSync(&sub, m_nc, subj.c_str()), "subscribe to '" + subj + "'");

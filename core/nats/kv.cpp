@@ -12,6 +12,7 @@
 
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
+#include "core/wire/subjects.hpp"
 
 namespace aegis::nats {
 
@@ -85,6 +86,7 @@ jsCtx* KeyValue::js() const { return m_own_js ? m_own_js : m_conn->jetstream(); 
 
 KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::string& bucket,
                         std::optional<milliseconds> timeout) {
+    wire::require_bucket_name(bucket);  // it names the stream and every subject of the bucket
     jsCtx* own = nullptr;
     if (timeout) {
         jsOptions o;
@@ -147,6 +149,7 @@ KeyValue KeyValue::open_or_create(const std::shared_ptr<Connection>& conn,
 }
 
 std::optional<KvEntry> KeyValue::get(const std::string& key) const {
+    wire::require_kv_key(key);
     EntryGuard g;
     natsStatus s = kvStore_Get(&g.e, m_kv, key.c_str());
     if (s == NATS_NOT_FOUND) return std::nullopt;
@@ -157,6 +160,7 @@ std::optional<KvEntry> KeyValue::get(const std::string& key) const {
 }
 
 uint64_t KeyValue::put(const std::string& key, std::string_view value) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     check(kvStore_Put(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size())),
           "put " + where(m_bucket, key));
@@ -164,6 +168,7 @@ uint64_t KeyValue::put(const std::string& key, std::string_view value) {
 }
 
 uint64_t KeyValue::create(const std::string& key, std::string_view value) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     natsStatus s =
         kvStore_Create(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()));
@@ -186,6 +191,7 @@ uint64_t KeyValue::create(const std::string& key, std::string_view value) {
 }
 
 uint64_t KeyValue::update(const std::string& key, std::string_view value, uint64_t last_revision) {
+    wire::require_kv_key(key);
     uint64_t rev = 0;
     check(kvStore_Update(&rev, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()),
                          last_revision),
@@ -210,12 +216,13 @@ uint64_t KeyValue::update_with(const std::string& key, const Change& change, int
 }
 
 void KeyValue::erase(const std::string& key) {
+    wire::require_kv_key(key);
     check(kvStore_Delete(m_kv, key.c_str()), "delete " + where(m_bucket, key));
 }
 
 void KeyValue::erase(const std::string& key, uint64_t last_revision) {
     // nats.c has no revision-checked delete: publish the delete marker ourselves.
-    std::string subject = "$KV." + m_bucket + "." + key;
+    const std::string subject = wire::kv_subject(m_bucket, key);
     natsMsg* m = nullptr;
     check(natsMsg_Create(&m, subject.c_str(), nullptr, nullptr, 0), "create message");
     Msg owner(m);
@@ -231,6 +238,7 @@ void KeyValue::erase(const std::string& key, uint64_t last_revision) {
 }
 
 void KeyValue::purge(const std::string& key) {
+    wire::require_kv_key(key);
     check(kvStore_Purge(m_kv, key.c_str(), nullptr), "purge " + where(m_bucket, key));
 }
 

@@ -64,8 +64,9 @@ void DiscoveryCache::apply(const std::string& key, const std::string* value, uin
                 return;  // unreadable values are invisible, as they are to Python readers
             }
             change.kind = it == m_entries.end() ? ChangeKind::added : ChangeKind::updated;
-            change.instance = inst;
-            m_entries[key] = {std::move(inst), revision};
+            auto mismatch = key_mismatch(key, inst);
+            if (!mismatch) change.instance = inst;  // a value naming someone else is not theirs
+            m_entries[key] = {std::move(inst), revision, std::move(mismatch)};
         }
         if (m_ready) cb = m_callback;
     }
@@ -77,9 +78,10 @@ std::vector<Listed> DiscoveryCache::list(const ListOptions& options) const {
     std::vector<Listed> out;
     std::lock_guard lock(m_mutex);
     for (auto& [key, v] : m_entries) {
-        const auto& inst = v.first;
-        if (!options.service.empty() && inst.service_name != options.service) continue;
-        Listed l{inst, v.second, inst.age_seconds(now), false};
+        if (v.mismatched_key && !options.include_mismatched) continue;
+        Listed l{v.instance, v.revision, v.instance.age_seconds(now), false, key,
+                 v.mismatched_key};
+        if (!options.service.empty() && l.service() != options.service) continue;
         l.stale = l.age_seconds > static_cast<double>(options.stale_after.count());
         if (l.stale && !options.include_stale) continue;
         out.push_back(std::move(l));
@@ -91,7 +93,7 @@ std::vector<std::string> DiscoveryCache::services(bool include_stale) const {
     std::set<std::string> names;
     ListOptions o;
     o.include_stale = include_stale;
-    for (auto& l : list(o)) names.insert(l.instance.service_name);
+    for (auto& l : list(o)) names.insert(l.service());
     return {names.begin(), names.end()};
 }
 

@@ -45,7 +45,12 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_ready_cv;
     bool m_ready = false;
-    std::map<std::string, std::pair<ServiceInstance, uint64_t>> m_entries;  // by KV key
+    struct Entry {
+        ServiceInstance instance;
+        uint64_t revision = 0;
+        std::optional<KeyNames> mismatched_key;
+    };
+    std::map<std::string, Entry> m_entries;  // by KV key
     std::function<void(const Change&)> m_callback;
     std::unique_ptr<nats::KvWatch> m_watch;
 };

@@ -23,6 +23,7 @@ std::vector<PruneResult> find_stale(Registry& registry, const PruneOptions& opti
         r.instance_id = l.instance.instance_id;
         r.age_seconds = l.age_seconds;
         r.revision = l.revision;
+        r.key = l.key;
         r.outcome = PruneResult::Outcome::would_delete;
         out.push_back(std::move(r));
     }
@@ -32,7 +33,8 @@ std::vector<PruneResult> find_stale(Registry& registry, const PruneOptions& opti
 void delete_stale(Registry& registry, std::vector<PruneResult>& entries) {
     for (auto& r : entries) {
         try {
-            registry.bucket().erase(wire::registry_key(r.service, r.instance_id), r.revision);
+            registry.bucket().erase(
+                r.key.empty() ? wire::registry_key(r.service, r.instance_id) : r.key, r.revision);
             r.outcome = PruneResult::Outcome::deleted;
         } catch (const ConflictError&) {
             r.outcome = PruneResult::Outcome::kept;  // written since we looked: alive

@@ -21,6 +21,7 @@ struct PruneResult {
     std::string instance_id;
     double age_seconds = 0;
     uint64_t revision = 0;
+    std::string key;  // the KV key it was listed from (the one deleted)
     // deleted: removed; would_delete: dry run; kept: it heartbeated after it was listed.
     enum class Outcome { deleted, would_delete, kept } outcome = Outcome::deleted;
 };

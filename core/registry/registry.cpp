@@ -24,17 +24,45 @@ nats::BucketConfig registry_bucket_config() {
     return c;
 }
 
-Listed make_listed(ServiceInstance inst, uint64_t revision, wire::SysTime now,
+Listed make_listed(ServiceInstance inst, const nats::KvEntry& e, wire::SysTime now,
                    std::chrono::seconds stale_after) {
     Listed l;
     l.age_seconds = inst.age_seconds(now);
     l.stale = l.age_seconds > static_cast<double>(stale_after.count());
+    l.mismatched_key = key_mismatch(e.key, inst);
     l.instance = std::move(inst);
-    l.revision = revision;
+    l.revision = e.revision;
+    l.key = e.key;
     return l;
 }
 
 }  // namespace
+
+std::optional<KeyNames> key_mismatch(std::string_view key, const ServiceInstance& inst) {
+    // The key the value would be written under (a service holding '__' included, which
+    // parse_registry_key would split elsewhere).
+    const std::string_view prefix = wire::k_registry_prefix;
+    if (key.size() == prefix.size() + inst.service_name.size() + 2 + inst.instance_id.size() &&
+        key.starts_with(prefix) &&
+        key.substr(prefix.size(), inst.service_name.size()) == inst.service_name &&
+        key.substr(prefix.size() + inst.service_name.size(), 2) == "__" &&
+        key.ends_with(inst.instance_id))
+        return std::nullopt;
+    KeyNames k;
+    if (!wire::parse_registry_key(key, k.service, k.instance_id)) {
+        // Not an instance key at all: listed under what follows the prefix, if anything.
+        k.service = std::string(key.starts_with(prefix) ? key.substr(prefix.size()) : key);
+    }
+    return k;
+}
+
+const std::string& Listed::service() const {
+    return mismatched_key ? mismatched_key->service : instance.service_name;
+}
+
+const std::string& Listed::instance_id() const {
+    return mismatched_key ? mismatched_key->instance_id : instance.instance_id;
+}
 
 Registry::Registry(std::shared_ptr<nats::Connection> conn)
     : m_conn(std::move(conn)),
@@ -95,8 +123,10 @@ std::optional<Listed> Registry::get(const std::string& service, const std::strin
     auto e = m_kv->get(wire::registry_key(service, instance));
     if (!e) return std::nullopt;
     try {
-        return make_listed(instance_from_registry_json(e->value), e->revision,
-                           std::chrono::system_clock::now(), stale_after);
+        auto l = make_listed(instance_from_registry_json(e->value), *e,
+                             std::chrono::system_clock::now(), stale_after);
+        if (l.mismatched_key) return std::nullopt;  // names someone else: not this instance
+        return l;
     } catch (const DataError&) {
         return std::nullopt;
     }
@@ -108,10 +138,13 @@ std::vector<Listed> Registry::list(const ListOptions& options) const {
     auto now = std::chrono::system_clock::now();
     std::vector<Listed> out;
     m_unreadable = 0;
+    m_mismatched = 0;
     for (auto& e : m_kv->entries(prefix)) {
         try {
-            auto l = make_listed(instance_from_registry_json(e.value), e.revision, now,
+            auto l = make_listed(instance_from_registry_json(e.value), e, now,
                                  options.stale_after);
+            if (l.mismatched_key) ++m_mismatched;
+            if (l.mismatched_key && !options.include_mismatched) continue;
             if (l.stale && !options.include_stale) continue;
             out.push_back(std::move(l));
         } catch (const DataError&) {
@@ -119,8 +152,8 @@ std::vector<Listed> Registry::list(const ListOptions& options) const {
         }
     }
     std::sort(out.begin(), out.end(), [](const Listed& a, const Listed& b) {
-        return std::tie(a.instance.service_name, a.instance.instance_id) <
-               std::tie(b.instance.service_name, b.instance.instance_id);
+        return std::tie(a.service(), a.instance_id(), a.key) <
+               std::tie(b.service(), b.instance_id(), b.key);
     });
     return out;
 }

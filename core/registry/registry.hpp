@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/registry/instance.hpp"
@@ -17,16 +18,34 @@ namespace aegis::registry {
 
 inline constexpr std::chrono::seconds k_default_stale_after{35};
 
+// The service and instance id a registry key names.
+struct KeyNames {
+    std::string service;
+    std::string instance_id;
+};
+
+// The key's names when they are not the value's (nullopt when they agree): an entry copied or
+// forged under another key. Anyone can write any key, so the key decides where an entry is
+// listed, and a value that names someone else is nobody's registration.
+std::optional<KeyNames> key_mismatch(std::string_view key, const ServiceInstance& inst);
+
 struct Listed {
     ServiceInstance instance;
     uint64_t revision = 0;
     double age_seconds = 0;  // since lastHeartbeat
     bool stale = false;
+    std::string key;                         // the KV key it was read from
+    std::optional<KeyNames> mismatched_key;  // key_mismatch(key, instance)
+    // The names it is listed under: the key's (the value's when they agree).
+    const std::string& service() const;
+    const std::string& instance_id() const;
 };
 
 struct ListOptions {
     std::string service;  // empty = every service
     bool include_stale = false;
+    // Entries whose value disagrees with their key are left out (and counted) unless asked for.
+    bool include_mismatched = false;
     std::chrono::seconds stale_after = k_default_stale_after;
 };
 
@@ -54,6 +73,8 @@ public:
     // Sorted by service, then instance. Values that do not parse are skipped (and counted).
     std::vector<Listed> list(const ListOptions& options = {}) const;
     size_t unreadable_count() const noexcept { return m_unreadable; }
+    // Entries of the last list() whose value disagrees with their key (listed or not).
+    size_t mismatched_count() const noexcept { return m_mismatched; }
     nats::KeyValue& bucket();
 
 private:
@@ -61,6 +82,7 @@ private:
     std::shared_ptr<nats::Connection> m_conn;
     std::unique_ptr<nats::KeyValue> m_kv;
     mutable size_t m_unreadable = 0;
+    mutable size_t m_mismatched = 0;
 };
 
 }  // namespace aegis::registry

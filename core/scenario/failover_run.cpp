@@ -291,8 +291,14 @@ void run_external(Run& r) {
 
 }  // namespace
 
+void check_failover_names(const FailoverOptions& o) {
+    wire::require_rpc_names(o.service, o.method);
+    wire::leader_key(o.service, o.group);  // the group goes into the leader key
+}
+
 FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& o) {
+    check_failover_names(o);
     if (o.trials < 1) throw UsageError("--trials must be at least 1");
     if (o.spawn < 0 || o.spawn > 20) throw UsageError("--spawn must be 0–20");
     // --spawn 1 is refused by the command; the scenario step allows it to show that a group

@@ -66,6 +66,9 @@ struct FailoverReport {
     std::vector<std::string> problems;  // e.g. a trial without a new leader
 };
 
+// Throws InvalidNameError when the service, method or group cannot be part of a subject or key
+// (run_failover checks them first; the command checks them before it connects).
+void check_failover_names(const FailoverOptions& o);
 FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& options);
 Json to_json(const FailoverReport& r);

@@ -37,6 +37,13 @@ void CommandHub::deliver(Entry& e, nats::Msg& msg) {
         return;
     }
     const std::string id = cmd.header.message_id;
+    // The sender's id names the progress and completion subjects: one that cannot be a subject
+    // token (a CR/LF would inject a publish) gets no answer.
+    if (auto why = wire::check_target_name("command id", id); !why.empty()) {
+        log::warn("'{}': dropping a command on '{}': {}", m_instance, msg.subject(), why);
+        nats::term(*m_conn, msg);
+        return;
+    }
     if (e.is_done(id)) {
         nats::ack(*m_conn, msg);
         return;

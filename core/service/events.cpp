@@ -102,7 +102,7 @@ EventHub::~EventHub() {
 
 void EventHub::add(const std::string& pattern, EventMode mode, EventHandlerEx handler,
                    SubscribeOptions options) {
-    if (auto why = wire::check_event_pattern(pattern); !why.empty()) throw UsageError(why);
+    wire::event_pattern_subject(pattern);
     if (mode == EventMode::exclusive && !options.is_leader)
         throw UsageError("an exclusive subscription needs SubscribeOptions::is_leader",
                          "e.g. o.is_leader = [&svc] { return svc.is_leader(); }");

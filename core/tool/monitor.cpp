@@ -56,7 +56,7 @@ std::vector<client::SrvReply> Monitor::Impl::stats_round(
     const std::vector<registry::Listed>& entries, std::chrono::milliseconds& took) {
     auto expected = std::make_shared<std::set<Key>>();
     for (const auto& e : entries)
-        if (!e.stale && entry_sdk(e.instance) == "cpp")
+        if (!e.stale && !e.mismatched_key && entry_sdk(e.instance) == "cpp")
             expected->insert({e.instance.service_name, e.instance.instance_id});
     client::SrvGather g;
     g.verbs = {client::SrvVerb::stats};
@@ -89,7 +89,7 @@ std::vector<client::SrvReply> Monitor::Impl::with_grace(std::vector<client::SrvR
     for (const auto& r : replies) current[{json_str(r.body, "name"), json_str(r.body, "id")}] = r;
     std::set<Key> registered;
     for (const auto& e : entries)
-        registered.insert({e.instance.service_name, e.instance.instance_id});
+        if (!e.mismatched_key) registered.insert({e.instance.service_name, e.instance.instance_id});
     for (const auto& [k, r] : last_replies)
         if (!current.count(k) && registered.count(k)) replies.push_back(r);
     last_replies = std::move(current);
@@ -101,6 +101,7 @@ MonitorFrame Monitor::tick() {
         m->scan_buckets(false);
     registry::ListOptions lo;
     lo.include_stale = true;
+    lo.include_mismatched = true;  // shown as such by the join
     lo.stale_after = m->o.stale_after;
     auto entries = m->cache->list(lo);
     std::chrono::milliseconds took{0};

@@ -70,11 +70,26 @@ std::string self_reported_role(const InstanceView& v) {
 }
 
 bool looks_single_active(const InstanceView& v) {
+    if (v.state == InstanceState::mismatched_key) return false;
     if (v.entry && v.entry->instance.sticky_active_group) return true;
     return !self_reported_role(v).empty();
 }
 
+// An entry whose value names someone else: listed under its key, with nothing joined to it (no
+// $SRV answer, role or group: those belong to whoever the names are).
+InstanceView from_mismatched(registry::Listed entry) {
+    InstanceView v;
+    v.service = entry.service();
+    v.instance_id = entry.instance_id();
+    v.sdk = entry_sdk(entry.instance);
+    v.version = entry.instance.version;
+    v.state = InstanceState::mismatched_key;
+    v.entry = std::move(entry);
+    return v;
+}
+
 InstanceView from_entry(registry::Listed entry, const std::map<Key, SrvSeen>& srv, bool probed) {
+    if (entry.mismatched_key) return from_mismatched(std::move(entry));
     InstanceView v;
     v.service = entry.instance.service_name;
     v.instance_id = entry.instance.instance_id;
@@ -110,7 +125,9 @@ void add_groups(ServiceView& s, const std::vector<client::LeaderInfo>& leaders,
     }
     bool any_fresh = false;
     for (const auto& v : s.instances) {
-        if (v.state == InstanceState::stale || !v.entry) continue;
+        if (v.state == InstanceState::stale || v.state == InstanceState::mismatched_key ||
+            !v.entry)
+            continue;
         any_fresh = true;
         if (!v.group.empty()) groups[v.group].group = v.group;
     }
@@ -123,7 +140,9 @@ void add_groups(ServiceView& s, const std::vector<client::LeaderInfo>& leaders,
 void assign_roles(ServiceView& s) {
     for (auto& g : s.groups) {
         for (auto& v : s.instances) {
-            if (!g.leader || v.instance_id != g.leader->instance_id) continue;
+            if (!g.leader || v.instance_id != g.leader->instance_id ||
+                v.state == InstanceState::mismatched_key)
+                continue;
             v.role = "leader";
             v.group = g.group;
             if (v.entry && v.state != InstanceState::stale) g.leader_registered = true;
@@ -132,7 +151,8 @@ void assign_roles(ServiceView& s) {
     bool bucket_knows = std::any_of(s.groups.begin(), s.groups.end(),
                                     [](const GroupView& g) { return g.leader.has_value(); });
     for (auto& v : s.instances) {
-        if (!v.role.empty() || !s.single_active) continue;
+        if (!v.role.empty() || !s.single_active || v.state == InstanceState::mismatched_key)
+            continue;
         std::string self = self_reported_role(v);
         // The election bucket is the truth; what an instance says of itself is the fallback.
         v.role = bucket_knows ? "standby" : (self.empty() ? "standby" : self);
@@ -152,6 +172,11 @@ void add_flags(SystemSnapshot& snap, const ServiceView& s, const SnapshotOptions
         else if (v.state == InstanceState::unregistered)
             flag(FlagKind::unregistered, v.instance_id, {},
                  "answers $SRV but is not in the registry");
+        else if (v.state == InstanceState::mismatched_key)
+            flag(FlagKind::mismatched_key, v.instance_id, {},
+                 "registry key '" + v.entry->key + "' holds the value of '" +
+                     v.entry->instance.service_name + "/" + v.entry->instance.instance_id +
+                     "' (not merged; delete the key if nobody owns it)");
         else if (v.state == InstanceState::stale)
             flag(FlagKind::stale, v.instance_id, {},
                  "last heartbeat " + human_age(age) + " ago (stale after " +
@@ -159,7 +184,8 @@ void add_flags(SystemSnapshot& snap, const ServiceView& s, const SnapshotOptions
                      (v.answers_srv ? ", yet it answers $SRV" : ""));
     }
     bool any_fresh = std::any_of(s.instances.begin(), s.instances.end(), [](const auto& v) {
-        return v.entry && v.state != InstanceState::stale;
+        return v.entry && v.state != InstanceState::stale &&
+               v.state != InstanceState::mismatched_key;
     });
     for (const auto& g : s.groups) {
         std::string where = "group '" + g.group + "'";
@@ -228,8 +254,9 @@ SystemSnapshot join_snapshot(std::vector<registry::Listed> entries,
     std::set<Key> registered;
     auto wanted = [&](const std::string& name) { return o.service.empty() || name == o.service; };
     for (auto& e : entries) {
-        if (!wanted(e.instance.service_name)) continue;
-        registered.insert({e.instance.service_name, e.instance.instance_id});
+        // By the key's names, as `explore SERVICE` lists them (by key prefix): both agree.
+        if (!wanted(e.service())) continue;
+        if (!e.mismatched_key) registered.insert({e.instance.service_name, e.instance.instance_id});
         auto v = from_entry(std::move(e), srv, o.probe);
         auto& s = services[v.service];
         s.name = v.service;

@@ -27,6 +27,7 @@ const char* state_name(InstanceState s) {
     case InstanceState::ghost: return "ghost";
     case InstanceState::unverified: return "unverified";
     case InstanceState::unregistered: return "unregistered";
+    case InstanceState::mismatched_key: return "mismatched_key";
     }
     return "?";
 }
@@ -38,6 +39,7 @@ const char* flag_name(FlagKind k) {
     case FlagKind::stale: return "stale";
     case FlagKind::no_leader: return "no_leader";
     case FlagKind::leader_not_registered: return "leader_not_registered";
+    case FlagKind::mismatched_key: return "mismatched_key";
     }
     return "?";
 }
@@ -168,6 +170,9 @@ Json to_json(const InstanceView& v, wire::SysTime now) {
         j["heartbeat_age_ms"] = ms_or_null(inst.age_seconds(now));
         j["metadata"] = inst.metadata;
         j["revision"] = v.entry->revision;
+        if (v.entry->mismatched_key)  // what the value claims, next to the key's names above
+            j["value_names"] = {{"service", inst.service_name},
+                                {"instance_id", inst.instance_id}};
     } else {
         j["metadata"] = v.srv_metadata;
     }
@@ -180,7 +185,7 @@ Json to_json(const SystemSnapshot& snap) {
         Json counts = Json::object();
         for (auto st : {InstanceState::healthy, InstanceState::unhealthy, InstanceState::stale,
                         InstanceState::ghost, InstanceState::unverified,
-                        InstanceState::unregistered})
+                        InstanceState::unregistered, InstanceState::mismatched_key})
             counts[state_name(st)] = s.count(st);
         Json groups = Json::array(), instances = Json::array();
         for (const auto& g : s.groups) groups.push_back(group_json(g, snap.taken_at));
@@ -268,13 +273,14 @@ SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
     registry::ListOptions lo;
     lo.service = o.service;
     lo.include_stale = true;
+    lo.include_mismatched = true;  // shown as such, never joined
     lo.stale_after = o.stale_after;
     auto* reg = registry();
     auto entries = reg ? reg->list(lo) : std::vector<registry::Listed>{};
     {
         std::set<std::string> ids;
         for (const auto& e : entries)
-            if (!e.stale && entry_sdk(e.instance) == "cpp")
+            if (!e.stale && !e.mismatched_key && entry_sdk(e.instance) == "cpp")
                 ids.insert(e.instance.service_name + "\n" + e.instance.instance_id);
         std::lock_guard lock(expected->mutex);
         expected->ids = std::move(ids);

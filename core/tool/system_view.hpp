@@ -18,8 +18,11 @@ namespace aegis::tool {
 // healthy: fresh heartbeat (and answers $SRV when it can); unhealthy: the instance says so;
 // stale: heartbeat older than the threshold; ghost: fresh entry of an aegis C++ instance that
 // does not answer $SRV; unverified: fresh entry of a Python instance (Python has no $SRV, so
-// only its heartbeat speaks for it); unregistered: answers $SRV but has no registry entry.
-enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered };
+// only its heartbeat speaks for it); unregistered: answers $SRV but has no registry entry;
+// mismatched_key: a registry entry whose value names another service or instance than its key
+// (listed under the key, never joined with anything the value claims).
+enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered,
+                           mismatched_key };
 const char* state_name(InstanceState s);
 
 struct InstanceView {
@@ -56,7 +59,8 @@ struct ServiceView {
     const char* pattern() const { return single_active ? "single-active" : "load-balanced"; }
 };
 
-enum class FlagKind { ghost, unregistered, stale, no_leader, leader_not_registered };
+enum class FlagKind { ghost, unregistered, stale, no_leader, leader_not_registered,
+                      mismatched_key };
 const char* flag_name(FlagKind k);
 
 struct Flag {

@@ -80,6 +80,14 @@ public:
     using UnavailableError::UnavailableError;
 };
 
+// A name that cannot go into a subject, KV bucket or KV key (core/wire/subjects.hpp refuses it
+// before anything is sent). A usage error: names reach the builders from the command line or from
+// the caller's code, and the CLI exits 2 for them.
+class InvalidNameError : public UsageError {
+public:
+    using UsageError::UsageError;
+};
+
 // A JetStream / KV write rejected because the expected revision did not match.
 class ConflictError : public Error {
 public:

@@ -27,7 +27,7 @@ std::string printable(std::string_view name) {
     return out;
 }
 
-std::string reject(const char* kind, std::string_view name, std::string_view rule,
+std::string reject(std::string_view kind, std::string_view name, std::string_view rule,
                    std::string_view why) {
     return fmt::format("{} '{}' is invalid ({}): must match {}", kind, printable(name), why,
                        rule);
@@ -89,7 +89,9 @@ std::string check_method_name(std::string_view method) {
     const auto reason = [&](std::string_view why) {
         return reject("method name", method, rule, why);
     };
-    if (method.empty()) return reason("empty");
+    if (method.empty() || method.size() > k_max_token) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", method.size(), k_max_token));
+    }
     if (!is_alpha(method.front())) return reason("must start with a letter");
     const auto bad = first_bad(method, [](char c) { return is_alnum(c) || c == '_'; });
     if (bad != std::string_view::npos) return reason(bad_char(method, bad));
@@ -99,7 +101,9 @@ std::string check_method_name(std::string_view method) {
 std::string check_group_id(std::string_view group) {
     constexpr std::string_view rule = "^[a-z0-9][a-z0-9_-]*$";
     const auto reason = [&](std::string_view why) { return reject("group id", group, rule, why); };
-    if (group.empty()) return reason("empty");
+    if (group.empty() || group.size() > k_max_token) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", group.size(), k_max_token));
+    }
     if (!is_lower(group.front()) && !is_digit(group.front())) {
         return reason("must start with a lower-case letter or digit");
     }
@@ -117,6 +121,10 @@ std::string check_event_pattern(std::string_view pattern) {
         return reject("event pattern", pattern, rule, why);
     };
     constexpr std::string_view prefix = "events.";
+    if (pattern.size() > k_max_pattern) {
+        return reason(fmt::format("{} characters, at most {} allowed", pattern.size(),
+                                  k_max_pattern));
+    }
     if (!pattern.starts_with(prefix)) return reason("must start with 'events.'");
     std::string_view rest = pattern.substr(prefix.size());
     for (int index = 1;; ++index) {
@@ -137,45 +145,89 @@ std::string check_event_pattern(std::string_view pattern) {
     }
 }
 
+std::string check_target_name(std::string_view kind, std::string_view name) {
+    constexpr std::string_view rule = "^[A-Za-z0-9][A-Za-z0-9_-]*$, at most 128 characters";
+    const auto reason = [&](std::string_view why) { return reject(kind, name, rule, why); };
+    if (name.empty() || name.size() > k_max_token) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", name.size(), k_max_token));
+    }
+    if (!is_alnum(name.front())) return reason("must start with a letter or digit");
+    const auto bad = first_bad(name, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+    if (bad != std::string_view::npos) return reason(bad_char(name, bad));
+    return {};
+}
+
+std::string check_event_part(std::string_view kind, std::string_view part) {
+    constexpr std::string_view rule = "<token>(.<token>)* with tokens [a-zA-Z][a-zA-Z0-9-_]*";
+    const auto reason = [&](std::string_view why) { return reject(kind, part, rule, why); };
+    if (part.empty() || part.size() > k_max_token) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", part.size(), k_max_token));
+    }
+    std::string_view rest = part;
+    for (int index = 1;; ++index) {
+        const auto dot = rest.find('.');
+        const std::string_view token = rest.substr(0, dot);
+        if (token.empty()) return reason(fmt::format("token {} is empty", index));
+        if (token == "*" || token == ">")
+            return reason("wildcards ('*', '>') only go in patterns");
+        if (!is_alpha(token.front())) {
+            return reason(fmt::format("token {} must start with a letter", index));
+        }
+        const auto bad = first_bad(token, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
+        if (bad != std::string_view::npos) return reason(bad_char(token, bad));
+        if (dot == std::string_view::npos) return {};
+        rest.remove_prefix(dot + 1);
+    }
+}
+
+std::string check_bucket_name(std::string_view bucket) {
+    constexpr std::string_view rule = "^[A-Za-z0-9_-]+$, at most 128 characters";
+    const auto reason = [&](std::string_view why) {
+        return reject("bucket name", bucket, rule, why);
+    };
+    if (bucket.empty() || bucket.size() > k_max_token) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", bucket.size(), k_max_token));
+    }
+    const auto bad = first_bad(bucket, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+    if (bad != std::string_view::npos) return reason(bad_char(bucket, bad));
+    return {};
+}
+
+std::string check_kv_key(std::string_view key) {
+    constexpr std::string_view rule = "^[-/_=.A-Za-z0-9]+$ without empty '.'-tokens";
+    const auto reason = [&](std::string_view why) { return reject("key", key, rule, why); };
+    if (key.empty() || key.size() > k_max_key) {
+        return reason(fmt::format("{} characters, 1 to {} allowed", key.size(), k_max_key));
+    }
+    const auto bad = first_bad(key, [](char c) {
+        return is_alnum(c) || c == '-' || c == '/' || c == '_' || c == '=' || c == '.';
+    });
+    if (bad != std::string_view::npos) return reason(bad_char(key, bad));
+    if (key.front() == '.' || key.back() == '.' || key.find("..") != std::string_view::npos)
+        return reason("has an empty token");
+    return {};
+}
+
 void require_service_name(std::string_view name) {
-    if (auto why = check_service_name(name); !why.empty()) throw UsageError(why);
+    if (auto why = check_service_name(name); !why.empty()) throw InvalidNameError(why);
 }
 
 void require_instance_id(std::string_view id) {
-    if (auto why = check_instance_id(id); !why.empty()) throw UsageError(why);
+    if (auto why = check_instance_id(id); !why.empty()) throw InvalidNameError(why);
 }
 
 void require_method_name(std::string_view method) {
-    if (auto why = check_method_name(method); !why.empty()) throw UsageError(why);
-}
-
-std::string rpc_subject(std::string_view service, std::string_view method) {
-    return fmt::format("rpc.{}.{}", service, method);
-}
-
-std::string rpc_queue(std::string_view service) { return fmt::format("rpc.{}", service); }
-
-std::string event_subject(std::string_view domain, std::string_view type) {
-    return fmt::format("events.{}.{}", domain, type);
-}
-
-std::string command_subject(std::string_view service, std::string_view cmd) {
-    return fmt::format("commands.{}.{}", service, cmd);
-}
-
-std::string command_progress_subject(std::string_view command_id) {
-    return fmt::format("commands.progress.{}", command_id);
-}
-
-std::string command_callback_subject(std::string_view command_id) {
-    return fmt::format("commands.callback.{}", command_id);
+    if (auto why = check_method_name(method); !why.empty()) throw InvalidNameError(why);
 }
 
 std::string registry_key(std::string_view service, std::string_view instance) {
+    require_target_name("service name", service);
+    require_target_name("instance id", instance);
     return fmt::format("{}{}__{}", k_registry_prefix, service, instance);
 }
 
 std::string registry_service_prefix(std::string_view service) {
+    require_target_name("service name", service);
     return fmt::format("{}{}__", k_registry_prefix, service);
 }
 
@@ -192,15 +244,10 @@ bool parse_registry_key(std::string_view key, std::string& service, std::string&
     return true;
 }
 
-std::string election_bucket(std::string_view service) {
-    std::string out = fmt::format("election_{}", service);
-    for (char& c : out)
-        if (c == '-') c = '_';
-    return out;
-}
-
 // Python's ServiceName value object lower-cases the service here (hyphens kept).
 std::string leader_key(std::string_view service, std::string_view group) {
+    require_target_name("service name", service);
+    require_target_name("group id", group);
     return fmt::format("sticky-active.{}.{}.leader", lower_ascii(service), group);
 }
 

@@ -1,10 +1,18 @@
 #pragma once
-// Name rules (docs/protocol.md §12.1) and subject / key builders. Validators return an empty string
-// when the name is fine, else a one-line reason ("service name 'X' ...: must match ...").
+// Name rules (docs/protocol.md §12.1) and registry / election key layouts. Validators return an
+// empty string when the name is fine, else a one-line reason ("service name 'X' ...: must match
+// ..."). Subjects and bucket names are built (and checked) by core/wire/subjects.hpp.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "core/wire/subjects.hpp"
+
 namespace aegis::wire {
+
+inline constexpr std::size_t k_max_token = 128;    // one name in a subject
+inline constexpr std::size_t k_max_pattern = 255;  // a whole event pattern
+inline constexpr std::size_t k_max_key = 1024;     // a KV key
 
 std::string check_service_name(std::string_view name);   // ^[a-z][a-z0-9-]{1,62}[a-z0-9]$, no -- __
 std::string check_instance_id(std::string_view id);      // ^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$, no __
@@ -12,17 +20,21 @@ std::string check_method_name(std::string_view method);  // ^[a-zA-Z][a-zA-Z0-9_
 std::string check_group_id(std::string_view group);      // ^[a-z0-9][a-z0-9_-]*$
 // events.<token>(.<token>)*: tokens [a-zA-Z][a-zA-Z0-9-_]*, '*', or '>' (last only)
 std::string check_event_pattern(std::string_view pattern);
+// The looser rules of names this side does not own but must be able to name (a Python service
+// may be called "Order_Service", a Python command anything without dots); `kind` starts the
+// message ("service name", "command name", ...):
+//   a subject token: ^[A-Za-z0-9][A-Za-z0-9_-]*$, 1 to 128 characters
+std::string check_target_name(std::string_view kind, std::string_view name);
+//   an event domain or type: [a-zA-Z][a-zA-Z0-9-_]* tokens joined by dots, 1 to 128 characters
+std::string check_event_part(std::string_view kind, std::string_view part);
+//   a KV bucket (NATS's rule): ^[A-Za-z0-9_-]+$, 1 to 128 characters
+std::string check_bucket_name(std::string_view bucket);
+//   a KV key (NATS's rule): ^[-/_=.A-Za-z0-9]+$, no empty '.'-token, 1 to 1024 characters
+std::string check_kv_key(std::string_view key);
 // Throwing forms (UsageError) for API entry points.
 void require_service_name(std::string_view name);
 void require_instance_id(std::string_view id);
 void require_method_name(std::string_view method);
-
-std::string rpc_subject(std::string_view service, std::string_view method);  // rpc.<s>.<m>
-std::string rpc_queue(std::string_view service);                             // rpc.<s>
-std::string event_subject(std::string_view domain, std::string_view type);   // events.<d>.<t>
-std::string command_subject(std::string_view service, std::string_view cmd); // commands.<s>.<c>
-std::string command_progress_subject(std::string_view command_id);
-std::string command_callback_subject(std::string_view command_id);
 
 inline constexpr const char* k_registry_bucket = "service_registry";
 inline constexpr const char* k_registry_prefix = "service-instances__";
@@ -30,7 +42,6 @@ std::string registry_key(std::string_view service, std::string_view instance);
 std::string registry_service_prefix(std::string_view service);  // service-instances__<s>__
 // Parse a registry key; false when it is not an instance key.
 bool parse_registry_key(std::string_view key, std::string& service, std::string& instance);
-std::string election_bucket(std::string_view service);  // election_<s with - -> _>
 std::string leader_key(std::string_view service, std::string_view group);
 // Default instance id: <service>-<8 lowercase hex>.
 std::string default_instance_id(std::string_view service);

@@ -22,7 +22,8 @@ const std::string k_clear = "\x1b[2J";           // clears the screen
 const std::string k_title = "\x1b]0;owned\x07";  // sets the window title
 
 // A registry entry whose instance id, version and metadata hold escape sequences; its key is
-// valid (the registry lists what values say).
+// valid, so it disagrees with the value (explore lists it under the key, as "mismatched key",
+// and quotes the id the value claims in its flag).
 void put_hostile_instance(const std::shared_ptr<nats::Connection>& conn, const std::string& service,
                           const std::string& key_id) {
     nats::BucketConfig c;
@@ -87,7 +88,9 @@ TEST_CASE("monitor lines and call's answering instance render escapes visibly") 
     test::Background mon({"monitor", "--interval", "0.3", "--server", server.url()});
     REQUIRE(mon.wait_for_output("monitoring"));
     put_hostile_instance(conn, "hostile-mon", "hostile-2");
-    REQUIRE(mon.wait_for_output("joined hostile-mon/inst\\x1b]0;owned\\x07"));
+    // A key cannot hold an escape, so the value's hostile id disagrees with its key: the entry
+    // joins under the key, and the id it claims never reaches the screen.
+    REQUIRE(mon.wait_for_output("joined hostile-mon/hostile-2 (mismatched_key)"));
     CHECK(mon.stop(SIGINT) == 130);
     CHECK_FALSE(has_raw_escape(mon.output()));
 

@@ -96,7 +96,11 @@ TEST_CASE("invalid service and method names are usage errors before anything rea
     for (std::vector<std::string> args :
          {std::vector<std::string>{"call", "bad name", "echo"}, {"call", "echo-service", "a b"},
           {"call", "echo-service", "x.y"}, {"call", "Echo*", "echo"}, {"explore", "bad name"},
-          {"explore", "a.b"}}) {
+          {"explore", "a.b"}, {"load", "bad name", "echo"}, {"load", "echo-service", "echo.*"},
+          {"load", "echo-service", "a\r\nPUB x 1"}, {"failover", "bad name"},
+          {"failover", "svc", "--group", "a.b"}, {"command", "send", "svc", "a b"},
+          {"command", "send", "svc>", "cmd"}, {"events", "tail", "order.cr eated"},
+          {"events", "tail", "order.cr*"}, {"events", "publish", "order", ">"}}) {
         args.insert(args.end(), {"--server", server.url()});
         auto r = run_aegis(args);
         INFO(args[1] << " " << args[2] << ": " << r.err);

@@ -25,12 +25,14 @@ inline std::string python_float(double v) {
 
 // service-instances__<service>__<id> = the G10/G11/G14 layout, heartbeat at `heartbeat`.
 // `cpp` adds the metadata an aegis C++ instance writes (sdk: aegis-cpp); start_time is
-// `started` (default: five seconds before the heartbeat).
+// `started` (default: five seconds before the heartbeat). A `key` other than the value's own
+// writes a copy (or a forgery) under it.
 inline void put_python_instance(const std::shared_ptr<nats::Connection>& conn,
                                 const std::string& service, const std::string& id,
                                 wire::SysTime heartbeat, bool cpp = false,
                                 const std::string& group = {},
-                                std::optional<wire::SysTime> started = std::nullopt) {
+                                std::optional<wire::SysTime> started = std::nullopt,
+                                const std::string& key = {}) {
     nats::BucketConfig c;
     c.name = wire::k_registry_bucket;
     auto kv = nats::KeyValue::open_or_create(conn, c);
@@ -41,7 +43,7 @@ inline void put_python_instance(const std::shared_ptr<nats::Connection>& conn,
         R"("lastHeartbeat":"{}","stickyActiveGroup":{},"metadata":{{"start_time":"{}"{}}}}})",
         service, id, wire::python_isoformat(heartbeat),
         group.empty() ? "null" : "\"" + group + "\"", start, cpp ? R"(,"sdk":"aegis-cpp")" : "");
-    kv.put(wire::registry_key(service, id), value);
+    kv.put(key.empty() ? wire::registry_key(service, id) : key, value);
 }
 
 // sticky-active.<service>.<group>.leader in election_<service> = the G15 layout.

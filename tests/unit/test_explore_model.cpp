@@ -279,3 +279,75 @@ TEST_CASE("monitor: frames sort by rate and filter by name") {
     CHECK(j["type"] == "snapshot");
     CHECK(j["services"][0]["requests_per_s"] == 50.0);
 }
+
+TEST_CASE("explore: a registry value under another key is listed under its key, never merged") {
+    // The real instance, and the same value copied under a key of another service and under
+    // another instance's key of the same service.
+    const std::string real = python_value("echo-service", "echo-service-cpp00001", k_cpp_md);
+    auto at = [&](const std::string& key) {
+        registry::Listed l = listed(real, 1);
+        l.key = key;
+        l.mismatched_key = registry::key_mismatch(key, l.instance);
+        return l;
+    };
+    std::vector<registry::Listed> entries = {
+        at("service-instances__echo-service__echo-service-cpp00001"),
+        at("service-instances__spoof__x1"),
+        at("service-instances__echo-service__echo-service-copy0001"),
+    };
+    CHECK_FALSE(entries[0].mismatched_key);
+    REQUIRE(entries[1].mismatched_key);
+    CHECK(entries[1].service() == "spoof");
+    CHECK(entries[1].instance_id() == "x1");
+    std::vector<SrvReply> replies = {ping("echo-service", "echo-service-cpp00001", 0.42)};
+    auto now = std::chrono::system_clock::now();
+    SnapshotOptions all;
+    auto snap = join_snapshot(entries, {}, replies, all, now);
+    const auto* echo = snap.find("echo-service");
+    REQUIRE(echo);
+    // One healthy copy of the live instance, with its own RTT; the copy is shown as such.
+    CHECK(echo->count(InstanceState::healthy) == 1);
+    CHECK(echo->instances.size() == 2);
+    CHECK(*snap.find("echo-service", "echo-service-cpp00001")->rtt_ms == Approx(0.42));
+    const auto* copy = snap.find("echo-service", "echo-service-copy0001");
+    REQUIRE(copy);
+    CHECK(copy->state == InstanceState::mismatched_key);
+    CHECK_FALSE(copy->rtt_ms);
+    CHECK_FALSE(copy->answers_srv);
+    const auto* spoof = snap.find("spoof", "x1");
+    REQUIRE(spoof);
+    CHECK(spoof->state == InstanceState::mismatched_key);
+    CHECK(snap.flagged(FlagKind::mismatched_key, "x1"));
+    CHECK(snap.flagged(FlagKind::mismatched_key, "echo-service-copy0001"));
+    CHECK_FALSE(snap.flagged(FlagKind::unregistered, "echo-service-cpp00001"));
+
+    // `explore echo-service` and `explore` agree on the service.
+    SnapshotOptions one;
+    one.service = "echo-service";
+    auto only = join_snapshot(entries, {}, replies, one, now);
+    REQUIRE(only.services.size() == 1);
+    REQUIRE(only.services[0].instances.size() == echo->instances.size());
+    for (size_t i = 0; i < echo->instances.size(); ++i) {
+        CHECK(only.services[0].instances[i].instance_id == echo->instances[i].instance_id);
+        CHECK(only.services[0].instances[i].state == echo->instances[i].state);
+    }
+    Json j = to_json(snap);
+    for (const auto& s : j["services"])
+        if (s["name"] == "spoof") {
+            CHECK(s["counts"]["mismatched_key"] == 1);
+            CHECK(s["instances"][0]["value_names"]["service"] == "echo-service");
+        }
+}
+
+TEST_CASE("registry: a key agrees with its value when it is the key the value is written under") {
+    auto inst = registry::instance_from_registry_json(python_value("a__b", "i-1"));
+    CHECK_FALSE(registry::key_mismatch("service-instances__a__b__i-1", inst));  // Python's layout
+    auto other = registry::key_mismatch("service-instances__a__b__i-2", inst);
+    REQUIRE(other);
+    CHECK(other->service == "a");
+    CHECK(other->instance_id == "b__i-2");
+    auto odd = registry::key_mismatch("service-instances__lonely", inst);
+    REQUIRE(odd);
+    CHECK(odd->service == "lonely");
+    CHECK(odd->instance_id.empty());
+}
