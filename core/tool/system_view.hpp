@@ -18,8 +18,9 @@ namespace aegis::tool {
 // healthy: fresh heartbeat (and answers $SRV when it can); unhealthy: the instance says so;
 // stale: heartbeat older than the threshold; ghost: fresh entry of an aegis C++ instance that
 // does not answer $SRV; unverified: fresh entry of a Python instance (Python has no $SRV, so
-// only its heartbeat speaks for it); unregistered: answers $SRV but has no registry entry.
-enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered };
+// only its heartbeat speaks for it); unregistered: answers $SRV but has no registry entry;
+// overloaded: healthy, but its $SRV metadata says it is shedding requests (load=overloaded).
+enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered, overloaded };
 const char* state_name(InstanceState s);
 
 struct InstanceView {
@@ -123,6 +124,8 @@ private:
 
 // obj[key] when it is a string, else "" (replies come from anyone: never trust their types).
 std::string json_str(const Json& obj, const char* key);
+// {"state","queued","shed","expired"} from an aegis instance's $SRV metadata, else null.
+Json load_json(const Json& srv_metadata);
 // "cpp" when the entry says so (metadata.sdk = aegis-cpp), else "python".
 std::string entry_sdk(const registry::ServiceInstance& inst);
 // A short summary of an instance's metadata for tables: "up 5m12s, zone=a, ..." (≤ max chars).
