@@ -151,6 +151,8 @@ TEST_CASE("a request whose caller gave up before it started is not run") {
     CallOptions co;
     co.timeout = 300ms;
     CHECK_THROWS_AS(client.call_raw("ovl-b", "slow", Json::object(), co), TimeoutError);
+    // The service counts the 300 ms from when the request arrived, a moment after it was sent.
+    std::this_thread::sleep_for(500ms);
     gate->release();
     CHECK(call_async_result(running).response.success);
     std::this_thread::sleep_for(500ms);  // the lane has popped the expired request by now
