@@ -38,6 +38,7 @@ struct Args {
     int timeout_ms = 1000;     // the flood's callers give up after this
     int probe_ms = 10;         // one echo call every this often
     int settle_s = 3;          // observed after the flood's end
+    double rate = 0;           // requests per second; 0: as fast as one connection can
 };
 
 double rss_mb(pid_t pid) {
@@ -93,7 +94,7 @@ Args parse(int argc, char** argv) {
     Args a;
     bench::BenchArgs args(
         "usage: bench_flood [--server URL] [--aegis PATH] [--requests N] [--delay S]\n"
-        "                   [--timeout-ms MS] [--probe-ms MS] [--settle S]\n");
+        "                   [--timeout-ms MS] [--probe-ms MS] [--settle S] [--rate PER_S]\n");
     args.text("--server", a.server);
     args.text("--aegis", a.aegis);
     args.number("--requests", a.requests, 1);
@@ -101,6 +102,7 @@ Args parse(int argc, char** argv) {
     args.number("--timeout-ms", a.timeout_ms, 1);
     args.number("--probe-ms", a.probe_ms, 1);
     args.number("--settle", a.settle_s, 1);
+    args.number("--rate", a.rate, 0);
     args.parse(argc, argv);
     if (a.aegis.empty()) {
         auto self = std::filesystem::read_symlink("/proc/self/exe").parent_path();
@@ -160,7 +162,13 @@ double flood(const Args& a, pid_t pid, nats::Connection& conn, const std::string
     spec.method = "delay_echo";
     spec.params = &params;
     spec.timeout = a.timeout_ms / 1000.0;
+    auto t0 = Clock::now();
     for (int i = 0; i < a.requests; ++i) {
+        // Paced in batches of 500 when a rate is given (the flood then leaves the machine's
+        // two cores some room: as fast as possible, publisher and server take both).
+        if (a.rate > 0 && i % 500 == 0)
+            std::this_thread::sleep_until(
+                t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / a.rate)));
         // A fresh envelope (ids, timestamp) per request, as real callers send.
         conn.publish("rpc.flood-echo.delay_echo", wire::encode_new_request(spec, wire::Format::msgpack),
                      inbox);
@@ -188,9 +196,11 @@ int main(int argc, char** argv) {
     Answers ans;
     std::string inbox = conn->new_inbox();
     auto sub = conn->subscribe(inbox, [&](nats::Msg& m) { classify(m, ans); });
-    std::printf("bench_flood: server %s, %d delay_echo requests (delay %.0f s, timeout %d ms), "
+    std::printf("bench_flood: server %s, %d delay_echo requests (delay %.0f s, timeout %d ms) %s, "
                 "echo probed every %d ms, %u cores\n", a.server.c_str(), a.requests, a.delay,
-                a.timeout_ms, a.probe_ms, std::thread::hardware_concurrency());
+                a.timeout_ms, a.rate > 0 ? ("at " + std::to_string((long)a.rate) + "/s").c_str()
+                                         : "as fast as possible",
+                a.probe_ms, std::thread::hardware_concurrency());
     Probe probe;
     std::atomic<bool> stop_probe{false};
     std::thread prober([&] { probe_loop(a.server, a.probe_ms, stop_probe, probe); });

@@ -140,13 +140,13 @@ void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
 void Service::Impl::refuse(Endpoint& ep, service::LaneJob& job, std::string_view code) {
     std::string text(code);
     if (code == wire::k_overloaded) {
-        auto c = ep.lane.counters();
-        text += ": '" + options.name + "." + ep.method + "' has " + std::to_string(c.queued) +
-                " requests waiting on instance '" + options.instance_id +
-                "' (its limit); retry later or elsewhere";
-        if (c.shed == 1 || c.shed % 100000 == 0)
+        text += ": '" + options.name + "." + ep.method + "' has " +
+                std::to_string(ep.lane.max_pending()) + " requests waiting on instance '" +
+                options.instance_id + "' (its limit); retry later or elsewhere";
+        uint64_t shed = ep.lane.shed_count();
+        if (shed == 1 || shed % 100000 == 0)
             log::warn("'{}' is overloaded: {} requests answered OVERLOADED so far", ep.subject,
-                      c.shed);
+                      shed);
     } else {
         text += ": instance '" + options.instance_id + "' of '" + options.name +
                 "' is stopping; retry elsewhere";

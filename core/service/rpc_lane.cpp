@@ -112,6 +112,16 @@ int Lane::release_threads() {
     return running;
 }
 
+uint64_t Lane::shed_count() const {
+    std::lock_guard lk(m_mutex);
+    return m_shed;
+}
+
+size_t Lane::max_pending() const {
+    std::lock_guard lk(m_mutex);
+    return m_max_pending;
+}
+
 void Lane::count_refused(uint64_t n) {
     std::lock_guard lk(m_mutex);
     m_refused += n;

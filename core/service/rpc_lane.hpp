@@ -60,6 +60,9 @@ public:
     int release_threads();
 
     void count_refused(uint64_t n = 1);
+    // Cheap reads for the refusal path (no sweep: a flood calls them for every request).
+    uint64_t shed_count() const;
+    size_t max_pending() const;
     LaneCounters counters() const;
     // Full now (after dropping expired jobs), or shed a request within `window`.
     bool overloaded(LaneClock::time_point now, std::chrono::milliseconds window) const;
