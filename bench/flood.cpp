@@ -66,7 +66,8 @@ void probe_loop(const std::string& url, int every_ms, const std::atomic<bool>& s
         double ms = -1;
         try {
             auto r = client.call_raw("flood-echo", "echo", {{"message", "probe"}}, o);
-            if (r.response.success) ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (r.response.success)
+                ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         } catch (const std::exception&) {
         }
         out.samples.emplace_back(t0, ms);
@@ -167,16 +168,128 @@ double flood(const Args& a, pid_t pid, nats::Connection& conn, const std::string
         // Paced in batches of 500 when a rate is given (the flood then leaves the machine's
         // two cores some room: as fast as possible, publisher and server take both).
         if (a.rate > 0 && i % 500 == 0)
-            std::this_thread::sleep_until(
-                t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / a.rate)));
+            std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<double>(i / a.rate)));
         // A fresh envelope (ids, timestamp) per request, as real callers send.
-        conn.publish("rpc.flood-echo.delay_echo", wire::encode_new_request(spec, wire::Format::msgpack),
-                     inbox);
+        conn.publish("rpc.flood-echo.delay_echo",
+                     wire::encode_new_request(spec, wire::Format::msgpack), inbox);
     }
     conn.flush(10000ms);
     done = true;
     sampler.join();
     return std::max(peak, rss_mb(pid));
+}
+
+// Milliseconds after `f1` until the service's $SRV metadata says load=ok (-1: not within `limit`).
+double health_back_ms(nats::Connection& conn, Clock::time_point f1, std::chrono::seconds limit) {
+    while (Clock::now() - f1 < limit) {
+        try {
+            if (srv(conn, "PING")["metadata"].value("load", "") == "ok")
+                return std::chrono::duration<double, std::milli>(Clock::now() - f1).count();
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return -1;
+}
+
+struct Run {
+    double idle_mb = 0, peak_mb = 0, after_mb = 0, health_ms = -1;
+    Clock::time_point f0, f1;
+    Json lane, echo_lane;
+    uint64_t delay_runs = 0;  // delay_echo handlers that finished
+};
+
+// Echo latencies before / during / after the flood, from the prober's samples.
+struct ProbeSummary {
+    util::Histogram during{100.0}, after{100.0};
+    uint64_t failed_during = 0, failed_after = 0;
+    double last_slow_ms = 0;  // the latest probe after the flood's end slower than 50 ms
+};
+
+ProbeSummary summarize(const Probe& probe, const Run& r) {
+    ProbeSummary p;
+    for (auto& [t, ms] : probe.samples) {
+        bool in_flood = t >= r.f0 && t <= r.f1, post = t > r.f1;
+        double since_end = std::chrono::duration<double, std::milli>(t - r.f1).count();
+        if (ms < 0) {
+            if (in_flood) ++p.failed_during;
+            if (post) ++p.failed_after, p.last_slow_ms = std::max(p.last_slow_ms, since_end);
+            continue;
+        }
+        if (in_flood) p.during.record(ms);
+        if (post) {
+            p.after.record(ms);
+            if (ms > 50) p.last_slow_ms = std::max(p.last_slow_ms, since_end);
+        }
+    }
+    return p;
+}
+
+unsigned long long u(const Json& j, const char* k) {
+    return static_cast<unsigned long long>(j.value(k, uint64_t{0}));
+}
+
+void report(const Args& a, const Run& r, const Answers& ans, const ProbeSummary& p) {
+    double flood_s = std::chrono::duration<double>(r.f1 - r.f0).count();
+    uint64_t answered = ans.ok + ans.overloaded + ans.shutting_down + ans.other;
+    std::printf("\nflood: %d requests published in %.2f s (%.0f/s)\n", a.requests, flood_s,
+                a.requests / flood_s);
+    std::printf("answers: %llu OVERLOADED, %llu ok, %llu other, %llu unanswered (queued, then "
+                "expired or still running; dropped by nats.c: %llu)\n",
+                (unsigned long long)ans.overloaded.load(), (unsigned long long)ans.ok.load(),
+                (unsigned long long)(ans.other + ans.shutting_down),
+                (unsigned long long)(a.requests - answered), u(r.lane, "dropped"));
+    std::printf("delay_echo lane: %llu shed, %llu expired (not run), %llu started, "
+                "queued now %llu of %llu\n",
+                u(r.lane, "shed"), u(r.lane, "expired"),
+                (unsigned long long)r.delay_runs + u(r.lane, "in_flight"), u(r.lane, "queued"),
+                u(r.lane, "max_pending"));
+    std::printf("service RSS: idle %.1f MB, peak during the flood %.1f MB, %d s after %.1f MB "
+                "(goal <= 40 MB)\n",
+                r.idle_mb, r.peak_mb, a.settle_s, r.after_mb);
+    std::printf("echo during the flood: %llu calls, p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
+                "%llu failed (goal p99 <= 50 ms)\n",
+                (unsigned long long)p.during.count(), p.during.percentile(0.5),
+                p.during.percentile(0.99), p.during.max(), (unsigned long long)p.failed_during);
+    std::printf("echo after the flood: %llu calls, p99 %.2f ms, %llu failed; last slow "
+                "(> 50 ms) or failed probe %.0f ms after the end\n",
+                (unsigned long long)p.after.count(), p.after.percentile(0.99),
+                (unsigned long long)p.failed_after, p.last_slow_ms);
+    std::printf("health back to 'ok' %.0f ms after the flood's end (goal <= 1000 ms); "
+                "echo lane shed %llu\n",
+                r.health_ms, u(r.echo_lane, "shed"));
+}
+
+// The flood and what follows it, the prober running throughout.
+Run run(const Args& a, pid_t pid, Answers& ans, Probe& probe) {
+    Run r;
+    r.idle_mb = rss_mb(pid);
+    nats::ConnectOptions co;
+    co.servers = {a.server};
+    co.name = "bench-flood";
+    co.send_asap = false;  // the flood goes out in large writes
+    auto conn = nats::Connection::connect(co);
+    std::string inbox = conn->new_inbox();
+    auto sub = conn->subscribe(inbox, [&](nats::Msg& m) { classify(m, ans); });
+    std::atomic<bool> stop_probe{false};
+    std::thread prober([&] { probe_loop(a.server, a.probe_ms, stop_probe, probe); });
+    std::this_thread::sleep_for(500ms);
+    r.f0 = Clock::now();
+    r.peak_mb = flood(a, pid, *conn, inbox);
+    r.f1 = Clock::now();
+    r.health_ms = health_back_ms(*conn, r.f1, std::chrono::seconds(a.settle_s));
+    std::this_thread::sleep_until(r.f1 + std::chrono::seconds(a.settle_s));
+    stop_probe = true;
+    prober.join();
+    r.after_mb = rss_mb(pid);
+    r.lane = lane_data(*conn, "delay_echo");
+    r.echo_lane = lane_data(*conn, "echo");
+    Json stats = srv(*conn, "STATS");
+    for (const auto& ep : stats["endpoints"])
+        if (ep["name"] == "delay_echo") r.delay_runs = ep.value("num_requests", uint64_t{0});
+    sub.drain();  // before `ans` goes: no late reply may count into it
+    return r;
 }
 
 }  // namespace
@@ -187,93 +300,15 @@ int main(int argc, char** argv) {
     bench::BenchServer server(a.server);
     pid_t pid = start_echo(a);
     std::this_thread::sleep_for(1s);
-    double idle = rss_mb(pid);
-    nats::ConnectOptions co;
-    co.servers = {a.server};
-    co.name = "bench-flood";
-    co.send_asap = false;  // the flood goes out in large writes
-    auto conn = nats::Connection::connect(co);
-    Answers ans;
-    std::string inbox = conn->new_inbox();
-    auto sub = conn->subscribe(inbox, [&](nats::Msg& m) { classify(m, ans); });
     std::printf("bench_flood: server %s, %d delay_echo requests (delay %.0f s, timeout %d ms) %s, "
                 "echo probed every %d ms, %u cores\n", a.server.c_str(), a.requests, a.delay,
                 a.timeout_ms, a.rate > 0 ? ("at " + std::to_string((long)a.rate) + "/s").c_str()
                                          : "as fast as possible",
                 a.probe_ms, std::thread::hardware_concurrency());
+    Answers ans;
     Probe probe;
-    std::atomic<bool> stop_probe{false};
-    std::thread prober([&] { probe_loop(a.server, a.probe_ms, stop_probe, probe); });
-    std::this_thread::sleep_for(500ms);
-    auto f0 = Clock::now();
-    double peak = flood(a, pid, *conn, inbox);
-    auto f1 = Clock::now();
-    // After the flood: when is the service reporting "ok" again?
-    double health_back_ms = -1;
-    while (Clock::now() - f1 < std::chrono::seconds(a.settle_s)) {
-        try {
-            if (srv(*conn, "PING")["metadata"].value("load", "") == "ok") {
-                health_back_ms = std::chrono::duration<double, std::milli>(Clock::now() - f1).count();
-                break;
-            }
-        } catch (const std::exception&) {
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    std::this_thread::sleep_until(f1 + std::chrono::seconds(a.settle_s));
-    stop_probe = true;
-    prober.join();
-    double after_rss = rss_mb(pid);
-    Json lane = lane_data(*conn, "delay_echo");
-    Json echo_lane = lane_data(*conn, "echo");
-    Json stats = srv(*conn, "STATS");
-    uint64_t delay_runs = 0;
-    for (const auto& ep : stats["endpoints"])
-        if (ep["name"] == "delay_echo") delay_runs = ep.value("num_requests", uint64_t{0});
+    Run r = run(a, pid, ans, probe);
     util::terminate(pid);
-
-    util::Histogram during(100.0), after(100.0);
-    uint64_t probe_fail_during = 0, probe_fail_after = 0;
-    double last_slow_ms = 0;  // the latest probe after the flood's end slower than 50 ms
-    for (auto& [t, ms] : probe.samples) {
-        bool in_flood = t >= f0 && t <= f1;
-        bool post = t > f1;
-        if (ms < 0) {
-            (in_flood ? probe_fail_during : probe_fail_after) += in_flood || post ? 1 : 0;
-            if (post) last_slow_ms = std::max(last_slow_ms, std::chrono::duration<double, std::milli>(t - f1).count());
-            continue;
-        }
-        if (in_flood) during.record(ms);
-        if (post) {
-            after.record(ms);
-            if (ms > 50) last_slow_ms = std::max(last_slow_ms, std::chrono::duration<double, std::milli>(t - f1).count());
-        }
-    }
-    double flood_s = std::chrono::duration<double>(f1 - f0).count();
-    uint64_t answered = ans.ok + ans.overloaded + ans.shutting_down + ans.other;
-    std::printf("\nflood: %d requests published in %.2f s (%.0f/s)\n", a.requests, flood_s,
-                a.requests / flood_s);
-    std::printf("answers: %llu OVERLOADED, %llu ok, %llu other, %llu unanswered (queued, then "
-                "expired or still running; dropped by nats.c: %llu)\n",
-                (unsigned long long)ans.overloaded.load(), (unsigned long long)ans.ok.load(),
-                (unsigned long long)(ans.other + ans.shutting_down),
-                (unsigned long long)(a.requests - answered),
-                (unsigned long long)lane.value("dropped", uint64_t{0}));
-    std::printf("delay_echo lane: %llu shed, %llu expired (not run), %llu started, queued now %llu of %llu\n",
-                (unsigned long long)lane.value("shed", uint64_t{0}),
-                (unsigned long long)lane.value("expired", uint64_t{0}),
-                (unsigned long long)(delay_runs + lane.value("in_flight", uint64_t{0})),
-                (unsigned long long)lane.value("queued", uint64_t{0}),
-                (unsigned long long)lane.value("max_pending", uint64_t{0}));
-    std::printf("service RSS: idle %.1f MB, peak during the flood %.1f MB, %.0f s after %.1f MB (goal <= 40 MB)\n",
-                idle, peak, (double)a.settle_s, after_rss);
-    std::printf("echo during the flood: %llu calls, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %llu failed (goal p99 <= 50 ms)\n",
-                (unsigned long long)during.count(), during.percentile(0.5), during.percentile(0.99),
-                during.max(), (unsigned long long)probe_fail_during);
-    std::printf("echo after the flood: %llu calls, p99 %.2f ms, %llu failed; last slow (> 50 ms) or failed probe %.0f ms after the end\n",
-                (unsigned long long)after.count(), after.percentile(0.99),
-                (unsigned long long)probe_fail_after, last_slow_ms);
-    std::printf("health back to 'ok' %.0f ms after the flood's end (goal <= 1000 ms); echo lane shed %llu\n",
-                health_back_ms, (unsigned long long)echo_lane.value("shed", uint64_t{0}));
+    report(a, r, ans, summarize(probe, r));
     return 0;
 }

@@ -231,6 +231,7 @@ int Service::run() {
 }
 
 void Service::request_stop() { m->stop_requested = true; }
+bool Service::handlers_abandoned() const { return m && m->abandoned; }
 bool Service::running() const { return m->running.load(); }
 
 void Service::set_metadata(const std::string& key, Json value) {

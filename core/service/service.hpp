@@ -137,6 +137,9 @@ protected:
     void subscribe_endpoint(const std::string& method);
     // drain = true: requests already delivered to this instance are answered first.
     void unsubscribe_endpoint(const std::string& method, bool drain = false);
+    // True after a stop() whose grace period ended with handlers still running: they use the
+    // service's state, so a derived service keeps its own allocated too (the process exits).
+    bool handlers_abandoned() const;
     // Hooks for derived services.
     virtual void after_start() {}
     virtual void before_stop() {}
