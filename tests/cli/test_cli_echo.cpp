@@ -138,7 +138,16 @@ TEST_CASE("a backlogged aegis demo echo answers its queue SHUTTING_DOWN on SIGTE
                       wire::encode_new_request(spec, wire::Format::msgpack), "backlog.replies");
     conn->flush();
     REQUIRE(echo.wait_for_output("processing delayed echo", 5s));
-    std::this_thread::sleep_for(500ms);
+    // All 16 wait in the queue before the signal ($SRV.STATS says so; no guessed sleep).
+    auto queued = [&] {
+        auto reply = conn->request("$SRV.STATS.echo-service", "", 2000ms);
+        Json body = wire::from_json(std::string(reply.data()));
+        for (const auto& ep : body["endpoints"])
+            if (ep["name"] == "delay_echo") return ep["data"].value("queued", 0);
+        return 0;
+    };
+    for (int i = 0; i < 250 && queued() < 16; ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE(queued() == 16);
     ::kill(echo.pid(), SIGTERM);
     // The queued 16 are answered at once, retryable, instead of being worked through.
     int shutting_down = 0;

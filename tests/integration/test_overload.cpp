@@ -91,6 +91,19 @@ Json endpoint_data(const std::shared_ptr<nats::Connection>& conn, const std::str
     return Json();
 }
 
+// Polls $SRV.STATS until `n` requests of `method` wait in its queue (a loaded machine may take
+// a while to deliver them; a fixed sleep would be a guess).
+void wait_queued(const test::NatsServer& server, const std::string& service,
+                 const std::string& method, int n) {
+    auto conn = server.connect("poll");
+    auto until = Clock::now() + 10s;
+    while (Clock::now() < until) {
+        if (endpoint_data(conn, service, method).value("queued", -1) >= n) return;
+        std::this_thread::sleep_for(20ms);
+    }
+    FAIL("fewer than " << n << " requests queued for '" << method << "'");
+}
+
 }  // namespace
 
 TEST_CASE("a full method answers OVERLOADED at once and queues nothing more") {
@@ -106,7 +119,7 @@ TEST_CASE("a full method answers OVERLOADED at once and queues nothing more") {
     gate->wait_entered(1);
     auto q1 = call_later(client, "ovl-a", "slow", 10000ms);
     auto q2 = call_later(client, "ovl-a", "slow", 10000ms);
-    std::this_thread::sleep_for(300ms);  // both are queued behind the running one
+    wait_queued(server, "ovl-a", "slow", 2);  // both wait behind the running one
     // The lane is full: further calls are answered at once, long before their 10 s timeout.
     for (int i = 0; i < 5; ++i) {
         auto t0 = Clock::now();
@@ -194,7 +207,7 @@ TEST_CASE("stop answers queued requests SHUTTING_DOWN and waits only the grace p
     gate->wait_entered(1);
     auto q1 = call_later(client, "ovl-d", "slow", 15000ms);
     auto q2 = call_later(client, "ovl-d", "slow", 15000ms);
-    std::this_thread::sleep_for(300ms);
+    wait_queued(server, "ovl-d", "slow", 2);
     auto t0 = Clock::now();
     svc->stop();
     // The handler still blocks at the gate: stop gave it its grace period, no more.
