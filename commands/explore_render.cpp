@@ -36,10 +36,21 @@ std::string join_visible(const std::vector<std::string>& v, const std::string& s
     return out;
 }
 
+// " (12 queued, 3,400 shed, 5 expired)": what an overloaded instance reports of its lanes.
+std::string load_counts(const InstanceView& v) {
+    Json load = tool::load_json(v.srv_metadata);
+    if (load.is_null()) return "";
+    std::vector<std::string> parts;
+    for (const char* k : {"queued", "shed", "expired"})
+        if (load[k].is_number()) parts.push_back(fmt::format("{} {}", load[k].get<uint64_t>(), k));
+    return parts.empty() ? "" : " (" + join(parts, ", ") + ")";
+}
+
 std::string state_text(const InstanceView& v, const output::Style& st) {
     std::string s = tool::state_name(v.state);
     switch (v.state) {
     case InstanceState::healthy: return st.green(s);
+    case InstanceState::overloaded: return st.yellow(s + load_counts(v));
     case InstanceState::stale: return st.yellow(s);
     case InstanceState::ghost:
     case InstanceState::unhealthy: return st.red(s);
@@ -52,8 +63,8 @@ std::string state_text(const InstanceView& v, const output::Style& st) {
 std::string counts_text(const ServiceView& s, const output::Style& st) {
     std::vector<std::string> parts;
     for (auto state : {InstanceState::healthy, InstanceState::unverified, InstanceState::unhealthy,
-                       InstanceState::stale, InstanceState::ghost, InstanceState::unregistered,
-                       InstanceState::mismatched_key}) {
+                       InstanceState::overloaded, InstanceState::stale, InstanceState::ghost,
+                       InstanceState::unregistered, InstanceState::mismatched_key}) {
         size_t n = s.count(state);
         if (n == 0) continue;
         std::string name = tool::state_name(state);

@@ -67,7 +67,7 @@ std::string state_cell(const tool::InstanceView& v, const output::Style& st) {
     using S = tool::InstanceState;
     if (v.state == S::healthy) return st.green(s);
     if (v.state == S::ghost || v.state == S::unhealthy) return st.red(s);
-    if (v.state == S::stale) return st.yellow(s);
+    if (v.state == S::stale || v.state == S::overloaded) return st.yellow(s);
     if (v.state == S::unregistered) return st.magenta(s);
     return st.dim(s);
 }
@@ -111,6 +111,11 @@ std::vector<std::string> table_lines(const MonitorFrame& f, const output::Style&
                 one.add(e);
                 std::string note =
                     e.last_error.empty() ? "" : st.dim("last error: " + visible(e.last_error));
+                // The lane: waiting now, and how many were shed or expired (since its start).
+                if (e.queued || e.shed || e.expired)
+                    note = st.yellow(fmt::format("{} queued · {} shed · {} expired", e.queued,
+                                                 e.shed, e.expired)) +
+                           (note.empty() ? "" : "  " + note);
                 lines.push_back(
                     row(st.dim("    " + visible(e.endpoint)), "", "", rates(one), "", note));
             }

@@ -33,7 +33,9 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     so.instance_id = o.instance_id;
     so.description = "Echo service (AegisSDK quickstart example)";
     so.heartbeat_interval = o.heartbeat;
-    so.workers = 4;  // delay_echo must not hold up echo
+    // Up to 4 delay_echo at once; echo and status have lanes of their own, so a flood of
+    // delay_echo is answered OVERLOADED past its queue and never holds them up.
+    so.workers = 4;
     Service svc(ctx.nats("aegis demo echo"), so);
     auto count = std::make_shared<std::atomic<int>>(0);
     auto started = std::chrono::steady_clock::now();

@@ -15,6 +15,7 @@
 #include "core/util/error.hpp"
 #include "core/util/uuid.hpp"
 #include "core/wire/names.hpp"
+#include "core/wire/rpc_errors.hpp"
 #include "core/util/text.hpp"
 
 namespace aegis {
@@ -58,6 +59,10 @@ const char* outcome_name(AttemptOutcome o) noexcept {
             return "timeout";
         case AttemptOutcome::remote_error:
             return "remote_error";
+        case AttemptOutcome::overloaded:
+            return "overloaded";
+        case AttemptOutcome::shutting_down:
+            return "shutting_down";
     }
     return "?";
 }
@@ -109,6 +114,8 @@ AttemptOutcome classify_reply(const Json& reply, const RetryPolicy& policy) {
     if (reply.is_object() && reply.value("success", true) == false) {
         auto err = reply.find("error");
         std::string text = err != reply.end() && err->is_string() ? err->get<std::string>() : "";
+        if (wire::is_overloaded(text)) return AttemptOutcome::overloaded;
+        if (wire::is_shutting_down(text)) return AttemptOutcome::shutting_down;
         for (const auto& r : policy.retryable_errors)
             if (!r.empty() && text.find(r) != std::string::npos) return AttemptOutcome::not_active;
         return AttemptOutcome::remote_error;
@@ -187,6 +194,9 @@ bool retryable(AttemptOutcome o, const RetryPolicy& p) {
             return p.retry_no_responders;
         case AttemptOutcome::timeout:
             return p.retry_timeouts;
+        case AttemptOutcome::overloaded:
+        case AttemptOutcome::shutting_down:
+            return p.retry_refusals;
         default:
             return false;
     }
@@ -239,6 +249,10 @@ Json StickyClient::call(const std::string& service, const std::string& method, c
                 "is '" + service + "' running? try 'aegis explore'");
         case AttemptOutcome::timeout:
             throw TimeoutError(what + " did not answer " + tries, "raise the timeout");
+        case AttemptOutcome::overloaded:
+        case AttemptOutcome::shutting_down:
+            throw UnavailableError(what + " was refused " + tries + " (" + last + ")",
+                                   "the service is overloaded or stopping; try again later");
         default:
             throw RemoteError(what + " failed: " + last);
     }

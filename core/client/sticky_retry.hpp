@@ -20,6 +20,9 @@ struct RetryPolicy {
     double jitter = 0.1;              // ± this fraction of the delay, uniformly
     bool retry_no_responders = true;  // a failover without standby subscriptions looks like this
     bool retry_timeouts = false;      // off: a timed-out call may have run (not idempotent)
+    // OVERLOADED and SHUTTING_DOWN answers (the request did not run): retried after the
+    // backoff, and the queue group may hand the retry to another instance.
+    bool retry_refusals = true;
     // Substrings of the envelope error that mark a retryable answer (Python: ["NOT_ACTIVE"]).
     std::vector<std::string> retryable_errors{"NOT_ACTIVE"};
 
@@ -31,7 +34,15 @@ struct RetryPolicy {
     void validate() const;
 };
 
-enum class AttemptOutcome { success, not_active, no_responders, timeout, remote_error };
+enum class AttemptOutcome {
+    success,
+    not_active,
+    no_responders,
+    timeout,
+    remote_error,
+    overloaded,     // the method's queue was full: answered at once, not run
+    shutting_down,  // the instance was stopping: not run
+};
 const char* outcome_name(AttemptOutcome o) noexcept;
 
 // Every NOT_ACTIVE shape: envelope error containing NOT_ACTIVE / "not the active instance";

@@ -41,6 +41,11 @@ const std::vector<Field> k_fields = {
      [](const SdkConfig& c) {
          return c.kv_replicas == 0 ? std::string("auto") : std::to_string(c.kv_replicas);
      }},
+    // What a service does under overload and on stop (docs/sdk.md, "Overload and stopping").
+    {"max_pending", Kind::count, {"AEGIS_MAX_PENDING"}, INT_FIELD(c.max_pending)},
+    {"stop_grace", Kind::seconds, {"AEGIS_STOP_GRACE"},
+     [](SdkConfig& c, const std::string& v) { c.stop_grace = std::chrono::seconds(std::stoi(v)); },
+     [](const SdkConfig& c) { return std::to_string(c.stop_grace.count()); }},
     {"k8s.namespace", Kind::k8s_name, {"AEGIS_NAMESPACE"}, STR_FIELD(c.k8s.namespace_name)},
     {"k8s.service_name", Kind::k8s_name, {"AEGIS_NATS_SERVICE"}, STR_FIELD(c.k8s.service_name)},
     {"k8s.port", Kind::port, {"AEGIS_NATS_PORT"}, INT_FIELD(c.k8s.port)},
@@ -154,6 +159,12 @@ std::string assign(SdkConfig& c, const Field& f, const std::string& text,
     case Kind::seconds: {
         auto n = parse_int(v, true);
         if (!n || *n < 1 || *n > 300) return "must be a number of seconds 1-300" + got(v);
+        v = std::to_string(*n);
+        break;
+    }
+    case Kind::count: {
+        auto n = parse_int(v, false);
+        if (!n || *n < 1 || *n > 1000000) return "must be a number 1-1000000" + got(v);
         v = std::to_string(*n);
         break;
     }

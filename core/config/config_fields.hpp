@@ -9,7 +9,19 @@
 
 namespace aegis::config {
 
-enum class Kind { text, url, path, port, seconds, boolean, environment, k8s_name, secret, replicas };
+enum class Kind {
+    text,
+    url,
+    path,
+    port,
+    seconds,
+    boolean,
+    environment,
+    k8s_name,
+    secret,
+    replicas,
+    count,  // a positive number, at most 1,000,000
+};
 
 struct Field {
     std::string_view key;  // dotted: "k8s.namespace"

@@ -30,6 +30,10 @@ struct SdkConfig {
     // Replicas of the buckets and streams aegis creates (an existing one is never changed).
     // 0 = auto: 3 when the server is part of a cluster of 3 or more, else 1.
     int kv_replicas = 0;
+    // Services: requests that may wait per method (more are answered OVERLOADED), and how long
+    // running handlers may take to finish on SIGTERM / SIGINT.
+    int max_pending = 256;
+    std::chrono::seconds stop_grace{10};
     K8sNatsConfig k8s;
     nats::Auth auth;  // token, user/password, creds, nkey seed, TLS CA / cert / key
 

@@ -7,6 +7,7 @@
 #include "core/client/sticky_retry.hpp"
 #include "core/nats/connection.hpp"
 #include "core/wire/envelope.hpp"
+#include "core/wire/rpc_errors.hpp"
 
 namespace aegis::load {
 
@@ -60,6 +61,10 @@ Completion classify(nats::Msg& msg) {
         c.instance = answering_instance(msg.header("Aegis-Instance"), r.result);
         if (is_not_active(r)) {
             c.outcome = Outcome::not_active;
+        } else if (!r.success && r.error && wire::is_overloaded(*r.error)) {
+            c.outcome = Outcome::overloaded;
+        } else if (!r.success && r.error && wire::is_shutting_down(*r.error)) {
+            c.outcome = Outcome::shutting_down;
         } else if (!r.success) {
             c.outcome = Outcome::remote_error;
             c.code = msg.header("Nats-Service-Error-Code").value_or("");

@@ -16,6 +16,10 @@ const char* outcome_key(Outcome o) noexcept {
             return "no_responders";
         case Outcome::not_active:
             return "not_active";
+        case Outcome::overloaded:
+            return "overloaded";
+        case Outcome::shutting_down:
+            return "shutting_down";
         case Outcome::remote_error:
             return "remote_error";
         case Outcome::other:
@@ -25,7 +29,7 @@ const char* outcome_key(Outcome o) noexcept {
 }
 
 uint64_t Errors::total() const {
-    uint64_t n = timeout + no_responders + not_active + other;
+    uint64_t n = timeout + no_responders + not_active + overloaded + shutting_down + other;
     for (const auto& [code, c] : remote) n += c;
     return n;
 }
@@ -72,6 +76,14 @@ void Recorder::record(const Completion& c, std::chrono::steady_clock::time_point
             break;
         case Outcome::not_active:
             ++m_errors.not_active;
+            break;
+        case Outcome::overloaded:
+            ++m_errors.overloaded;
+            if (c.instance) ++m_by_instance[*c.instance];
+            break;
+        case Outcome::shutting_down:
+            ++m_errors.shutting_down;
+            if (c.instance) ++m_by_instance[*c.instance];
             break;
         case Outcome::remote_error:
             ++m_errors.remote[c.code.empty() ? "unknown" : c.code];

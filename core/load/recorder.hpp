@@ -14,7 +14,17 @@
 
 namespace aegis::load {
 
-enum class Outcome { ok, timeout, no_responders, not_active, remote_error, other };
+// overloaded / shutting_down: the service refused the call at once (it did not run).
+enum class Outcome {
+    ok,
+    timeout,
+    no_responders,
+    not_active,
+    overloaded,
+    shutting_down,
+    remote_error,
+    other
+};
 const char* outcome_key(Outcome o) noexcept;
 
 struct Completion {
@@ -34,6 +44,7 @@ struct SecondRow {
 
 struct Errors {
     uint64_t timeout = 0, no_responders = 0, not_active = 0, other = 0;
+    uint64_t overloaded = 0, shutting_down = 0;
     std::map<std::string, uint64_t> remote;  // by error code
     std::string first_other;                 // a sample message of the "other" class
     uint64_t total() const;

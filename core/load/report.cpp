@@ -17,7 +17,8 @@ Json errors_json(const Errors& e) {
     Json remote = Json::object();
     for (const auto& [code, n] : e.remote) remote[code] = n;
     return {{"timeout", e.timeout}, {"no_responders", e.no_responders},
-            {"not_active", e.not_active}, {"remote", remote}, {"other", e.other}};
+            {"not_active", e.not_active}, {"overloaded", e.overloaded},
+            {"shutting_down", e.shutting_down}, {"remote", remote}, {"other", e.other}};
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ std::string error_line(const LoadReport& r, const output::Style& st) {
     add("timeout", e.timeout);
     add("no_responders", e.no_responders);
     add("not_active", e.not_active);
+    add("overloaded", e.overloaded);
+    add("shutting_down", e.shutting_down);
     for (const auto& [code, n] : e.remote) add("remote " + output::visible(code), n);
     add("other", e.other);
     std::string out = "errors      " + st.red(s) + "\n";

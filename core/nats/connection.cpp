@@ -1,4 +1,6 @@
 #include "core/nats/connection.hpp"
+#include <algorithm>
+#include <limits>
 #include <functional>
 #include <chrono>
 #include <memory>
@@ -335,7 +337,7 @@ Msg Connection::request(std::string_view subject, std::string_view data, millise
 }
 
 Subscription Connection::subscribe(std::string_view subject, MessageHandler handler,
-                                   std::string_view queue) {
+                                   std::string_view queue, PendingLimits limits) {
     wire::require_sendable_subject(subject);
     if (!queue.empty()) wire::require_sendable_subject(queue);
     std::string subj(subject), q(queue);
@@ -349,7 +351,8 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
         delete box;
         throw_status(s, "subscribe to '" + subj + "'");
     }
-    natsSubscription_SetPendingLimits(sub, 1 << 20, 256 << 20);
+    natsSubscription_SetPendingLimits(sub, limits.messages, static_cast<int>(std::min<int64_t>(
+        limits.bytes, std::numeric_limits<int>::max())));
     if (natsSubscription_SetOnCompleteCB(sub, on_complete, box) != NATS_OK) {
         // Cannot happen on a fresh async subscription; keep the box alive rather than risk it.
     }
@@ -529,6 +532,13 @@ std::string Subscription::subject() const {
     if (!m_sub) return {};
     const char* s = natsSubscription_GetSubject(static_cast<natsSubscription*>(m_sub));
     return s ? s : "";
+}
+
+uint64_t Subscription::dropped() const {
+    if (!m_sub) return 0;
+    int64_t n = 0;
+    natsSubscription_GetDropped(static_cast<natsSubscription*>(m_sub), &n);
+    return n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
 std::string redact_url(std::string_view url) {

@@ -1,6 +1,7 @@
 #pragma once
 // RAII over a nats.c connection. The only place (with the rest of core/nats) that knows nats.h.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -50,6 +51,12 @@ struct ConnectOptions {
 
 using MessageHandler = std::function<void(Msg&)>;
 
+// How much nats.c may buffer for one subscription before it drops messages (a slow consumer).
+struct PendingLimits {
+    int messages = 1 << 20;
+    int64_t bytes = int64_t{256} << 20;
+};
+
 // A header as nats.c takes it: NUL-terminated key and value, nothing copied on our side.
 struct HeaderRef {
     const char* key;
@@ -70,6 +77,8 @@ public:
     void drain(milliseconds timeout = milliseconds(2000));
     bool active() const noexcept { return m_sub != nullptr; }
     std::string subject() const;
+    // Messages nats.c dropped because the pending limits were reached (0 when inactive).
+    uint64_t dropped() const;
 
 private:
     friend class Connection;
@@ -109,7 +118,7 @@ public:
     Msg request(std::string_view subject, std::string_view data, milliseconds timeout,
                 const Headers* headers = nullptr);
     Subscription subscribe(std::string_view subject, MessageHandler handler,
-                           std::string_view queue = {});
+                           std::string_view queue = {}, PendingLimits limits = {});
     SyncSubscription subscribe_sync(std::string_view subject);
     std::string new_inbox() const;
     void flush(milliseconds timeout = milliseconds(2000));

@@ -133,7 +133,10 @@ void CallDriver::settle(size_t call, int attempt, AttemptOutcome outcome,
     const auto& p = m_options.retry;
     bool retry = outcome == AttemptOutcome::not_active ||
                  (outcome == AttemptOutcome::no_responders && p.retry_no_responders) ||
-                 (outcome == AttemptOutcome::timeout && p.retry_timeouts);
+                 (outcome == AttemptOutcome::timeout && p.retry_timeouts) ||
+                 ((outcome == AttemptOutcome::overloaded ||
+                   outcome == AttemptOutcome::shutting_down) &&
+                  p.retry_refusals);
     if (retry && attempt + 1 < p.attempts) {
         live.attempt = attempt + 1;
         m_timers.push({Clock::now() + p.delay_before(attempt + 1), call, attempt + 1, false});

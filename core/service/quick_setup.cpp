@@ -85,6 +85,8 @@ Connected connect_for(const std::string& name, const QuickOptions& options,
     c.options.version = options.version;
     c.options.description = options.description;
     c.options.heartbeat_interval = cfg.heartbeat_interval;
+    c.options.max_pending = cfg.max_pending;
+    c.options.stop_grace = cfg.stop_grace;
     // The port-forward, when one was needed, is owned by the connection the Service holds.
     config::Resolution r;
     c.conn = config::connect(cfg, "aegis/" + name, &r);

@@ -1,5 +1,8 @@
-// Turning one request message into one response: decode (msgpack or JSON), run the handler,
-// reply in the requester's format. Nothing a client sends can take the service down.
+// Turning one request message into one response. Admission runs on the subscription's delivery
+// thread and only decides: decode (msgpack or JSON), then queue the request on its method's lane,
+// or answer at once (undecodable, OVERLOADED, SHUTTING_DOWN). The handler runs on a lane thread
+// and the reply goes out in the requester's format. Nothing a client sends can take the service
+// down, and no flood can make it hold more than its bounds.
 #include "core/service/service_impl.hpp"
 #include <optional>
 #include <mutex>
@@ -9,6 +12,9 @@
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/rpc_codec.hpp"
+#include "core/wire/rpc_errors.hpp"
+#include "core/util/signals.hpp"
+#include <algorithm>
 
 namespace aegis {
 
@@ -39,57 +45,29 @@ void reply(nats::Connection& conn, const nats::Msg& req, const std::string& payl
     conn.reply(req, payload, h);
 }
 
-}  // namespace
-
-void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
-    if (options.workers <= 0) {
-        handle(ep, msg);
-        return;
-    }
-    auto shared = std::make_shared<nats::Msg>(std::move(msg));
-    {
-        std::lock_guard lock(work_mutex);
-        work.emplace_back(&ep, std::move(shared));
-    }
-    work_cv.notify_one();
+std::string strip_json_prefix(const nlohmann::json::exception& e) {
+    // Without the library's "[json.exception.type_error.302] " prefix.
+    std::string what = e.what();
+    if (auto at = what.find("] "); what.rfind("[json.exception.", 0) == 0 && at != what.npos)
+        what = what.substr(at + 2);
+    return what;
 }
 
-void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
-    auto t0 = std::chrono::steady_clock::now();
-    std::string_view data = msg.data();
-    wire::Format fmt = data.empty() ? wire::Format::json : wire::sniff(data);
-    std::optional<wire::RpcRequest> req;  // engaged once decoded
-    std::string error;
-    const char* code = "500";
-    Json result;
-    try {
-        try {
-            req.emplace(wire::decode_rpc_request(data));
-        } catch (const std::exception& e) {
-            code = "400";
-            throw;
-        }
-        RpcContext ctx{*req, options.instance_id};
-        result = ep.handler(req->params, ctx);
-    } catch (const NoReply&) {
-        return;
-    } catch (const nlohmann::json::exception& e) {
-        // A handler that read a parameter of the wrong type: without the library's
-        // "[json.exception.type_error.302] " prefix, and saying what it is about.
-        std::string what = e.what();
-        if (auto at = what.find("] "); what.rfind("[json.exception.", 0) == 0 && at != what.npos)
-            what = what.substr(at + 2);
-        error = std::string_view(code) == "400" ? what  // the request did not decode
-                              : "bad params: " + what + " (the handler reads a parameter as "
-                                                        "another type)";
-    } catch (const std::exception& e) {
-        error = e.what();
-        if (error.empty()) error = "handler failed";
-    } catch (...) {
-        error = "handler failed with a non-standard exception";
-    }
-    std::optional<std::string_view> correlation;
-    if (req) correlation = req->header.message_id;
+// The time the caller still waits, from its envelope timeout (validated > 0 by the decoder).
+service::LaneClock::duration patience(double seconds, std::chrono::milliseconds cap) {
+    auto d = std::chrono::duration_cast<service::LaneClock::duration>(
+        std::chrono::duration<double>(std::clamp(seconds, 0.0, 86400.0)));
+    if (cap.count() > 0) d = std::min<service::LaneClock::duration>(d, cap);
+    return d;
+}
+
+}  // namespace
+
+// Encodes and sends one answer; counts it in the endpoint's statistics when `record`.
+void Service::Impl::answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
+                           std::optional<std::string_view> correlation, const Json& result,
+                           std::string error, const char* code, service::LaneClock::time_point t0,
+                           bool record) {
     const std::string* err = error.empty() ? nullptr : &error;
     try {
         std::string payload;
@@ -114,42 +92,153 @@ void Service::Impl::handle(Endpoint& ep, nats::Msg& msg) {
             log::warn("'{}': {}", ep.subject, error);
         }
         // Count before replying: a STATS request sent after the reply must see this request.
-        ep.stats.record(std::chrono::steady_clock::now() - t0, err);
+        if (record) ep.stats.record(service::LaneClock::now() - t0, err);
         reply(*conn, msg, payload, options.instance_id, err, code);
     } catch (const std::exception& e) {
         log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
     }
-    if (err) log::debug("'{}' failed: {}", ep.subject, one_line(*err));
+    if (err && record) log::debug("'{}' failed: {}", ep.subject, one_line(*err));
 }
 
-void Service::Impl::start_workers() {
-    work_stop = false;
-    for (int i = 0; i < options.workers; ++i) {
-        workers.emplace_back([this] {
-            for (;;) {
-                std::pair<Endpoint*, std::shared_ptr<nats::Msg>> item;
-                {
-                    std::unique_lock lock(work_mutex);
-                    work_cv.wait(lock, [this] { return work_stop || !work.empty(); });
-                    if (work.empty()) return;  // stopping and drained
-                    item = std::move(work.front());
-                    work.pop_front();
-                }
-                handle(*item.first, *item.second);
-            }
-        });
+void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
+    service::LaneJob job;
+    job.arrived = service::LaneClock::now();
+    std::string_view data = msg.data();
+    job.format = data.empty() ? wire::Format::json : wire::sniff(data);
+    try {
+        job.request = wire::decode_rpc_request(data);
+    } catch (const nlohmann::json::exception& e) {
+        answer(ep, msg, job.format, std::nullopt, Json(), strip_json_prefix(e), "400",
+               job.arrived, true);
+        return;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        answer(ep, msg, job.format, std::nullopt, Json(), what.empty() ? "bad request" : what,
+               "400", job.arrived, true);
+        return;
+    }
+    job.msg = std::move(msg);
+    job.start_by = job.arrived + patience(job.request.timeout, options.max_queue_wait);
+    if (stopping.load()) {
+        ep.lane.count_refused();
+        refuse(ep, job, wire::k_shutting_down);
+        return;
+    }
+    switch (ep.lane.push(job)) {
+        case service::Lane::Admit::queued:
+            return;
+        case service::Lane::Admit::full:
+            refuse(ep, job, wire::k_overloaded);
+            return;
+        case service::Lane::Admit::closed:
+            ep.lane.count_refused();
+            refuse(ep, job, wire::k_shutting_down);
+            return;
     }
 }
 
-void Service::Impl::stop_workers() {
+void Service::Impl::refuse(Endpoint& ep, service::LaneJob& job, std::string_view code) {
+    std::string text(code);
+    if (code == wire::k_overloaded) {
+        text += ": '" + options.name + "." + ep.method + "' has " +
+                std::to_string(ep.lane.max_pending()) + " requests waiting on instance '" +
+                options.instance_id + "' (its limit); retry later or elsewhere";
+        uint64_t shed = ep.lane.shed_count();
+        if (shed == 1 || shed % 100000 == 0)
+            log::warn("'{}' is overloaded: {} requests answered OVERLOADED so far", ep.subject,
+                      shed);
+    } else {
+        text += ": instance '" + options.instance_id + "' of '" + options.name +
+                "' is stopping; retry elsewhere";
+    }
+    std::string_view id = job.request.header.message_id;
+    answer(ep, job.msg, job.format, id, Json(), std::move(text), wire::k_refusal_status,
+           job.arrived, false);
+}
+
+void Service::Impl::run_job(Endpoint& ep, service::LaneJob& job) {
+    auto t0 = service::LaneClock::now();
+    std::string error;
+    Json result;
+    try {
+        RpcContext ctx{job.request, options.instance_id};
+        result = ep.handler(job.request.params, ctx);
+    } catch (const NoReply&) {
+        return;
+    } catch (const nlohmann::json::exception& e) {
+        // A handler that read a parameter of the wrong type: say what it is about.
+        error = "bad params: " + strip_json_prefix(e) +
+                " (the handler reads a parameter as another type)";
+    } catch (const std::exception& e) {
+        error = e.what();
+        if (error.empty()) error = "handler failed";
+    } catch (...) {
+        error = "handler failed with a non-standard exception";
+    }
+    std::string_view id = job.request.header.message_id;
+    answer(ep, job.msg, job.format, id, result, std::move(error), "500", t0, true);
+}
+
+nats::PendingLimits Service::Impl::pending_limits(const Endpoint& ep) const {
+    // What nats.c may hold before admission sees it. Admission answers far faster than a
+    // handler runs, so this only fills when the network outruns it; beyond it nats.c drops
+    // (counted as "dropped") instead of growing without bound.
+    int pending = ep.options.max_pending >= 0 ? ep.options.max_pending : options.max_pending;
+    return {std::max(16384, 4 * pending), int64_t{8} << 20};
+}
+
+void Service::Impl::open_lane(Endpoint& ep) {
+    int pending = ep.options.max_pending >= 0 ? ep.options.max_pending : options.max_pending;
+    int threads = ep.options.workers >= 0 ? ep.options.workers : options.workers;
+    ep.lane.open(static_cast<size_t>(std::max(1, pending)), std::max(1, threads),
+                 [this, &ep](service::LaneJob& job) { run_job(ep, job); });
+}
+
+bool Service::Impl::finish_lanes(int signals_at_stop) {
+    std::vector<Endpoint*> eps;
     {
-        std::lock_guard lock(work_mutex);
-        work_stop = true;
+        std::lock_guard lock(endpoints_mutex);
+        for (auto& [name, ep] : endpoints) eps.push_back(ep.get());
     }
-    work_cv.notify_all();
-    for (auto& t : workers)
-        if (t.joinable()) t.join();
-    workers.clear();
+    size_t refused = 0;
+    for (Endpoint* ep : eps) {
+        auto queued = ep->lane.close();
+        ep->lane.count_refused(queued.size());
+        refused += queued.size();
+        for (auto& job : queued) refuse(*ep, job, wire::k_shutting_down);
+    }
+    if (refused)
+        log::info("'{}' stopping: answered {} queued requests SHUTTING_DOWN", options.instance_id,
+                  refused);
+    auto until = service::LaneClock::now() + options.stop_grace;
+    auto cut = [signals_at_stop] { return util::stop_signal_count() > signals_at_stop; };
+    bool idle = true;
+    for (Endpoint* ep : eps) idle = ep->lane.wait_idle(until, cut) && idle;
+    int left = 0;
+    for (Endpoint* ep : eps) left += ep->lane.release_threads();
+    if (left)
+        log::warn("'{}' stopping: {} handlers still running after the grace period of {} ms "
+                  "(or a second signal); exiting without them",
+                  options.instance_id, left, options.stop_grace.count());
+    return left == 0 && idle;
+}
+
+LoadState Service::Impl::load_state() const {
+    LoadState s;
+    auto now = service::LaneClock::now();
+    for (auto& [name, ep] : endpoints) {
+        auto c = ep->lane.counters();
+        s.queued += c.queued;
+        s.in_flight += c.in_flight;
+        s.shed += c.shed;
+        s.expired += c.expired;
+        s.refused += c.refused;
+        s.dropped += ep->subscription.dropped();
+        // Overloaded while a lane is full or has turned a request away in the last 500 ms:
+        // long enough to be seen between two polls of a flood, short enough to clear at once.
+        if (ep->lane.overloaded(now, std::chrono::milliseconds(500))) s.overloaded = true;
+    }
+    return s;
 }
 
 }  // namespace aegis

@@ -40,6 +40,9 @@ Service::~Service() {
         stop();
     } catch (...) {
     }
+    // A handler that outlived the grace period still runs on a detached thread and uses this
+    // state (its lane, the connection): leave it allocated, the process is exiting.
+    if (m && m->abandoned) (void)m.release();
 }
 
 Service& Service::rpc(const std::string& method, RpcHandler handler, EndpointOptions opts) {
@@ -74,9 +77,11 @@ void Service::subscribe_endpoint(const std::string& method) {
     Endpoint& ep = *it->second;
     if (ep.subscription.active()) return;
     Impl* impl = m.get();
+    m->open_lane(ep);
     ep.subscription = m->conn->subscribe(
         ep.subject, [impl, &ep](nats::Msg& msg) { impl->dispatch(ep, msg); },
-        ep.options.queue_group ? wire::rpc_queue(m->options.name) : std::string());
+        ep.options.queue_group ? wire::rpc_queue(m->options.name) : std::string(),
+        m->pending_limits(ep));
 }
 
 void Service::unsubscribe_endpoint(const std::string& method, bool drain) {
@@ -96,6 +101,7 @@ void Service::unsubscribe_endpoint(const std::string& method, bool drain) {
 void Service::start() {
     if (m->running.exchange(true)) return;
     m->stop_requested = false;
+    m->stopping = false;
     m->started_at = std::chrono::system_clock::now();
     {
         std::lock_guard lock(m->instance_mutex);
@@ -106,7 +112,6 @@ void Service::start() {
             std::chrono::duration_cast<std::chrono::milliseconds>(m->options.heartbeat_interval)
                 .count();
     }
-    if (m->options.workers > 0) m->start_workers();
     std::vector<std::string> to_subscribe;
     {
         std::lock_guard lock(m->endpoints_mutex);
@@ -155,7 +160,23 @@ void Service::start() {
 
 void Service::stop() {
     if (!m->running.exchange(false)) return;
+    // From here every request is answered SHUTTING_DOWN (retryable: it has not run), and a
+    // further signal cuts the grace period short; the one after that exits at once.
+    m->stopping = true;
+    const int signals_at_stop = util::stop_signal_count();
+    util::exit_on_signal_count(signals_at_stop + 2);
     before_stop();
+    m->stop_extras();
+    // Stop taking requests: what nats.c already holds passes admission, which refuses it.
+    std::vector<nats::Subscription> subs;
+    {
+        std::lock_guard lock(m->endpoints_mutex);
+        for (auto& [name, ep] : m->endpoints) subs.push_back(std::move(ep->subscription));
+    }
+    for (auto& s : subs) s.drain();
+    // Queued requests are answered now; running handlers get the grace period. The instance
+    // keeps heartbeating meanwhile, so it never shows as stale while it still answers.
+    if (!m->finish_lanes(signals_at_stop)) m->abandoned = true;
     {
         std::lock_guard lock(m->heartbeat_mutex);
         m->heartbeat_stop = true;
@@ -163,15 +184,11 @@ void Service::stop() {
     m->heartbeat_cv.notify_all();
     m->conn->remove_reconnect_listener(m->reconnect_listener);
     if (m->heartbeat_thread.joinable()) m->heartbeat_thread.join();
-    m->stop_extras();
-    // Stop taking requests and let the ones in flight finish before we disappear.
-    std::vector<nats::Subscription> subs;
-    {
-        std::lock_guard lock(m->endpoints_mutex);
-        for (auto& [name, ep] : m->endpoints) subs.push_back(std::move(ep->subscription));
-    }
-    for (auto& s : subs) s.drain();
-    m->stop_workers();
+    deregister();
+    util::exit_on_signal_count(0);
+}
+
+void Service::deregister() {
     // Without a connection a KV delete would only wait out its timeout (nats.c buffers it for a
     // reconnect that may never come): stop at once and let the entry go stale.
     const bool connected = m->conn->is_connected();
@@ -214,6 +231,7 @@ int Service::run() {
 }
 
 void Service::request_stop() { m->stop_requested = true; }
+bool Service::handlers_abandoned() const { return m && m->abandoned; }
 bool Service::running() const { return m->running.load(); }
 
 void Service::set_metadata(const std::string& key, Json value) {

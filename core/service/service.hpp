@@ -55,9 +55,19 @@ struct ServiceOptions {
     wire::Format format = wire::Format::msgpack;
     bool register_instance = true;
     bool services_api = true;
-    // 0: handlers run on the endpoint's delivery thread (lowest latency, one at a time per
-    // method). N > 0: a pool of N threads runs handlers concurrently.
+    // Each method has a lane of its own: a bounded queue and threads started on demand, so a
+    // slow method never holds up a fast one (docs/sdk.md, "Overload and stopping").
+    // 0 or 1: one request at a time per method, in arrival order; N > 1: up to N at once.
     int workers = 0;
+    // Requests that may wait per method beyond those running; one more is answered at once
+    // with a retryable OVERLOADED error, never queued. EndpointOptions can override it.
+    int max_pending = 256;
+    // A request that waited longer than this is dropped unrun (0: only the caller's own
+    // timeout, which always counts: a request whose caller has given up never runs).
+    std::chrono::milliseconds max_queue_wait{0};
+    // On stop (SIGTERM / SIGINT): how long running handlers may take to finish. Queued requests
+    // are answered SHUTTING_DOWN at once; a second signal ends the wait.
+    std::chrono::milliseconds stop_grace{10000};
 };
 
 struct EndpointOptions {
@@ -66,6 +76,8 @@ struct EndpointOptions {
     // subscription, every subscribed instance gets every request.
     bool queue_group = true;
     std::map<std::string, std::string> metadata;  // $SRV endpoint metadata
+    int max_pending = -1;  // -1: ServiceOptions::max_pending
+    int workers = -1;      // -1: ServiceOptions::workers
 };
 
 class Service {
@@ -94,6 +106,8 @@ public:
     Service& command(const std::string& name, CommandHandler handler, CommandOptions options = {});
 
     virtual void start();
+    // Takes no new work, answers queued requests SHUTTING_DOWN, gives running handlers up to
+    // options().stop_grace (a further SIGINT / SIGTERM ends the wait), then deregisters.
     virtual void stop();
     // start(), block until SIGINT / SIGTERM or request_stop(), stop(); returns the exit code
     // (0, or the code of the aegis::Error that start() threw, printed as one line on stderr).
@@ -123,6 +137,9 @@ protected:
     void subscribe_endpoint(const std::string& method);
     // drain = true: requests already delivered to this instance are answered first.
     void unsubscribe_endpoint(const std::string& method, bool drain = false);
+    // True after a stop() whose grace period ended with handlers still running: they use the
+    // service's state, so a derived service keeps its own allocated too (the process exits).
+    bool handlers_abandoned() const;
     // Hooks for derived services.
     virtual void after_start() {}
     virtual void before_stop() {}
@@ -130,6 +147,7 @@ protected:
     virtual std::map<std::string, std::string> srv_metadata() const;
 
 private:
+    void deregister();  // stop(): $SRV off, the registry entry removed, a final flush
     struct Impl;
     friend class service::SrvResponder;
     std::unique_ptr<Impl> m;

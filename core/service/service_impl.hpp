@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +19,7 @@
 #include "core/service/commands.hpp"
 #include "core/service/endpoint_stats.hpp"
 #include "core/service/events.hpp"
+#include "core/service/rpc_lane.hpp"
 #include "core/service/service.hpp"
 #include "core/service/srv_api.hpp"
 
@@ -29,6 +32,13 @@ struct Endpoint {
     EndpointOptions options;
     nats::Subscription subscription;
     service::EndpointStats stats;
+    service::Lane lane;
+};
+
+// What the lanes add up to, for $SRV and health.
+struct LoadState {
+    uint64_t queued = 0, in_flight = 0, shed = 0, expired = 0, refused = 0, dropped = 0;
+    bool overloaded = false;
 };
 
 struct Service::Impl {
@@ -61,17 +71,26 @@ struct Service::Impl {
     int reconnect_listener = 0;
     std::thread heartbeat_thread;
 
-    // Optional worker pool (options.workers > 0).
-    std::mutex work_mutex;
-    std::condition_variable work_cv;
-    std::deque<std::pair<Endpoint*, std::shared_ptr<nats::Msg>>> work;
-    bool work_stop = false;
-    std::vector<std::thread> workers;
+    // Set when stop() begins: every request from then on is answered SHUTTING_DOWN.
+    std::atomic<bool> stopping{false};
+    // A handler outlived the grace period: its thread still uses this state, so the Service
+    // destructor leaves it allocated (the process is about to exit).
+    bool abandoned = false;
 
-    void handle(Endpoint& ep, nats::Msg& msg);
+    // rpc_dispatch.cpp: admission on the delivery thread, the handler on the method's lane.
     void dispatch(Endpoint& ep, nats::Msg& msg);
-    void start_workers();
-    void stop_workers();
+    void run_job(Endpoint& ep, service::LaneJob& job);
+    void refuse(Endpoint& ep, service::LaneJob& job, std::string_view code);
+    void answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
+                std::optional<std::string_view> correlation, const Json& result,
+                std::string error, const char* code, service::LaneClock::time_point t0,
+                bool record);
+    void open_lane(Endpoint& ep);
+    nats::PendingLimits pending_limits(const Endpoint& ep) const;
+    // stop(): answers what is queued, waits for running handlers up to the grace period (or
+    // until another signal arrives); false when some are still running.
+    bool finish_lanes(int signals_at_stop);
+    LoadState load_state() const;  // under endpoints_mutex
     void heartbeat_loop();
     bool beat(bool after_reconnect);
     void prune_own_dead();

@@ -126,6 +126,8 @@ SingleActiveService::~SingleActiveService() {
         stop();  // while the derived part still exists: before_stop() releases the lease
     } catch (...) {
     }
+    // An exclusive handler past the grace period still reads this state when it returns.
+    if (handlers_abandoned()) (void)m_sa.release();
 }
 
 SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& method,

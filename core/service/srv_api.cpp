@@ -56,6 +56,17 @@ Json SrvResponder::common(const char* type) const {
     j["version"] = m_service.version();
     Json md = Json::object();
     for (auto& [k, v] : m_service.srv_metadata()) md[k] = v;
+    // The instance's load, for explore and monitor (metadata values are strings in ADR-32).
+    LoadState load;
+    {
+        const auto& impl = *m_service.m;
+        std::lock_guard lock(impl.endpoints_mutex);
+        load = impl.load_state();
+    }
+    md["load"] = load.overloaded ? "overloaded" : "ok";
+    md["queued"] = std::to_string(load.queued);
+    md["shed"] = std::to_string(load.shed);
+    md["expired"] = std::to_string(load.expired);
     j["metadata"] = md;
     return j;
 }
@@ -95,6 +106,12 @@ Json SrvResponder::stats() const {
     std::lock_guard lock(impl.endpoints_mutex);
     for (auto& [name, ep] : impl.endpoints) {
         auto s = ep->stats.snapshot();
+        auto c = ep->lane.counters();
+        // ADR-32 leaves `data` to the service: latency percentiles and the lane's counters.
+        Json data = {{"p50_ms", s.p50_ms}, {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms},
+                     {"queued", c.queued}, {"in_flight", c.in_flight},
+                     {"max_pending", c.max_pending}, {"shed", c.shed}, {"expired", c.expired},
+                     {"refused", c.refused}, {"dropped", ep->subscription.dropped()}};
         eps.push_back({{"name", name},
                        {"subject", ep->subject},
                        {"queue_group", wire::rpc_queue(m_service.name())},
@@ -103,7 +120,7 @@ Json SrvResponder::stats() const {
                        {"last_error", s.last_error},
                        {"processing_time", s.processing_time_ns},
                        {"average_processing_time", s.average_processing_time_ns},
-                       {"data", {{"p50_ms", s.p50_ms}, {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms}}}});
+                       {"data", std::move(data)}});
     }
     j["endpoints"] = std::move(eps);
     return j;

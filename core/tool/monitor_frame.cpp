@@ -120,6 +120,9 @@ Json to_json(const MonitorFrame& f, const std::vector<Happening>& fresh) {
                 j["num_requests"] = e.num_requests;
                 j["num_errors"] = e.num_errors;
                 j["last_error"] = e.last_error;
+                j["queued"] = e.queued;
+                j["shed"] = e.shed;
+                j["expired"] = e.expired;
                 eps.push_back(std::move(j));
             }
             Json j = {{"instance_id", i.view.instance_id}};

@@ -45,6 +45,11 @@ void RateTracker::update(const std::vector<client::SrvReply>& stats,
             out.num_requests = u64(ep, "num_requests");
             out.num_errors = u64(ep, "num_errors");
             out.last_error = json_str(ep, "last_error");
+            if (auto d = ep.find("data"); d != ep.end() && d->is_object()) {
+                out.queued = u64(*d, "queued");
+                out.shed = u64(*d, "shed");
+                out.expired = u64(*d, "expired");
+            }
             Sample now{out.num_requests, out.num_errors, i64(ep, "processing_time"), started, at};
             int64_t avg_ns = i64(ep, "average_processing_time");
             out.avg_ms = static_cast<double>(avg_ns) / 1e6;

@@ -26,6 +26,9 @@ struct EndpointRate {
     uint64_t observed_requests = 0;  // handled while we watched (sum of the deltas)
     uint64_t observed_errors = 0;
     std::string last_error;
+    // The method's lane (an aegis service's STATS `data`; 0 for others): waiting now, and the
+    // lifetime counts of requests answered OVERLOADED and dropped unrun past their deadline.
+    uint64_t queued = 0, shed = 0, expired = 0;
 };
 
 class RateTracker {

@@ -109,6 +109,8 @@ InstanceView from_entry(registry::Listed entry, const std::map<Key, SrvSeen>& sr
         v.state = InstanceState::unhealthy;
     else if (probed && !v.answers_srv)
         v.state = v.sdk == "cpp" ? InstanceState::ghost : InstanceState::unverified;
+    else if (json_str(v.srv_metadata, "load") == "overloaded")
+        v.state = InstanceState::overloaded;
     v.entry = std::move(entry);
     return v;
 }

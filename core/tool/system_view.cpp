@@ -28,6 +28,7 @@ const char* state_name(InstanceState s) {
     case InstanceState::unverified: return "unverified";
     case InstanceState::unregistered: return "unregistered";
     case InstanceState::mismatched_key: return "mismatched_key";
+    case InstanceState::overloaded: return "overloaded";
     }
     return "?";
 }
@@ -150,6 +151,19 @@ Json group_json(const GroupView& g, wire::SysTime now) {
 
 }  // namespace
 
+// An aegis instance's load from its $SRV metadata (strings), or null when it reports none.
+Json load_json(const Json& md) {
+    if (json_str(md, "load").empty()) return Json();
+    auto count = [&](const char* k) -> Json {
+        std::string s = json_str(md, k);
+        if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != s.npos)
+            return Json();
+        return std::stoull(s);
+    };
+    return {{"state", json_str(md, "load")}, {"queued", count("queued")},
+            {"shed", count("shed")}, {"expired", count("expired")}};
+}
+
 Json to_json(const InstanceView& v, wire::SysTime now) {
     Json j = {{"service", v.service},
               {"instance_id", v.instance_id},
@@ -162,6 +176,7 @@ Json to_json(const InstanceView& v, wire::SysTime now) {
               {"answers_srv", v.answers_srv},
               {"rtt_ms", v.rtt_ms ? Json(std::round(*v.rtt_ms * 1000) / 1000) : Json()},
               {"methods", v.methods}};
+    if (auto load = load_json(v.srv_metadata); !load.is_null()) j["load"] = std::move(load);
     if (v.entry) {
         const auto& inst = v.entry->instance;
         auto hb = inst.heartbeat_time();
@@ -185,7 +200,8 @@ Json to_json(const SystemSnapshot& snap) {
         Json counts = Json::object();
         for (auto st : {InstanceState::healthy, InstanceState::unhealthy, InstanceState::stale,
                         InstanceState::ghost, InstanceState::unverified,
-                        InstanceState::unregistered, InstanceState::mismatched_key})
+                        InstanceState::unregistered, InstanceState::overloaded,
+                        InstanceState::mismatched_key})
             counts[state_name(st)] = s.count(st);
         Json groups = Json::array(), instances = Json::array();
         for (const auto& g : s.groups) groups.push_back(group_json(g, snap.taken_at));

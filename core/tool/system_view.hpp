@@ -21,7 +21,8 @@ namespace aegis::tool {
 // only its heartbeat speaks for it); unregistered: answers $SRV but has no registry entry;
 // mismatched_key: a registry entry whose value names another service or instance than its key
 // (listed under the key, never joined with anything the value claims).
-enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered,
+// overloaded: healthy, but its $SRV metadata says it is shedding requests (load=overloaded).
+enum class InstanceState { healthy, unhealthy, stale, ghost, unverified, unregistered, overloaded,
                            mismatched_key };
 const char* state_name(InstanceState s);
 
@@ -127,6 +128,8 @@ private:
 
 // obj[key] when it is a string, else "" (replies come from anyone: never trust their types).
 std::string json_str(const Json& obj, const char* key);
+// {"state","queued","shed","expired"} from an aegis instance's $SRV metadata, else null.
+Json load_json(const Json& srv_metadata);
 // "cpp" when the entry says so (metadata.sdk = aegis-cpp), else "python".
 std::string entry_sdk(const registry::ServiceInstance& inst);
 // A short summary of an instance's metadata for tables: "up 5m12s, zone=a, ..." (≤ max chars).

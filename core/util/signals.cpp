@@ -15,16 +15,21 @@ namespace aegis::util {
 namespace {
 std::atomic<int> g_signal{0};
 std::atomic<const char*> g_cleanup_note{nullptr};
+std::atomic<int> g_count{0};
+std::atomic<int> g_exit_at{0};
 
 // The first signal asks the command to stop cleanly; a second Ctrl-C while it is still stopping
 // ends the process at once (a call in flight, a hung server), as the user clearly means it —
 // unless what it is doing is removing what it created, which a quick exit would leave behind.
 extern "C" void on_stop_signal(int sig) {
-    if (sig == SIGINT && g_signal.load() == SIGINT) {
+    int n = g_count.fetch_add(1) + 1;
+    int exit_at = g_exit_at.load();
+    if (exit_at > 0 && n >= exit_at) _exit(130);
+    if (exit_at == 0 && sig == SIGINT && g_signal.load() == SIGINT) {
         const char* note = g_cleanup_note.load();
         if (!note) _exit(130);
-        ssize_t n = write(STDERR_FILENO, note, std::strlen(note));  // async-signal-safe
-        (void)n;
+        ssize_t w = write(STDERR_FILENO, note, std::strlen(note));  // async-signal-safe
+        (void)w;
         return;
     }
     g_signal.store(sig);
@@ -48,6 +53,8 @@ void request_stop() {
     g_signal.compare_exchange_strong(expected, -1);
 }
 void reset_stop() { g_signal.store(0); }
+int stop_signal_count() { return g_count.load(); }
+void exit_on_signal_count(int n) { g_exit_at.store(n); }
 
 void wait_for_stop(const std::function<bool()>& done, std::chrono::milliseconds poll) {
     while (!stop_requested() && !(done && done())) std::this_thread::sleep_for(poll);

@@ -15,6 +15,12 @@ bool stop_requested();
 int stop_signal();  // the signal that arrived, 0 if none
 void request_stop();  // as if a signal arrived (tests, request_stop())
 void reset_stop();
+// How many SIGINT / SIGTERM have arrived since the process started (never reset).
+int stop_signal_count();
+// While a service stops (docs/sdk.md): the next signal only cuts its grace period short (the
+// stop path still answers and deregisters), the one after that ends the process at once.
+// Pass the count at which to exit, 0 to restore the usual rule (a second Ctrl-C exits).
+void exit_on_signal_count(int n);
 // Waits until a stop signal or `done()` returns true, checking every `poll`.
 void wait_for_stop(const std::function<bool()>& done,
                    std::chrono::milliseconds poll = std::chrono::milliseconds(50));

@@ -6,7 +6,9 @@
 
 #include "core/nats/kv.hpp"
 #include "core/util/net.hpp"
+#include "core/nats/connection.hpp"
 #include "core/wire/codec.hpp"
+#include "core/wire/rpc_codec.hpp"
 #include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
@@ -117,6 +119,53 @@ TEST_CASE("aegis demo echo and echo-single stop at once on SIGTERM while NATS is
         CHECK(echo.output().find("stays until it is stale") != std::string::npos);
         CHECK(echo.output().find("Final stats") != std::string::npos);
     }
+}
+
+TEST_CASE("a backlogged aegis demo echo answers its queue SHUTTING_DOWN on SIGTERM") {
+    test::NatsServer server;
+    Background echo({"demo", "echo", "--instance-id", "echo-service-back", "--server", server.url()});
+    REQUIRE(echo.wait_for_output("started"));
+    auto conn = server.connect("flood");
+    auto replies = conn->subscribe_sync("backlog.replies");
+    // 4 run (30 s each), 16 wait: the backlog the issue describes.
+    Json params = {{"delay", 30}};
+    wire::RequestSpec spec;
+    spec.method = "delay_echo";
+    spec.params = &params;
+    spec.timeout = 60;
+    for (int i = 0; i < 20; ++i)
+        conn->publish("rpc.echo-service.delay_echo",
+                      wire::encode_new_request(spec, wire::Format::msgpack), "backlog.replies");
+    conn->flush();
+    REQUIRE(echo.wait_for_output("processing delayed echo", 5s));
+    // All 16 wait in the queue before the signal ($SRV.STATS says so; no guessed sleep).
+    auto queued = [&] {
+        auto reply = conn->request("$SRV.STATS.echo-service", "", 2000ms);
+        Json body = wire::from_json(std::string(reply.data()));
+        for (const auto& ep : body["endpoints"])
+            if (ep["name"] == "delay_echo") return ep["data"].value("queued", 0);
+        return 0;
+    };
+    for (int i = 0; i < 250 && queued() < 16; ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE(queued() == 16);
+    ::kill(echo.pid(), SIGTERM);
+    // The queued 16 are answered at once, retryable, instead of being worked through.
+    int shutting_down = 0;
+    for (int i = 0; i < 16; ++i) {
+        nats::Msg m = replies.next(5000ms);
+        if (!m) break;
+        auto r = wire::decode_rpc_response(m.data());
+        if (!r.success && r.error && r.error->rfind("SHUTTING_DOWN", 0) == 0) ++shutting_down;
+    }
+    CHECK(shutting_down == 16);
+    REQUIRE(echo.wait_for_output("answered 16 queued requests SHUTTING_DOWN", 5s));
+    // Still in its grace period (the running handlers have ~29 s to go): a second SIGTERM ends it.
+    CHECK(echo.running());
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK(echo.stop(SIGTERM, 5s) == 0);
+    CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+    auto kv = nats::KeyValue::open(server.connect("reader"), "service_registry");
+    CHECK_FALSE(kv.get("service-instances__echo-service__echo-service-back").has_value());
 }
 
 TEST_CASE("a malformed request leaves aegis demo echo serving") {

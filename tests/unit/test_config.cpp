@@ -184,3 +184,20 @@ TEST_CASE("config: kv_replicas is auto by default, a number 1-5, or an error nam
     auto c = load(write(dir, "kv_replicas: 5\n"));
     CHECK(config::connect_options(c, "nats://127.0.0.1:4222", "t").kv_replicas == 5);
 }
+
+TEST_CASE("config: max_pending and stop_grace bound a service, with defaults and checked ranges") {
+    config::LoadOptions o;
+    o.use_environment = false;
+    o.read_file = false;
+    auto d = config::load_config(o);
+    CHECK(d.max_pending == 256);
+    CHECK(d.stop_grace == std::chrono::seconds(10));
+    test::TempDir dir;
+    auto c = load(write(dir, "max_pending: 1000\nstop_grace: 25s\n"));
+    CHECK(c.max_pending == 1000);
+    CHECK(c.stop_grace == std::chrono::seconds(25));
+    for (const char* bad : {"max_pending: 0\n", "max_pending: lots\n", "stop_grace: 0\n"}) {
+        std::string e = config_error(write(dir, bad));
+        CHECK(e.find("line 1") != std::string::npos);
+    }
+}

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "core/load/payload.hpp"
+#include "core/load/recorder.hpp"
+#include "core/load/report.hpp"
 #include "core/load/schedule.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
@@ -162,4 +164,21 @@ TEST_CASE("payloads: templates per call, a fresh message_id per call, --payload-
     CHECK(t.templated());
     CHECK(wire::decode_rpc_request(t.make(42)).params["order_id"] == "o-42");
     CHECK_THROWS_AS(load::PayloadFactory({"s", "m", Json::array()}), UsageError);
+}
+
+TEST_CASE("load report: refusals are counted as their own error classes") {
+    auto start = std::chrono::steady_clock::now();
+    load::Recorder rec(start, 1);
+    load::Completion c;
+    c.outcome = load::Outcome::overloaded;
+    rec.record(c, start);
+    rec.record(c, start);
+    c.outcome = load::Outcome::shutting_down;
+    rec.record(c, start);
+    rec.finish(start + std::chrono::seconds(1));
+    CHECK(rec.errors().overloaded == 2);
+    CHECK(rec.errors().shutting_down == 1);
+    CHECK(rec.errors().total() == 3);
+    CHECK(rec.errors().remote.empty());
+    CHECK(std::string(load::outcome_key(load::Outcome::overloaded)) == "overloaded");
 }

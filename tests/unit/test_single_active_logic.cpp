@@ -190,6 +190,21 @@ TEST_CASE("failover: the client recognises each NOT_ACTIVE shape") {
           AttemptOutcome::not_active);
 }
 
+TEST_CASE("refusals: OVERLOADED and SHUTTING_DOWN are their own retryable outcomes") {
+    RetryPolicy p;
+    auto envelope_error = [](const std::string& error) {
+        return wire::to_json_value(wire::make_failure(std::string("m-1"), error));
+    };
+    CHECK(classify_reply(envelope_error("OVERLOADED: 'svc.slow' has 256 requests waiting"), p) ==
+          AttemptOutcome::overloaded);
+    CHECK(classify_reply(envelope_error("SHUTTING_DOWN: instance 'svc-1' is stopping"), p) ==
+          AttemptOutcome::shutting_down);
+    // Only at the start of the text: a handler's own message that mentions the word is not one.
+    CHECK(classify_reply(envelope_error("the queue was OVERLOADED yesterday"), p) ==
+          AttemptOutcome::remote_error);
+    CHECK(std::string(outcome_name(AttemptOutcome::overloaded)) == "overloaded");
+}
+
 TEST_CASE("failover: exclusive results are unwrapped (G7)") {
     Json g7 = golden("rpc_exclusive_active");
     CHECK(unwrap_exclusive(g7.at("result")) ==
