@@ -42,7 +42,8 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     const std::string id = svc.instance_id();
 
     auto lines = std::make_shared<RequestLogLimit>();
-    svc.rpc("echo", accepts({"message"}, [count, n, id, lines](const Json& p) {
+    // "payload": the padding `aegis load --payload-bytes` adds, accepted and left unread.
+    svc.rpc("echo", accepts({"message", "payload"}, [count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
         if (auto left_out = lines->admit()) {
@@ -60,7 +61,7 @@ int run_echo(Context& ctx, const EchoOpts& o) {
         return Json{{"instance", n}, {"instance_id", id}, {"status", "healthy"},
                     {"request_count", count->load()}, {"uptime_seconds", up}};
     }));
-    svc.rpc("delay_echo", accepts({"message", "delay"}, [count, n, id](const Json& p) {
+    svc.rpc("delay_echo", accepts({"message", "delay", "payload"}, [count, n, id](const Json& p) {
         double delay = param(p, "delay", 1.0);
         if (delay < 0 || delay > 60) throw std::invalid_argument("delay must be between 0 and 60 seconds");
         std::string message = param<std::string>(p, "message", "");

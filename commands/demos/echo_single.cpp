@@ -26,7 +26,8 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
     const std::string id = svc.instance_id();
     auto started = std::chrono::steady_clock::now();
     auto lines = std::make_shared<RequestLogLimit>();
-    svc.exclusive_rpc("echo", accepts({"message"}, [&svc, count, n, id, lines](const Json& p) {
+    // "payload": the padding `aegis load --payload-bytes` adds, accepted and left unread.
+    auto echo = [&svc, count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
         if (auto left_out = lines->admit()) {
@@ -42,7 +43,8 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
                     {"role", "ACTIVE"},
                     {"term", svc.term()},
                     {"timestamp", wire::python_isoformat(std::chrono::system_clock::now())}};
-    }));
+    };
+    svc.exclusive_rpc("echo", accepts({"message", "payload"}, echo));
     svc.rpc("status", accepts({}, [&svc, count, n, id, started](const Json&) {
         double up =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -57,7 +57,8 @@ Json payload_for(const Topic& t, int n, const std::string& source, std::mt19937&
         static const char* statuses[] = {"SUCCESS", "SUCCESS", "PENDING", "SUCCESS", "FAILED"};
         return {{"payment_id", fmt::format("PAY-{}", 5000 + n)}, {"order_id", order},
                 {"amount", cents(rng) / 100.0}, {"status", statuses[n % 5]},
-                {"timestamp", now}, {"processed_by", source}, {"method", n % 2 ? "card" : "wallet"}};
+                {"timestamp", now}, {"processed_by", source},
+                {"method", n % 2 ? "card" : "wallet"}};
     }
     if (what == "inventory") {
         static const char* reasons[] = {"sale", "restock", "adjustment"};

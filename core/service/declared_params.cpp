@@ -45,8 +45,8 @@ void check_params(const Json& params, const std::vector<std::string>& accepted) 
     if (unknown.empty()) return;
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
-    throw DataError(std::string(unknown.size() == 1 ? "unknown parameter " : "unknown parameters ") +
-                    list + "; accepted: " + accepted_list(accepted));
+    const char* what = unknown.size() == 1 ? "unknown parameter " : "unknown parameters ";
+    throw DataError(what + list + "; accepted: " + accepted_list(accepted));
 }
 
 bool is_bad_params_error(std::string_view error) {

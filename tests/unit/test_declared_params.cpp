@@ -92,3 +92,14 @@ TEST_CASE("accepts: the handler runs only when every parameter is accepted") {
     CHECK_THROWS_WITH(cmd(typo, cc),
                       "unknown parameter 'sise' (did you mean 'size'?); accepted: size");
 }
+
+TEST_CASE("is_bad_params_error: the SDK's parameter refusals, and nothing else") {
+    CHECK(is_bad_params_error("unknown parameter 'x'; accepted: a"));
+    CHECK(is_bad_params_error("unknown parameters 'x', 'y'; accepted: a"));
+    CHECK(is_bad_params_error("missing parameter 'order_id' (a string)"));
+    CHECK(is_bad_params_error("parameter 'message' must be a string, not the number 1"));
+    CHECK(is_bad_params_error("parameters must be a JSON object, not the array [1]; accepted: a"));
+    CHECK_FALSE(is_bad_params_error("order 'X' not found"));
+    CHECK_FALSE(is_bad_params_error("bad params: type must be string"));
+    CHECK_FALSE(is_bad_params_error(""));
+}
