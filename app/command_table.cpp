@@ -86,8 +86,8 @@ const std::vector<cmd::CommandSpec>& command_table() {
          cmd::setup_validate, "aegis validate\naegis validate --offline\naegis validate --json",
          k_nats},
         {"events", "events: tail the event stream live, publish an event", cmd::setup_events,
-         "aegis events tail 'order.*' --last 10\n"
-         "aegis events publish order created order_id=ORD-1 amount:=99.5",
+         "aegis events tail 'orders.*' --last 10\n"
+         "aegis events publish orders created order_id=ORD-1 total_amount:=99.5",
          k_nats | k_stop},
         {"command", "send a command to a service and follow its progress", cmd::setup_command,
          "aegis command send batch-processor process_batch size:=5", k_nats | k_stop},

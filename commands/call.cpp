@@ -16,6 +16,7 @@
 #include "commands/options.hpp"
 #include "core/util/duration.hpp"
 #include "core/client/client.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/style.hpp"
 #include "core/output/visible.hpp"
@@ -59,6 +60,9 @@ int single(Context& ctx, const Client& client, const CallOpts& o, const Json& pa
     }
     if (!r.response.success) {
         std::string error = r.response.error.value_or("unknown error");
+        if (is_bad_params_error(error))  // the params given were bad: exit 65, like local ones
+            throw DataError("'" + o.service + "." + o.method + "' failed: " + error,
+                            tool::inferred_type_hint(o.args, error));
         throw RemoteError("'" + o.service + "." + o.method + "' failed: " + error,
                           tool::inferred_type_hint(o.args, error));
     }

@@ -67,9 +67,10 @@ void setup_publish(CLI::App& events, Context& ctx) {
     app->footer("Payload: one JSON object, or key=value pairs (as 'aegis call'), or -d @file.\n"
                 "Exit codes: 0 stored, 2 usage, 65 bad payload, 69 no NATS / JetStream, "
                 "75 no ack.");
-    add_examples(*app, "aegis events publish order created order_id=ORD-1 amount=99.5\n"
-                       "aegis events publish system alerts '{\"level\":\"critical\"}' --format json");
-    app->add_option("domain", o->domain, "event domain, e.g. order")->required();
+    add_examples(*app, "aegis events publish orders created order_id=ORD-1 total_amount=99.5\n"
+                       "aegis events publish system alerts '{\"alert_level\":\"CRITICAL\"}' "
+                       "--format json");
+    app->add_option("domain", o->domain, "event domain, e.g. orders")->required();
     app->add_option("type", o->type, "event type, e.g. created")->required();
     app->add_option("payload", o->args, "JSON object or key=value pairs");
     app->add_option("-d,--data", o->data, "payload as JSON text, @file, or - for stdin");

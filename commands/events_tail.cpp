@@ -174,9 +174,9 @@ void setup_events_tail(CLI::App& events, Context& ctx) {
                 "--since / --last first replay stored events from the EVENTS stream, then go on live.\n"
                 "Counts per subject are printed on exit (Ctrl-C, --count or --duration).");
     add_examples(*app, "aegis events tail\n"
-                       "aegis events tail 'order.*' system.alerts --count 10\n"
+                       "aegis events tail 'orders.*' system.alerts --count 10\n"
                        "aegis events tail --since 5m\n"
-                       "aegis events tail order.created --last 20 --json");
+                       "aegis events tail orders.created --last 20 --json");
     app->add_option("patterns", o->patterns, "subjects to watch (default events.>)");
     app->add_option("-n,--count", o->count, "stop after N events")->check(CLI::Range(0, 100000000));
     add_seconds_option(app, "--duration", o->duration, "stop after S seconds (0: never)",

@@ -27,7 +27,7 @@ _aegis_options() {
         'aegis demo echo-single') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
         'aegis demo order') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat' ;;
         'aegis demo inventory') REPLY='-h --help --service --instance-id --instance --group --policy --python-parity --heartbeat --stock' ;;
-        'aegis demo events-pub') REPLY='-h --help --mode --rate --count --instance-id --instance' ;;
+        'aegis demo events-pub') REPLY='-h --help --mode --rate --interval --event --count --instance-id --instance' ;;
         'aegis demo events-sub') REPLY='-h --help --mode --pattern --service --instance-id --instance --stats-interval --fail-every --max-attempts --durable --ack-wait --policy --heartbeat' ;;
         'aegis demo metrics') REPLY='-h --help --interval --instance-id --instance --heartbeat' ;;
         'aegis demo health') REPLY='-h --help --interval --max-rtt --max-memory --instance-id --instance --heartbeat' ;;
@@ -115,6 +115,8 @@ _aegis_option_value() {
         'aegis demo events-pub -h'|'aegis demo events-pub --help') REPLY='flag' ;;
         'aegis demo events-pub --mode') REPLY='=continuous,single,burst' ;;
         'aegis demo events-pub --rate') REPLY='text' ;;
+        'aegis demo events-pub --interval') REPLY='text' ;;
+        'aegis demo events-pub --event') REPLY='=order,payment,inventory,alert' ;;
         'aegis demo events-pub --count') REPLY='text' ;;
         'aegis demo events-pub --instance-id') REPLY='text' ;;
         'aegis demo events-pub --instance') REPLY='text' ;;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
@@ -63,9 +64,10 @@ int run_commands(Context& ctx, const CmdOpts& o) {
     co.retry_delay = std::chrono::milliseconds(500);
     const int item_ms = o.item_ms;
     svc.command("process_batch",
-                [n, item_ms](const wire::Command& c, const CommandContext& cc) {
-                    return process_batch(c, cc, n, item_ms);
-                },
+                accepts_command({"size", "fail", "batch_id"},
+                                [n, item_ms](const wire::Command& c, const CommandContext& cc) {
+                                    return process_batch(c, cc, n, item_ms);
+                                }),
                 co);
     svc.start();
     log::info("📨 Batch processor #{} ({}) handles commands.{}.process_batch "

@@ -35,7 +35,7 @@ const std::vector<DemoSpec>& demo_table() {
          setup_inventory,
          "aegis call inventory-manager reserve sku=WIDGET-1 quantity:=2\n"
          "aegis call inventory-manager get_stock"},
-        {"events-pub", "event publisher: order, payment, inventory, system events at --rate",
+        {"events-pub", "event publisher: orders, payments, inventory, alerts (Python topics)",
          setup_events_pub, "aegis demo events-pub --rate 5\naegis demo events-pub --mode single"},
         {"events-sub", "event subscriber 'event-subscriber': --mode compete|broadcast|exclusive",
          setup_events_sub, "aegis demo events-sub --mode broadcast --instance 2"},

@@ -10,6 +10,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "commands/demos/request_log.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "core/service/quick_setup.hpp"
 #include "core/util/log.hpp"
@@ -43,7 +44,8 @@ int run_echo(Context& ctx, const EchoOpts& o) {
     const std::string id = svc.instance_id();
 
     auto lines = std::make_shared<RequestLogLimit>();
-    svc.rpc("echo", [count, n, id, lines](const Json& p) {
+    // "payload": the padding `aegis load --payload-bytes` adds, accepted and left unread.
+    svc.rpc("echo", accepts({"message", "payload"}, [count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
         if (auto left_out = lines->admit()) {
@@ -55,13 +57,13 @@ int run_echo(Context& ctx, const EchoOpts& o) {
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id},
                     {"request_count", k}, {"timestamp", wire::python_isoformat(
                                                             std::chrono::system_clock::now())}};
-    });
-    svc.rpc("status", [count, n, id, started](const Json&) {
+    }));
+    svc.rpc("status", accepts({}, [count, n, id, started](const Json&) {
         double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return Json{{"instance", n}, {"instance_id", id}, {"status", "healthy"},
                     {"request_count", count->load()}, {"uptime_seconds", up}};
-    });
-    svc.rpc("delay_echo", [count, n, id](const Json& p) {
+    }));
+    svc.rpc("delay_echo", accepts({"message", "delay", "payload"}, [count, n, id](const Json& p) {
         double delay = param(p, "delay", 1.0);
         if (delay < 0 || delay > 60) throw std::invalid_argument("delay must be between 0 and 60 seconds");
         std::string message = param<std::string>(p, "message", "");
@@ -70,7 +72,7 @@ int run_echo(Context& ctx, const EchoOpts& o) {
         int k = ++*count;
         return Json{{"echo", message}, {"instance", n}, {"instance_id", id}, {"delay", delay},
                     {"request_count", k}};
-    });
+    }));
     svc.start();
     log::info("✅ EchoService instance #{} started: service {}, instance {}, "
               "pattern load-balanced, methods echo, status, delay_echo",

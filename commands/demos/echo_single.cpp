@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "commands/demos/request_log.hpp"
 #include "commands/demos/single_active_demo.hpp"
@@ -25,7 +26,8 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
     const std::string id = svc.instance_id();
     auto started = std::chrono::steady_clock::now();
     auto lines = std::make_shared<RequestLogLimit>();
-    svc.exclusive_rpc("echo", [&svc, count, n, id, lines](const Json& p) {
+    // "payload": the padding `aegis load --payload-bytes` adds, accepted and left unread.
+    auto echo = [&svc, count, n, id, lines](const Json& p) {
         int k = ++*count;
         std::string message = param<std::string>(p, "message", "");
         if (auto left_out = lines->admit()) {
@@ -41,8 +43,9 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
                     {"role", "ACTIVE"},
                     {"term", svc.term()},
                     {"timestamp", wire::python_isoformat(std::chrono::system_clock::now())}};
-    });
-    svc.rpc("status", [&svc, count, n, id, started](const Json&) {
+    };
+    svc.exclusive_rpc("echo", accepts({"message", "payload"}, echo));
+    svc.rpc("status", accepts({}, [&svc, count, n, id, started](const Json&) {
         double up =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         auto leader = svc.leader_id();
@@ -54,9 +57,9 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
                     {"request_count", count->load()},
                     {"failover_policy", svc.policy().mode},
                     {"uptime_seconds", up}};
-    });
+    }));
     // A crash on purpose (no clean release): the standbys must notice the lease going stale.
-    svc.exclusive_rpc("simulate_failure", [n, id](const Json& p) {
+    svc.exclusive_rpc("simulate_failure", accepts({"delay"}, [n, id](const Json& p) {
         double delay = param(p, "delay", 5.0);
         if (delay < 0 || delay > 300) throw std::invalid_argument("delay must be 0–300 seconds");
         log::warn("💥 #{} ({}) will crash in {} s (simulate_failure)", n, id, delay);
@@ -65,7 +68,7 @@ void add_methods(SingleActiveService& svc, int n, std::shared_ptr<std::atomic<in
             std::_Exit(1);
         }).detach();
         return Json{{"scheduled", true}, {"delay", delay}, {"instance_id", id}};
-    });
+    }));
 }
 
 int run_echo_single(Context& ctx, const SingleDemoOptions& o) {

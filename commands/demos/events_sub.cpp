@@ -37,8 +37,10 @@ struct SubOpts {
     std::chrono::milliseconds heartbeat{10000};
 };
 
-const std::vector<std::string> k_default_patterns = {"events.order.*", "events.payment.*",
-                                                     "events.inventory.*", "events.system.*"};
+// The exact subjects of the Python event_subscriber.py (and of `aegis demo events-pub`).
+const std::vector<std::string> k_default_patterns = {
+    "events.orders.created", "events.payments.processed", "events.inventory.updated",
+    "events.system.alerts"};
 
 class Stats {
 public:
@@ -132,7 +134,7 @@ void setup_events_sub(CLI::App& demo, Context& ctx) {
     app->add_option("--mode", o->mode, "compete | broadcast | exclusive")
         ->check(CLI::IsMember({"compete", "broadcast", "exclusive"}))
         ->capture_default_str();
-    app->add_option("--pattern", o->patterns, "subject pattern (repeatable), e.g. events.order.*");
+    app->add_option("--pattern", o->patterns, "subject pattern (repeatable), e.g. events.orders.*");
     app->add_option("--service", o->service, "service name")->capture_default_str();
     app->add_option("--instance-id", o->instance_id, "instance id (default <service>-<hex>)");
     app->add_option("--instance", o->instance,

@@ -13,6 +13,7 @@
 #include "commands/options.hpp"
 #include "core/nats/connection.hpp"
 #include "core/service/metrics.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/service.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
@@ -70,7 +71,7 @@ Json run_checks(Service& svc, Reporter& r, const HealthOpts& o, double lag_ms) {
 }
 
 void add_rpcs(Service& svc, const std::shared_ptr<Reporter>& r, int n) {
-    svc.rpc("set_health", [r, n](const Json& p) {
+    svc.rpc("set_health", accepts({"healthy", "reason"}, [r, n](const Json& p) {
         if (!p.contains("healthy") || !p["healthy"].is_boolean())
             throw std::invalid_argument("give healthy=true or healthy=false");
         std::lock_guard lock(r->mutex);
@@ -81,11 +82,11 @@ void add_rpcs(Service& svc, const std::shared_ptr<Reporter>& r, int n) {
                   r->dependency_ok ? "healthy" : "unhealthy", r->dependency_reason);
         return Json{{"dependency_ok", r->dependency_ok}, {"reason", r->dependency_reason},
                     {"note", "the status changes with the next check"}};
-    });
-    svc.rpc("health", [r](const Json&) {
+    }));
+    svc.rpc("health", accepts({}, [r](const Json&) {
         std::lock_guard lock(r->mutex);
         return r->last;
-    });
+    }));
 }
 
 int run_health(Context& ctx, const HealthOpts& o) {

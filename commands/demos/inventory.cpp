@@ -10,6 +10,7 @@
 #include <string>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/nats/kv.hpp"
@@ -154,10 +155,16 @@ int run_inventory(Context& ctx, const SingleDemoOptions& o, const std::vector<st
             throw UsageError("--stock wants SKU=COUNT, not '" + s + "'");
         stock->seed(s.substr(0, eq), std::stoll(s.substr(eq + 1)));
     }
-    svc->exclusive_rpc(
-        "reserve", [stock](const Json& p, const RpcContext& c) { return stock->reserve(p, c); });
-    svc->exclusive_rpc("release", [stock](const Json& p) { return stock->release(p); });
-    svc->rpc("get_stock", [stock](const Json& p) { return stock->get_stock(p); });
+    svc->exclusive_rpc("reserve",
+                       accepts({"sku", "quantity", "reservation_id"},
+                               [stock](const Json& p, const RpcContext& c) {
+                                   return stock->reserve(p, c);
+                               }));
+    svc->exclusive_rpc("release", accepts({"sku", "reservation_id"}, [stock](const Json& p) {
+                           return stock->release(p);
+                       }));
+    svc->rpc("get_stock",
+             accepts({"sku"}, [stock](const Json& p) { return stock->get_stock(p); }));
     return run_single_demo(
         *svc, o, "InventoryManager",
         "reserve, release (exclusive), get_stock (any instance), stock in KV '" + cfg.name + "'");

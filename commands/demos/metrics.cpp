@@ -13,6 +13,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "commands/options.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "core/service/metrics.hpp"
 #include "core/service/service.hpp"
@@ -76,11 +77,12 @@ void simulate(const std::shared_ptr<Collector>& c, double seconds, const std::st
 
 void add_rpcs(Service& svc, const std::shared_ptr<Collector>& c, int n) {
     // Every call is itself a request the collector measures.
-    auto timed = [c](auto fn) {
-        return [c, fn](const Json& p) {
+    auto timed = [c](std::vector<std::string> accepted, auto fn) {
+        return [c, fn, accepted](const Json& p) {
             auto t0 = std::chrono::steady_clock::now();
             bool ok = true;
             try {
+                check_params(p, accepted);
                 Json r = fn(p);
                 c->recorder.record(std::chrono::steady_clock::now() - t0, true);
                 return r;
@@ -91,16 +93,16 @@ void add_rpcs(Service& svc, const std::shared_ptr<Collector>& c, int n) {
             }
         };
     };
-    svc.rpc("get_metrics", timed([c](const Json&) {
+    svc.rpc("get_metrics", timed({}, [c](const Json&) {
         std::lock_guard lock(c->mutex);
         return c->last;
     }));
-    svc.rpc("reset_metrics", timed([c, n](const Json&) {
+    svc.rpc("reset_metrics", timed({}, [c, n](const Json&) {
         c->recorder.reset();
         log::info("🔄 Instance #{} metrics reset", n);
         return Json{{"reset", true}};
     }));
-    svc.rpc("simulate_load", timed([c, n](const Json& p) {
+    svc.rpc("simulate_load", timed({"duration", "intensity"}, [c, n](const Json& p) {
         double duration = param(p, "duration", 5.0);
         std::string intensity = param<std::string>(p, "intensity", "medium");
         if (duration <= 0 || duration > 300)

@@ -4,6 +4,7 @@
 // created exactly once per order id (or, without one, per request message id), so a retried or
 // duplicated request never creates a second order.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <optional>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include <regex>
 
 #include "commands/demos/demo.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/nats/kv.hpp"
@@ -42,28 +44,46 @@ std::string order_id_from(const Json& p, const RpcContext& ctx) {
     return "ORD-" + hex.substr(0, 12);
 }
 
+// One of two names (the Python example's first, aegis's older one second), or the fallback.
+template <class T>
+T either_param(const Json& p, const char* name, const char* old_name, T fallback) {
+    if (p.contains(name) && p.contains(old_name))
+        throw DataError(std::string("give '") + name + "' or '" + old_name + "', not both");
+    return param<T>(p, name, param<T>(p, old_name, fallback));
+}
+
 struct Orders {
     nats::KeyValue kv;
     std::string instance_id;
     int instance = 1;
+    std::function<bool()> is_leader;
     std::atomic<int> created{0};
 
-    Json get(const std::string& id) {
+    std::optional<Json> find(const std::string& id) {
         auto e = kv.get("order." + id);
-        if (!e) throw std::invalid_argument("order '" + id + "' not found");
+        if (!e) return std::nullopt;
         return wire::from_json(e->value);
     }
+    Json get(const std::string& id) {
+        auto order = find(id);
+        if (!order) throw std::invalid_argument("order '" + id + "' not found");
+        return *order;
+    }
 
+    // The Python example's create_order: order_id (optional), customer_id, total_amount, items;
+    // customer and amount are the names aegis read before.
     Json create(const Json& p, const RpcContext& ctx) {
         std::string id = order_id_from(p, ctx);
-        double amount = param(p, "amount", 0.0);
-        if (amount < 0) throw std::invalid_argument("amount must not be negative");
+        double amount = either_param(p, "total_amount", "amount", 0.0);
+        if (amount < 0) throw std::invalid_argument("total_amount must not be negative");
         Json order = {{"order_id", id},
-                      {"customer", param<std::string>(p, "customer", "guest")},
-                      {"items", p.value("items", Json::array())},
-                      {"amount", amount},
+                      {"customer_id", either_param<std::string>(p, "customer_id", "customer",
+                                                                "guest")},
+                      {"items", p.is_object() ? p.value("items", Json::array()) : Json::array()},
+                      {"total_amount", amount},
                       {"status", "created"},
                       {"created_at", wire::iso_now()},
+                      {"processed_by", instance_id},
                       {"created_by", instance_id},
                       {"message_id", ctx.request.header.message_id}};
         try {
@@ -71,35 +91,44 @@ struct Orders {
         } catch (const ConflictError&) {
             log::info("♻️  #{} ({}) order {} exists already: a retried or duplicated request",
                       instance, instance_id, id);
-            return Json{{"created", false}, {"duplicate", true}, {"order", get(id)}};
+            return answer_for(get(id), false);
         }
         ++created;
         log::info("📝 #{} ({}) created order {} for {}", instance, instance_id, id,
-                  order["customer"].get<std::string>());
-        return Json{{"created", true}, {"duplicate", false}, {"order", order}};
+                  order["customer_id"].get<std::string>());
+        return answer_for(order, true);
+    }
+    static Json answer_for(const Json& order, bool created) {
+        return Json{{"success", true},       {"order_id", order["order_id"]},
+                    {"status", order["status"]}, {"created", created},
+                    {"duplicate", !created}, {"order", order}};
     }
 
+    // The Python client reads success, and message when it is false.
     Json cancel(const Json& p) {
-        std::string id = param<std::string>(p, "order_id", "");
+        std::string id = required_param<std::string>(p, "order_id");
         Json answer;
         auto change = [&](std::string_view value) -> std::optional<std::string> {
             Json order = wire::from_json(value);
             if (order["status"] == "cancelled") {
-                answer = {{"cancelled", false}, {"already_cancelled", true}, {"order", order}};
+                answer = {{"success", false}, {"cancelled", false}, {"already_cancelled", true},
+                          {"message", "order '" + id + "' is already cancelled"},
+                          {"order", order}};
                 return std::nullopt;
             }
             order["status"] = "cancelled";
             order["cancel_reason"] = param<std::string>(p, "reason", "");
             order["cancelled_at"] = wire::iso_now();
             order["cancelled_by"] = instance_id;
-            answer = {{"cancelled", true}, {"order", order}};
+            answer = {{"success", true}, {"cancelled", true}, {"order", order}};
             return wire::to_json(order);
         };
         try {
             if (kv.update_with("order." + id, change, k_order_cas_tries))
                 log::info("🚫 #{} ({}) cancelled order {}", instance, instance_id, id);
         } catch (const NotFoundError&) {
-            throw std::invalid_argument("order '" + id + "' not found");
+            return Json{{"success", false}, {"cancelled", false},
+                        {"message", "order '" + id + "' not found"}};
         } catch (const ConflictError&) {
             throw std::runtime_error("order '" + id + "' kept changing; try again");
         }
@@ -119,6 +148,7 @@ struct Orders {
         return Json{{"orders", out}, {"count", out.size()}};
     }
 
+    // The Python client reads instance_id, total_orders, orders_by_status and is_leader.
     Json statistics() {
         Json by_status = Json::object();
         double total = 0;
@@ -127,11 +157,14 @@ struct Orders {
             Json o = wire::from_json(e.value);
             std::string s = o.value("status", "?");
             by_status[s] = by_status.value(s, 0) + 1;
-            if (s != "cancelled") total += o.value("amount", 0.0);
+            // Orders stored before the Python names were used carry "amount".
+            if (s != "cancelled") total += o.value("total_amount", o.value("amount", 0.0));
             ++n;
         }
-        return Json{{"total_orders", n},
-                    {"by_status", by_status},
+        return Json{{"instance_id", instance_id},
+                    {"is_leader", is_leader()},
+                    {"total_orders", n},
+                    {"orders_by_status", by_status},
                     {"total_amount", total},
                     {"served_by", instance_id},
                     {"created_by_this_instance", created.load()}};
@@ -145,17 +178,29 @@ int run_order(Context& ctx, const SingleDemoOptions& o) {
     cfg.description = "aegis demo order: orders by id";
     auto orders = std::make_shared<Orders>(nats::KeyValue::open_or_create(svc->connection(), cfg),
                                            svc->instance_id(), o.instance);
-    svc->exclusive_rpc("create_order", [orders](const Json& p, const RpcContext& c) {
-        return orders->create(p, c);
-    });
-    svc->exclusive_rpc("get_order",
-                       [orders](const Json& p) { return orders->get(param<std::string>(p, "order_id", "")); });
-    svc->exclusive_rpc("list_orders", [orders](const Json& p) { return orders->list(p); });
-    svc->exclusive_rpc("cancel_order", [orders](const Json& p) { return orders->cancel(p); });
-    svc->exclusive_rpc("get_statistics", [orders](const Json&) { return orders->statistics(); });
+    orders->is_leader = [s = svc.get()] { return s->is_leader(); };
+    svc->exclusive_rpc("create_order",
+                       accepts({"order_id", "customer_id", "total_amount", "items", "customer",
+                                "amount"},
+                               [orders](const Json& p, const RpcContext& c) {
+                                   return orders->create(p, c);
+                               }));
+    auto get = [orders](const Json& p) {
+        return orders->get(required_param<std::string>(p, "order_id"));
+    };
+    svc->exclusive_rpc("get_order_status", accepts({"order_id"}, get));
+    svc->exclusive_rpc("get_order", accepts({"order_id"}, get));
+    svc->exclusive_rpc("list_orders", accepts({"status", "limit"}, [orders](const Json& p) {
+                           return orders->list(p);
+                       }));
+    svc->exclusive_rpc("cancel_order", accepts({"order_id", "reason"}, [orders](const Json& p) {
+                           return orders->cancel(p);
+                       }));
+    svc->exclusive_rpc("get_statistics",
+                       accepts({}, [orders](const Json&) { return orders->statistics(); }));
     return run_single_demo(*svc, o, "OrderProcessor",
-                           "create_order, get_order, list_orders, cancel_order, get_statistics "
-                           "(all exclusive), orders in KV '" +
+                           "create_order, get_order_status (or get_order), list_orders, "
+                           "cancel_order, get_statistics (all exclusive), orders in KV '" +
                                cfg.name + "'");
 }
 

@@ -9,10 +9,12 @@
 #include <string>
 
 #include <mutex>
+#include <atomic>
 #include <random>
 
 #include "commands/demos/demo.hpp"
 #include "commands/options.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "core/client/client.hpp"
 #include "core/output/style.hpp"
@@ -108,14 +110,18 @@ int run_patterns(Context& ctx, const PatternOpts& o) {
     so.name = "calculator-service";
     so.description = "Calculator (pattern comparison: the Service side)";
     Service svc(conn, so);
-    auto op = [&out](const char* name, auto f) {
-        return [&out, name, f](const Json& p) {
+    // processed_by and request_count: the fields the Python calculator adds to each result.
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto op = [&out, calls, id = svc.instance_id()](const char* name, auto f) {
+        return accepts({"a", "b"}, [&out, calls, id, name, f](const Json& p) {
             double a = param(p, "a", 0.0), b = param(p, "b", 0.0);
+            int k = ++*calls;
             double r = f(a, b);
             out.service(fmt::format("🧮 {}({}, {}) = {}", name, num(a), num(b), num(r)),
                         {{"method", name}, {"a", a}, {"b", b}, {"result", r}});
-            return Json{{"result", r}, {"operation", name}};
-        };
+            return Json{{"result", r}, {"operation", name}, {"processed_by", id},
+                        {"request_count", k}};
+        });
     };
     svc.rpc("add", op("add", [](double a, double b) { return a + b; }));
     svc.rpc("multiply", op("multiply", [](double a, double b) { return a * b; }));

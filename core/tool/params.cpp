@@ -106,6 +106,8 @@ Json params_from_args(const std::vector<std::string>& args) {
 }
 
 std::string inferred_type_hint(const std::vector<std::string>& args, const std::string& error) {
+    // A name the handler does not accept: its type is not the problem.
+    if (error.rfind("unknown parameter", 0) == 0) return "";
     if (args.size() == 1 && !args[0].empty() && (args[0][0] == '{' || args[0][0] == '['))
         return "";
     for (const auto& a : args) {

@@ -81,7 +81,7 @@ TEST_CASE("events publish with the same --message-id is stored once") {
 
 TEST_CASE("events-sub demo in compete mode: two processes share a burst, each event once") {
     test::NatsServer server;
-    std::vector<std::string> common = {"--pattern", "events.order.*", "--stats-interval", "0.5",
+    std::vector<std::string> common = {"--pattern", "events.orders.*", "--stats-interval", "0.5",
                                        "--server", server.url()};
     auto args = [&](const char* n) {
         std::vector<std::string> a = {"demo", "events-sub", "--mode", "compete", "--instance", n};
@@ -95,12 +95,12 @@ TEST_CASE("events-sub demo in compete mode: two processes share a burst, each ev
                           server.url()});
     REQUIRE(pub.exit_code == 0);
     CHECK(pub.err.find("Burst complete: 40 events") != std::string::npos);
-    // 40 events over four topics: 10 order.created, both instances subscribe events.order.*.
+    // 40 events over four topics: 10 orders.created, both instances subscribe events.orders.*.
     REQUIRE(eventually([&] {
-        return count_of(a.output(), "got order.created") + count_of(b.output(), "got order.created") >= 10;
+        return count_of(a.output(), "got orders.created") + count_of(b.output(), "got orders.created") >= 10;
     }));
     std::this_thread::sleep_for(300ms);
-    CHECK(count_of(a.output(), "got order.created") + count_of(b.output(), "got order.created") == 10);
+    CHECK(count_of(a.output(), "got orders.created") + count_of(b.output(), "got orders.created") == 10);
     CHECK(a.wait_for_output("Event statistics for instance #1"));
 }
 
@@ -244,8 +244,26 @@ TEST_CASE("demo events-pub --json prints one NDJSON line per event and a summary
     REQUIRE(r.exit_code == 0);
     auto lines = ndjson(r.out);
     REQUIRE(lines.size() == 5);
-    CHECK(lines[0]["subject"] == "events.order.created");
+    CHECK(lines[0]["subject"] == "events.orders.created");
     CHECK(lines[0]["seq"] == 1);
+    CHECK(lines[1]["subject"] == "events.payments.processed");
     CHECK(lines[3]["subject"] == "events.system.alerts");
     CHECK(lines[4]["summary"]["published"] == 4);
+}
+
+TEST_CASE("demo events-pub takes the Python publisher's --event and --interval") {
+    test::NatsServer server;
+    auto r = run_aegis({"demo", "events-pub", "--mode", "continuous", "--event", "payment",
+                        "--interval", "0.01", "--count", "3", "--json", "--server",
+                        server.url()});
+    REQUIRE(r.exit_code == 0);
+    auto lines = ndjson(r.out);
+    REQUIRE(lines.size() == 4);
+    for (int i = 0; i < 3; ++i) CHECK(lines[i]["subject"] == "events.payments.processed");
+    CHECK(r.err.find("publishing payments.processed (continuous mode, 100/s)") !=
+          std::string::npos);
+    auto both = run_aegis({"demo", "events-pub", "--rate", "5", "--interval", "1", "--server",
+                           server.url()});
+    CHECK(both.exit_code == 2);
+    CHECK(both.err.find("--interval") != std::string::npos);
 }

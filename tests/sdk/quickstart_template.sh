@@ -52,7 +52,7 @@ single-active)
 events)
   "$bin" & pids+=($!)
   until_ok "$aegis" call "$name" stats
-  "$aegis" events publish order created order_id=1
+  "$aegis" events publish orders created order_id=1
   until_ok sh -c "'$aegis' call '$name' stats | grep -q '\"orders\":1'" ;;
 client)
   "$aegis" demo echo & pids+=($!)

@@ -14,6 +14,7 @@
 #include "core/registry/discovery.hpp"
 #include "core/registry/registry.hpp"
 #include "core/service/quick_setup.hpp"
+#include "core/service/declared_params.hpp"
 #include "core/service/params.hpp"
 #include "core/service/service.hpp"
 #include "core/service/single_active.hpp"

@@ -1,6 +1,6 @@
 // {{name}}: an aegis service that consumes events. compete: each order event goes to one instance
 // of {{name}} (the work is shared); broadcast: every instance sees every system event.
-// Try: aegis events publish order created order_id=1   then   aegis call {{name}} stats
+// Try: aegis events publish orders created order_id=1   then   aegis call {{name}} stats
 #include <aegis/aegis.hpp>
 
 #include <atomic>
@@ -8,7 +8,7 @@
 int main(int argc, char** argv) {
     auto svc = aegis::quick_setup("{{name}}", argc, argv);
     std::atomic<int> orders{0}, alerts{0};
-    svc.subscribe("events.order.*", aegis::EventMode::compete, [&](const aegis::wire::Event& e) {
+    svc.subscribe("events.orders.*", aegis::EventMode::compete, [&](const aegis::wire::Event& e) {
         ++orders;
         aegis::log::info("order {}: {}", e.event_type, e.payload.dump());
         svc.publish("invoice", "requested", {{"order", e.payload}});  // events.invoice.requested

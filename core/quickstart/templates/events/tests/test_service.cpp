@@ -15,6 +15,6 @@ TEST_CASE("{{name}} handles order events") {
     aegis::Client client(conn);
     REQUIRE(harness::eventually([&] { return client.call("{{name}}", "stats", {}).is_object(); }));
     aegis::EventPublisher publisher(conn);
-    publisher.publish("order", "created", {{"order_id", 1}});
+    publisher.publish("orders", "created", {{"order_id", 1}});
     CHECK(harness::eventually([&] { return client.call("{{name}}", "stats", {})["orders"] == 1; }));
 }
