@@ -101,11 +101,14 @@ int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
     }
     const CommandSpec* spec = ctx.words.empty() ? nullptr : aegis::app::find_command(ctx.words[0]);
     bool stoppable = spec && (spec->flags & aegis::cmd::k_stoppable);
-    if (stoppable) aegis::util::install_stop_signals();
+    if (stoppable) aegis::util::install_tool_signals();
     int rc = ctx.run();
     // Ctrl-C ends a live command with its summary and the shell's 128 + SIGINT.
     if (stoppable && rc == 0 && aegis::util::stop_signal() == SIGINT)
         rc = aegis::exit_code::interrupted;
+    // A closed pipe (`| head -1`) ends it quietly with what SIGPIPE would have given.
+    if (aegis::util::output_closed() && (rc == 0 || rc == aegis::exit_code::interrupted))
+        rc = aegis::exit_code::output_closed;
     return rc;
 }
 
