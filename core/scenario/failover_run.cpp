@@ -271,8 +271,15 @@ void run_external(Run& r) {
 
 }  // namespace
 
+void check_failover_names(const FailoverOptions& o) {
+    wire::require_service_name(o.service);
+    wire::require_method_name(o.method);
+    if (auto why = wire::check_group_id(o.group); !why.empty()) throw UsageError(why);
+}
+
 FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& o) {
+    check_failover_names(o);
     if (o.trials < 1) throw UsageError("--trials must be at least 1");
     if (o.spawn < 0 || o.spawn > 20) throw UsageError("--spawn must be 0–20");
     // --spawn 1 is refused by the command; the scenario step allows it to show that a group

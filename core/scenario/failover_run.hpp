@@ -64,6 +64,9 @@ struct FailoverReport {
     std::vector<std::string> problems;  // e.g. a trial without a new leader
 };
 
+// UsageError when the service, method or group name breaks the name rules (the command checks
+// before it resolves or spawns anything; run_failover checks again).
+void check_failover_names(const FailoverOptions& o);
 FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& options);
 Json to_json(const FailoverReport& r);
