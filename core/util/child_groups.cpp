@@ -45,12 +45,12 @@ char* decimal(char* end, unsigned long v) {
     return end;
 }
 
-// Start time of `pid` from /proc/PID/stat (field 22), 0 when there is no such process.
-uint64_t guard_start_time(int32_t pid) {
+// Field `want` (numbered as in proc(5)) of /proc/PID/stat (`pid` 0: self), 0 when unknown.
+uint64_t guard_stat_field(int32_t pid, int want) {
     char path[48] = "/proc/";
-    char num[24];
-    char* n = decimal(num + sizeof num, static_cast<unsigned long>(pid));
     size_t at = 6;
+    char num[24];
+    const char* n = pid > 0 ? decimal(num + sizeof num, static_cast<unsigned long>(pid)) : "self";
     while (*n) path[at++] = *n++;
     const char* tail = "/stat";
     while (*tail) path[at++] = *tail++;
@@ -66,14 +66,32 @@ uint64_t guard_start_time(int32_t pid) {
     int field = 2;
     uint64_t value = 0;
     for (++i; i < len; ++i) {
-        if (buf[i] == ' ') {
-            if (++field == 23) return value;
+        if (buf[i] == ' ' || buf[i] == '\n') {
+            if (field == want) return value;
+            ++field;
             value = 0;
-        } else if (field == 22 && buf[i] >= '0' && buf[i] <= '9') {
+        } else if (field == want && buf[i] >= '0' && buf[i] <= '9') {
             value = value * 10 + static_cast<uint64_t>(buf[i] - '0');
         }
     }
-    return field == 22 ? value : 0;
+    return field == want ? value : 0;
+}
+
+// Start time of `pid` (field 22), 0 when there is no such process.
+uint64_t guard_start_time(int32_t pid) { return pid > 0 ? guard_stat_field(pid, 22) : 0; }
+
+// The guard is a copy of us, command line included, which may hold a password (--server URL):
+// its /proc/PID/cmdline becomes "aegis-guard" by overwriting its own copy of the arguments.
+void guard_rename() {
+    prctl(PR_SET_NAME, "aegis-guard");
+    auto* start = reinterpret_cast<char*>(guard_stat_field(0, 48));  // arg_start
+    auto* end = reinterpret_cast<char*>(guard_stat_field(0, 49));    // arg_end
+    if (!start || end <= start) return;
+    const char name[] = "aegis-guard";
+    for (char* p = start; p < end; ++p) {
+        size_t i = static_cast<size_t>(p - start);
+        *p = i < sizeof name ? name[i] : '\0';
+    }
 }
 
 void guard_sleep_ms(long ms) {
@@ -102,7 +120,7 @@ void guard_stop_all(int count) {
 }
 
 [[noreturn]] void guard_main(int sock) {
-    prctl(PR_SET_NAME, "aegis-guard");
+    guard_rename();
     // Ctrl-C, a hang-up or a SIGTERM to our whole process group must not end the guard before
     // it has done its work; it ends by itself as soon as its parent is gone.
     struct sigaction ignore {};
