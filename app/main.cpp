@@ -106,9 +106,10 @@ int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
     // Ctrl-C ends a live command with its summary and the shell's 128 + SIGINT.
     if (stoppable && rc == 0 && aegis::util::stop_signal() == SIGINT)
         rc = aegis::exit_code::interrupted;
-    // A closed pipe (`| head -1`) ends it quietly with what SIGPIPE would have given.
+    // A closed pipe (`| head -1`, `| grep -q`) ends it quietly: the reader had what it wanted,
+    // and a script under `set -o pipefail` must not fail for that.
     if (aegis::util::output_closed() && (rc == 0 || rc == aegis::exit_code::interrupted))
-        rc = aegis::exit_code::output_closed;
+        rc = aegis::exit_code::ok;
     return rc;
 }
 

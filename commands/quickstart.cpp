@@ -94,8 +94,8 @@ void setup_quickstart(CLI::App& root, Context& ctx) {
     app->add_flag("-y,--yes", o->yes, "no questions, even on a terminal (CI)");
     app->footer(
         "On a terminal without --template or --yes it asks for the name, template and NATS URL.\n"
-        "--nats credentials (user:password@) are never written; the URL is shell-quoted if needed.\n"
-        "The project is written into a temporary directory and renamed when complete.\n"
+        "--nats credentials (user:password@) are never written; the URL is shell-quoted when\n"
+        "needed. The project is written into a temporary directory, renamed when complete.\n"
         "Exit codes: 0 written, 2 bad name, template or URL, 73 the directory exists and is not\n"
         "empty or cannot be made, 74 a write failed (a full disk); nothing is left behind then.");
     app->callback([o, templ, &ctx] {

@@ -56,7 +56,8 @@ fs::path make_staging(const fs::path& dir) {
         if (errno == EEXIST) continue;
         int err = errno;
         if (err == ENOSPC || err == EDQUOT || err == EIO)
-            throw IoError("cannot create a directory in '" + parent.string() + "': " + error_text(err));
+            throw IoError("cannot create a directory in '" + parent.string() +
+                          "': " + error_text(err));
         throw CantCreateError("cannot create a directory in '" + parent.string() + "': " +
                               error_text(err));
     }

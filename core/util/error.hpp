@@ -22,7 +22,6 @@ inline constexpr int timeout = 75;
 inline constexpr int auth = 77;
 inline constexpr int config = 78;
 inline constexpr int interrupted = 130;
-inline constexpr int output_closed = 141;  // stdout's reader went away (128 + SIGPIPE, as a shell has it)
 }  // namespace exit_code
 
 class Error : public std::runtime_error {

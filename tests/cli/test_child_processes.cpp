@@ -53,7 +53,8 @@ TEST_CASE("test: a spawn command's background job goes with aegis test (SIGTERM,
     test::NatsServer server;
     test::TempDir tmp;
     // Sleep lengths unique to this test, to find the processes again.
-    std::string job = sig == SIGTERM ? "3111" : "3119", main_sleep = sig == SIGTERM ? "3112" : "3118";
+    std::string job = sig == SIGTERM ? "3111" : "3119";
+    std::string main_sleep = sig == SIGTERM ? "3112" : "3118";
     std::string file = tmp.path() + "/orphans.yaml";
     std::ofstream(file) << "name: orphans\nsteps:\n  - spawn:\n      command: [sh, -c, \"sleep " + job +
                                " & echo $! > ${dir}/job.pid; exec sleep " + main_sleep +
