@@ -104,15 +104,19 @@ int run_chosen(CLI::App& app, aegis::cmd::Context& ctx, int argc) {
     bool cleans_up = spec && (spec->flags & aegis::cmd::k_cleans_up);
     bool stoppable = cleans_up || (spec && (spec->flags & aegis::cmd::k_stoppable));
     if (cleans_up)
-        aegis::util::install_stop_signals(
+        aegis::util::install_tool_signals(
             "\naegis: still cleaning up: what the run created is removed, or listed when it "
             "cannot be (Ctrl-\\ quits now and leaves the rest)\n");
     else if (stoppable)
-        aegis::util::install_stop_signals();
+        aegis::util::install_tool_signals();
     int rc = ctx.run();
     // Ctrl-C ends a live command with its summary and the shell's 128 + SIGINT.
     if (stoppable && rc == 0 && aegis::util::stop_signal() == SIGINT)
         rc = aegis::exit_code::interrupted;
+    // A closed pipe (`| head -1`, `| grep -q`) ends it quietly: the reader had what it wanted,
+    // and a script under `set -o pipefail` must not fail for that.
+    if (aegis::util::output_closed() && (rc == 0 || rc == aegis::exit_code::interrupted))
+        rc = aegis::exit_code::ok;
     return rc;
 }
 

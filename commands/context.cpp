@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include <cstdio>
+#include <cstring>
 
 #include "core/config/connect.hpp"
 #include "core/config/nats_url.hpp"
@@ -17,6 +18,7 @@
 #include "core/output/visible.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
+#include "core/util/signals.hpp"
 #include "core/wire/codec.hpp"
 
 namespace aegis::cmd {
@@ -89,9 +91,19 @@ void Context::print_json(const Json& v) const {
     print(v.dump(m_out.color ? 2 : -1, ' ', false, Json::error_handler_t::replace) + "\n");
 }
 
+// A reader that went away (`| head -1`) ends the command quietly, as SIGPIPE would (we ignore it
+// so that the command can stop its children first); any other failure (a full disk) is an error.
 void Context::print(const std::string& text) const {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    if (util::output_closed()) return;
+    errno = 0;
+    bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    ok = std::fflush(stdout) == 0 && ok;
+    if (ok) return;
+    int err = errno;
+    std::clearerr(stdout);
+    util::note_output_closed();
+    if (err != EPIPE)
+        throw IoError(std::string("cannot write to standard output: ") + std::strerror(err));
 }
 
 namespace {

@@ -116,6 +116,8 @@ bool answer_is_no(Context& ctx, const FailoverOpts& o, const scenario::FailoverR
 int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     auto& r = o.run;
     using std::chrono::milliseconds;
+    // Before anything is resolved or spawned: a name like 'x.*' makes every child die at start.
+    scenario::check_failover_names(r);
     if (!o.data.empty()) r.params = tool::params_from_data(o.data, std::cin);
     if (!r.params.is_object()) throw UsageError("--data must be a JSON object");
     r.duration = o.duration.count() > 0 ? o.duration : milliseconds(r.spawn > 0 ? 3000 : 60000);

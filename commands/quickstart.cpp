@@ -99,6 +99,11 @@ int run_quickstart(Context& ctx, QuickstartOpts& o) {
         throw UsageError("name the service: aegis quickstart NAME",
                          "see 'aegis quickstart --help'");
     auto w = quickstart::scaffold(o.request);
+    if (w.dropped_credentials)
+        std::cerr << ctx.err_style().yellow(
+                         "aegis: note: the credentials in --nats were not written into the "
+                         "project; give them at run time ($NATS_URL, --creds)")
+                  << "\n";
     if (ctx.global.json) {
         ctx.print_json({{"dir", w.dir}, {"template", o.request.templ}, {"files", w.files},
                         {"next", w.next}});
@@ -130,8 +135,10 @@ void setup_quickstart(CLI::App& root, Context& ctx) {
     app->footer(
         "On a terminal without --template or --yes it asks for the name, a few questions that\n"
         "pick the template (saying why; you may choose another), and the NATS URL.\n"
-        "Exit codes: 0 written, 2 bad name or template, 73 the directory exists and is not empty\n"
-        "(nothing is written).");
+        "--nats credentials (user:password@) are never written; the URL is shell-quoted when\n"
+        "needed. The project is written into a temporary directory, renamed when complete.\n"
+        "Exit codes: 0 written, 2 bad name, template or URL, 73 the directory exists and is not\n"
+        "empty or cannot be made, 74 a write failed (a full disk); nothing is left behind then.");
     app->callback([o, templ, &ctx] {
         o->template_given = templ->count() > 0;
         ctx.run = [o, &ctx] { return run_quickstart(ctx, *o); };

@@ -41,6 +41,7 @@ pid_t spawn_node(const std::string& exe, const LocalServer& s, const LocalNode& 
     so.stdout_path = n.log_file;
     so.stderr_path = "=stdout";
     so.new_session = true;
+    so.daemon = true;  // runs on after 'aegis up' returns
     return util::spawn(so);
 }
 

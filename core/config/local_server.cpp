@@ -162,6 +162,7 @@ LocalServer start_server(const UpOptions& o, bool* started) {
     so.stdout_path = s.log_file;
     so.stderr_path = "=stdout";
     so.new_session = true;
+    so.daemon = true;  // runs on after 'aegis up' returns
     s.pid = util::spawn(so);
     wait_ready(s.pid, o.port, s.log_file);
     s.started_at = wire::rfc3339_ms(std::chrono::system_clock::now());

@@ -91,9 +91,7 @@ std::optional<ConsumerInfo> consumer_info(Connection& conn, const std::string& s
         js_GetConsumerInfo(&ci, conn.jetstream(), stream.c_str(), durable.c_str(), nullptr, &code);
     if (s == NATS_NOT_FOUND || code == JSConsumerNotFoundErr || code == JSStreamNotFoundErr)
         return std::nullopt;
-    if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
-        throw UnavailableError("JetStream is not available on this server",
-                               "start nats-server with -js, or use 'aegis up'");
+    check_jetstream_reached(s, code, "consumer info '" + stream + "." + durable + "'");
     check(s, "consumer info '" + stream + "." + durable + "'");
     ConsumerInfo out = to_info(ci);
     jsConsumerInfo_Destroy(ci);

@@ -38,9 +38,7 @@ std::optional<StreamInfo> stream_info(Connection& conn, const std::string& name)
     jsErrCode code = static_cast<jsErrCode>(0);
     natsStatus s = js_GetStreamInfo(&si, conn.jetstream(), name.c_str(), nullptr, &code);
     if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) return std::nullopt;
-    if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
-        throw UnavailableError("JetStream is not available on this server",
-                               "start nats-server with -js, or use 'aegis up'");
+    check_jetstream_reached(s, code, "stream info '" + name + "'");
     check(s, "stream info '" + name + "'");
     StreamInfo out;
     const jsStreamConfig* c = si->Config;

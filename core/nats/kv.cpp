@@ -103,12 +103,10 @@ KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::stri
         s = js_KeyValue(&kv, conn->jetstream(), bucket.c_str());
     if (s != NATS_OK && own) jsCtx_Destroy(own);
     if (s == NATS_NOT_FOUND) throw NotFoundError("KV bucket '" + bucket + "' does not exist");
-    if (s == NATS_ERR || s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) {
-        // No JetStream API answering at all is the common "server started without -js" case.
-        throw UnavailableError("JetStream is not available on this server (bucket '" + bucket +
-                                   "')",
-                               "start nats-server with JetStream enabled (-js), or 'aegis up'");
-    }
+    check_jetstream_reached(s, 0, "KV bucket '" + bucket + "'");
+    if (s == NATS_ERR)  // the API answered with an error nats.c does not pass on by code
+        throw UnavailableError("JetStream refused to open KV bucket '" + bucket + "'",
+                               "is JetStream enabled for this account? try 'aegis validate'");
     check(s, "open KV bucket '" + bucket + "'");
     KeyValue out(conn, kv, bucket);
     out.m_own_js = own;

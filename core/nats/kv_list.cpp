@@ -18,9 +18,7 @@ std::vector<std::string> kv_bucket_names(Connection& conn, std::string_view pref
     natsStatus s = js_StreamNames(&list, conn.jetstream(), nullptr, &code);
     std::vector<std::string> out;
     if (s == NATS_NOT_FOUND) return out;  // no streams at all
-    if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
-        throw UnavailableError("JetStream is not available on this server",
-                               "start nats-server with -js, or use 'aegis up'");
+    check_jetstream_reached(s, code, "list streams");
     check(s, "list streams");
     std::string want = "KV_" + std::string(prefix);
     for (int i = 0; list && i < list->Count; ++i) {

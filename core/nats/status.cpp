@@ -61,4 +61,17 @@ void throw_status(int code, std::string_view what) {
     }
 }
 
+void check_jetstream_reached(int code, int js_err_code, std::string_view what) {
+    auto s = static_cast<natsStatus>(code);
+    if (s == NATS_NO_RESPONDERS || js_err_code == JSNotEnabledErr ||
+        js_err_code == JSNotEnabledForAccountErr)
+        throw UnavailableError("JetStream is not enabled on this server (" + std::string(what) +
+                                   ")",
+                               "start nats-server with -js, or use 'aegis up'");
+    if (s == NATS_TIMEOUT || js_err_code == JSClusterNotAvailErr)
+        throw TimeoutError("JetStream is enabled but did not answer (" + std::string(what) + ")",
+                           "the server or its JetStream cluster is overloaded or has no meta "
+                           "leader; try again, or 'aegis validate'");
+}
+
 }  // namespace aegis::nats

@@ -2,11 +2,14 @@
 #include <vector>
 #include <string>
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis::quickstart {
@@ -40,7 +43,7 @@ std::string call_command(const Request& r) {
 }
 
 std::string run_command(const Request& r) {
-    std::string server = r.nats_url.empty() ? "" : " --server " + r.nats_url;
+    std::string server = r.nats_url.empty() ? "" : " --server " + writable_url(r.nats_url);
     if (r.templ == "client") return "aegis up   # a local NATS, if you have none";
     return "./build/" + r.name + server + " &";
 }
@@ -48,8 +51,8 @@ std::string run_command(const Request& r) {
 std::map<std::string, std::string> placeholders(const Request& r) {
     return {{"{{name}}", r.name},
             {"{{template}}", r.templ},
-            {"{{nats_url}}", r.nats_url.empty() ? "auto" : r.nats_url},
-            {"{{server_flag}}", r.nats_url.empty() ? "" : " --server " + r.nats_url},
+            {"{{nats_url}}", r.nats_url.empty() ? "auto" : writable_url(r.nats_url)},
+            {"{{server_flag}}", r.nats_url.empty() ? "" : " --server " + writable_url(r.nats_url)},
             {"{{replicas}}", r.templ == "single-active" ? "3" : "2"},
             {"{{run}}", run_command(r)},
             {"{{call}}", call_command(r)},
@@ -61,7 +64,36 @@ std::vector<std::string> next_commands(const Request& r, const std::string& dir)
             call_command(r)};
 }
 
+// Characters a shell takes literally in a word: a URL of only these is written as it is.
+bool plain_url_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr(":/._-,%+=", c) != nullptr;
+}
+
 }  // namespace
+
+std::string writable_url(const std::string& url, bool* dropped) {
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+            throw UsageError("--nats: a URL holds no spaces or control characters",
+                             "e.g. --nats nats://127.0.0.1:4222");
+    std::string out;
+    bool any = false;
+    for (const auto& one : util::split(url, ',')) {
+        auto host = one.find("://");
+        host = host == std::string::npos ? 0 : host + 3;
+        std::string clean = one;
+        if (auto at = one.rfind('@'); at != std::string::npos && at >= host) {
+            clean = one.substr(0, host) + one.substr(at + 1);
+            any = true;
+        }
+        out += (out.empty() ? "" : ",") + clean;
+    }
+    if (dropped) *dropped = any;
+    if (std::all_of(out.begin(), out.end(), plain_url_char)) return out;
+    std::string quoted = "'";
+    for (char c : out) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
 
 const std::vector<Template>& templates() {
     static const std::vector<Template> list = {
@@ -110,14 +142,9 @@ Written scaffold(const Request& r) {
     if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
         throw CantCreateError("'" + w.dir + "' exists and is not empty: nothing was written",
                               "choose another --dir, or remove it");
-    for (const auto& f : files) {
-        fs::path target = dir / f.path;
-        fs::create_directories(target.parent_path(), ec);
-        std::ofstream out(target, std::ios::binary);
-        if (ec || !(out << f.content) || !out.flush())
-            throw CantCreateError("cannot write '" + target.string() + "'");
-        w.files.push_back(f.path);
-    }
+    write_project(w.dir, files);
+    for (const auto& f : files) w.files.push_back(f.path);
+    if (!r.nats_url.empty()) writable_url(r.nats_url, &w.dropped_credentials);
     w.next = next_commands(r, w.dir);
     return w;
 }

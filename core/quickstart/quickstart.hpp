@@ -21,6 +21,12 @@ struct Request {
     std::string nats_url;   // empty: auto (the README's run command has no --server)
 };
 
+// What of `--nats URL` may be written into a project: each URL of the list without its
+// credentials (user:password@ or token@ — the README is shared, committed, pasted), shell-quoted
+// when it holds anything but plain URL characters. UsageError for whitespace or control
+// characters. `dropped` (optional) is set when credentials were left out.
+std::string writable_url(const std::string& url, bool* dropped = nullptr);
+
 struct File {
     std::string path;  // relative to the project directory
     std::string content;
@@ -33,9 +39,15 @@ struct Written {
     std::string dir;                  // as given (or ./<name>)
     std::vector<std::string> files;   // relative paths, in the order written
     std::vector<std::string> next;    // the next three commands: build, run, call
+    bool dropped_credentials = false; // the --nats URL had credentials, not written
 };
 // Writes the project. CantCreateError (73) when `dir` exists and is not empty, or cannot be
 // made; nothing is written then.
 Written scaffold(const Request& request);
+
+// Writes `files` under `dir` all at once: into a temporary directory beside it, renamed to `dir`
+// when every file is complete. On failure nothing is left (IoError 74 for a failed write, a
+// full disk; CantCreateError 73 when the directory cannot be made), so the command can be rerun.
+void write_project(const std::string& dir, const std::vector<File>& files);
 
 }  // namespace aegis::quickstart

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include "core/util/child_groups.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/names.hpp"
 
@@ -74,7 +75,7 @@ pid_t Fleet::pid(const std::string& id) const {
 }
 
 void Fleet::signal(const std::string& id, int sig) {
-    if (pid_t p = pid(id)) ::kill(p, sig);
+    if (pid_t p = pid(id)) util::signal_group(p, sig);
 }
 
 int Fleet::reap(const std::string& id, std::chrono::milliseconds wait) {
@@ -82,15 +83,16 @@ int Fleet::reap(const std::string& id, std::chrono::milliseconds wait) {
     if (!p) return -1;
     auto status = util::wait_exit(p, wait);
     if (!status) {
-        ::kill(p, SIGKILL);
+        util::signal_group(p, SIGKILL);
         util::wait_exit(p, std::chrono::milliseconds(2000));
     }
+    util::stop_group(p, std::chrono::milliseconds(1000));  // what a --spawn-cmd child started
     m_children.erase(id);
     return status.value_or(-1);
 }
 
 void Fleet::stop_all() {
-    for (auto& [id, p] : m_children) ::kill(p, SIGTERM);
+    for (auto& [id, p] : m_children) util::signal_group(p, SIGTERM);
     for (auto& [id, p] : m_children) util::terminate(p, std::chrono::milliseconds(3000));
     m_children.clear();
 }

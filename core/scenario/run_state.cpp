@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/util/child_groups.hpp"
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"
 #include "core/util/signals.hpp"
@@ -36,14 +37,16 @@ RunState::RunState(const RunOptions& o, const Scenario& sc, std::string id)
 
 RunState::~RunState() { stop_processes(); }
 
+// Each instance leads a process group: stopping the group also stops what a `command`
+// instance started itself (a shell's background jobs), even after the instance has exited.
 void RunState::stop_processes() {
     for (auto& i : instances)
-        if (i.running) ::kill(i.pid, SIGTERM);
-    for (auto& i : instances)
-        if (i.running) {
-            util::terminate(i.pid, std::chrono::milliseconds(5000));
-            i.running = false;
-        }
+        if (i.running) util::signal_group(i.pid, SIGTERM);
+    for (auto& i : instances) {
+        if (i.running) util::terminate(i.pid, std::chrono::milliseconds(5000));
+        else util::stop_group(i.pid, std::chrono::milliseconds(2000));
+        i.running = false;
+    }
 }
 
 namespace {

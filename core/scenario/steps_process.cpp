@@ -14,6 +14,7 @@
 #include "core/scenario/loader.hpp"
 #include "core/scenario/local_nats.hpp"
 #include "core/scenario/run_state.hpp"
+#include "core/util/child_groups.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"
@@ -193,7 +194,7 @@ void step_kill(RunState& s, const Json& raw, StepResult& out) {
     std::string prefix = s.str(a, "record", "kill");
     s.vars["killed"] = victim->id;
     auto t0 = Clock::now();
-    ::kill(victim->pid, sig);
+    util::signal_group(victim->pid, sig);  // the instance and whatever it started
     out.title = fmt::format("kill {} {} (SIG{})", what, victim->id, sig_name.rfind("SIG", 0) == 0
                                                                     ? sig_name.substr(3) : sig_name);
     std::string new_leader;

@@ -8,6 +8,7 @@
 #include "core/nats/consumer.hpp"
 #include "core/service/command_entry.hpp"
 #include "core/service/retry.hpp"
+#include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/names.hpp"
 #include "core/wire/timefmt.hpp"
@@ -22,15 +23,20 @@ double now_epoch() { return wire::epoch_seconds(std::chrono::system_clock::now()
 
 void CommandHub::deliver(Entry& e, nats::Msg& msg) {
     std::string_view reply = msg.reply();
-    if (msg.data().empty()) {
+    auto meta = nats::parse_ack_subject(reply);
+    if (msg.data().empty() && !meta) {
+        // Consumer flow control wants an answer; idle heartbeats do not.
         if (reply.starts_with("$JS.FC.")) m_conn->publish(reply, "");
         return;
     }
-    auto meta = nats::parse_ack_subject(reply);
     wire::Command cmd;
     try {
+        // A stored message with no body is no command: dropped like an undecodable one, once,
+        // instead of being redelivered up to max_deliver without a word.
+        if (msg.data().empty()) throw DataError("empty message");
         cmd = wire::decode_command(msg.data());
     } catch (const std::exception& ex) {
+        ++e.dropped;
         log::warn("'{}': dropping an undecodable command on '{}': {}", m_instance, msg.subject(),
                   ex.what());
         nats::term(*m_conn, msg);  // no id to report to, and redelivery cannot help

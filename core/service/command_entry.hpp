@@ -19,7 +19,7 @@ struct CommandHub::Entry {
     std::string durable;
     nats::Subscription sub;
     std::atomic<bool> bound{false};
-    std::atomic<uint64_t> completed{0}, failed_attempts{0}, failed{0};
+    std::atomic<uint64_t> completed{0}, failed_attempts{0}, failed{0}, dropped{0};
 
     // Ids completed here: a redelivery whose ack was lost is acknowledged, not run again.
     bool is_done(const std::string& id) {

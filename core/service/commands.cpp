@@ -169,7 +169,7 @@ std::vector<CommandStats> CommandHub::stats() const {
     std::vector<CommandStats> out;
     for (auto& e : m_entries)
         out.push_back({e->command, e->durable, e->bound, e->completed, e->failed_attempts,
-                       e->failed});
+                       e->failed, e->dropped});
     return out;
 }
 

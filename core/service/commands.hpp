@@ -28,6 +28,7 @@ struct CommandStats {
     uint64_t completed = 0;
     uint64_t failed_attempts = 0;
     uint64_t failed = 0;  // given up
+    uint64_t dropped = 0;  // undecodable or empty: terminated, never run
 };
 
 class CommandHub {

@@ -7,6 +7,7 @@
 
 #include "core/nats/consumer.hpp"
 #include "core/service/event_sub.hpp"
+#include "core/util/error.hpp"
 #include "core/util/log.hpp"
 
 namespace aegis::service {
@@ -30,12 +31,12 @@ std::string run_handler(EventSub& s, const wire::Event& ev, const EventDelivery&
 
 void EventHub::deliver(EventSub& s, nats::Msg& msg) {
     std::string_view reply = msg.reply();
-    if (msg.data().empty()) {
+    auto meta = nats::parse_ack_subject(reply);
+    if (msg.data().empty() && !meta) {
         // Consumer flow control wants an answer; idle heartbeats do not.
         if (reply.starts_with("$JS.FC.")) m_conn->publish(reply, "");
         return;
     }
-    auto meta = nats::parse_ack_subject(reply);
     ++s.received;
     if (s.mode == EventMode::exclusive && !leads(s)) {
         ++s.not_leader;  // hand it back at once so the leader gets it
@@ -45,6 +46,8 @@ void EventHub::deliver(EventSub& s, nats::Msg& msg) {
     }
     wire::Event ev;
     try {
+        // A stored message with no body is no event: dropped once, not redelivered unnoticed.
+        if (msg.data().empty()) throw DataError("empty message");
         ev = wire::decode_event(msg.data());
     } catch (const std::exception& e) {
         ++s.dropped;

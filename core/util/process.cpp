@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/util/child_groups.hpp"
 #include "core/util/error.hpp"
 
 namespace aegis::util {
@@ -103,7 +105,9 @@ namespace {
 // Everything between fork and exec. Only async-signal-safe calls.
 [[noreturn]] void exec_child(const SpawnOptions& o, const std::string& exe, char** args,
                              pid_t parent, int out_pipe, int err_pipe) {
+    // A group of its own (a session is one too): stopping it stops what it starts.
     if (o.new_session) setsid();
+    else setpgid(0, 0);
     if (o.die_with_parent) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
@@ -146,6 +150,7 @@ pid_t fork_exec(const SpawnOptions& o, int out_pipe, int err_pipe) {
     pid_t pid = fork();
     if (pid < 0) throw IoError(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) exec_child(o, exe, args.data(), parent, out_pipe, err_pipe);
+    adopt_group(pid, !o.daemon);
     return pid;
 }
 
@@ -232,16 +237,17 @@ RunResult run_capture(const std::vector<std::string>& argv, std::chrono::millise
     auto deadline = std::chrono::steady_clock::now() + timeout;
     if (!drain_pipes(out[0], err[0], r, deadline)) {
         r.timed_out = true;
-        kill(pid, SIGKILL);
+        signal_group(pid, SIGKILL);
     }
     close(out[0]);
     close(err[0]);
     auto status = wait_exit(pid, r.timed_out ? std::chrono::milliseconds(5000) : timeout);
     if (!status) {
-        kill(pid, SIGKILL);
+        signal_group(pid, SIGKILL);
         r.timed_out = true;
         status = wait_exit(pid, std::chrono::milliseconds(5000));
     }
+    stop_group(pid, std::chrono::milliseconds(1000));  // anything it left running in the background
     r.exit_code = status.value_or(137);
     return r;
 }
@@ -294,10 +300,19 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
 
 int terminate(pid_t pid, std::chrono::milliseconds grace) {
     if (pid <= 0) return 0;
-    kill(pid, SIGTERM);
-    if (auto s = wait_exit(pid, grace)) return *s;
-    kill(pid, SIGKILL);
-    return wait_exit(pid, std::chrono::milliseconds(5000)).value_or(137);
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    signal_group(pid, SIGTERM);
+    auto status = wait_exit(pid, grace);
+    if (!status) {
+        signal_group(pid, SIGKILL);
+        status = wait_exit(pid, std::chrono::milliseconds(5000));
+    }
+    // The rest of the group had the same SIGTERM; what still runs when the grace is over is
+    // killed.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    stop_group(pid, std::max(left, std::chrono::milliseconds(100)));
+    return status.value_or(137);
 }
 
 }  // namespace aegis::util

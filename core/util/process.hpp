@@ -13,7 +13,10 @@ struct SpawnOptions {
     std::vector<std::string> argv;
     std::string stdout_path;  // empty: inherit
     std::string stderr_path;  // empty: inherit; "=stdout" to merge
-    bool new_session = false;  // detach from our process group (daemons)
+    bool new_session = false;  // a session of its own (kubectl, daemons)
+    // Meant to outlive us ('aegis up' servers). Every other child leads a process group of its
+    // own that is stopped with it, and stopped when aegis ends, even by SIGKILL (child_groups).
+    bool daemon = false;
     // PR_SET_PDEATHSIG(SIGTERM): the child is told to stop when the *thread* that spawned it
     // exits, so a helper (kubectl port-forward) never outlives a crashed parent. Spawn such
     // children from a thread that lives as long as they should.
@@ -42,7 +45,8 @@ bool alive(pid_t pid);
 // Waits up to `timeout` for the child to exit; its exit status (128+signal when killed) or
 // nullopt when still running.
 std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout);
-// SIGTERM, wait up to `grace`, then SIGKILL; returns the exit status.
+// SIGTERM, wait up to `grace`, then SIGKILL; returns the exit status. A child of spawn() is
+// stopped with its whole process group (what it started itself, a shell's background jobs).
 int terminate(pid_t pid, std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 // The process's command name (/proc/<pid>/comm), empty when unknown.
 std::string process_name(pid_t pid);

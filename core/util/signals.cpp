@@ -2,12 +2,15 @@
 #include <functional>
 #include <chrono>
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstring>
 
 #include <atomic>
+#include <cerrno>
+#include <mutex>
 #include <thread>
 
 namespace aegis::util {
@@ -17,6 +20,7 @@ std::atomic<int> g_signal{0};
 std::atomic<const char*> g_cleanup_note{nullptr};
 std::atomic<int> g_count{0};
 std::atomic<int> g_exit_at{0};
+std::atomic<bool> g_output_closed{false};
 
 // The first signal asks the command to stop cleanly; a second Ctrl-C while it is still stopping
 // ends the process at once (a call in flight, a hung server), as the user clearly means it —
@@ -45,6 +49,41 @@ void install_stop_signals(const char* cleanup_note) {
     sigaction(SIGTERM, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
+
+namespace {
+
+// A pipe whose reader has gone reports POLLERR to its writer (a socket or terminal: POLLHUP);
+// a file or /dev/null never does, so the thread just sleeps in poll() for good.
+void watch_stdout() {
+    pollfd fd{STDOUT_FILENO, 0, 0};
+    for (;;) {
+        int n = poll(&fd, 1, -1);
+        if (n < 0 && errno != EINTR) return;
+        if (n > 0 && (fd.revents & (POLLERR | POLLHUP))) break;
+        if (n > 0 && (fd.revents & POLLNVAL)) return;
+    }
+    note_output_closed();
+}
+
+}  // namespace
+
+void install_tool_signals(const char* cleanup_note) {
+    install_stop_signals(cleanup_note);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, nullptr);
+    static std::once_flag once;
+    std::call_once(once, [] { std::thread(watch_stdout).detach(); });
+}
+
+void note_output_closed() {
+    g_output_closed.store(true);
+    int expected = 0;
+    g_signal.compare_exchange_strong(expected, SIGPIPE);
+}
+
+bool output_closed() { return g_output_closed.load(); }
 
 bool stop_requested() { return g_signal.load() != 0; }
 int stop_signal() { return g_signal.load(); }

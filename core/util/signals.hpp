@@ -11,6 +11,14 @@ namespace aegis::util {
 // when `cleanup_note` is given (a command that removes what it created), does not cut the
 // cleanup short: the note is written to stderr and the cleanup goes on.
 void install_stop_signals(const char* cleanup_note = nullptr);
+// For aegis's own live commands: install_stop_signals(cleanup_note), SIGHUP stopping cleanly
+// like SIGTERM (a closed terminal), and a watch on stdout: once nobody reads it (`| head -1` has
+// exited) a stop is requested, as SIGPIPE would have ended us at the next write (stop_signal()
+// SIGPIPE).
+void install_tool_signals(const char* cleanup_note = nullptr);
+// A write to stdout failed because nobody reads it any more: stop, quietly.
+void note_output_closed();
+bool output_closed();
 bool stop_requested();
 int stop_signal();  // the signal that arrived, 0 if none
 void request_stop();  // as if a signal arrived (tests, request_stop())

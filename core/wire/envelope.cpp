@@ -137,6 +137,12 @@ public:
 private:
     std::optional<std::string> string_at(J* f, const char* field) {
         if (f == nullptr) return std::nullopt;
+        if (f->is_binary()) {  // a bin where a str belongs: tolerated as its bytes, as before
+            const auto& b = f->get_binary();
+            std::string s(b.begin(), b.end());
+            strip(s);
+            return s;
+        }
         if (!f->is_string()) fail(field, fmt::format("must be a string, got {}", type_of(*f)));
         std::string s = take_string(*f);
         strip(s);

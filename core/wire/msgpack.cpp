@@ -1,5 +1,5 @@
 // MessagePack encoder and decoder (docs/protocol.md §2.2). Our own, not nlohmann's: nlohmann writes
-// float32 when a double fits, decodes bin as a binary value and recurses without a depth limit.
+// float32 when a double fits and recurses without a depth limit.
 #include <bit>
 #include <optional>
 #include <cstdint>
@@ -217,15 +217,21 @@ Json Reader::value(int depth) {
     }
 }
 
+Json Reader::binary(std::size_t n) {
+    std::string_view b = bytes(n);
+    return Json::binary(Json::binary_t::container_type(b.begin(), b.end()));
+}
+
 // Everything from 0xc0 to 0xdb.
 Json Reader::scalar(std::uint8_t tag) {
     switch (tag) {
     case 0xc0: return Json(nullptr);
     case 0xc2: return Json(false);
     case 0xc3: return Json(true);
-    case 0xc4: return Json(std::string(text(big_endian(1), false)));
-    case 0xc5: return Json(std::string(text(big_endian(2), false)));
-    case 0xc6: return Json(std::string(text(big_endian(4), false)));
+    // bin stays binary (Python bytes): re-encoded as bin, never as a str of invalid UTF-8.
+    case 0xc4: return binary(big_endian(1));
+    case 0xc5: return binary(big_endian(2));
+    case 0xc6: return binary(big_endian(4));
     case 0xca: return Json(double{std::bit_cast<float>(static_cast<std::uint32_t>(big_endian(4)))});
     case 0xcb: return Json(std::bit_cast<double>(big_endian(8)));
     case 0xcc: return Json(big_endian(1));

@@ -81,6 +81,7 @@ private:
     std::string_view text(std::size_t n, bool is_str);
     Json value(int depth);
     Json scalar(std::uint8_t tag);
+    Json binary(std::size_t n);  // a bin value: Json::binary_t
     Json array(std::size_t n, int depth);
     Json map(std::size_t n, int depth);
     std::string_view key();

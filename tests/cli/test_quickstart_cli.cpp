@@ -131,3 +131,67 @@ TEST_CASE("quickstart on a terminal checks each answer as it is given and asks a
     CHECK(pty.wait_exit(10s) == 0);
     CHECK(contains(test::read_file(dir + "/src/main.cpp"), "quick_setup_single_active"));
 }
+
+TEST_CASE("quickstart --nats never writes credentials and quotes what it writes") {
+    test::TempDir tmp;
+    auto dir = (fs::path(tmp.path()) / "cred").string();
+    auto r = run_aegis({"quickstart", "my-svc", "--yes", "--dir", dir, "--nats",
+                        "nats://alice:s3cret@127.0.0.1:4222,nats://tok3n@127.0.0.1:4223"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(contains(r.err, "credentials in --nats were not written"));
+    for (const auto& f : fs::recursive_directory_iterator(dir)) {
+        if (!f.is_regular_file()) continue;
+        auto text = test::read_file(f.path().string());
+        CHECK_FALSE(contains(text, "s3cret"));
+        CHECK_FALSE(contains(text, "alice"));
+        CHECK_FALSE(contains(text, "tok3n"));
+    }
+    CHECK_FALSE(contains(r.out, "s3cret"));
+    auto readme = test::read_file(dir + "/README.md");
+    CHECK(contains(readme, "./build/my-svc --server nats://127.0.0.1:4222,nats://127.0.0.1:4223 &"));
+
+    // Shell syntax in the URL is quoted: pasting the run line runs nothing of it.
+    auto odd = (fs::path(tmp.path()) / "odd").string();
+    auto q = run_aegis({"quickstart", "my-svc", "--yes", "--dir", odd, "--nats",
+                        "nats://127.0.0.1:4222/$(touch${IFS}pwned);`id`"});
+    INFO(q.err);
+    REQUIRE(q.exit_code == 0);
+    auto run_line = test::read_file(odd + "/README.md");
+    CHECK(contains(run_line,
+                   "--server 'nats://127.0.0.1:4222/$(touch${IFS}pwned);`id`' &"));
+    // The README's run line, as a shell reads it (printf in place of the program).
+    auto at = run_line.find("--server ");
+    auto words = run_line.substr(at, run_line.find(" &", at) - at);
+    auto echoed = test::run_program({"sh", "-c", "cd \"$0\" && printf '%s\\n' " + words,
+                                     tmp.path()});
+    CHECK(echoed.out == "--server\nnats://127.0.0.1:4222/$(touch${IFS}pwned);`id`\n");
+    CHECK_FALSE(fs::exists(fs::path(tmp.path()) / "pwned"));
+
+    // A newline (or any control character) is no URL: refused, nothing written.
+    auto nl = (fs::path(tmp.path()) / "nl").string();
+    auto bad = run_aegis({"quickstart", "my-svc", "--yes", "--dir", nl, "--nats",
+                          "nats://127.0.0.1:4222\nrm -rf ~"});
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "--nats"));
+    CHECK_FALSE(fs::exists(nl));
+}
+
+TEST_CASE("quickstart on a full disk leaves nothing half-written, exits 74, and can be rerun") {
+    test::TempDir tmp;
+    auto dir = (fs::path(tmp.path()) / "full").string();
+    // A file size limit of one 512-byte block plays the full disk: writes past it fail (EFBIG).
+    auto r = test::run_program({"sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"",
+                                test::aegis_binary(), "quickstart", "my-svc", "--yes", "--dir",
+                                dir});
+    INFO(r.err);
+    CHECK(r.exit_code == 74);
+    CHECK(contains(r.err, "aegis: error: cannot write"));
+    CHECK_FALSE(fs::exists(dir));
+    for (const auto& e : fs::directory_iterator(tmp.path())) FAIL("left behind: " << e.path());
+    auto again = run_aegis({"quickstart", "my-svc", "--yes", "--dir", dir});
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(fs::exists(fs::path(dir) / "CMakeLists.txt"));
+    CHECK(fs::exists(fs::path(dir) / "src/main.cpp"));
+}

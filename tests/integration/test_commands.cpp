@@ -195,3 +195,27 @@ TEST_CASE("commands: no handler means a timeout, and the command stays queued") 
     while (runs == 0 && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(20ms);
     CHECK(runs == 1);
 }
+
+// An empty message in the COMMANDS stream is no command: terminated at once (and logged once),
+// not left unacknowledged to be redelivered up to max_deliver.
+TEST_CASE("commands: an empty stored message is terminated, the next command runs") {
+    test::NatsServer server;
+    std::atomic<int> runs{0};
+    Service svc(server.connect("h"), quiet_options("cmd-blank", "cmd-blank-1"));
+    svc.command("process_batch", batch_handler(runs));
+    svc.start();
+    auto raw = server.connect("raw");
+    raw->publish("commands.cmd-blank.process_batch", "");
+    raw->flush();
+    CommandSender sender(server.connect("sender"), "cmd-client-1");
+    SendCommandOptions so;
+    so.timeout = 10s;
+    auto out = sender.send("cmd-blank", "process_batch", {{"size", 1}}, so);
+    CHECK(out.completed);
+    CHECK(runs == 1);
+    std::this_thread::sleep_for(300ms);
+    auto info = nats::consumer_info(*raw, "COMMANDS", "cmd-blank-process_batch");
+    REQUIRE(info);
+    CHECK(info->num_ack_pending == 0);
+    CHECK(info->num_redelivered == 0);
+}

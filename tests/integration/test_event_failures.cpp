@@ -101,3 +101,31 @@ TEST_CASE("events: undecodable messages are dropped and the subscriber keeps goi
     REQUIRE(wait_until([&] { return ok == 1; }, 5s));
     CHECK(svc.event_stats().at(0).dropped == 4);
 }
+
+// An empty message in the stream is no event: terminated and counted as dropped once, not left
+// unacknowledged to be redelivered up to max_deliver without a word.
+TEST_CASE("events: an empty stored message is terminated and counted once") {
+    test::NatsServer server;
+    std::atomic<int> ok{0};
+    Service svc(server.connect("s"), quiet_options("evblank", "evblank-1"));
+    SubscribeOptions so;
+    so.durable = true;
+    so.max_attempts = 3;
+    so.retry_delay = 20ms;
+    svc.subscribe("events.blank.*", EventMode::compete, [&ok](const wire::Event&) { ++ok; }, so);
+    svc.start();
+    auto conn = server.connect("raw");
+    EventPublisher pub(conn);
+    pub.publish("blank", "before", {});
+    conn->publish("events.blank.empty", "");
+    conn->flush();
+    pub.publish("blank", "after", {});
+    auto stats = [&] { return svc.event_stats().at(0); };
+    REQUIRE(wait_until([&] { return ok == 2 && stats().dropped == 1; }, 10s));
+    std::this_thread::sleep_for(600ms);
+    CHECK(stats().dropped == 1);
+    auto info = nats::consumer_info(*server.connect("c"), "EVENTS", "evblank-events-blank-star");
+    REQUIRE(info);
+    CHECK(info->num_ack_pending == 0);
+    CHECK(info->num_redelivered == 0);
+}

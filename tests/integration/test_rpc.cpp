@@ -149,3 +149,23 @@ TEST_CASE("a no-responders error comes at once when JetStream does not answer") 
     // Before, the explanation waited out the JetStream timeout (5 s) twice; now a few hundred ms.
     CHECK(std::chrono::steady_clock::now() - t0 < 3s);
 }
+
+// Python bytes travel as msgpack bin; a handler that hands them back must send bin again, not a
+// str holding invalid UTF-8 (which a Python client, decoding with raw=False, cannot read).
+TEST_CASE("a msgpack bin in a request comes back as bin") {
+    test::NatsServer server;
+    ServiceOptions o;
+    o.name = "bin-echo";
+    o.instance_id = "bin-echo-1";
+    Service svc(server.connect("svc"), o);
+    svc.rpc("mirror", [](const Json& p) { return p; });
+    svc.start();
+    const Json bytes = Json::binary({'a', 0xff, 'b', 0x00});
+    auto conn = server.connect("client");
+    Client client(conn);
+    auto r = client.call_raw("bin-echo", "mirror", {{"data", bytes}, {"text", "t"}});
+    REQUIRE(r.response.success);
+    REQUIRE(r.response.result["data"].is_binary());
+    CHECK(r.response.result["data"] == bytes);
+    CHECK(r.response.result["text"] == "t");
+}

@@ -124,6 +124,64 @@ ProcessResult run_program(const std::vector<std::string>& argv,
     return r;
 }
 
+namespace {
+
+// Reads what is there on `fd` (non-blocking poll of up to `ms`) into `into`; false at EOF.
+bool read_some(int fd, std::string& into, int ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0) return true;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    into.append(buf, static_cast<size_t>(n));
+    return true;
+}
+
+}  // namespace
+
+HeadResult run_aegis_head1(const std::vector<std::string>& args,
+                           std::chrono::milliseconds first_line,
+                           std::chrono::milliseconds exit_within) {
+    int out[2], err[2];
+    if (pipe(out) || pipe(err)) throw std::runtime_error("pipe failed");
+    std::vector<std::string> full{aegis_binary()};
+    full.insert(full.end(), args.begin(), args.end());
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+        auto argv = to_argv(full);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    HeadResult r;
+    bool err_open = true;
+    auto until = std::chrono::steady_clock::now() + first_line;
+    while (r.first.find('\n') == std::string::npos && std::chrono::steady_clock::now() < until) {
+        if (!read_some(out[0], r.first, 20)) break;
+        if (err_open) err_open = read_some(err[0], r.err, 0);
+    }
+    r.got_line = r.first.find('\n') != std::string::npos;
+    close(out[0]);  // `head -1` has what it wanted and exits
+    until = std::chrono::steady_clock::now() + exit_within;
+    while (err_open && std::chrono::steady_clock::now() < until) err_open = read_some(err[0], r.err, 20);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    auto status = util::wait_exit(pid, std::max(left, std::chrono::milliseconds(1)));
+    r.exited = status.has_value();
+    if (!status) {
+        kill(pid, SIGKILL);
+        util::wait_exit(pid, std::chrono::seconds(5));
+    }
+    close(err[0]);
+    r.exit_code = status.value_or(-1);
+    return r;
+}
+
 Background::Background(const std::vector<std::string>& args,
                        const std::vector<std::pair<std::string, std::string>>& env) {
     char tmpl[] = "/tmp/aegis-bg-XXXXXX";

@@ -21,6 +21,20 @@ ProcessResult run_aegis(const std::vector<std::string>& args,
                         const std::string& input = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// `aegis args... | head -1`: stdout on a pipe whose read end is closed once the first line has
+// arrived (within `first_line`); then up to `exit_within` for the process to end (else it is
+// SIGKILLed and `exited` stays false).
+struct HeadResult {
+    bool got_line = false;
+    bool exited = false;
+    int exit_code = -1;
+    std::string first;  // what was read before closing
+    std::string err;    // all of stderr
+};
+HeadResult run_aegis_head1(const std::vector<std::string>& args,
+                           std::chrono::milliseconds first_line = std::chrono::seconds(30),
+                           std::chrono::milliseconds exit_within = std::chrono::seconds(5));
+
 // Runs any program (`argv[0]` looked up on PATH), e.g. a shell over a completion script.
 ProcessResult run_program(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& env = {},
