@@ -95,7 +95,7 @@ TEST_CASE("failover: a method the service does not announce is exit 65 before an
                                    server.url()});
     REQUIRE(order.wait_for_output("is ACTIVE", 10s));
     const std::string methods =
-        "(methods: cancel_order, create_order, get_order, get_statistics, list_orders)";
+        "(methods: cancel_order, create_order, get_order, get_order_status, get_statistics, list_orders)";
     auto t0 = std::chrono::steady_clock::now();
     auto r = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server", server.url()},
                        {}, {}, 90s);

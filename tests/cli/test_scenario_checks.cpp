@@ -69,7 +69,7 @@ TEST_CASE("scenario checks: each documented check fails a run where it must fail
         {"leftovers", "left: process "},
         {"load-no-call-succeeded", "no call succeeded (10 sent, 10 failed)"},
         {"failover-method", "has no method 'echo' (methods: cancel_order, create_order, "
-                            "get_order, get_statistics, list_orders)"},
+                            "get_order, get_order_status, get_statistics, list_orders)"},
     };
     CHECK(got.size() == want.size());
     for (const auto& [name, says] : want) {
@@ -94,7 +94,7 @@ TEST_CASE("scenario checks: registry and kv fail on a server without JetStream")
     REQUIRE(got.size() == 2);
     for (const auto& [name, why] : got) {
         INFO(name << ": " << why);
-        CHECK(contains(why, "JetStream is not available"));
+        CHECK(contains(why, "JetStream is not enabled"));
         CHECK(contains(why, "(step at "));  // the check step itself failed, not the sweep
     }
 }
