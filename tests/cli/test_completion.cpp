@@ -63,6 +63,28 @@ std::string bash_complete(const std::string& script, const std::vector<std::stri
     return sorted_lines(r.out);
 }
 
+// Runs the zsh script's _aegis for `words` (the last one is being completed) with the
+// completion system's builtins stubbed: what it offers, sorted. _files stands for itself
+// ("<files>"), or with -g lists the YAML files the prefix matches.
+std::string zsh_complete(const std::string& script, const std::vector<std::string>& words) {
+    std::vector<std::string> argv{
+        "zsh", "-f", "-c",
+        "compdef() { :; }; compset() { return 1; }\n"
+        "_files() { if [[ $1 == -g ]]; then local f; for f in ${PREFIX}*.(yaml|yml)(N); do"
+        " print -r -- $f; done; else print -r -- '<files>'; fi; }\n"
+        "_describe() { local i; for i in \"${(@P)4}\"; do i=${i%%:*};"
+        " [[ $i == ${PREFIX}* ]] && print -r -- $i; done; return 0; }\n"
+        "compadd() { local i; for i in \"${(@P)2}\"; do [[ $i == ${PREFIX}* ]] &&"
+        " print -r -- $i; done; return 0; }\n"
+        "source \"$1\"; shift; words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; _aegis",
+        "zsh", script};
+    argv.insert(argv.end(), words.begin(), words.end());
+    auto c = run_program(argv);
+    INFO(c.err);
+    CHECK(c.err.empty());
+    return sorted_lines(c.out);
+}
+
 // The command names under "Subcommands:" in `aegis --help`.
 std::vector<std::string> help_commands() {
     auto r = run_aegis({"--help"});
@@ -134,23 +156,7 @@ TEST_CASE("completion: zsh and fish scripts name every command and pass their sh
         auto r = run_program({"zsh", "-n", zsh});
         INFO(r.err);
         CHECK(r.exit_code == 0);
-        // The completion system's builtins stubbed: what _aegis offers for a line.
-        auto complete = [&](std::vector<std::string> words) {
-            std::vector<std::string> argv{
-                "zsh", "-f", "-c",
-                "compdef() { :; }; compset() { return 1; }; _files() { print -r -- '<files>'; }\n"
-                "_describe() { local i; for i in \"${(@P)4}\"; do i=${i%%:*};"
-                " [[ $i == ${PREFIX}* ]] && print -r -- $i; done; return 0; }\n"
-                "compadd() { local i; for i in \"${(@P)2}\"; do [[ $i == ${PREFIX}* ]] &&"
-                " print -r -- $i; done; return 0; }\n"
-                "source \"$1\"; shift; words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; _aegis",
-                "zsh", zsh};
-            argv.insert(argv.end(), words.begin(), words.end());
-            auto c = run_program(argv);
-            INFO(c.err);
-            CHECK(c.err.empty());
-            return sorted_lines(c.out);
-        };
+        auto complete = [&](std::vector<std::string> words) { return zsh_complete(zsh, words); };
         CHECK(complete({"aegis", "de"}) == "demo");
         CHECK(complete({"aegis", "demo", "ec"}) == "echo echo-single");
         CHECK(complete({"aegis", "call", "--col"}) == "--color");
@@ -392,23 +398,7 @@ TEST_CASE("completion: applet links complete as their command, aegis test offers
 
     if (aegis::test::on_path("zsh")) {
         auto zsh = save_script("zsh", dir.path(), "_aegis");
-        auto complete = [&](std::vector<std::string> words) {
-            std::vector<std::string> argv{
-                "zsh", "-f", "-c",
-                "compdef() { :; }; compset() { return 1; }\n"
-                "_files() { local f; for f in ${PREFIX}*.(yaml|yml)(N); do print -r -- $f; done; }\n"
-                "_describe() { local i; for i in \"${(@P)4}\"; do i=${i%%:*};"
-                " [[ $i == ${PREFIX}* ]] && print -r -- $i; done; return 0; }\n"
-                "compadd() { local i; for i in \"${(@P)2}\"; do [[ $i == ${PREFIX}* ]] &&"
-                " print -r -- $i; done; return 0; }\n"
-                "source \"$1\"; shift; words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; _aegis",
-                "zsh", zsh};
-            argv.insert(argv.end(), words.begin(), words.end());
-            auto c = run_program(argv);
-            INFO(c.err);
-            CHECK(c.err.empty());
-            return sorted_lines(c.out);
-        };
+        auto complete = [&](std::vector<std::string> words) { return zsh_complete(zsh, words); };
         CHECK(complete({"aegis-test", "fail"}) == "failover");
         CHECK(complete({link, ""}) == "ok-svc");
         CHECK(complete({"aegis", "test", "rpc"}) == "rpc-load-balancing");
