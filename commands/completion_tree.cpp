@@ -131,13 +131,7 @@ std::string value_word(Value value, const std::vector<std::string>& choices, boo
 
 std::vector<std::string> applet_names() {
     std::vector<std::string> names;
-    std::string words = AEGIS_APPLETS;
-    for (size_t at = 0; at < words.size();) {
-        size_t end = words.find(' ', at);
-        if (end == std::string::npos) end = words.size();
-        if (end > at) names.push_back("aegis-" + words.substr(at, end - at));
-        at = end + 1;
-    }
+    for (const auto& command : util::split(AEGIS_APPLETS, ' ')) names.push_back("aegis-" + command);
     return names;
 }
 

@@ -27,6 +27,13 @@ public:
     }
 };
 
+// CLI11's "a,b,c" as the user reads choices: "a|b|c".
+std::string choice_list(std::string list) {
+    for (auto& c : list)
+        if (c == ',') c = '|';
+    return list;
+}
+
 // "0.000000" → "0", "1.500000" → "1.5".
 std::string plain_number(std::string n) {
     if (n.find('.') == std::string::npos) return n;
@@ -67,7 +74,8 @@ std::string extras_message(const std::string& what, const CLI::App* app) {
     if (extra.size() < 2 || extra[0] != '-') return "unexpected argument '" + extra + "'";
     std::string name = extra.substr(0, extra.find('='));
     std::string near = util::closest(name, option_names(app));
-    return "unknown option '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)");
+    std::string message = "unknown option '" + name + "'";
+    return near.empty() ? message : message + " (did you mean '" + near + "'?)";
 }
 
 std::string rewrite(const std::string& what, const CLI::App* app) {
@@ -82,10 +90,8 @@ std::string rewrite(const std::string& what, const CLI::App* app) {
     if (std::regex_match(what, m, at_most))
         return "'" + m[1].str() + "' was given " + m[2].str() + " times; give it once";
     if (std::regex_match(what, m, not_in)) {
-        std::string list = m[3].str();
-        for (auto& c : list)
-            if (c == ',') c = '|';
-        return "'" + m[1].str() + "' takes one of " + list + ", not '" + m[2].str() + "'";
+        return "'" + m[1].str() + "' takes one of " + choice_list(m[3]) + ", not '" + m[2].str() +
+               "'";
     }
     if (std::regex_match(what, m, range))
         return "'" + m[1].str() + "' takes a value from " + plain_number(m[3]) + " to " +
@@ -104,12 +110,7 @@ std::string help_value_word(const std::string& type_name) {
     std::smatch m;
     static const std::regex choices("^[A-Z]*:\\{(.*)\\}$");
     static const std::regex range("^[A-Z]*:[A-Z]* in \\[(\\S+) - (\\S+)\\]$");
-    if (std::regex_match(type_name, m, choices)) {
-        std::string list = m[1].str();
-        for (auto& c : list)
-            if (c == ',') c = '|';
-        return list;
-    }
+    if (std::regex_match(type_name, m, choices)) return choice_list(m[1]);
     if (std::regex_match(type_name, m, range))
         return plain_number(m[1]) + ".." + plain_number(m[2]);
     std::string head = type_name.substr(0, type_name.find(':'));

@@ -85,6 +85,14 @@ std::string zsh_complete(const std::string& script, const std::vector<std::strin
     return sorted_lines(c.out);
 }
 
+// What fish's `complete -C LINE` offers with the fish script sourced, sorted.
+std::string fish_complete(const std::string& script, const std::string& line) {
+    auto c = run_program({"fish", "-c", "source $argv[1]; complete -C$argv[2]", script, line});
+    INFO(c.err);
+    CHECK(c.exit_code == 0);
+    return sorted_lines(c.out);
+}
+
 // The command names under "Subcommands:" in `aegis --help`.
 std::vector<std::string> help_commands() {
     auto r = run_aegis({"--help"});
@@ -170,13 +178,7 @@ TEST_CASE("completion: zsh and fish scripts name every command and pass their sh
         auto r = run_program({"fish", "-n", fish});
         INFO(r.err);
         CHECK(r.exit_code == 0);
-        auto complete = [&](const std::string& line) {
-            auto c = run_program({"fish", "-c", "source $argv[1]; complete -C$argv[2]", fish,
-                                  line});
-            INFO(c.err);
-            CHECK(c.exit_code == 0);
-            return sorted_lines(c.out);
-        };
+        auto complete = [&](const std::string& line) { return fish_complete(fish, line); };
         CHECK(complete("aegis de") == "demo");
         CHECK(complete("aegis demo ec") == "echo echo-single");
         CHECK(complete("aegis call --col") == "--color");
@@ -409,13 +411,7 @@ TEST_CASE("completion: applet links complete as their command, aegis test offers
     }
     if (aegis::test::on_path("fish")) {
         auto fish = save_script("fish", dir.path(), "aegis.fish");
-        auto complete = [&](const std::string& line) {
-            auto c = run_program({"fish", "-c", "source $argv[1]; complete -C$argv[2]", fish,
-                                  line});
-            INFO(c.err);
-            CHECK(c.exit_code == 0);
-            return sorted_lines(c.out);
-        };
+        auto complete = [&](const std::string& line) { return fish_complete(fish, line); };
         CHECK(complete("aegis-test fail") == "failover");
         CHECK(complete("aegis-call --col") == "--color");
         CHECK(complete(link + " ") == "ok-svc");
