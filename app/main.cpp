@@ -64,7 +64,7 @@ std::vector<std::string> command_words(int argc, char** argv) {
 }
 
 // Sets up the commands the command line needs (one, or all for help, completion and typos),
-// each with its table row's summary, examples and global options in its --help.
+// each with its table row's summary, examples, exit codes and global options in its --help.
 void set_up_commands(CLI::App& app, aegis::cmd::Context& ctx) {
     const CommandSpec* named = ctx.words.empty() ? nullptr : aegis::app::find_command(ctx.words[0]);
     bool one = named && !(named->flags & aegis::cmd::k_whole_tree);
@@ -75,6 +75,7 @@ void set_up_commands(CLI::App& app, aegis::cmd::Context& ctx) {
         if (!sub) continue;
         sub->description(spec.summary);
         aegis::cmd::add_examples(*sub, spec.examples);
+        aegis::cmd::add_exit_codes(*sub, spec.exit_codes);
         aegis::cmd::add_global_options_help(*sub, spec.flags & aegis::cmd::k_needs_nats);
         sub->fallthrough();  // global flags work after the subcommand too
     }

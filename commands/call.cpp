@@ -182,9 +182,7 @@ void setup_call(CLI::App& root, Context& ctx) {
     auto* app = root.add_subcommand("call");
     app->footer(
         "Params: one JSON object ('{\"message\":\"hi\"}'), or key=value pairs (numbers, true/false\n"
-        "and null are inferred; key:=<json> takes raw JSON; a.b=1 nests), or -d @file / -d - (stdin).\n"
-        "Exit codes: 0 ok, 1 the service answered with an error, 2 usage, 65 bad params,\n"
-        "69 no responders / NATS unreachable, 75 timeout.");
+        "and null are inferred; key:=<json> takes raw JSON; a.b=1 nests), or -d @file / -d - (stdin).");
     app->add_option("service", o->service, "service name, e.g. echo-service");
     app->add_option("method", o->method, "method name, e.g. echo");
     app->add_option("params", o->args, "JSON object or key=value pairs");

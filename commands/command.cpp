@@ -121,10 +121,10 @@ void setup_command(CLI::App& root, Context& ctx) {
     cmd->require_subcommand(0, 1);
     auto o = std::make_shared<SendOpts>();
     auto* app = cmd->add_subcommand("send", "send a command, show progress and the result");
-    app->footer("Payload: one JSON object, key=value pairs (as 'aegis call'), or -d @file.\n"
-                "Exit codes: 0 completed, 1 the handler reported failure, 2 usage, 65 bad payload,\n"
-                "69 NATS / JetStream unavailable, 75 no completion in time (it stays queued),\n"
-                "130 interrupted.");
+    app->footer("Payload: one JSON object, key=value pairs (as 'aegis call'), or -d @file.");
+    add_exit_codes(*app, "0 completed; 1 the handler reported failure; 2 usage; 65 bad payload; "
+                         "69 NATS or JetStream unavailable; 75 no completion in time (it stays "
+                         "queued); 130 interrupted");
     add_examples(*app, "aegis command send batch-processor process_batch size=5\n"
                        "aegis command send batch-processor process_batch size=3 --no-wait");
     app->add_option("service", o->service, "target service, e.g. batch-processor")->required();

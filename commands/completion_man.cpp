@@ -42,6 +42,23 @@ std::string command_section(const CommandNode& node, const std::string& summary)
     if (!node.options.empty()) synopsis += " [options]";
     out += ".PP\n\\fB" + troff(synopsis) + "\\fR\n";
     for (const auto& o : node.options) out += option_line(o);
+    if (!node.exit_codes.empty()) {
+        out += ".PP\nExit status:\n.RS\n.nf\n";
+        for (const auto& line : node.exit_codes) out += troff(line) + "\n";
+        out += ".fi\n.RE\n";
+    }
+    return out;
+}
+
+// EXAMPLES: each command's examples, as `aegis help COMMAND` ends with them.
+std::string examples_section(const std::vector<CommandNode>& tree) {
+    std::string out = ".SH EXAMPLES\n";
+    for (size_t i = 1; i < tree.size(); ++i) {
+        if (tree[i].examples.empty()) continue;
+        out += ".SS " + troff(tree[i].path) + "\n.nf\n";
+        for (const auto& line : tree[i].examples) out += troff(line) + "\n";
+        out += ".fi\n";
+    }
     return out;
 }
 
@@ -67,12 +84,16 @@ std::string man_page(const std::vector<CommandNode>& tree, const std::string& ve
                 if (parent.path + " " + name == tree[i].path) summary = description;
         out += command_section(tree[i], summary);
     }
-    out += ".SH EXIT STATUS\n0 ok, 1 the command ran and the answer is no, 2 usage, 65 bad data, "
-           "66 missing input file, 69 NATS or service unavailable, 70 internal error, 73 cannot "
+    out += examples_section(tree);
+    out += ".SH EXIT STATUS\nEach command lists its own codes under COMMANDS. In all: 0 ok, 1 the "
+           "command ran and the answer is no, 2 usage, 65 bad data, 66 missing input file, 69 NATS or service unavailable, 70 internal error, 73 cannot "
            "create, 74 I/O, 75 timeout, 77 auth, 78 bad config, 130 interrupted.\n";
     out += ".SH ENVIRONMENT\n.TP\n\\fBAEGIS_NATS_URL\\fR, \\fBNATS_URL\\fR\nthe NATS server "
            "(default: auto-discovery)\n.TP\n\\fBAEGIS_LOG\\fR\nlog level: trace, debug, info, "
            "warn, error, off\n.TP\n\\fBNO_COLOR\\fR\nno colour\n";
+    out += ".SH SEE ALSO\n\\fBnats\\-server\\fR(8), \\fBkubectl\\fR(1), \\fBnats\\fR(1); "
+           "\\fBaegis help\\fR \\fICOMMAND\\fR; the guides under docs/ in the aegis sources "
+           "(getting started, the SDK, scenarios, troubleshooting).\n";
     return out;
 }
 

@@ -1,6 +1,7 @@
 // Reads the command tree for shell completion from the CLI11 parser itself, so that the scripts
 // follow every command, option and choice without a list of their own.
 #include "commands/completion_tree.hpp"
+#include "commands/help_text.hpp"
 #include <algorithm>
 #include <vector>
 #include <string>
@@ -73,6 +74,8 @@ std::string one_line(std::string text) {
 void add_node(const CLI::App& app, const std::string& path, std::vector<CommandNode>& out) {
     CommandNode node;
     node.path = path;
+    node.examples = footer_section(app.get_footer(), "Examples:");
+    node.exit_codes = footer_section(app.get_footer(), "Exit codes:");
     for (const CLI::Option* opt : app.get_options()) {
         if (opt->get_group().empty()) continue;  // hidden
         auto choices = choices_of(*opt);

@@ -35,6 +35,8 @@ struct CommandNode {
     std::vector<std::pair<std::string, std::string>> subcommands;  // name, description
     std::vector<OptionSpec> options;  // its own; subcommands accept them too (fallthrough)
     std::vector<PositionalSpec> positionals;
+    std::vector<std::string> examples;    // the command lines under "Examples:" in its --help
+    std::vector<std::string> exit_codes;  // "0 ok", "2 usage": the lines under "Exit codes:"
 };
 
 // Every visible command, the root first, each subtree in the order it was added. Hidden options

@@ -115,13 +115,15 @@ enum CommandFlag : unsigned {
 
 // One row of the command table (app/command_table.cpp is the only list of commands). `setup`
 // adds the subcommand `name` with its options; main then gives it `summary` as its description
-// and appends `examples` and the global options to its --help.
+// and appends `examples`, `exit_codes` and the global options to its --help (and to the man page,
+// which is read from the same tree).
 struct CommandSpec {
     const char* name;
     const char* summary;
     void (*setup)(CLI::App& root, Context& ctx);
-    const char* examples = "";  // one command line per line
-    unsigned flags = 0;         // CommandFlag bits
+    const char* examples = "";    // one command line per line
+    unsigned flags = 0;           // CommandFlag bits
+    const char* exit_codes = "";  // "0 ok; 2 usage; ...": the codes docs/commands/NAME.md names
 };
 
 }  // namespace aegis::cmd

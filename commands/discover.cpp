@@ -91,8 +91,7 @@ void setup_discover(CLI::App& root, Context& ctx) {
         "supervised kubectl port-forward) -> the server 'aegis up' started.\n"
         "A chosen k8s.context, k8s.namespace or k8s.service_name: Kubernetes comes first\n"
         "and its failure stops the search (exit 69 in other commands).\n"
-        "Without --check nothing is started: the port-forward that would run is shown.\n"
-        "Exit codes: 0 a URL was found, 1 none was, 78 bad config.");
+        "Without --check nothing is started: the port-forward that would run is shown.");
     app->add_option("--env", o->env, "resolve as if in this environment")
         ->check(CLI::IsMember({"in-cluster", "docker", "local-k8s", "production", "none"}));
     app->add_flag("--check", o->check,

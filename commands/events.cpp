@@ -64,9 +64,9 @@ int run_publish(Context& ctx, const PublishOpts& o) {
 void setup_publish(CLI::App& events, Context& ctx) {
     auto o = std::make_shared<PublishOpts>();
     auto* app = events.add_subcommand("publish", "publish one event on events.DOMAIN.TYPE");
-    app->footer("Payload: one JSON object, or key=value pairs (as 'aegis call'), or -d @file.\n"
-                "Exit codes: 0 stored, 2 usage, 65 bad payload, 69 no NATS / JetStream, "
-                "75 no ack.");
+    app->footer("Payload: one JSON object, or key=value pairs (as 'aegis call'), or -d @file.");
+    add_exit_codes(*app, "0 stored; 2 usage; 65 bad payload; 66 missing payload file; 69 NATS or "
+                         "JetStream unavailable; 75 no ack from the stream");
     add_examples(*app, "aegis events publish orders created order_id=ORD-1 total_amount=99.5\n"
                        "aegis events publish system alerts '{\"alert_level\":\"CRITICAL\"}' "
                        "--format json");

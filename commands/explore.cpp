@@ -134,8 +134,7 @@ void setup_explore(CLI::App& root, Context& ctx) {
         "Services API ($SRV.PING / INFO). States: healthy, unhealthy, stale (old heartbeat),\n"
         "ghost (registered aegis instance that does not answer $SRV), unverified (a Python\n"
         "instance: it has no $SRV, only its heartbeat speaks for it), unregistered (answers $SRV\n"
-        "but is not in the registry).\n"
-        "Exit codes: 0 ok, 1 SERVICE not found, 69 NATS unreachable, 130 --watch interrupted.");
+        "but is not in the registry).");
     app->add_option("service", o->service, "only this service");
     app->add_flag("--tree", o->tree, "services → groups → instances as a tree");
     app->add_flag("-w,--watch", o->watch, "keep watching; redraw when the registry or a leader "

@@ -164,10 +164,7 @@ void setup_failover(CLI::App& root, Context& ctx) {
         "Drives exclusive calls at a fixed rate (open model, sticky retry keeping message ids),\n"
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
-        "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
-        "Exit codes: 0 ok, 1 no call succeeded, a call was lost, split-brain, a failover did not\n"
-        "complete or took longer than --max-failover-ms, 2 usage, 65 the service has no such\n"
-        "--method, 69 NATS or the service unavailable, 130 Ctrl-C.");
+        "failed / lost, duplicates and split-brain; then percentiles over trials.");
     auto& r = o->run;
     // 8 attempts, backoff capped at 1 s: 4.5 s of retry budget, more than a conservative
     // crash failover needs (docs/single-active.md).

@@ -25,6 +25,26 @@ void add_examples(CLI::App& app, const std::string& examples) {
     append_footer(app, text);
 }
 
+void add_exit_codes(CLI::App& app, const std::string& codes) {
+    if (codes.empty()) return;
+    std::string text = "Exit codes:";
+    size_t at = 0;
+    for (size_t end; (end = codes.find("; ", at)) != std::string::npos; at = end + 2)
+        text += "\n  " + codes.substr(at, end - at);
+    append_footer(app, text + "\n  " + codes.substr(at));
+}
+
+std::vector<std::string> footer_section(const std::string& footer, const std::string& heading) {
+    std::vector<std::string> out;
+    bool in = false;
+    for (const auto& line : util::split(footer, '\n')) {
+        if (line == heading) in = true;
+        else if (in && line.rfind("  ", 0) == 0) out.push_back(line.substr(2));
+        else if (in) break;
+    }
+    return out;
+}
+
 void add_global_options_help(CLI::App& app, bool connects) {
     append_footer(app, connects
                            ? "Global options (see 'aegis --help'): -s/--server URL, --context NAME, "

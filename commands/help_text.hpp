@@ -12,6 +12,10 @@ namespace aegis::cmd {
 
 // Appends "Examples:" with one indented line per line of `examples` (nothing when empty).
 void add_examples(CLI::App& app, const std::string& examples);
+// Appends "Exit codes:" with one indented line per "; "-separated code of `codes`.
+void add_exit_codes(CLI::App& app, const std::string& codes);
+// The indented lines under `heading` ("Examples:") in a footer those two functions wrote.
+std::vector<std::string> footer_section(const std::string& footer, const std::string& heading);
 // Appends the global options to `app`'s footer and to every subcommand below it;
 // `connects`: the command talks to NATS, so the connection options are listed too.
 void add_global_options_help(CLI::App& app, bool connects);

@@ -166,9 +166,7 @@ void setup_load(CLI::App& root, Context& ctx) {
         "--rate R sends R calls/s on a fixed clock (open; latency counts from the intended send\n"
         "time). Open schedules: --ramp FROM:TO, --steps 100,200,400 (each duration/N) or\n"
         "--steps 100:5s,200:10s, --spike RATE@AT/FOR (e.g. 1000@5s/2s). Durations: 10, 10s, 500ms, 2m.\n"
-        "Params as for 'aegis call'; string values may hold {{seq}}, {{uuid}}, {{now}}.\n"
-        "Exit codes: 0 ok, 1 a threshold is broken, 2 usage, 65 bad params, 69 no responders /\n"
-        "NATS unreachable, 75 every call timed out, 130 interrupted (Ctrl-C; report printed).");
+        "Params as for 'aegis call'; string values may hold {{seq}}, {{uuid}}, {{now}}.");
     app->add_option("service", o->service, "service name, e.g. echo-service");
     app->add_option("method", o->method, "method name, e.g. echo");
     app->add_option("params", o->args, "JSON object or key=value pairs");

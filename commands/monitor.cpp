@@ -161,8 +161,7 @@ void setup_monitor(CLI::App& root, Context& ctx) {
         "On a terminal: a full-screen view refreshed every --interval. Keys: q quit, / filter,\n"
         "s sort (name, req/s, err/s, avg ms), p pause. Elsewhere: one line per change (joined,\n"
         "left, went stale, leader changed, events seen); --json prints one NDJSON snapshot per\n"
-        "refresh. Ctrl-C (or --duration) ends with a summary.\n"
-        "Exit codes: 0 ok (q or --duration), 69 NATS unreachable, 130 interrupted.");
+        "refresh. Ctrl-C (or --duration) ends with a summary.");
     add_seconds_option(app, "-i,--interval", o->interval, "seconds between refreshes", {0.2, 60});
     add_seconds_option(app, "-d,--duration", o->duration, "stop after this many seconds (0: never)",
                        {0.001, 1e7, true});

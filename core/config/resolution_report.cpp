@@ -20,13 +20,15 @@ const char* mark(AttemptStatus s) {
     return "[?]";
 }
 
-// The failure a user most likely has to fix: the deepest real attempt (Kubernetes before the
-// localhost probe), since the earlier steps fail on every laptop.
-const Attempt* headline(const Resolution& r) {
-    for (const char* step : {"port-forward", "service-ip", "kubernetes", "in-cluster", "docker"})
+// What a user most likely has to fix. A Kubernetes step that failed means a cluster was meant to
+// be there: its failure leads. Otherwise nothing runs where the user is (a laptop, or a
+// container with no NATS on its Docker host either), and the fix that works everywhere leads:
+// start a local server. The Docker host stays in the list below with its own fix.
+std::string headline(const Resolution& r) {
+    for (const char* step : {"port-forward", "service-ip", "kubernetes", "in-cluster"})
         for (auto& a : r.attempts)
-            if (a.step == step && a.status == AttemptStatus::failed) return &a;
-    return nullptr;
+            if (a.step == step && a.status == AttemptStatus::failed) return a.detail;
+    return "nothing answers here; start a local server with 'aegis up'";
 }
 
 }  // namespace
@@ -74,9 +76,7 @@ std::string undo(const Pin& p) {
 // theirs (shown escaped), while the breaks between attempts are ours.
 void throw_unresolved(const Resolution& r) {
     if (r.stopped) throw_stopped(r);
-    std::string first = "no NATS server found";
-    if (const Attempt* a = headline(r)) first += ": " + a->detail;
-    std::vector<std::string> lines{first, "tried, in order:"};
+    std::vector<std::string> lines{"no NATS server found: " + headline(r), "tried, in order:"};
     for (auto& l : attempts_lines(r)) lines.push_back(std::move(l));
     lines.push_back("'aegis validate' diagnoses every step; 'aegis up' starts a local server");
     throw UnavailableError(std::move(lines));

@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
+#include "core/util/text.hpp"
 #include "tests/support/helpers.hpp"
 #include "tests/support/run_process.hpp"
 
@@ -98,4 +100,78 @@ TEST_CASE("docs: message-flow.md draws the RPC, event modes, election and regist
         INFO(page);
         CHECK(aegis::test::contains(aegis::test::read_file(k_docs / page), "message-flow.md"));
     }
+}
+
+namespace {
+
+// The exit codes aegis uses (exit_code.hpp); a number in prose that is not one is not a code.
+const std::set<int> k_codes = {0, 1, 2, 65, 66, 69, 70, 73, 74, 75, 77, 78, 130};
+
+// The codes a text names: each known code standing alone as a number ("0.001" is not "0").
+std::set<int> codes_in(const std::string& text) {
+    std::set<int> out;
+    static const std::regex number(R"((^|[^0-9.])([0-9]{1,3})(?![0-9.]*[0-9]))");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), number);
+         it != std::sregex_iterator(); ++it) {
+        int n = std::stoi((*it)[2]);
+        if (k_codes.count(n)) out.insert(n);
+    }
+    return out;
+}
+
+// The paragraph of a docs page that starts at "Exit codes" (a line or a heading), to a blank line.
+std::string exit_paragraph(const std::string& page) {
+    size_t at = page.find("Exit codes");
+    if (at == std::string::npos) return "";
+    at += std::string("Exit codes").size();
+    while (at < page.size() && (page[at] == '\n' || page[at] == ':')) ++at;
+    size_t end = page.find("\n\n", at);
+    return page.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
+
+// `aegis help CMD` lists the command's exit codes; docs/commands/CMD.md names the same codes.
+// A code added on one side only fails here.
+TEST_CASE("docs: each command's exit codes in its help and on its page agree") {
+    for (const auto& path : aegis::test::aegis_commands()) {
+        if (path.size() != 1) continue;
+        std::string name = path[0];
+        INFO(name);
+        auto help = run_aegis({"help", name});
+        REQUIRE(help.exit_code == 0);
+        size_t at = help.out.find("\nExit codes:\n");
+        REQUIRE(at != std::string::npos);
+        std::string listed = help.out.substr(at, help.out.find("\n\n", at + 1) - at);
+        std::set<int> in_help;
+        for (const auto& line : aegis::util::split(listed, '\n'))
+            if (line.rfind("  ", 0) == 0) in_help.insert(std::stoi(line.substr(2)));
+        std::string page_name = name == "down" ? "up" : name;
+        std::string page = aegis::test::read_file(k_docs / "commands" / (page_name + ".md"));
+        if (name == "down") page = page.substr(page.find("Exit codes of `aegis down`"));
+        std::string paragraph = exit_paragraph(page);
+        INFO(paragraph);
+        CHECK(in_help.count(0) == 1);
+        CHECK(codes_in(paragraph) == in_help);
+    }
+}
+
+TEST_CASE("docs: the man page has each command's examples and exit codes, and SEE ALSO") {
+    auto man = run_aegis({"completion", "--man"});
+    REQUIRE(man.exit_code == 0);
+    for (const char* section : {".SH EXAMPLES", ".SH EXIT STATUS", ".SH SEE ALSO"})
+        CHECK(aegis::test::contains(man.out, section));
+    for (const auto& path : aegis::test::aegis_commands()) {
+        if (path.size() != 1) continue;
+        INFO(path[0]);
+        auto help = run_aegis({"help", path[0]});
+        size_t at = help.out.find("\nExamples:\n");
+        REQUIRE(at != std::string::npos);
+        std::string first = help.out.substr(at + 13, help.out.find('\n', at + 13) - at - 13);
+        std::string escaped;
+        for (char c : first) escaped += c == '-' ? std::string("\\-") : std::string(1, c);
+        CHECK(aegis::test::contains(man.out, escaped + "\n"));  // an example, as troff text
+        CHECK(aegis::test::contains(man.out, ".SS aegis " + path[0] + "\n"));
+    }
+    CHECK(aegis::test::contains(man.out, "Exit status:\n.RS\n.nf\n0 ok\n1 the service answered"));
 }
