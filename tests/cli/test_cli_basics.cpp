@@ -255,35 +255,6 @@ TEST_CASE("help shows value words, never the parser's types") {
 }
 
 namespace {
-// The words a shell hands aegis for an example line: quotes removed; `source <(`, a redirection,
-// `&` or `|` around the command are the shell's, not aegis's.
-std::vector<std::string> example_words(const std::string& line) {
-    std::vector<std::string> words;
-    std::string word;
-    bool in_word = false;
-    char quote = 0;
-    for (size_t i = line.find("aegis ") + 6; i < line.size(); ++i) {
-        char c = line[i];
-        if (quote) {
-            if (c == quote) quote = 0;
-            else word += c;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-            in_word = true;
-        } else if (c == ' ') {
-            if (in_word) words.push_back(word);
-            word.clear();
-            in_word = false;
-        } else if (c == '>' || c == '&' || c == '|' || c == ')') {
-            break;
-        } else {
-            word += c;
-            in_word = true;
-        }
-    }
-    if (in_word) words.push_back(word);
-    return words;
-}
 }  // namespace
 
 TEST_CASE("every command's --help has one Examples section, and every example parses") {
@@ -306,7 +277,7 @@ TEST_CASE("every command's --help has one Examples section, and every example pa
             pos = nl + 1;
             INFO("example: " << line);
             REQUIRE(line.find("aegis ") != std::string::npos);
-            auto words = example_words(line);
+            auto words = aegis::test::aegis_words(line);
             words.insert(words.begin(), "--parse-only");
             auto r = run_aegis(words);
             CHECK(r.exit_code == 0);

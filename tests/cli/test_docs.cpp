@@ -119,14 +119,24 @@ std::set<int> codes_in(const std::string& text) {
     return out;
 }
 
-// The paragraph of a docs page that starts at "Exit codes" (a line or a heading), to a blank line.
+// The paragraph of a docs page that starts at "Exit codes" (prose or a heading; not inside an
+// example's fenced block), to a blank line.
 std::string exit_paragraph(const std::string& page) {
-    size_t at = page.find("Exit codes");
-    if (at == std::string::npos) return "";
-    at += std::string("Exit codes").size();
-    while (at < page.size() && (page[at] == '\n' || page[at] == ':')) ++at;
-    size_t end = page.find("\n\n", at);
-    return page.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    bool fenced = false;
+    std::string out;
+    for (const auto& line : aegis::test::lines_of(page)) {
+        if (line.rfind("```", 0) == 0) fenced = !fenced;
+        if (fenced) continue;
+        if (out.empty()) {
+            size_t at = line.find("Exit codes");
+            if (at != std::string::npos) out = line.substr(at + 10) + "\n";
+        } else if (line.empty() && out != "\n") {
+            break;
+        } else {
+            out += line + "\n";
+        }
+    }
+    return out;
 }
 
 }  // namespace

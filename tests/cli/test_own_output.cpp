@@ -33,15 +33,6 @@ test::Env no_nats_env(const test::TempDir& dir) {
             {"NO_COLOR", ""}};
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    size_t at = 0;
-    for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
-        out.push_back(text.substr(at, nl - at));
-    if (at < text.size()) out.push_back(text.substr(at));
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("the no-NATS report is several lines, in a pipe and on a terminal") {
@@ -51,7 +42,7 @@ TEST_CASE("the no-NATS report is several lines, in a pipe and on a terminal") {
     INFO(piped.err);
     CHECK(piped.exit_code == 69);
     CHECK_FALSE(contains(piped.err, "\\x0a"));
-    auto lines = lines_of(piped.err);
+    auto lines = aegis::test::lines_of(piped.err);
     REQUIRE(lines.size() >= 6);
     // No cluster configured: the fix that works on a laptop leads, not the Docker host.
     CHECK(lines[0] == "aegis: error: no NATS server found: nothing answers here; start a local "

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/client/leaders.hpp"
 #include "core/nats/kv.hpp"
@@ -18,6 +19,45 @@ std::string read_file(const std::string& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+        out.push_back(text.substr(at, nl - at));
+    if (at < text.size()) out.push_back(text.substr(at));
+    return out;
+}
+
+std::vector<std::string> aegis_words(const std::string& line) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    size_t start = line.find("aegis ");
+    for (size_t i = start == std::string::npos ? line.size() : start + 6; i < line.size(); ++i) {
+        char c = line[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+            else word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == ' ') {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else if (std::string_view(">&|);<").find(c) != std::string_view::npos ||
+                   (c == '#' && !in_word)) {
+            break;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (in_word) words.push_back(word);
+    return words;
 }
 
 std::vector<std::string> help_subcommands(const std::string& help) {

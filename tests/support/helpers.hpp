@@ -50,6 +50,14 @@ std::string read_file(const std::string& path);
 // The command names under "Subcommands:" in a --help text.
 std::vector<std::string> help_subcommands(const std::string& help);
 
+// The lines of a text, empty ones kept ("a\n\nb\n" → "a", "", "b").
+std::vector<std::string> lines_of(const std::string& text);
+
+// The words a shell hands aegis for a documented command line ("$ aegis call s m 'a b' | jq"):
+// from the word after "aegis", quotes removed, up to the first `|`, `;`, `&`, `>`, `<`, `)` or
+// ` #` outside quotes (those and what follows are the shell's, not aegis's).
+std::vector<std::string> aegis_words(const std::string& line);
+
 // One JSON document per non-empty line.
 std::vector<aegis::Json> ndjson(const std::string& text);
 
