@@ -63,10 +63,11 @@ void registry_bucket(Run& r) {
               msg + fmt::format(": one replica on a {}-node cluster", r.cluster_size),
               k_replicas_fix);
     else if (st->ttl.count() == 0)
-        r.add("buckets", name, Status::warn,
-              msg + ": a crashed instance stays listed until someone deletes it",
-              "readers filter by age; remove dead entries with 'aegis explore --prune' (or "
-              "recreate the bucket with a 30s TTL, 3 heartbeats)");
+        // The SDK's own default (as the Python SDK's): nothing expires between slow heartbeats
+        // and the plain keys other tools keep there survive. A crashed instance's entry stays,
+        // shown stale; the "stale instances" check warns when there is one.
+        r.add("buckets", name, Status::ok,
+              msg + " (crashed instances stay listed as stale: 'aegis explore --prune')");
     else if (ttl <= hb)
         r.add("buckets", name, Status::fail,
               msg + ": live instances expire between two heartbeats",

@@ -162,3 +162,28 @@ TEST_CASE("validate: streams not created yet are no warning on a fresh 'aegis up
     }
     CHECK_FALSE(contains(r.out, "nats stream add"));
 }
+
+// What a newcomer has after `aegis up` and a first service: the registry the SDK created (no
+// TTL, as the Python SDK creates it). aegis's own default is no warning; a crashed instance's
+// entry is, when there is one ("stale instances").
+TEST_CASE("validate: a fresh server with an SDK-created registry validates clean") {
+    NatsServer nats;
+    Background svc({"demo", "echo", "--server", nats.url()});
+    REQUIRE(svc.wait_for_output("started", std::chrono::seconds(20)));
+    auto r = run_aegis({"validate", "--server", nats.url(), "--json"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    auto j = json::parse(r.out);
+    bool registry_seen = false;
+    for (auto& c : j.at("checks")) {
+        INFO(c.dump());
+        CHECK(c.at("status") != "warn");
+        CHECK(c.at("status") != "fail");
+        if (c.at("name") == "service_registry") {
+            registry_seen = true;
+            CHECK(c.at("status") == "ok");
+            CHECK(contains(c.at("message").get<std::string>(), "no TTL"));
+        }
+    }
+    CHECK(registry_seen);
+}
