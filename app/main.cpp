@@ -46,15 +46,21 @@ void add_global_options(CLI::App& app, aegis::cmd::GlobalOptions& g) {
 }
 
 // The words of the command line that are not options or their values (global options that take
-// a value are skipped with it), so that only the command named is set up.
-std::vector<std::string> command_words(int argc, char** argv) {
-    static const char* with_value[] = {"-s", "--server", "--context", "--config", "--creds", "--color"};
+// a value are skipped with it), so that only the command named is set up. Which options take a
+// value is read from `app`'s own global options, so the list is never written twice.
+std::vector<std::string> command_words(const CLI::App& app, int argc, char** argv) {
+    std::vector<std::string> with_value;
+    for (const CLI::Option* o : app.get_options()) {
+        if (!o->nonpositional() || o->get_expected_min() == 0) continue;
+        for (const auto& s : o->get_snames()) with_value.push_back("-" + s);
+        for (const auto& l : o->get_lnames()) with_value.push_back("--" + l);
+    }
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--") break;
         if (a.size() > 1 && a[0] == '-') {
-            for (const char* o : with_value)
+            for (const auto& o : with_value)
                 if (a == o) ++i;
             continue;
         }
@@ -161,7 +167,7 @@ int main(int argc_in, char** argv_in) {
     // Hidden: parse the command line, run nothing (a test checks every --help example with it).
     bool parse_only = false;
     app.add_flag("--parse-only", parse_only, "parse the command line and exit 0")->group("");
-    ctx.words = command_words(argc, argv);
+    ctx.words = command_words(app, argc, argv);
     set_up_commands(app, ctx);
     // After the set-up: CLI11 copies a parent's footer into each new subcommand.
     app.footer("Run 'aegis help COMMAND' (or 'aegis COMMAND --help') for a command's options "
