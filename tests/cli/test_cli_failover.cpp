@@ -97,8 +97,8 @@ TEST_CASE("failover: a method the service does not announce is exit 65 before an
     const std::string methods =
         "(methods: cancel_order, create_order, get_order, get_order_status, get_statistics, list_orders)";
     auto t0 = std::chrono::steady_clock::now();
-    auto r = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server", server.url()},
-                       {}, {}, 90s);
+    auto r = run_aegis({"failover", "fo-cli-order", "--method", "echo", "--duration", "60",
+                        "--server", server.url()}, {}, {}, 90s);
     INFO(r.err);
     CHECK(r.exit_code == 65);
     CHECK(r.err == "aegis: error: 'fo-cli-order' has no method 'echo' " + methods +
@@ -109,9 +109,17 @@ TEST_CASE("failover: a method the service does not announce is exit 65 before an
                            "--server", server.url()}, {}, {}, 90s);
     CHECK(near.exit_code == 65);
     CHECK(near.err.find("(did you mean 'get_order'?)") != std::string::npos);
+    // No --method: of its six exclusive methods, none is the one to take for granted.
+    auto several = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server",
+                              server.url()}, {}, {}, 90s);
+    CHECK(several.exit_code == 65);
+    CHECK(several.err == "aegis: error: 'fo-cli-order' has several exclusive methods "
+                         "(cancel_order, create_order, get_order, get_order_status, "
+                         "get_statistics, list_orders) (choose the one to drive with --method, "
+                         "and its params with -d)\n");
     // With --spawn the instances it started are asked, before the first kill.
     auto spawned = run_aegis({"failover", "fo-cli-order2", "--spawn", "2", "--demo", "order",
-                              "--server", server.url()}, {}, {}, 90s);
+                              "--method", "echo", "--server", server.url()}, {}, {}, 90s);
     INFO(spawned.err);
     CHECK(spawned.exit_code == 65);
     CHECK(spawned.err.find("'fo-cli-order2' has no method 'echo' " + methods) !=
