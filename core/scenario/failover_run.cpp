@@ -160,7 +160,7 @@ void await_spawned_leader(Run& r, const Fleet& fleet) {
     auto deadline = Clock::now() + wait;
     std::string told;
     bool driving = false;
-    std::optional<Mono> ours_since;
+    std::optional<Mono> ours_since, foreign_since;
     while (Clock::now() < deadline && !util::stop_requested()) {
         auto h = r.observer.holder();
         auto s = r.driver.last_success();
@@ -173,8 +173,16 @@ void await_spawned_leader(Run& r, const Fleet& fleet) {
                 driving = true;
             }
         }
+        // A leader none of ours that renews its lease, when none led before the spawn: with
+        // --spawn-cmd, our own child under an id of its choosing. Said after 3 s, not 20.
+        if (h && !fleet.ours(*h) && *h == told && !r.o.take_over && !r.o.spawn_command.empty() &&
+            Clock::now() - *foreign_since > std::chrono::seconds(3)) {
+            if (live_leader(r) == h) no_serving_leader(r, fleet, wait);
+            foreign_since = Clock::now();
+        }
         if (h && !fleet.ours(*h) && *h != told) {
             told = *h;
+            foreign_since = Clock::now();
             log::warn("the leader '{}' was not started by this run: waiting up to {} s for it to "
                       "stop ({})",
                       *h, std::chrono::duration_cast<std::chrono::seconds>(wait).count(),

@@ -202,3 +202,20 @@ TEST_CASE("failover: --spawn-cmd runs the user's command without a shell, connec
                             server.url()});
     CHECK(alone.exit_code == 2);
 }
+
+TEST_CASE("failover: a --spawn-cmd program that picks its own id is named as the cause, at once") {
+    aegis::test::NatsServer server;
+    // The instances ignore the ids failover gives them: none of theirs is "ours".
+    std::string cmd = aegis::test::aegis_binary() +
+                      " demo echo-single --service fo-cli-ownid --instance-id 'fo-cli-ownid-x{n}'";
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_aegis({"failover", "fo-cli-ownid", "--spawn", "2", "--spawn-cmd", cmd,
+                        "--server", server.url()}, {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 69);
+    CHECK(r.err.find("which this run did not start") != std::string::npos);
+    CHECK(r.err.find("does not take the id it is given: aegis::quick_setup programs take "
+                     "AEGIS_INSTANCE_ID; others need --instance-id {id} in --spawn-cmd") !=
+          std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - t0 < 15s);  // not the 20 s wait for a leader
+}
