@@ -171,7 +171,9 @@ void setup_failover(CLI::App& root, Context& ctx) {
     r.retry.attempts = 8;
     app->add_option("service", r.service, "single-active service, e.g. echo-single-service")
         ->required();
-    app->add_option("--method", r.method, "exclusive method to call")->capture_default_str();
+    app->add_option("--method", r.method,
+                    "exclusive method to call (default: the service's exclusive method; of "
+                    "several, echo)");
     app->add_option("-d,--data", o->data,
                     "params as JSON text, @file or - (default {\"message\":…})");
     app->add_option("--group", r.group, "single-active group")->capture_default_str();

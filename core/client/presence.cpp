@@ -36,8 +36,8 @@ Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::s
     return p;
 }
 
-std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service) {
-    std::set<std::string> names;
+AnnouncedMethods announced_methods(nats::Connection& conn, const std::string& service) {
+    std::set<std::string> names, exclusive;
     try {
         SrvGather g;
         g.verbs = {SrvVerb::info};
@@ -48,20 +48,29 @@ std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& 
         for (const auto& r : srv_gather(conn, g)) {
             auto eps = r.body.find("endpoints");
             if (eps == r.body.end() || !eps->is_array()) continue;
-            for (const auto& ep : *eps)
-                if (ep.is_object() && ep.contains("name") && ep["name"].is_string())
-                    names.insert(ep["name"].get<std::string>());
+            for (const auto& ep : *eps) {
+                if (!ep.is_object() || !ep.contains("name") || !ep["name"].is_string()) continue;
+                auto name = ep["name"].get<std::string>();
+                names.insert(name);
+                auto md = ep.find("metadata");
+                if (md != ep.end() && md->is_object() && md->value("exclusive", Json()) == "true")
+                    exclusive.insert(name);
+            }
         }
     } catch (const Error&) {
     }
-    return {names.begin(), names.end()};
+    return {{names.begin(), names.end()}, {exclusive.begin(), exclusive.end()}};
 }
 
-void require_announced_method(nats::Connection& conn, const std::string& service,
+std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service) {
+    return announced_methods(conn, service).all;
+}
+
+bool require_announced_method(nats::Connection& conn, const std::string& service,
                               const std::string& method, const std::string& hint) {
     auto methods = srv_methods(conn, service);
-    if (methods.empty() || std::find(methods.begin(), methods.end(), method) != methods.end())
-        return;
+    if (methods.empty()) return false;
+    if (std::find(methods.begin(), methods.end(), method) != methods.end()) return true;
     std::string list;
     for (const auto& m : methods) list += (list.empty() ? "" : ", ") + m;
     std::string near = util::closest(method, methods);

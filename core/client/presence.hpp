@@ -28,11 +28,18 @@ Presence presence_of(const std::shared_ptr<nats::Connection>& conn, const std::s
 // The methods `service`'s instances list in $SRV.INFO (empty: none answered, e.g. Python ones).
 std::vector<std::string> srv_methods(nats::Connection& conn, const std::string& service);
 
+// The same, with those of them a single-active service runs on its leader only (endpoint
+// metadata "exclusive": "true"), both sorted.
+struct AnnouncedMethods {
+    std::vector<std::string> all, exclusive;
+};
+AnnouncedMethods announced_methods(nats::Connection& conn, const std::string& service);
+
 // Before a run that calls `method` of `service` many times (failover, load): DataError (65)
 // naming the methods the service announces in $SRV.INFO when `method` is not one of them, with
-// a did-you-mean or else `hint`. Returns quietly when no instance answered INFO (none running
-// yet, or an SDK without the Services API): there is nothing to check against.
-void require_announced_method(nats::Connection& conn, const std::string& service,
+// a did-you-mean or else `hint`. Returns false when no instance answered INFO (none running
+// yet, or an SDK without the Services API): there is nothing to check against; else true.
+bool require_announced_method(nats::Connection& conn, const std::string& service,
                               const std::string& method, const std::string& hint);
 
 // The error for "no responders on rpc.SERVICE.METHOD": a missing method names the ones there

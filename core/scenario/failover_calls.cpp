@@ -25,6 +25,11 @@ CallDriver::CallDriver(std::shared_ptr<nats::Connection> conn, DriverOptions opt
 
 CallDriver::~CallDriver() { stop(); }
 
+void CallDriver::set_method(const std::string& method) {
+    std::lock_guard lk(m_mutex);
+    m_options.method = method;
+}
+
 void CallDriver::start() {
     m_inbox = m_conn->new_inbox();
     m_sub = m_conn->subscribe(m_inbox + ".*.*", [this](nats::Msg& m) { on_reply(m); });

@@ -38,6 +38,8 @@ public:
     CallDriver(const CallDriver&) = delete;
     CallDriver& operator=(const CallDriver&) = delete;
 
+    // The method to call, when it is known only after construction (before start()).
+    void set_method(const std::string& method);
     void start();
     void stop_issuing();
     // Waits until no call is pending (false when `max_wait` passed first).

@@ -21,7 +21,10 @@ std::string Fleet::spawn() {
     util::SpawnOptions so;
     if (!m_options.command.empty()) {
         so.argv = command_argv(id, number);
-        so.env = {{wire::k_instance_id_env, id}, {"AEGIS_INSTANCE", std::to_string(number)}};
+        // The names an SDK program takes from its environment (docs/sdk.md): the run's.
+        so.env = {{wire::k_instance_id_env, id},
+                  {"AEGIS_SERVICE_NAME", m_options.service},
+                  {"AEGIS_INSTANCE", std::to_string(number)}};
     } else {
         so.argv = demo_argv(id, number);
     }

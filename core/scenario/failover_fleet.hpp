@@ -20,8 +20,9 @@ struct FleetOptions {
     std::string log_dir;  // one <instance>.log per child
     std::vector<std::string> extra_args;
     // A command of the user's instead of `aegis demo`: argv with {id} and {n} replaced by the
-    // instance id and number; the id also goes in AEGIS_INSTANCE_ID (the SDK takes it from
-    // there), the number in AEGIS_INSTANCE. Connection settings come through `env`.
+    // instance id and number; the id also goes in AEGIS_INSTANCE_ID and the service name in
+    // AEGIS_SERVICE_NAME (an aegis::quick_setup program takes both from there), the number in
+    // AEGIS_INSTANCE. Connection settings come through `env`.
     std::vector<std::string> command;
     std::vector<std::pair<std::string, std::string>> env;  // added to every child's environment
 };

@@ -19,6 +19,7 @@
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
 #include "core/scenario/failover_fleet.hpp"
+#include "core/scenario/failover_method.hpp"
 #include "core/scenario/failover_watch.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -102,10 +103,55 @@ void refuse_foreign_leader(Run& r) {
                     r.o.service, r.o.spawn));
 }
 
+void drive(Run& r, const std::string& method) {
+    r.report.method = method;
+    r.driver.set_method(method);
+    r.driver.start();
+}
+
 // A run calling a method the service does not have makes no successful call, and would wait
-// out every trial to say so: the method is checked against what the service announces first.
-void require_method(Run& r) {
-    client::require_announced_method(*r.conn, r.o.service, r.o.method, r.o.method_hint);
+// out every trial to say so: the method is checked against (or, not given, chosen from) what
+// the service announces first. False while no instance answers $SRV.INFO.
+bool start_driving(Run& r) {
+    auto m = choose_failover_method(*r.conn, r.o.service, r.o.method, r.o.method_hint);
+    if (!m) return false;
+    if (r.o.method.empty()) log::info("driving '{}', the exclusive method of '{}'", *m, r.o.service);
+    drive(r, *m);
+    return true;
+}
+
+// Why a leader of the group is not one of ours: with --spawn-cmd, most likely our own child
+// under an id of its own choosing.
+std::string foreign_leader_hint(const Run& r) {
+    if (r.o.spawn_command.empty()) return "stop it, or measure that group without --spawn";
+    return "if it is one of the spawned instances, '" + r.o.spawn_command.front() +
+           "' does not take the id it is given: aegis::quick_setup programs take "
+           "AEGIS_INSTANCE_ID; others need --instance-id {id} in --spawn-cmd";
+}
+
+std::string last_call_error(const Run& r) {
+    auto calls = r.driver.snapshot();
+    for (auto it = calls.rbegin(); it != calls.rend(); ++it)
+        if (!it->last_error.empty()) return it->last_error;
+    return "";
+}
+
+[[noreturn]] void no_serving_leader(const Run& r, const Fleet& fleet, milliseconds wait) {
+    auto h = r.observer.holder();
+    if (h && !fleet.ours(*h))
+        throw UnavailableError(
+            fmt::format("'{}' is still led by '{}', which this run did not start", r.o.service, *h),
+            foreign_leader_hint(r));
+    std::string secs = std::to_string(wait.count() / 1000);
+    if (!h)
+        throw UnavailableError("the spawned instances did not elect a leader within " + secs +
+                                   " s",
+                               "see their logs in " + fleet.options().log_dir);
+    std::string error = last_call_error(r);
+    throw UnavailableError(
+        fmt::format("the spawned leader '{}' answered no call to '{}.{}' within {} s{}", *h,
+                    r.o.service, r.report.method, secs, error.empty() ? "" : ": " + error),
+        "see their logs in " + fleet.options().log_dir);
 }
 
 void await_spawned_leader(Run& r, const Fleet& fleet) {
@@ -113,31 +159,38 @@ void await_spawned_leader(Run& r, const Fleet& fleet) {
                               : milliseconds(std::chrono::seconds(20));
     auto deadline = Clock::now() + wait;
     std::string told;
-    bool method_checked = false;
+    bool driving = false;
+    std::optional<Mono> ours_since, foreign_since;
     while (Clock::now() < deadline && !util::stop_requested()) {
         auto h = r.observer.holder();
         auto s = r.driver.last_success();
-        if (h && fleet.ours(*h) && s && s->instance == *h) return;
-        if (h && fleet.ours(*h) && !method_checked) {  // one of ours runs: it announces methods
-            method_checked = true;
-            require_method(r);
+        if (driving && h && fleet.ours(*h) && s && s->instance == *h) return;
+        if (!driving && h && fleet.ours(*h)) {  // one of ours leads: it announces its methods
+            if (!ours_since) ours_since = Clock::now();
+            driving = start_driving(r);
+            if (!driving && Clock::now() - *ours_since > std::chrono::seconds(3)) {
+                drive(r, unchecked_failover_method(r.o.method));  // no $SRV.INFO at all
+                driving = true;
+            }
+        }
+        // A leader none of ours that renews its lease, when none led before the spawn: with
+        // --spawn-cmd, our own child under an id of its choosing. Said after 3 s, not 20.
+        if (h && !fleet.ours(*h) && *h == told && !r.o.take_over && !r.o.spawn_command.empty() &&
+            Clock::now() - *foreign_since > std::chrono::seconds(3)) {
+            if (live_leader(r) == h) no_serving_leader(r, fleet, wait);
+            foreign_since = Clock::now();
         }
         if (h && !fleet.ours(*h) && *h != told) {
             told = *h;
+            foreign_since = Clock::now();
             log::warn("the leader '{}' was not started by this run: waiting up to {} s for it to "
-                      "stop (stop it yourself)",
-                      *h, std::chrono::duration_cast<std::chrono::seconds>(wait).count());
+                      "stop ({})",
+                      *h, std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
+                      foreign_leader_hint(r));
         }
         std::this_thread::sleep_for(milliseconds(20));
     }
-    if (util::stop_requested()) return;
-    if (auto h = r.observer.holder(); h && !fleet.ours(*h))
-        throw UnavailableError(
-            fmt::format("'{}' is still led by '{}', which this run did not start", r.o.service, *h),
-            "stop it, or measure that group without --spawn");
-    throw UnavailableError("the spawned instances did not elect a serving leader within " +
-                               std::to_string(wait.count() / 1000) + " s",
-                           "see their logs in " + fleet.options().log_dir);
+    if (!util::stop_requested()) no_serving_leader(r, fleet, wait);
 }
 
 void await_registered(Run& r, registry::Registry& reg, const std::string& id) {
@@ -237,7 +290,6 @@ void run_spawned(Run& r) {
         log::info("starting {} × '{}' (logs in {})", r.o.spawn, fo.command.front(), dir);
     for (int i = 0; i < r.o.spawn; ++i) fleet.spawn();
     r.observer.start(std::chrono::seconds(15));
-    r.driver.start();
     try {
         await_spawned_leader(r, fleet);
     } catch (const DataError&) {  // no such method: nothing ran that its logs could explain
@@ -256,10 +308,9 @@ void run_spawned(Run& r) {
 
 void run_external(Run& r) {
     r.observer.start(milliseconds(2000));
-    require_method(r);
-    r.driver.start();
+    if (!start_driving(r)) drive(r, unchecked_failover_method(r.o.method));
     log::info("driving '{}.{}' at {}/s; waiting up to {} s for {} failover(s)", r.o.service,
-              r.o.method, r.o.rate, r.o.duration.count() / 1000, r.o.trials);
+              r.report.method, r.o.rate, r.o.duration.count() / 1000, r.o.trials);
     auto deadline = Clock::now() + r.o.duration;
     Mono window_start = Clock::now();
     auto current = r.observer.holder();
@@ -292,7 +343,8 @@ void run_external(Run& r) {
 }  // namespace
 
 void check_failover_names(const FailoverOptions& o) {
-    wire::require_rpc_names(o.service, o.method);
+    // No method: the service's exclusive one, chosen once an instance announces it.
+    wire::require_rpc_names(o.service, o.method.empty() ? "echo" : o.method);
     wire::leader_key(o.service, o.group);  // the group goes into the leader key
 }
 

@@ -19,7 +19,8 @@ namespace aegis::scenario {
 struct FailoverOptions {
     std::string service;
     std::string group = "default";
-    std::string method = "echo";
+    // Empty: the service's exclusive method, as it announces it (failover_method.hpp).
+    std::string method;
     // Said when the service does not announce `method` (checked before the first kill).
     std::string method_hint = "choose one with --method";
     Json params = Json{{"message", "failover-probe"}};

@@ -17,6 +17,7 @@ FailoverOptions failover_options(RunState& s, const Json& a) {
     o.spawn = a.value("spawn", 3);
     if (o.spawn < 1 || o.spawn > 20) throw StepFailed("failover.spawn must be 1–20");
     o.demo = s.str(a, "demo", "echo-single");
+    o.method = "echo";  // the step spawns demos: echo is theirs (it takes no method option)
     o.method_hint = "the failover step calls '" + o.method + "': spawn a demo that serves it";
     o.kill = s.str(a, "kill", "crash");
     if (o.kill != "crash" && o.kill != "stop") throw StepFailed("failover.kill is crash or stop");

@@ -19,6 +19,7 @@
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"
 #include "core/util/uuid.hpp"
+#include "core/wire/names.hpp"
 
 namespace aegis::scenario {
 
@@ -72,6 +73,31 @@ bool ready(RunState& s, const Instance& i, const std::string& how, const std::st
     return true;  // started / none
 }
 
+// Why an instance never showed up in the registry: under another id (the program chose its
+// own), or not at all under the run's name (it registers under another, or elsewhere).
+std::string registration_hint(RunState& s, registry::Registry& reg, const Instance& i) {
+    std::vector<std::string> others;
+    try {
+        registry::ListOptions lo;
+        lo.service = i.service;
+        lo.include_stale = true;
+        for (const auto& l : reg.list(lo))
+            if (!s.find_instance(l.instance_id())) others.push_back(l.instance_id());
+    } catch (const std::exception&) {
+    }
+    if (!others.empty())
+        return fmt::format("; '{}' has instance '{}' registered instead: the program does not "
+                           "take the id it is given (aegis::quick_setup programs take "
+                           "AEGIS_INSTANCE_ID; else add args: [--instance-id, \"${{instance_id}}\"])",
+                           i.service, others.front());
+    return fmt::format("; no instance of '{}' is registered: does the program register under "
+                       "that name and id (aegis::quick_setup programs take AEGIS_SERVICE_NAME and "
+                       "AEGIS_INSTANCE_ID; else add args: [--service, \"${{service}}\", "
+                       "--instance-id, \"${{instance_id}}\"]) and reach the run's NATS "
+                       "(AEGIS_NATS_URL, ${{server}})?",
+                       i.service);
+}
+
 void await_ready(RunState& s, const std::vector<Instance*>& group, const std::string& how,
                  const std::string& text, milliseconds timeout) {
     registry::Registry reg(s.conn());
@@ -90,10 +116,23 @@ void await_ready(RunState& s, const std::vector<Instance*>& group, const std::st
                                          s.log_tail(*i)));
         }
         if (!ok)
-            throw StepFailed(fmt::format("instance {} not {} within {} ms{}", i->id,
+            throw StepFailed(fmt::format("instance {} not {} within {} ms{}{}", i->id,
                                          text.empty() ? how : "showing '" + text + "'",
-                                         timeout.count(), s.log_tail(*i)));
+                                         timeout.count(),
+                                         how == "registered" && text.empty()
+                                             ? registration_hint(s, reg, *i) : "",
+                                         s.log_tail(*i)));
     }
+}
+
+// A command of the user's gets the run's names and server in the environment an SDK program
+// reads (docs/sdk.md): it runs namespaced under the run id without flags of its own, and the
+// sweep finds the registry entry of an instance the run killed under the id it gave.
+void add_command_env(const RunState& s, const Instance& inst,
+                     std::vector<std::pair<std::string, std::string>>& env) {
+    env.emplace_back(wire::k_instance_id_env, inst.id);
+    if (!inst.service.empty()) env.emplace_back("AEGIS_SERVICE_NAME", inst.service);
+    if (!s.options.server.empty()) env.emplace_back("AEGIS_NATS_URL", s.options.server);
 }
 
 void step_spawn(RunState& s, const Json& raw, StepResult& out) {
@@ -128,6 +167,7 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         so.stderr_path = "=stdout";
         so.die_with_parent = true;  // a crashed runner leaves no instance behind
         so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+        if (cmd) add_command_env(s, inst, so.env);
         inst.pid = util::spawn(so);
         ids.push_back(inst.id);
         s.instances.push_back(inst);

@@ -34,13 +34,20 @@ void attempt(std::vector<std::string>& problems, const std::string& what, F f) {
     }
 }
 
-// Registry keys of the run's services (their names carry the run id).
+// An instance the run started, by the id it gave it: a program of the user's may run under a
+// name without the run id, and one the run killed could not deregister.
+bool started_by_run(RunState& s, const std::string& key) {
+    std::string service, instance;
+    return wire::parse_registry_key(key, service, instance) && s.find_instance(instance);
+}
+
+// Registry keys of the run's services (their names carry the run id) and of its instances.
 std::vector<std::string> registry_keys(RunState& s) {
     std::vector<std::string> out;
     try {
         auto kv = nats::KeyValue::open(s.conn(), wire::k_registry_bucket, std::chrono::seconds(2));
         for (const auto& k : kv.keys())
-            if (has(k, s.run_id)) out.push_back(k);
+            if (has(k, s.run_id) || started_by_run(s, k)) out.push_back(k);
     } catch (const NotFoundError&) {
     }
     return out;

@@ -26,6 +26,7 @@ const char* option_value_target(std::string_view flag, QuickOptions& o, std::str
     else if (flag == "--context") *out = &o.context;
     else if (flag == "--creds") *out = &o.creds_file;
     else if (flag == "--instance-id") *out = &o.instance_id;
+    else if (flag == "--service") *out = &o.service;
     else return nullptr;
     return "ok";
 }
@@ -69,7 +70,15 @@ struct Connected {
     ServiceOptions options;
 };
 
-Connected connect_for(const std::string& name, const QuickOptions& options,
+// The instance id: --instance-id, else $AEGIS_INSTANCE_ID (what `aegis failover --spawn-cmd` and
+// a scenario's spawn give their children), else <name>-<8 hex>.
+std::string instance_id_for(const std::string& name, const QuickOptions& options) {
+    if (!options.instance_id.empty()) return options.instance_id;
+    if (const char* env = std::getenv(wire::k_instance_id_env); env && *env) return env;
+    return wire::default_instance_id(name);
+}
+
+Connected connect_for(const std::string& given, const QuickOptions& options,
                       bool service = true) {
     config::LoadOptions lo;
     lo.server = options.server;
@@ -78,10 +87,15 @@ Connected connect_for(const std::string& name, const QuickOptions& options,
     lo.creds_file = options.creds_file;
     auto cfg = config::load_config(lo);
     if (cfg.debug && log::level() > log::Level::debug) log::set_level(log::Level::debug);
+    // --service, else the config's service_name ($AEGIS_SERVICE_NAME), else the program's own.
+    std::string name = given;
+    if (service) name = !options.service.empty() ? options.service
+                        : !cfg.service_name.empty() ? cfg.service_name : given;
+    wire::require_service_name(name);
     Connected c;
     c.options.name = name;
-    c.options.instance_id =
-        options.instance_id.empty() ? wire::default_instance_id(name) : options.instance_id;
+    c.options.instance_id = instance_id_for(name, options);
+    wire::require_instance_id(c.options.instance_id);
     c.options.version = options.version;
     c.options.description = options.description;
     c.options.heartbeat_interval = cfg.heartbeat_interval;
@@ -157,7 +171,10 @@ std::string quick_help(const std::string& program, const std::string& service) {
            "      --config FILE     config file (default: $AEGIS_CONFIG, ./aegis.yaml,\n"
            "                        ~/.config/aegis/config.yaml)\n"
            "      --creds FILE      NATS credentials file (default: $NATS_CREDS)\n"
-           "      --instance-id ID  instance id (default: " + service + "-<8 hex>)\n"
+           "      --service NAME    register as NAME instead of '" + service + "'\n"
+           "                        (default: $AEGIS_SERVICE_NAME)\n"
+           "      --instance-id ID  instance id (default: $AEGIS_INSTANCE_ID, else " + service +
+           "-<8 hex>)\n"
            "  -v, --verbose         more logging (-vv for trace); AEGIS_LOG=debug|info|warn\n"
            "  -q, --quiet           only warnings and errors on stderr\n"
            "  -h, --help            print this help and exit\n\n"

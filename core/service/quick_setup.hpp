@@ -29,7 +29,10 @@ struct QuickOptions {
     std::string config_file;  // empty: $AEGIS_CONFIG, ./aegis.yaml, $XDG_CONFIG_HOME/aegis
     std::string context;      // a named context of the config file
     std::string creds_file;   // NATS credentials file (else $NATS_CREDS or the config file)
-    std::string instance_id;  // empty: <name>-<8 hex>
+    // empty: the config's service_name ($AEGIS_SERVICE_NAME), else the name the program passes
+    // (a scenario or a test runs the same program under a name of its own)
+    std::string service;
+    std::string instance_id;  // empty: $AEGIS_INSTANCE_ID, else <name>-<8 hex>
     std::string version = "1.0.0";
     std::string description;
     int verbosity = 0;        // -v: +1, -q: -1 (the log level; AEGIS_LOG still applies)

@@ -53,6 +53,17 @@ std::string strip_json_prefix(const nlohmann::json::exception& e) {
     return what;
 }
 
+// A handler that read a parameter the call lacks (params.at("b")) or one of another type: said
+// as required_param says it, so that the caller is told which one (and `aegis call` exits 65).
+std::string handler_json_error(const nlohmann::json::exception& e) {
+    std::string what = strip_json_prefix(e);
+    constexpr std::string_view k_not_found = " not found";
+    if (e.id == 403 && what.rfind("key '", 0) == 0 && what.size() > 4 + k_not_found.size() &&
+        what.compare(what.size() - k_not_found.size(), k_not_found.size(), k_not_found) == 0)
+        return "missing parameter " + what.substr(4, what.size() - 4 - k_not_found.size());
+    return "bad params: " + what + " (the handler reads a parameter as another type)";
+}
+
 // The time the caller still waits, from its envelope timeout (validated > 0 by the decoder).
 service::LaneClock::duration patience(double seconds, std::chrono::milliseconds cap) {
     auto d = std::chrono::duration_cast<service::LaneClock::duration>(
@@ -166,9 +177,7 @@ void Service::Impl::run_job(Endpoint& ep, service::LaneJob& job) {
     } catch (const NoReply&) {
         return;
     } catch (const nlohmann::json::exception& e) {
-        // A handler that read a parameter of the wrong type: say what it is about.
-        error = "bad params: " + strip_json_prefix(e) +
-                " (the handler reads a parameter as another type)";
+        error = handler_json_error(e);
     } catch (const std::exception& e) {
         error = e.what();
         if (error.empty()) error = "handler failed";

@@ -105,22 +105,48 @@ Json params_from_args(const std::vector<std::string>& args) {
     return out;
 }
 
+namespace {
+
+// What a bad-params error says the handler found (the JSON library's "type must be string, but
+// is number"): "number", "boolean", "null", ...; "" when it does not say.
+std::string found_kind(const std::string& error) {
+    auto at = error.find("but is ");
+    if (at == std::string::npos) return "";
+    auto kind = error.substr(at + 7);
+    return kind.substr(0, kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz"));
+}
+
+std::string kind_of(const Json& v) {
+    if (v.is_number()) return "number";
+    if (v.is_boolean()) return "boolean";
+    return v.is_null() ? "null" : "string";
+}
+
+// Does `error` blame the parameter `key` for the type its value was given?
+bool blames(const std::string& error, const std::string& key, const Json& value) {
+    if (error.find("'" + key + "'") != std::string::npos ||
+        error.find("\"" + key + "\"") != std::string::npos)
+        return true;
+    // The JSON library names no parameter, only the type it found: this one, if it has it.
+    return error.find("bad params") != std::string::npos && found_kind(error) == kind_of(value);
+}
+
+}  // namespace
+
 std::string inferred_type_hint(const std::vector<std::string>& args, const std::string& error) {
-    // A name the handler does not accept: its type is not the problem.
-    if (error.rfind("unknown parameter", 0) == 0) return "";
+    // A name the handler does not accept, or one the call lacks: no value's type is the problem.
+    for (const char* other : {"unknown parameter", "missing parameter", " not found"})
+        if (error.find(other) != std::string::npos) return "";
     if (args.size() == 1 && !args[0].empty() && (args[0][0] == '{' || args[0][0] == '['))
         return "";
     for (const auto& a : args) {
         size_t eq = a.find('=');
         if (eq == std::string::npos || eq == 0 || a[eq - 1] == ':') continue;
         std::string key = a.substr(0, eq), value = a.substr(eq + 1);
-        if (infer_value(value).is_string()) continue;
-        if (error.find("'" + key + "'") == std::string::npos &&
-            error.find("\"" + key + "\"") == std::string::npos &&
-            error.find("bad params") == std::string::npos)
-            continue;
+        Json inferred = infer_value(value);
+        if (inferred.is_string() || !blames(error, key, inferred)) continue;
         return "'" + a + "' sent " +
-               (infer_value(value).is_number() ? std::string("a number") : "JSON " + value) +
+               (inferred.is_number() ? std::string("a number") : "JSON " + value) +
                ": key=value infers numbers, true/false and null; to send the text, quote it: " +
                key + "='\"" + value + "\"'";
     }

@@ -97,8 +97,8 @@ TEST_CASE("failover: a method the service does not announce is exit 65 before an
     const std::string methods =
         "(methods: cancel_order, create_order, get_order, get_order_status, get_statistics, list_orders)";
     auto t0 = std::chrono::steady_clock::now();
-    auto r = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server", server.url()},
-                       {}, {}, 90s);
+    auto r = run_aegis({"failover", "fo-cli-order", "--method", "echo", "--duration", "60",
+                        "--server", server.url()}, {}, {}, 90s);
     INFO(r.err);
     CHECK(r.exit_code == 65);
     CHECK(r.err == "aegis: error: 'fo-cli-order' has no method 'echo' " + methods +
@@ -109,9 +109,17 @@ TEST_CASE("failover: a method the service does not announce is exit 65 before an
                            "--server", server.url()}, {}, {}, 90s);
     CHECK(near.exit_code == 65);
     CHECK(near.err.find("(did you mean 'get_order'?)") != std::string::npos);
+    // No --method: of its six exclusive methods, none is the one to take for granted.
+    auto several = run_aegis({"failover", "fo-cli-order", "--duration", "60", "--server",
+                              server.url()}, {}, {}, 90s);
+    CHECK(several.exit_code == 65);
+    CHECK(several.err == "aegis: error: 'fo-cli-order' has several exclusive methods "
+                         "(cancel_order, create_order, get_order, get_order_status, "
+                         "get_statistics, list_orders) (choose the one to drive with --method, "
+                         "and its params with -d)\n");
     // With --spawn the instances it started are asked, before the first kill.
     auto spawned = run_aegis({"failover", "fo-cli-order2", "--spawn", "2", "--demo", "order",
-                              "--server", server.url()}, {}, {}, 90s);
+                              "--method", "echo", "--server", server.url()}, {}, {}, 90s);
     INFO(spawned.err);
     CHECK(spawned.exit_code == 65);
     CHECK(spawned.err.find("'fo-cli-order2' has no method 'echo' " + methods) !=
@@ -193,4 +201,21 @@ TEST_CASE("failover: --spawn-cmd runs the user's command without a shell, connec
     auto alone = run_aegis({"failover", "fo-cli-cmd", "--spawn-cmd", "svc", "--server",
                             server.url()});
     CHECK(alone.exit_code == 2);
+}
+
+TEST_CASE("failover: a --spawn-cmd program that picks its own id is named as the cause, at once") {
+    aegis::test::NatsServer server;
+    // The instances ignore the ids failover gives them: none of theirs is "ours".
+    std::string cmd = aegis::test::aegis_binary() +
+                      " demo echo-single --service fo-cli-ownid --instance-id 'fo-cli-ownid-x{n}'";
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_aegis({"failover", "fo-cli-ownid", "--spawn", "2", "--spawn-cmd", cmd,
+                        "--server", server.url()}, {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 69);
+    CHECK(r.err.find("which this run did not start") != std::string::npos);
+    CHECK(r.err.find("does not take the id it is given: aegis::quick_setup programs take "
+                     "AEGIS_INSTANCE_ID; others need --instance-id {id} in --spawn-cmd") !=
+          std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - t0 < 15s);  // not the 20 s wait for a leader
 }

@@ -3,7 +3,9 @@
 // Driven through tests/sdk/quick_program.cpp, a program that links aegis::sdk alone.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include "core/client/client.hpp"
@@ -93,4 +95,59 @@ TEST_CASE("quick_setup: the start line names service, instance and NATS, never c
     CHECK(contains(r.err, "quick-program: instance quick-program-t1 connected to NATS "));
     CHECK(contains(r.err, "127.0.0.1:" + std::to_string(server.port())));
     CHECK_FALSE(contains(r.err, "s3cret-pass"));
+}
+
+namespace {
+
+// Runs the program (until `timeout`) while a client calls SERVICE.ping; true when it answered.
+bool answers_as(test::NatsServer& server, const std::string& service,
+                const std::vector<std::string>& args, const test::Env& env,
+                test::ProcessResult& r) {
+    std::atomic<bool> answered{false};
+    std::thread call([&] {
+        Client client(server.connect("quick-setup-test"));
+        answered = test::eventually([&] {
+            try {
+                return client.call(service, "ping", Json::object())["pong"] == true;
+            } catch (const std::exception&) {
+                return false;
+            }
+        });
+    });
+    std::vector<std::string> argv = {k_program, "--server", server.url()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    r = run_program(argv, env, {}, 3s);
+    call.join();
+    return answered;
+}
+
+}  // namespace
+
+TEST_CASE("quick_setup: the name and instance id come from AEGIS_SERVICE_NAME, AEGIS_INSTANCE_ID") {
+    test::NatsServer server;
+    auto env = k_clean;
+    env.insert(env.end(), {{"AEGIS_SERVICE_NAME", "quick-renamed"},
+                           {"AEGIS_INSTANCE_ID", "quick-renamed-env1"}});
+    test::ProcessResult r;
+    CHECK(answers_as(server, "quick-renamed", {}, env, r));
+    INFO(r.err);
+    CHECK(contains(r.err, "quick-renamed: instance quick-renamed-env1 connected to NATS "));
+}
+
+TEST_CASE("quick_setup: --service and --instance-id win over the environment") {
+    test::NatsServer server;
+    auto env = k_clean;
+    env.insert(env.end(), {{"AEGIS_SERVICE_NAME", "quick-renamed"},
+                           {"AEGIS_INSTANCE_ID", "quick-renamed-env1"}});
+    test::ProcessResult r;
+    CHECK(answers_as(server, "quick-flag", {"--service", "quick-flag", "--instance-id", "qf-1"},
+                     env, r));
+    INFO(r.err);
+    CHECK(contains(r.err, "quick-flag: instance qf-1 connected to NATS "));
+    auto help = run_program({k_program, "--help"}, k_clean, {}, 10s);
+    CHECK(contains(help.out, "--service NAME"));
+    CHECK(contains(help.out, "$AEGIS_INSTANCE_ID"));
+    auto bad = run_program({k_program, "--service", "a.b"}, k_clean, {}, 10s);
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "aegis_quick_program: error: service name 'a.b' is invalid"));
 }

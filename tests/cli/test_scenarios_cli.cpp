@@ -190,6 +190,52 @@ TEST_CASE("test: a user's scenario file written from docs/scenarios.md works") {
     CHECK(j["scenarios"][0]["steps"].size() == 7);  // 1 setup, 4 steps, 1 cleanup, the sweep
 }
 
+TEST_CASE("test: your own program from docs/scenarios.md runs under the run's names (--local)") {
+    std::string file = scenario_data("own-program.yaml");
+    auto docs = aegis::test::read_file(aegis::test::source_dir() + "/docs/scenarios.md");
+    CHECK(contains(docs, aegis::test::read_file(file)));
+    // A quick_setup program given nothing on its command line: the name, the id and the server
+    // come from the environment the spawn step sets.
+    auto j = scenario_json({"test", "-f", file, "--local", "--json", "--set",
+                            std::string("program=") + AEGIS_QUICK_PROGRAM, "--set",
+                            "method=ping"}, 0, 90s);
+    REQUIRE(j["scenarios"].size() == 1);
+    CHECK(j["scenarios"][0]["status"] == "passed");
+}
+
+TEST_CASE("test: an instance of the user's killed by a run leaves no registry entry behind") {
+    aegis::test::NatsServer server;
+    aegis::test::TempDir dir;
+    // A service name without the run id: only the instance ids the run gave tell its entries.
+    std::string file = dir.path() + "/ghost.yaml";
+    std::ofstream(file) << "name: ghost\nsteps:\n"
+                           "  - spawn: {command: [\"" AEGIS_QUICK_PROGRAM "\"], service: "
+                           "qp-ghost, count: 2, as: mine, ready: registered}\n"
+                           "  - kill: {group: mine, index: 1, signal: KILL}\n";
+    auto r = run_aegis({"test", "-f", file, "--server", server.url()}, {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    auto conn = server.connect();
+    auto kv = aegis::nats::KeyValue::open(conn, "service_registry");
+    for (const auto& k : kv.keys()) CHECK_FALSE(contains(k, "qp-ghost"));
+}
+
+TEST_CASE("test: a spawned program that registers under an id of its own is named as the cause") {
+    aegis::test::NatsServer server;
+    aegis::test::TempDir dir;
+    std::string file = dir.path() + "/own-id.yaml";
+    std::ofstream(file) << "name: own-id\nsteps:\n"
+                           "  - spawn: {command: [\"" AEGIS_QUICK_PROGRAM "\", --instance-id, "
+                           "qp-chosen-1], service: \"qp-own-${run}\", ready: registered, "
+                           "timeout: 3s}\n";
+    auto r = run_aegis({"test", "-f", file, "--server", server.url()}, {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "has instance 'qp-chosen-1' registered instead: the program does not "
+                          "take the id it is given"));
+    CHECK(contains(r.err, "--instance-id, \"${instance_id}\""));
+}
+
 TEST_CASE("test: a scenario file named like a scenario runs as with -f") {
     std::string file = scenario_data("user-example.yaml");
     auto by_name = run_aegis({"test", file, "--list"});

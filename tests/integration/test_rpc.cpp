@@ -68,6 +68,24 @@ TEST_CASE("a handler exception becomes an error envelope and the service keeps s
     CHECK(client.call("echo-c", "echo", {{"message", "still here"}})["echo"] == "still here");
 }
 
+TEST_CASE("a handler reading a parameter the call lacks is told which one, not the JSON text") {
+    test::NatsServer server;
+    ServiceOptions o;
+    o.name = "adder";
+    Service svc(server.connect("adder"), o);
+    svc.rpc("add", [](const Json& p) {
+        return Json{{"sum", p.at("a").get<double>() + p.at("b").get<double>()}};
+    });
+    svc.start();
+    Client client(server.connect("client"));
+    auto missing = client.call_raw("adder", "add", {{"a", 1}});
+    CHECK(missing.response.error == std::optional<std::string>("missing parameter 'b'"));
+    auto wrong = client.call_raw("adder", "add", {{"a", "x"}, {"b", 3}});
+    CHECK(wrong.response.error ==
+          std::optional<std::string>("bad params: type must be number, but is string (the "
+                                     "handler reads a parameter as another type)"));
+}
+
 TEST_CASE("malformed msgpack and JSON requests get error envelopes, the service survives") {
     test::NatsServer server;
     auto svc = echo_service(server, "echo-d", "echo-d-1");

@@ -38,13 +38,35 @@ cmake --build "$name/build" -j2 >build.log 2>&1 || { cat build.log; exit 1; }
 bin=$name/build/$name
 "$bin" --help | grep -q "usage: $name"
 
+# `aegis call` is expected to fail with exit code $1; its stderr is left in err.txt.
+fails_with() {
+  local want=$1; shift
+  local rc=0
+  "$@" >out.txt 2>err.txt || rc=$?
+  [ "$rc" = "$want" ] || { echo "exit $rc, not $want: $*"; cat out.txt err.txt; return 1; }
+}
+
 case $tpl in
 service)
   "$bin" & pids+=($!)
   until_ok "$aegis" call "$name" echo message=hello
   grep -q '"echo":"hello"' out.txt
-  "$aegis" call "$name" add a:=2 b:=3 | grep -q '"sum":5' ;;
+  "$aegis" call "$name" add a:=2 b:=3 | grep -q '"sum":5'
+  # The errors name the parameter at fault, and never tell to quote another one.
+  fails_with 65 "$aegis" call "$name" add a=x b=3
+  grep -q "parameter 'a' must be a number" err.txt
+  if grep -q "quote it" err.txt; then cat err.txt; exit 1; fi
+  fails_with 65 "$aegis" call "$name" add a=1
+  grep -q "missing parameter 'b'" err.txt
+  if grep -q "quote it" err.txt; then cat err.txt; exit 1; fi ;;
 single-active)
+  # As the template's comment prints it, from the project directory, before anything else runs
+  # (a leader of another run's would be refused): exit 0 and nothing lost.
+  (cd "$name" && "$aegis" failover "$name" --spawn 3 --spawn-cmd "./build/$name") \
+    >failover.txt 2>failover.err || { cat failover.txt failover.err; exit 1; }
+  grep -q "aegis failover $name --spawn 3 --spawn-cmd ./build/$name" "$name/src/main.cpp"
+  grep -q ", 0 lost)" failover.txt || { cat failover.txt failover.err; exit 1; }
+  grep -q "calls/s to 'process'" failover.txt
   "$bin" & pids+=($!)
   "$bin" & pids+=($!)
   until_ok "$aegis" call "$name" process item=42

@@ -7,8 +7,9 @@ int main(int argc, char** argv) {
     svc.rpc("echo", [&svc](const aegis::Json& params) {
         return aegis::Json{{"echo", params.value("message", "")}, {"instance", svc.instance_id()}};
     });
-    svc.rpc("add", [](const aegis::Json& params) {
-        return aegis::Json{{"sum", params.at("a").get<double>() + params.at("b").get<double>()}};
+    svc.rpc("add", [](const aegis::Json& params) {  // a missing or non-number a or b: named
+        return aegis::Json{{"sum", aegis::required_param<double>(params, "a") +
+                                       aegis::required_param<double>(params, "b")}};
     });
     return svc.run();  // until SIGINT / SIGTERM, then deregisters cleanly
 }

@@ -1,6 +1,8 @@
 // {{name}}: a single-active aegis service. Start two or three instances: one is elected leader
 // and runs the exclusive method; the others stand by and take over within seconds when it stops.
-// Try: aegis call {{name}} process item=42   and   aegis failover {{name}}
+// Try: aegis call {{name}} process item=42
+// Measure a failover (it starts three instances and kills their leader; stop yours first):
+//   aegis failover {{name}} --spawn 3 --spawn-cmd ./build/{{name}}
 #include <aegis/aegis.hpp>
 
 #include <atomic>
