@@ -229,6 +229,10 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_option("--history", r.history_file,
+                    "history file to record acknowledged calls to and check at the end (give "
+                    "your instances the same AEGIS_HISTORY_FILE; default with --spawn: one in "
+                    "the run's log directory)");
     app->add_flag("--take-over", r.take_over,
                   "--spawn even when a leader this run did not start holds the group: wait for it "
                   "to stop");

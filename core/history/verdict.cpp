@@ -27,7 +27,7 @@ std::string plural(size_t n, const char* one, const char* many) {
 std::string overlap_text(const Finding& f) {
     const Json& a = f.first[0];
     const Json& b = f.first[1];
-    return fmt::format("history: {} overlapping another instance's (first: {} while {} ran)",
+    return fmt::format("history: {} overlapping another instance's (first: {} while {})",
                        plural(f.count, "exclusive execution", "exclusive executions"),
                        exec_text(b), exec_text(a));
 }

@@ -231,7 +231,8 @@ void run_spawned(Run& r) {
     fo.env.emplace_back(wire::k_audit_env, r.executions.start());
     // ... and record their executions and lease events, and we our acknowledged calls, in one
     // history for the checker.
-    r.report.history_file = (fs::path(dir) / "history.jsonl").string();
+    if (r.report.history_file.empty())
+        r.report.history_file = (fs::path(dir) / "history.jsonl").string();
     fo.env.emplace_back(service::k_history_env, r.report.history_file);
     r.driver.record_to(service::HistoryRecorder::for_path(r.report.history_file));
     Fleet fleet(fo);
@@ -327,6 +328,10 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     r.report.policy = o.spawn > 0 && o.spawn_command.empty() ? o.policy : "";
     r.report.instances = o.spawn;
     r.report.rate = o.rate;
+    if (!o.history_file.empty()) {
+        r.report.history_file = o.history_file;
+        r.driver.record_to(service::HistoryRecorder::for_path(o.history_file));
+    }
     if (o.spawn > 0)
         run_spawned(r);
     else
@@ -350,7 +355,7 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
         std::error_code ec;
         std::filesystem::remove_all(r.report.log_dir, ec);
         r.report.log_dir.clear();
-        r.report.history_file.clear();
+        if (o.history_file.empty()) r.report.history_file.clear();  // it was in log_dir
     }
     return std::move(r.report);
 }

@@ -55,6 +55,11 @@ struct FailoverOptions {
     // stop at once; true = spawn anyway and wait (max_wait) for that leader to go away (stopped
     // by its owner), then measure the spawned instances.
     bool take_over = false;
+    // The history file (core/service/history_recorder.hpp) the run checks: acknowledged calls
+    // are appended to it, and at the end the checker reads it. Empty: with spawn, history.jsonl
+    // in the run's log directory (the instances get it as AEGIS_HISTORY_FILE); without, none.
+    // Given without spawn, the instances someone else runs should record to the same file.
+    std::string history_file;
 };
 
 struct FailoverReport {

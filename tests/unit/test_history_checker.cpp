@@ -80,7 +80,9 @@ TEST_CASE("overlapping executions by two instances are caught", "[history]") {
     CHECK(v.overlaps.first[1]["msg_id"] == "m3");
     auto problems = v.problems();
     REQUIRE(problems.size() == 2);  // also stale: it started after b acquired term 5
-    CHECK(problems[0].find("1 exclusive execution overlapping") != std::string::npos);
+    CHECK(problems[0] ==
+          "history: 1 exclusive execution overlapping another instance's (first: 'b' (term 5) "
+          "ran 'work' msg 'm3' while 'a' (term 1) ran 'work' msg 'late')");
 }
 
 TEST_CASE("overlap is per service and group, and the same instance never overlaps itself",
