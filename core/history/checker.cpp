@@ -159,9 +159,15 @@ void find_lost_acks(const History& h, Verdict& v) {
     }
     for (auto& [s, sf] : facts)
         if (sf.final) sf.listed.insert(sf.final->order_ids.begin(), sf.final->order_ids.end());
+    // Instances that record: an answer from one that does not (a leader this run did not
+    // start) cannot be checked against records.
+    std::unordered_set<std::string> recording;
+    for (const auto& e : h.execs) recording.insert(e.instance);
+    for (const auto& l : h.leases) recording.insert(l.instance);
     for (const auto& a : h.acks) {
         auto it = facts.find(a.service);
         if (it == facts.end()) continue;  // nothing recorded for this service: not checkable
+        if (!a.instance.empty() && !recording.count(a.instance)) continue;
         const auto& sf = it->second;
         bool lost;
         if (!a.order_id.empty() && sf.final)

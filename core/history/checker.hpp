@@ -12,8 +12,8 @@
 //   lost acks        a caller got a successful reply, yet the order (order_id) is in neither
 //                    the final listing nor the order records, or the call (msg_id only) was
 //                    never recorded as executed; checked only when the history has records of
-//                    that kind for the service, so a service that does not record is not
-//                    accused
+//                    that kind for the service and the answering instance recorded
+//                    anything, so an instance that does not record is not accused
 //   duplicate orders an order id created more than once
 // Everything here is a pure function of the history; reading is hostile-input safe (a line that
 // is not a record of a known shape is counted as malformed and skipped).
@@ -47,6 +47,7 @@ struct Order {
 };
 struct Ack {
     std::string service, msg_id, order_id;  // order_id may be empty
+    std::string instance;                   // who answered, when known
     int64_t t_us = 0;
     Json raw;
 };

@@ -87,6 +87,7 @@ bool add_ack(History& h, const Json& j) {
     Ack a;
     if (!number(j, "t_us", a.t_us) || !text(j, "service", a.service, false) ||
         !text(j, "msg_id", a.msg_id, false) || !text(j, "order_id", a.order_id, false) ||
+        !text(j, "instance", a.instance, false) ||
         (a.msg_id.empty() && a.order_id.empty()))
         return false;
     a.raw = j;

@@ -182,7 +182,7 @@ void CallDriver::on_reply(nats::Msg& msg) {
         rec.successes.push_back(r);
         m_successes.push_back(r);
         if (rec.state == CallState::pending) {
-            record_ack(rec, reply);
+            record_ack(rec, reply, r.instance);
             rec.state = rec.attempts > 1 ? CallState::retried : CallState::ok;
             rec.finished = now;
             live.waiting = false;
@@ -201,12 +201,14 @@ void CallDriver::record_to(std::shared_ptr<service::HistoryRecorder> history) {
     m_options.history = std::move(history);
 }
 
-void CallDriver::record_ack(const CallRecord& rec, const Json& reply) noexcept {
+void CallDriver::record_ack(const CallRecord& rec, const Json& reply,
+                            const std::string& instance) noexcept {
     if (!m_options.history) return;
     try {
         Json ack{{"kind", "ack"},
                  {"service", m_options.service},
                  {"msg_id", rec.message_id},
+                 {"instance", instance},
                  {"t_us", service::history_now_us()}};
         // The reply is remote data: only a string order_id of a result object is taken.
         const Json* result = reply.is_object() && reply.contains("result") ? &reply["result"]

@@ -75,7 +75,8 @@ private:
     void send(size_t call, int attempt);
     void on_reply(nats::Msg& msg);
     void settle(size_t call, int attempt, AttemptOutcome outcome, const std::string& error);
-    void record_ack(const CallRecord& rec, const Json& reply) noexcept;
+    void record_ack(const CallRecord& rec, const Json& reply,
+                    const std::string& instance) noexcept;
 
     std::shared_ptr<nats::Connection> m_conn;
     DriverOptions m_options;

@@ -13,7 +13,8 @@
 //   {"kind":"lease","service","group","instance","term","event","t_us"}  event: acquired |
 //                                 renewed-failed | lost | fenced | released
 //   {"kind":"order","service","order_id","instance","t_us"}   the order demo created an order
-//   {"kind":"ack","service","msg_id","order_id"?,"t_us"}       a caller got a successful reply
+//   {"kind":"ack","service","msg_id","order_id"?,"instance"?,"t_us"}  a caller got a successful
+//                                                              reply (from that instance)
 //   {"kind":"final","service","order_ids":[...],"t_us"}        orders present at the end of a run
 #include <cstddef>
 #include <cstdint>

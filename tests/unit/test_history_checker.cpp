@@ -184,6 +184,18 @@ TEST_CASE("acknowledged calls never executed are lost; unrecorded services are n
     CHECK(w.ok());
 }
 
+TEST_CASE("acks answered by an instance that records nothing are not checked", "[history]") {
+    auto ack = [](const std::string& msg, const std::string& inst) {
+        return Json{{"kind", "ack"}, {"service", "svc"}, {"msg_id", msg}, {"instance", inst},
+                    {"t_us", 5}}.dump();
+    };
+    // 'outsider' (a leader the run did not start) answered m2 and recorded nothing: not lost.
+    auto v = check({lease("a", 1, "acquired", 1), exec("a", 1, 1, 2, "m1"), ack("m1", "a"),
+                    ack("m2", "outsider"), ack("m3", "a")});
+    CHECK(v.lost_acks.count == 1);  // m3: 'a' records, yet never ran it
+    CHECK(v.lost_acks.first[0]["msg_id"] == "m3");
+}
+
 TEST_CASE("an order created twice is a duplicate", "[history]") {
     auto order = [](const std::string& id, const std::string& inst, int64_t t) {
         return Json{{"kind", "order"}, {"service", "svc"}, {"order_id", id},
