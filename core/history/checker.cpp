@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <algorithm>
+#include <climits>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -59,81 +60,90 @@ void find_overlaps(const History& h, Verdict& v) {
     }
 }
 
-// When each (scope, instance, term) stopped believing, by its own lease events.
-using OwnEnds = std::unordered_map<std::string, const LeaseEvent*>;
 std::string own_key(const std::string& sc, const std::string& instance, uint64_t term) {
     return sc + '\x1f' + instance + '\x1f' + std::to_string(term);
 }
 
-OwnEnds own_ends(const History& h) {
-    OwnEnds ends;
-    for (const auto& l : h.leases) {
-        if (l.event != "lost" && l.event != "fenced" && l.event != "released") continue;
-        auto& slot = ends[own_key(scope(l.service, l.group), l.instance, l.term)];
-        if (!slot || l.t_us < slot->t_us) slot = &l;
-    }
-    return ends;
-}
+bool by_time(const LeaseEvent* a, const LeaseEvent* b) { return a->t_us < b->t_us; }
 
-// Acquisitions of one scope sorted by term, with, for every suffix, the two earliest
-// acquisitions by different instances: the first acquisition of a higher term by someone else
-// is then one binary search away.
-struct Acquisitions {
-    std::vector<const LeaseEvent*> by_term;
-    std::vector<std::pair<const LeaseEvent*, const LeaseEvent*>> earliest;  // suffix top two
+// The lease events of the history, in time order: per (scope, instance, term) its acquisitions
+// and its own ends (lost / fenced / released), and per scope every acquisition. A term is
+// judged from the instance's latest acquisition of it, so a term number used again (a bucket
+// created again after a server lost its store starts at revision 1) does not carry the old
+// term's end or successors over.
+struct Leases {
+    std::unordered_map<std::string, std::vector<const LeaseEvent*>> acquired, ended;
+    std::map<std::string, std::vector<const LeaseEvent*>> scope_acquired;
 
-    void build() {
-        std::stable_sort(by_term.begin(), by_term.end(),
-                         [](auto* a, auto* b) { return a->term < b->term; });
-        earliest.assign(by_term.size() + 1, {nullptr, nullptr});
-        for (size_t i = by_term.size(); i-- > 0;) {
-            auto [best, second] = earliest[i + 1];
-            const LeaseEvent* e = by_term[i];
-            if (!best || e->t_us < best->t_us) {
-                if (best && best->instance != e->instance) second = best;
-                best = e;
-            } else if (e->instance != best->instance && (!second || e->t_us < second->t_us)) {
-                second = e;
+    explicit Leases(const History& h) {
+        for (const auto& l : h.leases) {
+            std::string sc = scope(l.service, l.group);
+            if (l.event == "acquired") {
+                acquired[own_key(sc, l.instance, l.term)].push_back(&l);
+                scope_acquired[sc].push_back(&l);
+            } else if (l.event == "lost" || l.event == "fenced" || l.event == "released") {
+                ended[own_key(sc, l.instance, l.term)].push_back(&l);
             }
-            earliest[i] = {best, second};
         }
+        for (auto* m : {&acquired, &ended})
+            for (auto& [k, v] : *m) std::stable_sort(v.begin(), v.end(), by_time);
+        for (auto& [k, v] : scope_acquired) std::stable_sort(v.begin(), v.end(), by_time);
     }
-    // The earliest acquisition of a term above `term` by an instance other than `instance`.
-    const LeaseEvent* superseding(uint64_t term, const std::string& instance) const {
-        auto it = std::upper_bound(by_term.begin(), by_term.end(), term,
-                                   [](uint64_t t, const LeaseEvent* e) { return t < e->term; });
-        auto [best, second] = earliest[static_cast<size_t>(it - by_term.begin())];
-        return best && best->instance != instance ? best : second;
+
+    // The first event of `list` at or after `t`.
+    static const LeaseEvent* first_from(const std::vector<const LeaseEvent*>& list, int64_t t) {
+        auto it = std::lower_bound(list.begin(), list.end(), t,
+                                   [](const LeaseEvent* e, int64_t v) { return e->t_us < v; });
+        return it == list.end() ? nullptr : *it;
+    }
+    // When the instance last acquired `term` at or before `t` (INT64_MIN when never recorded:
+    // the recording may have begun while it held the lease).
+    int64_t held_since(const std::string& key, int64_t t) const {
+        auto it = acquired.find(key);
+        int64_t since = INT64_MIN;
+        if (it == acquired.end()) return since;
+        for (const LeaseEvent* a : it->second) {
+            if (a->t_us > t) break;
+            since = a->t_us;
+        }
+        return since;
+    }
+    // Its own first end of the term at or after `since`.
+    const LeaseEvent* own_end(const std::string& key, int64_t since) const {
+        auto it = ended.find(key);
+        return it == ended.end() ? nullptr : first_from(it->second, since);
+    }
+    // The first acquisition of a higher term by another instance at or after `since`.
+    const LeaseEvent* superseded(const std::string& sc, const std::string& instance,
+                                 uint64_t term, int64_t since) const {
+        auto it = scope_acquired.find(sc);
+        if (it == scope_acquired.end()) return nullptr;
+        const auto& list = it->second;
+        auto from = std::lower_bound(list.begin(), list.end(), since,
+                                     [](const LeaseEvent* e, int64_t v) { return e->t_us < v; });
+        for (; from != list.end(); ++from)
+            if ((*from)->term > term && (*from)->instance != instance) return *from;
+        return nullptr;
     }
 };
 
-std::map<std::string, Acquisitions> acquisitions(const History& h) {
-    std::map<std::string, Acquisitions> out;
-    for (const auto& l : h.leases)
-        if (l.event == "acquired") out[scope(l.service, l.group)].by_term.push_back(&l);
-    for (auto& [k, a] : out) a.build();
-    return out;
-}
-
 void find_stale(const History& h, Verdict& v) {
-    auto ends = own_ends(h);
-    auto acq = acquisitions(h);
+    Leases leases(h);
     for (const auto& e : h.execs) {
         std::string sc = scope(e.service, e.group);
         if (e.term == 0) {
             hit(v.stale, Json::array({e.raw}));
             continue;
         }
-        auto own = ends.find(own_key(sc, e.instance, e.term));
-        if (own != ends.end() && own->second->t_us < e.start_us) {
-            hit(v.stale, Json::array({own->second->raw, e.raw}));
-            continue;
-        }
-        auto a = acq.find(sc);
-        if (a == acq.end()) continue;
-        if (const LeaseEvent* s = a->second.superseding(e.term, e.instance);
-            s && s->t_us < e.start_us)
-            hit(v.stale, Json::array({s->raw, e.raw}));
+        std::string key = own_key(sc, e.instance, e.term);
+        int64_t since = leases.held_since(key, e.start_us);
+        const LeaseEvent* end = leases.own_end(key, since);
+        const LeaseEvent* by = leases.superseded(sc, e.instance, e.term, since);
+        // Ties (the same microsecond) count in the instance's favour.
+        if (end && end->t_us < e.start_us)
+            hit(v.stale, Json::array({end->raw, e.raw}));
+        else if (by && by->t_us < e.start_us)
+            hit(v.stale, Json::array({by->raw, e.raw}));
     }
 }
 
@@ -202,8 +212,7 @@ void find_duplicate_orders(const History& h, Verdict& v) {
 }  // namespace
 
 std::vector<LeaderSpan> leader_spans(const History& h) {
-    auto ends = own_ends(h);
-    auto acq = acquisitions(h);
+    Leases leases(h);
     std::unordered_map<std::string, std::vector<const Exec*>> runs;
     for (const auto& e : h.execs)
         runs[own_key(scope(e.service, e.group), e.instance, e.term)].push_back(&e);
@@ -211,16 +220,20 @@ std::vector<LeaderSpan> leader_spans(const History& h) {
     for (const auto& l : h.leases) {
         if (l.event != "acquired") continue;
         std::string sc = scope(l.service, l.group);
+        std::string key = own_key(sc, l.instance, l.term);
         LeaderSpan s{l.service, l.group, l.instance, l.term, l.t_us};
-        if (auto own = ends.find(own_key(sc, l.instance, l.term)); own != ends.end()) {
-            s.ended_us = own->second->t_us;
-            s.end_event = own->second->event;
+        if (const LeaseEvent* end = leases.own_end(key, l.t_us)) {
+            s.ended_us = end->t_us;
+            s.end_event = end->event;
         }
-        if (const LeaseEvent* by = acq[sc].superseding(l.term, l.instance))
+        if (const LeaseEvent* by = leases.superseded(sc, l.instance, l.term, l.t_us))
             s.superseded_us = by->t_us;
         std::optional<int64_t> lost_at = s.ended_us;
         if (s.superseded_us && (!lost_at || *s.superseded_us < *lost_at)) lost_at = s.superseded_us;
-        for (const Exec* e : runs[own_key(sc, l.instance, l.term)]) {
+        for (const Exec* e : runs[key]) {
+            // Executions of this holding: from its acquisition (a term number used again later
+            // belongs to the later holding).
+            if (leases.held_since(key, e->start_us) != l.t_us) continue;
             s.last_exec_end_us = std::max(s.last_exec_end_us, e->end_us);
             if (lost_at && e->start_us > *lost_at) ++s.ran_after_loss;
         }

@@ -138,6 +138,33 @@ TEST_CASE("an execution after another instance acquired a higher term is stale",
     CHECK(w.stale.count == 0);
 }
 
+TEST_CASE("a term number used again after the bucket was created anew starts afresh",
+          "[history]") {
+    // b took over from a (term 2); then the server lost its store, the bucket was created
+    // again and a won it with revision 1 — the number of its old, lost term.
+    auto v = check({lease("a", 1, "acquired", 100), lease("b", 2, "acquired", 150),
+                    lease("a", 1, "lost", 200), lease("a", 1, "acquired", 500),
+                    exec("a", 1, 600, 610, "new")});
+    CHECK(v.stale.count == 0);
+    // Its old holding of term 1 still ended at 150 for an execution in between.
+    auto w = check({lease("a", 1, "acquired", 100), lease("b", 2, "acquired", 150),
+                    exec("a", 1, 160, 170, "old"), lease("a", 1, "acquired", 500)});
+    CHECK(w.stale.count == 1);
+    CHECK(w.stale.first[1]["msg_id"] == "old");
+    auto spans = history::leader_spans(parse({lease("a", 1, "acquired", 100),
+                                              lease("b", 2, "acquired", 150),
+                                              lease("a", 1, "lost", 200),
+                                              lease("a", 1, "acquired", 500),
+                                              exec("a", 1, 600, 610)}));
+    REQUIRE(spans.size() == 3);
+    CHECK(spans[0].ended_us == 200);
+    CHECK(spans[0].believed_after_us == 50);
+    CHECK(spans[0].last_exec_end_us == 0);  // the execution belongs to the later holding
+    CHECK(spans[2].last_exec_end_us == 610);
+    CHECK_FALSE(spans[2].ended_us);
+    CHECK_FALSE(spans[2].superseded_us);
+}
+
 TEST_CASE("an execution with no term held is stale", "[history]") {
     auto v = check({exec("a", 0, 100, 110)});
     CHECK(v.stale.count == 1);
