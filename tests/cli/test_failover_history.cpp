@@ -64,3 +64,21 @@ TEST_CASE("test: the failover step reports the history verdict") {
     CHECK(step["figures"]["history_executions"].get<double>() > 20);
     CHECK(step["figures"]["history_stale"] == 0.0);
 }
+
+TEST_CASE("test: a scenario's single-active instances are checked by their history") {
+    aegis::test::NatsServer server;
+    auto r = run_aegis({"test", "sticky-active", "--json", "--server", server.url()}, {}, {},
+                       120s);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto steps = aegis::wire::from_json(r.out).at("scenarios").at(0).at("steps");
+    const aegis::Json* history = nullptr;
+    for (const auto& st : steps)
+        if (st.value("kind", "") == "history") history = &st;
+    REQUIRE(history);
+    CHECK((*history)["status"] == "passed");
+    CHECK(contains((*history)["title"].get<std::string>(),
+                   "0 overlaps, 0 stale-lease executions"));
+    CHECK((*history)["figures"]["history_ok"] == 1.0);
+    CHECK((*history)["figures"]["history_executions"].get<double>() > 0);
+}
