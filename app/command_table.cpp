@@ -69,9 +69,9 @@ const std::vector<cmd::CommandSpec>& command_table() {
          "aegis failover order-processor --method get_statistics\n"
          "aegis failover my-service --spawn 3 --spawn-cmd './my-service --log {id}.log'",
          k_nats | k_stop,
-         "0 ok; 1 no call succeeded, a call was lost, split-brain, or a bound was broken; 2 "
-         "usage; 65 the service does not have --method; 69 NATS or the service unavailable; 130 "
-         "Ctrl-C"},
+         "0 ok; 1 no call succeeded, a call was lost, split-brain, a bound was broken, or the "
+         "history checker found a violation; 2 usage; 65 the service does not have --method; "
+         "69 NATS or the service unavailable; 130 Ctrl-C"},
         {"load", "load test: aegis load SERVICE METHOD [params] --rate R | -c C, percentiles",
          cmd::setup_load,
          "aegis load echo-service echo message=hi --concurrency 64 --duration 10\n"

@@ -15,6 +15,7 @@
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
+#include "core/history/checker.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
@@ -97,6 +98,10 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
         s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost",
         s.duplicates ? st.red(std::to_string(s.duplicates)) : "0", s.duplicates == 1 ? "" : "s",
         runs, s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
+    if (r.history) {  // counts only: no remote text in this line
+        std::string line = history::verdict_line(*r.history);
+        out += (r.history->ok() ? line : st.red(line)) + "\n";
+    }
     return out;
 }
 
@@ -164,7 +169,10 @@ void setup_failover(CLI::App& root, Context& ctx) {
         "Drives exclusive calls at a fixed rate (open model, sticky retry keeping message ids),\n"
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
-        "failed / lost, duplicates and split-brain; then percentiles over trials.");
+        "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
+        "With --spawn the instances record every exclusive execution and lease event, and the\n"
+        "history checker reports overlaps, executions on a lost lease, lost acknowledged calls\n"
+        "and duplicate orders (the 'history:' line; docs/single-active.md).");
     auto& r = o->run;
     // 8 attempts, backoff capped at 1 s: 4.5 s of retry budget, more than a conservative
     // crash failover needs (docs/single-active.md).
@@ -219,6 +227,10 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_option("--history", r.history_file,
+                    "history file to record acknowledged calls to and check at the end (give "
+                    "your instances the same AEGIS_HISTORY_FILE; default with --spawn: one in "
+                    "the run's log directory)");
     app->add_flag("--take-over", r.take_over,
                   "--spawn even when a leader this run did not start holds the group: wait for it "
                   "to stop");

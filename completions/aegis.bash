@@ -38,7 +38,7 @@ _aegis_options() {
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
         'aegis up') REPLY='-h --help -p --port --url --data --status --cluster' ;;
         'aegis down') REPLY='-h --help' ;;
-        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
+        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --history --take-over' ;;
         'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
         'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --prune --dry-run --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
@@ -193,6 +193,7 @@ _aegis_option_value() {
         'aegis failover --max-wait') REPLY='text' ;;
         'aegis failover --max-failover-ms') REPLY='text' ;;
         'aegis failover --keep-logs') REPLY='flag' ;;
+        'aegis failover --history') REPLY='text' ;;
         'aegis failover --take-over') REPLY='flag' ;;
         'aegis load -h'|'aegis load --help') REPLY='flag' ;;
         'aegis load -d'|'aegis load --data') REPLY='@file' ;;

@@ -45,7 +45,7 @@ foreach(f IN LISTS sdk_files)
 endforeach()
 # Every folder of core/ has a rank and includes only folders of a lower rank (and itself):
 #   0 util < 1 wire < 2 nats, k8s, output < 3 config, registry < 4 client
-#   < 5 service, doctor, tool, load, quickstart < 6 scenario (it drives load steps)
+#   < 5 service, doctor, tool, load, quickstart, history < 6 scenario (it drives load steps)
 # (docs/architecture.md, "Layers"). A new folder must be given a rank here.
 set(rank_util 0)
 set(rank_wire 1)
@@ -61,6 +61,7 @@ set(rank_doctor 5)
 set(rank_tool 5)
 set(rank_load 5)
 set(rank_quickstart 5)
+set(rank_history 5)
 foreach(f IN LISTS core_files)
   string(REGEX MATCH "/core/([a-z0-9_]+)/" _ "${f}")
   set(dir "${CMAKE_MATCH_1}")

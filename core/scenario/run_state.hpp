@@ -61,6 +61,9 @@ public:
     const Scenario& scenario;
     const std::string run_id;
     std::string log_dir;  // one <instance>.log per spawned process
+    // Where spawned single-active instances record their history (AEGIS_HISTORY_FILE), checked
+    // when the scenario ends.
+    std::string history_file() const { return log_dir + "/history.jsonl"; }
     std::chrono::steady_clock::time_point deadline;
     std::map<std::string, Json> vars;
     std::map<std::string, double> figures;

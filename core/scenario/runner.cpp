@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <set>
 
+#include "core/history/checker.hpp"
 #include "core/scenario/sweep.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
+#include "core/util/log.hpp"
 #include "core/util/signals.hpp"
 #include "core/util/text.hpp"
 #include "core/util/uuid.hpp"
@@ -79,6 +81,32 @@ bool run_phase(RunState& s, const std::vector<Step>& steps, const char* phase,
     return true;
 }
 
+// What the run's single-active instances recorded, judged by the history checker: a step of
+// its own when anything was recorded, failed by any finding.
+void check_history(RunState& s, ScenarioResult& out) {
+    auto t0 = Clock::now();
+    auto h = history::read_history(s.history_file());
+    if (h.lines == 0) return;
+    auto v = history::check_history(h);
+    StepResult r;
+    r.phase = "cleanup";
+    r.kind = "history";
+    r.title = history::verdict_line(v);
+    if (!v.ok()) {
+        r.status = Status::failed;
+        for (const auto& p : v.problems()) r.message += (r.message.empty() ? "" : "; ") + p;
+    }
+    r.figures = {{"history_ok", v.ok() ? 1.0 : 0.0},
+                 {"history_executions", static_cast<double>(v.executions)},
+                 {"history_overlaps", static_cast<double>(v.overlaps.count)},
+                 {"history_stale", static_cast<double>(v.stale.count)},
+                 {"history_lost_acks", static_cast<double>(v.lost_acks.count)},
+                 {"history_duplicate_orders", static_cast<double>(v.duplicate_orders.count)}};
+    r.duration_ms = util::millis(Clock::now() - t0);
+    if (s.options.on_step) s.options.on_step(r);
+    out.steps.push_back(r);
+}
+
 // The sweep as a step of its own, so a leftover fails the scenario visibly.
 void finish(RunState& s, ScenarioResult& out) {
     auto t0 = Clock::now();
@@ -127,6 +155,11 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& o) {
     RunState s(o, sc, out.run_id);
     bool ok = run_phase(s, sc.setup, "setup", out) && run_phase(s, sc.steps, "steps", out);
     ok = run_phase(s, sc.cleanup, "cleanup", out) && ok;
+    try {
+        check_history(s, out);
+    } catch (const Error& e) {  // an unreadable file: said, not fatal to the run
+        log::warn("the run's history could not be checked: {}", e.what());
+    }
     finish(s, out);
     out.interrupted = util::stop_requested();
     for (const auto& st : out.steps) ok = ok && st.status != Status::failed;

@@ -10,6 +10,7 @@
 
 #include "core/nats/connection.hpp"
 #include "core/registry/registry.hpp"
+#include "core/service/history_recorder.hpp"
 #include "core/scenario/leaders_view.hpp"
 #include "core/scenario/loader.hpp"
 #include "core/scenario/local_nats.hpp"
@@ -166,7 +167,8 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         so.stdout_path = inst.log;
         so.stderr_path = "=stdout";
         so.die_with_parent = true;  // a crashed runner leaves no instance behind
-        so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+        so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"},
+                  {service::k_history_env, s.history_file()}};
         if (cmd) add_command_env(s, inst, so.env);
         inst.pid = util::spawn(so);
         ids.push_back(inst.id);
