@@ -124,8 +124,9 @@ void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
         refuse(ep, job, wire::k_shutting_down);
         return;
     }
-    switch (ep.lane.push(job)) {
+    switch (ep.lane.submit(job)) {
         case service::Lane::Admit::queued:
+        case service::Lane::Admit::ran:
             return;
         case service::Lane::Admit::full:
             refuse(ep, job, wire::k_overloaded);
@@ -175,6 +176,13 @@ void Service::Impl::run_job(Endpoint& ep, service::LaneJob& job) {
     } catch (...) {
         error = "handler failed with a non-standard exception";
     }
+    if (abandoned.load()) {
+        // Past the grace period: the instance has deregistered and its caller has been told
+        // nothing it could trust; a late answer from a stopped instance is dropped.
+        log::debug("'{}': a handler finished after the stop's grace period; reply dropped",
+                   ep.subject);
+        return;
+    }
     std::string_view id = job.request.header.message_id;
     answer(ep, job.msg, job.format, id, result, std::move(error), "500", t0, true);
 }
@@ -214,6 +222,7 @@ bool Service::Impl::finish_lanes(int signals_at_stop) {
     auto cut = [signals_at_stop] { return util::stop_signal_count() > signals_at_stop; };
     bool idle = true;
     for (Endpoint* ep : eps) idle = ep->lane.wait_idle(until, cut) && idle;
+    if (!idle) abandoned = true;  // before the threads are let go: see run_job
     int left = 0;
     for (Endpoint* ep : eps) left += ep->lane.release_threads();
     if (left)

@@ -74,8 +74,9 @@ struct Service::Impl {
     // Set when stop() begins: every request from then on is answered SHUTTING_DOWN.
     std::atomic<bool> stopping{false};
     // A handler outlived the grace period: its thread still uses this state, so the Service
-    // destructor leaves it allocated (the process is about to exit).
-    bool abandoned = false;
+    // destructor leaves it allocated (the process is about to exit). Read by that handler's
+    // thread when it returns: its reply is dropped (the instance has said it is gone).
+    std::atomic<bool> abandoned{false};
 
     // rpc_dispatch.cpp: admission on the delivery thread, the handler on the method's lane.
     void dispatch(Endpoint& ep, nats::Msg& msg);

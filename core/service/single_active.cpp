@@ -99,6 +99,11 @@ using namespace single_active_detail;
 
 struct SingleActiveService::State {
     SingleActiveOptions options;
+    // What an exclusive handler needs after it ran, kept here rather than read through the
+    // service: a handler past the grace period finishes after the service object is destroyed
+    // (this state is then left allocated, see the destructor).
+    std::shared_ptr<nats::Connection> conn;
+    std::string instance_id;
     // Read by exclusive handlers on delivery threads, hence atomic; an election replaced by a
     // restart is kept (retired) so a late handler never sees a dangling pointer.
     std::atomic<service::Election*> election{nullptr};
@@ -119,6 +124,8 @@ SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
     if (single.audit_subject.empty())
         if (const char* env = std::getenv(wire::k_audit_env)) single.audit_subject = env;
     m_sa->options = std::move(single);
+    m_sa->conn = connection();
+    m_sa->instance_id = instance_id();
 }
 
 SingleActiveService::~SingleActiveService() {
@@ -144,7 +151,8 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     State* st = m_sa.get();
     const bool parity = st->options.python_parity;
     const std::string id = instance_id();
-    RpcHandlerEx wrapped = [this, st, parity, id, method, h = std::move(handler)](
+    // Captures the state, never `this`: see State::conn.
+    RpcHandlerEx wrapped = [st, parity, id, method, h = std::move(handler)](
                                const Json& p, const RpcContext& ctx) {
         service::Election* e = st->election.load();
         if (!e || !e->is_leader()) {
@@ -152,21 +160,21 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
             // frozen old leader, and another instance (subscribed without a queue group) may
             // serve it now: neither run nor answer it — a NOT_ACTIVE answer would make the
             // client retry a call the new leader may already have run.
-            if (!parity) drop_fenced(method);
+            if (!parity) drop_fenced(*st, method);
             Json na = not_active_result(id, st->options.group);
             if (st->options.not_active_as_error)
                 throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
             return na;
         }
         const uint64_t term = e->term();
-        audit(method, ctx, term, "start");
+        audit(*st, method, ctx, term, "start");
         struct Done {  // also when the handler throws
-            SingleActiveService* svc;
+            State& st;
             const std::string& method;
             const RpcContext& ctx;
             uint64_t term;
-            ~Done() { svc->audit(method, ctx, term, "done"); }
-        } done{this, method, ctx, term};
+            ~Done() { audit(st, method, ctx, term, "done"); }
+        } done{*st, method, ctx, term};
         if (!parity) return h(p, ctx);
         try {
             return wrap_success(h(p, ctx));
@@ -192,26 +200,26 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     return *this;
 }
 
-void SingleActiveService::drop_fenced(const std::string& method) {
-    uint64_t n = ++m_sa->dropped;
+void SingleActiveService::drop_fenced(State& st, const std::string& method) {
+    uint64_t n = ++st.dropped;
     if (n == 1 || n % 100 == 0)
         log::warn("'{}' is not the leader (fenced): dropped '{}' without running or answering it "
                   "({} dropped so far)",
-                  instance_id(), method, n);
+                  st.instance_id, method, n);
     throw NoReply();
 }
 
-void SingleActiveService::audit(const std::string& method, const RpcContext& ctx, uint64_t term,
-                                const char* phase) noexcept {
-    const std::string& subject = m_sa->options.audit_subject;
+void SingleActiveService::audit(State& st, const std::string& method, const RpcContext& ctx,
+                                uint64_t term, const char* phase) noexcept {
+    const std::string& subject = st.options.audit_subject;
     if (subject.empty()) return;
     try {
         Json j{{"message_id", ctx.request.header.message_id},
-               {"instance_id", instance_id()},
+               {"instance_id", st.instance_id},
                {"method", method},
                {"term", term},
                {"phase", phase}};
-        connection()->publish(subject, wire::to_json(j));
+        st.conn->publish(subject, wire::to_json(j));
     } catch (const std::exception& e) {
         log::debug("execution audit to '{}' failed: {}", subject, e.what());
     } catch (...) {
