@@ -81,7 +81,8 @@ void Service::Impl::answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
         }
         // A reply the server would refuse (bigger than its max_payload) would leave the caller
         // waiting for a timeout: it gets an error envelope saying so instead.
-        int64_t limit = conn->max_payload();
+        nats::Connection& out = ep.conn ? *ep.conn : *conn;
+        int64_t limit = out.max_payload();
         if (limit > 0 && static_cast<int64_t>(payload.size()) + k_header_room > limit) {
             error = "reply too large: " + std::to_string(payload.size()) +
                     " bytes, more than the server's max_payload of " + std::to_string(limit) +
@@ -93,7 +94,7 @@ void Service::Impl::answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
         }
         // Count before replying: a STATS request sent after the reply must see this request.
         if (record) ep.stats.record(service::LaneClock::now() - t0, err);
-        reply(*conn, msg, payload, options.instance_id, err, code);
+        reply(out, msg, payload, options.instance_id, err, code);
     } catch (const std::exception& e) {
         log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
     }
@@ -193,6 +194,24 @@ nats::PendingLimits Service::Impl::pending_limits(const Endpoint& ep) const {
     // (counted as "dropped") instead of growing without bound.
     int pending = ep.options.max_pending >= 0 ? ep.options.max_pending : options.max_pending;
     return {std::max(16384, 4 * pending), int64_t{8} << 20};
+}
+
+nats::Connection& Service::Impl::connection_for(Endpoint& ep) {
+    if (ep.conn) return *ep.conn;
+    if (!options.connection_per_method || !ep.options.own_connection) return *conn;
+    nats::ConnectOptions o = conn->options();
+    o.name += " " + ep.method;
+    // The service's connection reports its own state; this one only carries the method.
+    o.on_disconnected = o.on_reconnected = o.on_closed = nullptr;
+    try {
+        ep.conn = nats::Connection::connect(o);
+        return *ep.conn;
+    } catch (const std::exception& e) {
+        // Still served, only without the isolation: on the service's connection.
+        log::warn("'{}': no connection of its own ({}); sharing the service's", ep.subject,
+                  e.what());
+        return *conn;
+    }
 }
 
 void Service::Impl::open_lane(Endpoint& ep) {

@@ -30,6 +30,10 @@ struct Endpoint {
     std::string subject;
     RpcHandlerEx handler;
     EndpointOptions options;
+    // The connection its requests arrive and its replies leave on: one of its own (see
+    // ServiceOptions::connection_per_method), else the service's. Declared before the
+    // subscription and the lane, which use it: destroyed after them.
+    std::shared_ptr<nats::Connection> conn;
     nats::Subscription subscription;
     service::EndpointStats stats;
     service::Lane lane;
@@ -87,6 +91,8 @@ struct Service::Impl {
                 std::string error, const char* code, service::LaneClock::time_point t0,
                 bool record);
     void open_lane(Endpoint& ep);
+    // The endpoint's own connection (made on first use), or the service's when it has none.
+    nats::Connection& connection_for(Endpoint& ep);
     nats::PendingLimits pending_limits(const Endpoint& ep) const;
     // stop(): answers what is queued, waits for running handlers up to the grace period (or
     // until another signal arrives); false when some are still running.

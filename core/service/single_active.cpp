@@ -191,6 +191,7 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     // Subscribed side by side, both get every call; the old one drops them (fenced).
     opts.queue_group = parity;
     opts.metadata.emplace("exclusive", "true");
+    opts.own_connection = false;  // the fence (Election::is_leader) watches the service's
     rpc(method, std::move(wrapped), std::move(opts));
     {
         std::lock_guard lk(st->mutex);
