@@ -92,7 +92,8 @@ void Service::Impl::answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
         }
         // A reply the server would refuse (bigger than its max_payload) would leave the caller
         // waiting for a timeout: it gets an error envelope saying so instead.
-        int64_t limit = conn->max_payload();
+        nats::Connection& out = ep.conn ? *ep.conn : *conn;
+        int64_t limit = out.max_payload();
         if (limit > 0 && static_cast<int64_t>(payload.size()) + k_header_room > limit) {
             error = "reply too large: " + std::to_string(payload.size()) +
                     " bytes, more than the server's max_payload of " + std::to_string(limit) +
@@ -104,7 +105,7 @@ void Service::Impl::answer(Endpoint& ep, const nats::Msg& msg, wire::Format fmt,
         }
         // Count before replying: a STATS request sent after the reply must see this request.
         if (record) ep.stats.record(service::LaneClock::now() - t0, err);
-        reply(*conn, msg, payload, options.instance_id, err, code);
+        reply(out, msg, payload, options.instance_id, err, code);
     } catch (const std::exception& e) {
         log::warn("'{}': could not send the reply: {}", ep.subject, e.what());
     }
@@ -135,8 +136,9 @@ void Service::Impl::dispatch(Endpoint& ep, nats::Msg& msg) {
         refuse(ep, job, wire::k_shutting_down);
         return;
     }
-    switch (ep.lane.push(job)) {
+    switch (ep.lane.submit(job)) {
         case service::Lane::Admit::queued:
+        case service::Lane::Admit::ran:
             return;
         case service::Lane::Admit::full:
             refuse(ep, job, wire::k_overloaded);
@@ -184,6 +186,13 @@ void Service::Impl::run_job(Endpoint& ep, service::LaneJob& job) {
     } catch (...) {
         error = "handler failed with a non-standard exception";
     }
+    if (abandoned.load()) {
+        // Past the grace period: the instance has deregistered and its caller has been told
+        // nothing it could trust; a late answer from a stopped instance is dropped.
+        log::debug("'{}': a handler finished after the stop's grace period; reply dropped",
+                   ep.subject);
+        return;
+    }
     std::string_view id = job.request.header.message_id;
     answer(ep, job.msg, job.format, id, result, std::move(error), "500", t0, true);
 }
@@ -194,6 +203,24 @@ nats::PendingLimits Service::Impl::pending_limits(const Endpoint& ep) const {
     // (counted as "dropped") instead of growing without bound.
     int pending = ep.options.max_pending >= 0 ? ep.options.max_pending : options.max_pending;
     return {std::max(16384, 4 * pending), int64_t{8} << 20};
+}
+
+nats::Connection& Service::Impl::connection_for(Endpoint& ep) {
+    if (ep.conn) return *ep.conn;
+    if (!options.connection_per_method || !ep.options.own_connection) return *conn;
+    nats::ConnectOptions o = conn->options();
+    o.name += " " + ep.method;
+    // The service's connection reports its own state; this one only carries the method.
+    o.on_disconnected = o.on_reconnected = o.on_closed = nullptr;
+    try {
+        ep.conn = nats::Connection::connect(o);
+        return *ep.conn;
+    } catch (const std::exception& e) {
+        // Still served, only without the isolation: on the service's connection.
+        log::warn("'{}': no connection of its own ({}); sharing the service's", ep.subject,
+                  e.what());
+        return *conn;
+    }
 }
 
 void Service::Impl::open_lane(Endpoint& ep) {
@@ -223,6 +250,7 @@ bool Service::Impl::finish_lanes(int signals_at_stop) {
     auto cut = [signals_at_stop] { return util::stop_signal_count() > signals_at_stop; };
     bool idle = true;
     for (Endpoint* ep : eps) idle = ep->lane.wait_idle(until, cut) && idle;
+    if (!idle) abandoned = true;  // before the threads are let go: see run_job
     int left = 0;
     for (Endpoint* ep : eps) left += ep->lane.release_threads();
     if (left)

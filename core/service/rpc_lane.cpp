@@ -21,6 +21,42 @@ void Lane::open(size_t max_pending, int max_threads, Run run) {
 
 Lane::Admit Lane::push(LaneJob& job) {
     std::lock_guard lk(m_mutex);
+    return push_locked(job);
+}
+
+Lane::Admit Lane::submit(LaneJob& job) {
+    {
+        std::lock_guard lk(m_mutex);
+        // Anything queued or running goes first (order), and a closed lane refuses.
+        if (m_closed || !m_quick || m_running > 0 || !m_queue.empty()) return push_locked(job);
+        if (LaneClock::now() > job.start_by) {
+            ++m_expired;
+            return Admit::ran;  // nobody waits for it: dropped unrun, as a lane thread would
+        }
+        ++m_running;  // the lane's one running job: its threads wait, stop() waits for it
+        ++m_ran_inline;
+    }
+    auto took = run_one(job);
+    bool wake;
+    {
+        std::lock_guard lk(m_mutex);
+        --m_running;
+        m_quick = took < k_quick;
+        wake = !m_queue.empty();  // queued meanwhile (another thread): a lane thread takes it
+    }
+    if (wake) m_cv.notify_one();
+    m_idle_cv.notify_all();
+    return Admit::ran;
+}
+
+LaneClock::duration Lane::run_one(LaneJob& job) {
+    auto t0 = LaneClock::now();
+    m_run(job);
+    job = LaneJob{};  // release the message before taking the lock again
+    return LaneClock::now() - t0;
+}
+
+Lane::Admit Lane::push_locked(LaneJob& job) {
     if (m_closed) return Admit::closed;
     if (m_queue.size() >= m_max_pending) {
         // Jobs whose callers have given up make room before anyone is turned away.
@@ -49,7 +85,10 @@ void Lane::work() {
     std::unique_lock lk(m_mutex);
     for (;;) {
         ++m_idle;
-        m_cv.wait(lk, [this] { return m_closed || !m_queue.empty(); });
+        // Never more than m_max_threads at once, an inline job included.
+        m_cv.wait(lk, [this] {
+            return m_closed || (!m_queue.empty() && m_running < m_max_threads);
+        });
         --m_idle;
         if (m_queue.empty()) break;  // closed
         LaneJob job = std::move(m_queue.front());
@@ -61,10 +100,10 @@ void Lane::work() {
         }
         ++m_running;
         lk.unlock();
-        m_run(job);
-        job = LaneJob{};  // release the message before taking the lock again
+        auto took = run_one(job);
         lk.lock();
         --m_running;
+        m_quick = took < k_quick;
         m_idle_cv.notify_all();
     }
     --m_live;
@@ -142,6 +181,7 @@ LaneCounters Lane::counters() const {
     c.expired = m_expired;
     c.refused = m_refused;
     c.max_pending = m_max_pending;
+    c.ran_inline = m_ran_inline;
     c.threads = m_live;
     return c;
 }

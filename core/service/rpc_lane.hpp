@@ -2,6 +2,8 @@
 // One method's lane: the requests admitted for it wait in a bounded queue and run on up to N
 // threads of its own, so a slow method never holds up a fast one and a flood never grows
 // without bound. The lane only keeps order and counts; answering is the service's business.
+// A quick method whose lane is idle skips the hand-off: submit() runs the job on the caller's
+// (the subscription's delivery) thread, as the lane's one running job.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -35,6 +37,7 @@ struct LaneCounters {
     uint64_t expired = 0;    // dropped unrun: the caller's deadline had passed
     uint64_t refused = 0;    // answered SHUTTING_DOWN
     uint64_t max_pending = 0;
+    uint64_t ran_inline = 0;  // jobs submit() ran on the caller's thread
     int threads = 0;
 };
 
@@ -48,9 +51,15 @@ public:
 
     // `run` answers one job; at most `max_threads` run at once, `max_pending` more may wait.
     void open(size_t max_pending, int max_threads, Run run);
-    enum class Admit { queued, full, closed };
+    enum class Admit { queued, full, closed, ran };
     // Queues the job, or hands it back untouched (full: answer OVERLOADED; closed: stopping).
     Admit push(LaneJob& job);
+    // As push(), but runs the job here and now (ran) when nothing of this method runs or waits
+    // and its last job took less than k_quick: no thread hand-off, order and bounds unchanged.
+    Admit submit(LaneJob& job);
+    // A job this long or longer sends the next ones to the lane threads (a slow handler on the
+    // delivery thread would hold up this method's admission, and with it its OVERLOADED answers).
+    static constexpr auto k_quick = std::chrono::milliseconds(1);
     // Stops taking jobs and returns those still queued (the caller refuses them).
     std::vector<LaneJob> close();
     // Waits until no job runs, `until` passes or `cut()` says stop waiting; true when idle.
@@ -69,6 +78,9 @@ public:
 
 private:
     void work();
+    Admit push_locked(LaneJob& job);
+    // Runs one job (the lock not held) and returns how long it took.
+    LaneClock::duration run_one(LaneJob& job);
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;       // work arrived, or the lane closed
     std::condition_variable m_idle_cv;  // a job finished
@@ -84,6 +96,8 @@ private:
     int m_running = 0;
     int m_live = 0;  // threads that have not returned from work()
     bool m_closed = true;
+    bool m_quick = false;  // the last job ran in under k_quick: the next may run inline
+    uint64_t m_ran_inline = 0;
     uint64_t m_shed = 0, m_refused = 0;
     mutable uint64_t m_expired = 0;
     LaneClock::time_point m_last_shed{};

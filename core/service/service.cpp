@@ -78,7 +78,7 @@ void Service::subscribe_endpoint(const std::string& method) {
     if (ep.subscription.active()) return;
     Impl* impl = m.get();
     m->open_lane(ep);
-    ep.subscription = m->conn->subscribe(
+    ep.subscription = m->connection_for(ep).subscribe(
         ep.subject, [impl, &ep](nats::Msg& msg) { impl->dispatch(ep, msg); },
         ep.options.queue_group ? wire::rpc_queue(m->options.name) : std::string(),
         m->pending_limits(ep));

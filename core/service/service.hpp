@@ -68,6 +68,11 @@ struct ServiceOptions {
     // On stop (SIGTERM / SIGINT): how long running handlers may take to finish. Queued requests
     // are answered SHUTTING_DOWN at once; a second signal ends the wait.
     std::chrono::milliseconds stop_grace{10000};
+    // Each method's requests arrive, and its replies leave, on a NATS connection of its own:
+    // one TCP stream each, so megabytes of a flooded method's requests (and of its OVERLOADED
+    // answers) never sit in front of another method's. false: every method shares the
+    // service's connection. Methods with EndpointOptions::own_connection false always do.
+    bool connection_per_method = true;
 };
 
 struct EndpointOptions {
@@ -78,6 +83,9 @@ struct EndpointOptions {
     std::map<std::string, std::string> metadata;  // $SRV endpoint metadata
     int max_pending = -1;  // -1: ServiceOptions::max_pending
     int workers = -1;      // -1: ServiceOptions::workers
+    // See ServiceOptions::connection_per_method. Exclusive (single-active) methods keep the
+    // service's connection: their leadership fence is tied to its reconnects.
+    bool own_connection = true;
 };
 
 class Service {

@@ -30,6 +30,10 @@ struct Endpoint {
     std::string subject;
     RpcHandlerEx handler;
     EndpointOptions options;
+    // The connection its requests arrive and its replies leave on: one of its own (see
+    // ServiceOptions::connection_per_method), else the service's. Declared before the
+    // subscription and the lane, which use it: destroyed after them.
+    std::shared_ptr<nats::Connection> conn;
     nats::Subscription subscription;
     service::EndpointStats stats;
     service::Lane lane;
@@ -74,8 +78,9 @@ struct Service::Impl {
     // Set when stop() begins: every request from then on is answered SHUTTING_DOWN.
     std::atomic<bool> stopping{false};
     // A handler outlived the grace period: its thread still uses this state, so the Service
-    // destructor leaves it allocated (the process is about to exit).
-    bool abandoned = false;
+    // destructor leaves it allocated (the process is about to exit). Read by that handler's
+    // thread when it returns: its reply is dropped (the instance has said it is gone).
+    std::atomic<bool> abandoned{false};
 
     // rpc_dispatch.cpp: admission on the delivery thread, the handler on the method's lane.
     void dispatch(Endpoint& ep, nats::Msg& msg);
@@ -86,6 +91,8 @@ struct Service::Impl {
                 std::string error, const char* code, service::LaneClock::time_point t0,
                 bool record);
     void open_lane(Endpoint& ep);
+    // The endpoint's own connection (made on first use), or the service's when it has none.
+    nats::Connection& connection_for(Endpoint& ep);
     nats::PendingLimits pending_limits(const Endpoint& ep) const;
     // stop(): answers what is queued, waits for running handlers up to the grace period (or
     // until another signal arrives); false when some are still running.

@@ -130,6 +130,12 @@ using namespace single_active_detail;
 
 struct SingleActiveService::State {
     SingleActiveOptions options;
+    // What an exclusive handler needs after it ran, kept here rather than read through the
+    // service: a handler past the grace period finishes after the service object is destroyed
+    // (this state is then left allocated, see the destructor).
+    std::shared_ptr<nats::Connection> conn;
+    std::string instance_id;
+    std::string service_name;
     // Read by exclusive handlers on delivery threads, hence atomic; an election replaced by a
     // restart is kept (retired) so a late handler never sees a dangling pointer.
     std::atomic<service::Election*> election{nullptr};
@@ -158,6 +164,9 @@ SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
                         : service::HistoryRecorder::for_path(single.history_file);
     m_sa->unfenced = unfenced_for_tests();
     m_sa->options = std::move(single);
+    m_sa->conn = connection();
+    m_sa->instance_id = instance_id();
+    m_sa->service_name = name();
 }
 
 SingleActiveService::~SingleActiveService() {
@@ -183,7 +192,8 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     State* st = m_sa.get();
     const bool parity = st->options.python_parity;
     const std::string id = instance_id();
-    RpcHandlerEx wrapped = [this, st, parity, id, method, h = std::move(handler)](
+    // Captures the state, never `this`: see State::conn.
+    RpcHandlerEx wrapped = [st, parity, id, method, h = std::move(handler)](
                                const Json& p, const RpcContext& ctx) {
         // The start is taken before the leadership check: an execution recorded as started at
         // t was allowed by a check made after t, so the history never shows it early.
@@ -200,26 +210,26 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
             // frozen old leader, and another instance (subscribed without a queue group) may
             // serve it now: neither run nor answer it — a NOT_ACTIVE answer would make the
             // client retry a call the new leader may already have run.
-            if (!parity) drop_fenced(method);
+            if (!parity) drop_fenced(*st, method);
             Json na = not_active_result(id, st->options.group);
             if (st->options.not_active_as_error)
                 throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
             return na;
         }
-        audit(method, ctx, term, "start");
+        audit(*st, method, ctx, term, "start");
         struct Done {  // also when the handler throws
-            SingleActiveService* svc;
+            State& st;
             const std::string& method;
             const RpcContext& ctx;
             uint64_t term;
             int64_t start_us;
             int exceptions = std::uncaught_exceptions();
             ~Done() {
-                svc->audit(method, ctx, term, "done");
-                svc->record_exec(method, ctx, term, start_us,
-                                 std::uncaught_exceptions() == exceptions);
+                audit(st, method, ctx, term, "done");
+                record_exec(st, method, ctx, term, start_us,
+                            std::uncaught_exceptions() == exceptions);
             }
-        } done{this, method, ctx, term, start_us};
+        } done{*st, method, ctx, term, start_us};
         if (!parity) return h(p, ctx);
         try {
             return wrap_success(h(p, ctx));
@@ -236,6 +246,7 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     // Subscribed side by side, both get every call; the old one drops them (fenced).
     opts.queue_group = parity;
     opts.metadata.emplace("exclusive", "true");
+    opts.own_connection = false;  // the fence (Election::is_leader) watches the service's
     rpc(method, std::move(wrapped), std::move(opts));
     {
         std::lock_guard lk(st->mutex);
@@ -245,43 +256,44 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     return *this;
 }
 
-void SingleActiveService::drop_fenced(const std::string& method) {
-    uint64_t n = ++m_sa->dropped;
+void SingleActiveService::drop_fenced(State& st, const std::string& method) {
+    uint64_t n = ++st.dropped;
     if (n == 1 || n % 100 == 0)
         log::warn("'{}' is not the leader (fenced): dropped '{}' without running or answering it "
                   "({} dropped so far)",
-                  instance_id(), method, n);
+                  st.instance_id, method, n);
     throw NoReply();
 }
 
-void SingleActiveService::audit(const std::string& method, const RpcContext& ctx, uint64_t term,
-                                const char* phase) noexcept {
-    const std::string& subject = m_sa->options.audit_subject;
+void SingleActiveService::audit(State& st, const std::string& method, const RpcContext& ctx,
+                                uint64_t term, const char* phase) noexcept {
+    const std::string& subject = st.options.audit_subject;
     if (subject.empty()) return;
     try {
         Json j{{"message_id", ctx.request.header.message_id},
-               {"instance_id", instance_id()},
+               {"instance_id", st.instance_id},
                {"method", method},
                {"term", term},
                {"phase", phase}};
-        connection()->publish(subject, wire::to_json(j));
+        st.conn->publish(subject, wire::to_json(j));
     } catch (const std::exception& e) {
         log::debug("execution audit to '{}' failed: {}", subject, e.what());
     } catch (...) {
     }
 }
 
-void SingleActiveService::record_exec(const std::string& method, const RpcContext& ctx,
-                                      uint64_t term, int64_t start_us, bool ok) noexcept {
-    auto* h = m_sa->history.get();
+void SingleActiveService::record_exec(State& st, const std::string& method,
+                                      const RpcContext& ctx, uint64_t term, int64_t start_us,
+                                      bool ok) noexcept {
+    auto* h = st.history.get();
     if (!h) return;
     try {
         const auto& hd = ctx.request.header;
         h->record(Json{{"kind", "exec"},
-                       {"service", name()},
-                       {"group", group()},
+                       {"service", st.service_name},
+                       {"group", st.options.group},
                        {"method", method},
-                       {"instance", instance_id()},
+                       {"instance", st.instance_id},
                        {"term", term},
                        {"start_us", start_us},
                        {"end_us", service::history_now_us()},

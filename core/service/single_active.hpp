@@ -87,11 +87,13 @@ private:
     service::StickyIds ids() const;
     std::vector<std::function<void(bool)>> callbacks() const;
     void notify_event(const char* type, const Json& payload);
-    [[noreturn]] void drop_fenced(const std::string& method);
-    void audit(const std::string& method, const RpcContext& ctx, uint64_t term,
-               const char* phase) noexcept;
-    void record_exec(const std::string& method, const RpcContext& ctx, uint64_t term,
-                     int64_t start_us, bool ok) noexcept;
+    // Static, on the state alone: an exclusive handler that outlives the grace period returns
+    // after this object is gone and must not touch it.
+    [[noreturn]] static void drop_fenced(State& st, const std::string& method);
+    static void audit(State& st, const std::string& method, const RpcContext& ctx, uint64_t term,
+                      const char* phase) noexcept;
+    static void record_exec(State& st, const std::string& method, const RpcContext& ctx,
+                            uint64_t term, int64_t start_us, bool ok) noexcept;
     void record_lease(const char* event, uint64_t term, int64_t t_us) noexcept;
     std::unique_ptr<State> m_sa;
 };
