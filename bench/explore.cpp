@@ -5,7 +5,7 @@
 //   (b) the aegis SystemView snapshot (KV pass ∥ PING+INFO scatter, early end, join)
 //   (c) the `aegis explore --json` wall time (process start, connect, snapshot, print)
 //   (d) the same with one ghost (a registered instance that never answers: full quiet window)
-// Usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]
+// Usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH] [--hold S]
 #include <nats/nats.h>
 #include <unistd.h>
 
@@ -39,6 +39,7 @@ struct Args {
     int instances = 1000;
     int rounds = 21;
     std::string aegis;
+    double hold_s = 0;  // --hold: keep the set-up running this long, for a profiler
 };
 
 constexpr int k_services = 20;
@@ -161,11 +162,13 @@ int main(int argc, char** argv) {
     Args a;
     a.aegis = (std::filesystem::path(argv[0]).parent_path() / "../app/aegis").string();
     bench::BenchArgs args(
-        "usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]\n");
+        "usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]\n"
+        "                     [--hold SECONDS]\n");
     args.text("--server", a.server);
     args.number("--instances", a.instances, 1);
     args.number("--rounds", a.rounds, 1);
     args.text("--aegis", a.aegis);
+    args.number("--hold", a.hold_s, 0);
     args.parse(argc, argv);
     log::set_level(log::Level::warn);
     bench::BenchServer server(a.server);
@@ -182,6 +185,12 @@ int main(int argc, char** argv) {
                 a.server.c_str(), a.instances, k_services, k_responders, a.rounds,
                 std::thread::hardware_concurrency());
 
+    if (a.hold_s > 0) {  // profile `aegis explore` against it: perf, strace -r
+        std::printf("holding the set-up for %.0f s at %s\n", a.hold_s, a.server.c_str());
+        std::fflush(stdout);
+        std::this_thread::sleep_for(std::chrono::duration<double>(a.hold_s));
+        return 0;
+    }
     std::vector<double> raw, snap, cli, ghost, kv_pass, gather;
     size_t seen = 0;
     tool::SystemView view(conn);
