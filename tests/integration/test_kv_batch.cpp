@@ -3,8 +3,6 @@
 // message as nothing, more keys than the window, and a bucket that allows no direct get.
 #include <catch2/catch.hpp>
 
-#include <nats/nats.h>
-
 #include <string>
 #include <vector>
 
@@ -90,19 +88,14 @@ TEST_CASE("batched direct gets: deleted, purged and never-written keys, which en
 TEST_CASE("a KV stream that allows no direct get is still listed, one get per key") {
     test::NatsServer server;
     auto conn = server.connect("kv-batch");
-    jsStreamConfig cfg;
-    jsStreamConfig_Init(&cfg);
-    cfg.Name = "KV_kv_plain";
-    const char* subjects[] = {"$KV.kv_plain.>"};
-    cfg.Subjects = subjects;
-    cfg.SubjectsLen = 1;
-    cfg.MaxMsgsPerSubject = 1;
-    cfg.AllowRollup = true;
-    cfg.DenyDelete = true;
-    cfg.AllowDirect = false;
-    jsStreamInfo* si = nullptr;
-    REQUIRE(js_AddStream(&si, conn->jetstream(), &cfg, nullptr, nullptr) == NATS_OK);
-    jsStreamInfo_Destroy(si);
+    // The stream a KV bucket is, made through the JetStream API with direct gets off.
+    auto created = conn->request(
+        "$JS.API.STREAM.CREATE.KV_kv_plain",
+        R"({"name":"KV_kv_plain","subjects":["$KV.kv_plain.>"],"max_msgs_per_subject":1,)"
+        R"("allow_rollup_hdrs":true,"deny_delete":true,"allow_direct":false,"storage":"file",)"
+        R"("retention":"limits","discard":"new","num_replicas":1})",
+        std::chrono::seconds(5));
+    REQUIRE(std::string(created.data()).find("\"error\"") == std::string::npos);
     auto kv = nats::KeyValue::open(conn, "kv_plain");
     kv.put("x", "1");
     kv.put("y", "2");
