@@ -503,6 +503,10 @@ milliseconds Connection::rtt() const {
 }
 
 jsCtx* Connection::jetstream() {
+    // Several threads of one reader may ask first at once (explore reads the registry and the
+    // election buckets side by side): one context, created once. Rare: one lock for all.
+    static std::mutex creating;
+    std::lock_guard lock(creating);
     if (!m_js) {
         jsOptions o;
         jsOptions_Init(&o);
