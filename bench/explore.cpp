@@ -5,8 +5,9 @@
 //   (b) the aegis SystemView snapshot (KV pass ∥ PING+INFO scatter, early end, join)
 //   (c) the `aegis explore --json` wall time (process start, connect, snapshot, print)
 //   (d) the same with one ghost (a registered instance that never answers: full quiet window)
-// Usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]
+// Usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH] [--hold S]
 #include <nats/nats.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +40,7 @@ struct Args {
     int instances = 1000;
     int rounds = 21;
     std::string aegis;
+    double hold_s = 0;  // --hold: keep the set-up running this long, for a profiler
 };
 
 constexpr int k_services = 20;
@@ -140,14 +142,27 @@ double raw_round(const std::string& url, int expected) {
     return took;
 }
 
-double cli_round(const std::string& aegis, const std::string& url) {
+// CPU seconds (user + system) of the children reaped so far.
+double children_cpu_ms() {
+    rusage ru{};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+// The wall time of one `aegis explore --json`, and its CPU time in `cpu_ms`: on a loaded
+// machine the wall time is the CPU time stretched by the neighbours, the CPU time is not.
+double cli_round(const std::string& aegis, const std::string& url, double& cpu_ms) {
     util::SpawnOptions so;
     so.argv = {aegis, "explore", "--json", "--server", url, "-q"};
     so.stdout_path = "/dev/null";
+    double c0 = children_cpu_ms();
     auto t0 = Clock::now();
     pid_t pid = util::spawn(so);
     util::wait_exit(pid, std::chrono::seconds(10));
-    return ms_since(t0);
+    double took = ms_since(t0);
+    cpu_ms = children_cpu_ms() - c0;
+    return took;
 }
 
 void report(const char* name, const std::vector<double>& v) {
@@ -161,11 +176,13 @@ int main(int argc, char** argv) {
     Args a;
     a.aegis = (std::filesystem::path(argv[0]).parent_path() / "../app/aegis").string();
     bench::BenchArgs args(
-        "usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]\n");
+        "usage: bench_explore [--server URL] [--instances N] [--rounds R] [--aegis PATH]\n"
+        "                     [--hold SECONDS]\n");
     args.text("--server", a.server);
     args.number("--instances", a.instances, 1);
     args.number("--rounds", a.rounds, 1);
     args.text("--aegis", a.aegis);
+    args.number("--hold", a.hold_s, 0);
     args.parse(argc, argv);
     log::set_level(log::Level::warn);
     bench::BenchServer server(a.server);
@@ -182,7 +199,13 @@ int main(int argc, char** argv) {
                 a.server.c_str(), a.instances, k_services, k_responders, a.rounds,
                 std::thread::hardware_concurrency());
 
-    std::vector<double> raw, snap, cli, ghost, kv_pass, gather;
+    if (a.hold_s > 0) {  // profile `aegis explore` against it: perf, strace -r
+        std::printf("holding the set-up for %.0f s at %s\n", a.hold_s, a.server.c_str());
+        std::fflush(stdout);
+        std::this_thread::sleep_for(std::chrono::duration<double>(a.hold_s));
+        return 0;
+    }
+    std::vector<double> raw, snap, cli, cli_cpu, ghost, kv_pass, gather;
     size_t seen = 0;
     tool::SystemView view(conn);
     for (int i = 0; i < a.rounds; ++i) {
@@ -208,7 +231,11 @@ int main(int argc, char** argv) {
     }
     bool have_cli = access(a.aegis.c_str(), X_OK) == 0;
     if (have_cli)
-        for (int i = 0; i < a.rounds; ++i) cli.push_back(cli_round(a.aegis, a.server));
+        for (int i = 0; i < a.rounds; ++i) {
+            double cpu = 0;
+            cli.push_back(cli_round(a.aegis, a.server, cpu));
+            cli_cpu.push_back(cpu);
+        }
     nats::BucketConfig c;
     c.name = wire::k_registry_bucket;
     nats::KeyValue::open_or_create(conn, c)
@@ -225,11 +252,14 @@ int main(int argc, char** argv) {
     report("    of which: registry KV pass alone", kv_pass);
     report("    of which: $SRV PING+INFO gather alone", gather);
     if (have_cli) report("(c) `aegis explore --json` wall time", cli);
+    if (have_cli) report("    its CPU time (user + system)", cli_cpu);
     report("(d) snapshot with one ghost (150 ms window)", ghost);
     std::printf("\nratio snapshot / raw (p50): %.2fx\n", pct(snap, 0.5) / pct(raw, 0.5));
     if (have_cli)
-        std::printf("goal: `aegis explore` under 200 ms with %d instances: %s (p50 %.1f ms)\n",
-                    a.instances, pct(cli, 0.5) < 200 ? "met" : "missed", pct(cli, 0.5));
+        std::printf("goal: `aegis explore` <= 25 ms wall with %d instances: %s (p50 %.1f ms, "
+                    "CPU p50 %.1f ms)\n",
+                    a.instances, pct(cli, 0.5) <= 25 ? "met" : "missed", pct(cli, 0.5),
+                    pct(cli_cpu, 0.5));
     responders.clear();
     return 0;
 }

@@ -55,6 +55,7 @@ inline double engine_rps(const std::string& url, int inflight, double seconds, b
     nats::ConnectOptions co;
     co.servers = {url};
     co.send_asap = !buffered;
+    co.adaptive_writes = !buffered;
     load::LoadOptions lo;
     lo.payload.service = "bench-raw";
     lo.payload.method = "echo";
@@ -64,15 +65,23 @@ inline double engine_rps(const std::string& url, int inflight, double seconds, b
     return load::run_load(nats::Connection::connect(co), lo).throughput_rps;
 }
 
-inline double process_rps(const std::string& aegis, const std::string& url, int inflight,
-                          double seconds) {
+// What the `aegis load` process reported: its throughput and its own CPU (its --json report).
+struct LoadFigures {
+    double rps = 0;
+    double cores = 0;           // CPU the generator used, in cores
+    double busiest_thread = 0;  // its busiest thread's share of the run
+    bool bound = false;         // it said it was the limit
+};
+
+inline LoadFigures process_rps(const std::string& aegis, const std::string& url, int inflight,
+                               double seconds, int connections) {
     char path[] = "/tmp/aegis-bench-load-XXXXXX";
     int fd = mkstemp(path);
     if (fd >= 0) close(fd);
     util::SpawnOptions so;
     so.argv = {aegis, "load", "bench-raw", "echo", "message=Hello, World!", "-c",
-               std::to_string(inflight), "--duration", std::to_string(seconds), "--json",
-               "--server", url, "-q"};
+               std::to_string(inflight), "--duration", std::to_string(seconds),
+               "--connections", std::to_string(connections), "--json", "--server", url, "-q"};
     so.stdout_path = path;
     so.stderr_path = "/dev/null";
     pid_t pid = util::spawn(so);
@@ -81,18 +90,24 @@ inline double process_rps(const std::string& aegis, const std::string& url, int 
     std::stringstream text;
     text << in.rdbuf();
     std::remove(path);
+    LoadFigures f;
     try {
-        return wire::from_json(text.str()).at("throughput_rps").get<double>();
+        Json j = wire::from_json(text.str());
+        f.rps = j.at("throughput_rps").get<double>();
+        const Json& g = j.at("generator");
+        f.cores = g.at("cores").get<double>();
+        f.busiest_thread = g.at("busiest_thread").get<double>();
+        f.bound = g.at("bound").get<bool>();
     } catch (const std::exception&) {
-        return 0;
     }
+    return f;
 }
 
 // Calls per second that `aegis load` reached at `inflight` against the canned replier, closed
 // model: the engine (load::run_load) in this process when `aegis` is empty, else that binary as a
-// child process, as its --json report gives them (0 when it failed).
-inline double load_rps(const std::string& url, int inflight, double seconds, bool buffered,
-                       bool raw_free, const std::string& aegis = {}) {
+// child process, as its --json report gives them (0 when it failed), over `connections`.
+inline LoadFigures load_rps(const std::string& url, int inflight, double seconds, bool buffered,
+                            bool raw_free, const std::string& aegis = {}, int connections = 1) {
     Canned canned{canned_response(), raw_free};
     natsOptions* o = nullptr;
     natsOptions_Create(&o);
@@ -103,13 +118,13 @@ inline double load_rps(const std::string& url, int inflight, double seconds, boo
     natsSubscription* sub = nullptr;
     natsConnection_Subscribe(&sub, srv, "rpc.bench-raw.echo", canned_reply, &canned);
     natsConnection_Flush(srv);
-    double rps = aegis.empty() ? engine_rps(url, inflight, seconds, buffered)
-                               : process_rps(aegis, url, inflight, seconds);
+    LoadFigures f = aegis.empty() ? LoadFigures{engine_rps(url, inflight, seconds, buffered)}
+                                  : process_rps(aegis, url, inflight, seconds, connections);
     natsSubscription_Unsubscribe(sub);
     natsSubscription_Destroy(sub);
     natsConnection_Destroy(srv);
     natsOptions_Destroy(o);
-    return rps;
+    return f;
 }
 
 }  // namespace aegis::bench

@@ -132,6 +132,7 @@ public:
         nats::ConnectOptions co;
         co.servers = {o.url};
         co.send_asap = !o.buffered;
+        co.adaptive_writes = !o.buffered && !o.asap;
         ServiceOptions so;
         so.name = "bench-echo";
         so.instance_id = "bench-echo-1";

@@ -24,6 +24,7 @@ struct SideOptions {
     std::string url;
     bool buffered = false;  // nats.c's flusher thread instead of a write per message
     bool raw_free = false;  // raw frees its messages at once, as aegis does
+    bool asap = false;      // aegis writes every message at once instead of adaptively
 };
 
 // raw nats.c: natsConnection_Request, and PublishRequest with a reply subject per call under

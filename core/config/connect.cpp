@@ -19,6 +19,7 @@ nats::ConnectOptions connect_options(const SdkConfig& c, const std::string& url,
     o.name = name;
     o.auth = c.auth;
     o.kv_replicas = c.kv_replicas;
+    o.adaptive_writes = true;  // written at once when idle, together when busy (write_batch.hpp)
     o.on_disconnected = [name] { log::warn("{}: disconnected from NATS, reconnecting", name); };
     o.on_reconnected = [name] { log::info("{}: reconnected to NATS", name); };
     return o;

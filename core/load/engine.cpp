@@ -60,6 +60,7 @@ private:
     std::multimap<Clock::time_point, std::pair<Lane*, Call>> m_retries;
     uint64_t m_last_done = 0;
     Clock::time_point m_last_progress;
+    CpuSample m_cpu_from, m_cpu_to;
 };
 
 Run::Run(const std::shared_ptr<nats::Connection>& first, const LoadOptions& o,
@@ -202,6 +203,7 @@ void Run::drain() {
 }
 
 LoadReport Run::go() {
+    m_cpu_from = sample_cpu();
     m_start = Clock::now();
     m_last_progress = m_start;
     m_measure_start = after(m_start, m_o.warmup_s);
@@ -219,6 +221,7 @@ LoadReport Run::go() {
     }
     m_sending_ended = Clock::now();
     drain();
+    m_cpu_to = sample_cpu();  // before the lanes close: their delivery threads end with them
     m_timer_stop = true;
     timer.join();
     for (auto& l : m_lanes) l->close();
@@ -264,6 +267,9 @@ LoadReport Run::report() {
     r.interrupted = m_interrupted;
     r.throughput_rps = static_cast<double>(completed) / r.elapsed_s;
     r.sent_rps = static_cast<double>(r.requests) / sending_s;
+    r.generator = generator_cpu(m_cpu_from, m_cpu_to, std::thread::hardware_concurrency());
+    if (m_o.warmup_s <= 0 && completed > 0)
+        r.generator_us_per_call = r.generator.cpu_s / static_cast<double>(completed) * 1e6;
     return r;
 }
 

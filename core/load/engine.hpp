@@ -16,6 +16,7 @@
 #include "core/load/payload.hpp"
 #include "core/load/recorder.hpp"
 #include "core/load/schedule.hpp"
+#include "core/load/self_cpu.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -63,6 +64,8 @@ struct LoadReport {
     double throughput_rps = 0;  // completed calls (ok + errors) per second
     double sent_rps = 0;
     bool interrupted = false;
+    GeneratorCpu generator;             // this process's CPU over the run (warm-up included)
+    double generator_us_per_call = -1;  // its CPU per completed call; -1 with a warm-up
 };
 
 // Runs the load on `first` plus connections-1 more opened with the same options. `progress`

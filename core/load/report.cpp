@@ -21,6 +21,18 @@ Json errors_json(const Errors& e) {
             {"shutting_down", e.shutting_down}, {"remote", remote}, {"other", e.other}};
 }
 
+// The generator's own CPU: `bound` says it, not the service, limited the run.
+Json generator_json(const LoadReport& r) {
+    const GeneratorCpu& g = r.generator;
+    return {{"cpu_s", r3(g.cpu_s)},
+            {"cores", r3(g.cores)},
+            {"machine_cores", g.machine_cores},
+            {"busiest_thread", r3(g.busiest_thread)},
+            {"cpu_us_per_call",
+             r.generator_us_per_call >= 0 ? Json(r3(r.generator_us_per_call)) : Json()},
+            {"bound", g.bound}};
+}
+
 }  // namespace
 
 double error_rate(const LoadReport& r) {
@@ -88,6 +100,7 @@ Json to_json(const LoadReport& r, const std::vector<ThresholdResult>& thresholds
             {"by_instance", by},
             {"timeline", timeline},
             {"interrupted", r.interrupted},
+            {"generator", generator_json(r)},
             {"thresholds", th},
             {"passed", passed}};
 }

@@ -85,6 +85,22 @@ std::string timeline(const LoadReport& r, const output::Style& st) {
     return out;
 }
 
+// The generator's own CPU, and a warning when it, not the service, was the limit.
+std::string generator_line(const LoadReport& r, const output::Style& st) {
+    const GeneratorCpu& g = r.generator;
+    std::string out = fmt::format("generator   CPU {:.2f} of {} cores · busiest thread {:.0f}%",
+                                  g.cores, g.machine_cores, g.busiest_thread * 100);
+    if (r.generator_us_per_call >= 0)
+        out += fmt::format(" · {:.1f} us per call", r.generator_us_per_call);
+    out += "\n";
+    if (g.bound)
+        out += "            " +
+               st.yellow("the generator, not the service, limited this run: "
+                         "spread it with --connections or run it on another machine") +
+               "\n";
+    return out;
+}
+
 }  // namespace
 
 std::string render_text(const LoadReport& r, const std::vector<ThresholdResult>& thresholds,
@@ -104,7 +120,7 @@ std::string render_text(const LoadReport& r, const std::vector<ThresholdResult>&
     out += fmt::format("latency     p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  mean {} ms{}\n",
                        num(l.p50), num(l.p90), num(l.p99), num(l.p999), num(l.max), num(l.mean),
                        r.open_model ? " (from the intended send time)" : "");
-    out += error_line(r, st) + instances(r) + "\n" + timeline(r, st);
+    out += error_line(r, st) + instances(r) + generator_line(r, st) + "\n" + timeline(r, st);
     for (const auto& t : thresholds)
         out += fmt::format("threshold   {} {}: {} ({})\n", t.flag, t.limit,
                            t.ok ? st.green("ok") : st.red("BROKEN"), num(t.value));

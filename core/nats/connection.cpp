@@ -19,6 +19,7 @@
 
 #include "core/nats/auth.hpp"
 #include "core/nats/status.hpp"
+#include "core/nats/write_batch.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/subjects.hpp"
 
@@ -66,16 +67,23 @@ private:
 
 struct HandlerBox {
     MessageHandler fn;
+    bool adaptive = false;  // the connection coalesces writes (write_batch.hpp)
 };
 
-void on_message(natsConnection*, natsSubscription*, natsMsg* m, void* closure) {
-    Msg msg(m, Msg::Release::direct);
-    auto* box = static_cast<HandlerBox*>(closure);
+void run_delivery_handler(HandlerBox* box, Msg& msg) {
     try {
         box->fn(msg);
     } catch (...) {
         // A handler must never take the delivery thread down; services report their own errors.
     }
+}
+
+void on_message(natsConnection*, natsSubscription* sub, natsMsg* m, void* closure) {
+    Msg msg(m, Msg::Release::direct);
+    auto* box = static_cast<HandlerBox*>(closure);
+    if (!box->adaptive) return run_delivery_handler(box, msg);
+    write_batch::Delivery delivery(sub);  // what the handler publishes may wait for the rest
+    run_delivery_handler(box, msg);
 }
 
 void on_complete(void* closure) {
@@ -157,7 +165,9 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     natsOptions_SetName(g.o, c->m_options.name.c_str());
     natsOptions_SetTimeout(g.o, c->m_options.connect_timeout.count());
     natsOptions_SetMaxReconnect(g.o, c->m_options.max_reconnect);
-    natsOptions_SetSendAsap(g.o, c->m_options.send_asap);
+    c->m_adaptive = c->m_options.adaptive_writes && write_batch::available();
+    natsOptions_SetSendAsap(g.o, c->m_adaptive ? false : (c->m_options.send_asap ||
+                                                          c->m_options.adaptive_writes));
     natsOptions_SetFailRequestsOnDisconnect(g.o, true);
     natsOptions_SetNoRandomize(g.o, false);
     auto* cb = c->m_callbacks;
@@ -254,38 +264,44 @@ Connection::~Connection() {
     m_callbacks->release();
 }
 
-void Connection::publish(std::string_view subject, std::string_view data, std::string_view reply) {
-    // The last guard (the builders of core/wire/subjects.hpp check names first): nats.c puts
-    // the subject on the protocol line as it is, so a CR/LF would smuggle in a command.
-    wire::require_sendable_subject(subject);
-    if (!reply.empty()) wire::require_sendable_subject(reply);
-    CString subj(subject);
-    natsStatus s;
-    if (reply.empty()) {
-        s = natsConnection_Publish(m_nc, subj.c_str(), data.data(), static_cast<int>(data.size()));
-    } else {
-        CString rep(reply);
-        s = natsConnection_PublishRequest(m_nc, subj.c_str(), rep.c_str(), data.data(),
-                                          static_cast<int>(data.size()));
-    }
-    if (s != NATS_OK) throw_status(s, "publish to '" + std::string(subject) + "'");
-}
-
 namespace {
 
-// Publishes a message carrying headers (nats.c needs a natsMsg for that).
-void publish_with_headers(natsConnection* nc, const char* subject, const char* reply,
-                          std::string_view data, std::span<const HeaderRef> headers) {
+// Publishes a message (nats.c needs a natsMsg for headers, and for a write at once on an
+// adaptive connection); `now`: written to the socket before this returns.
+void publish_msg(natsConnection* nc, const char* subject, const char* reply,
+                 std::string_view data, std::span<const HeaderRef> headers, bool now) {
     natsMsg* m = nullptr;
     check(natsMsg_Create(&m, subject, reply, data.data(), static_cast<int>(data.size())),
           "create message");
     Msg owner(m, Msg::Release::direct);
     for (const auto& h : headers) natsMsgHeader_Add(m, h.key, h.value);
-    if (natsStatus s = natsConnection_PublishMsg(nc, m); s != NATS_OK)
-        throw_status(s, "publish to '" + std::string(subject) + "'");
+    natsStatus s = now ? static_cast<natsStatus>(write_batch::publish_now(nc, m))
+                       : natsConnection_PublishMsg(nc, m);
+    if (s != NATS_OK) throw_status(s, "publish to '" + std::string(subject) + "'");
 }
 
 }  // namespace
+
+bool Connection::write_now() const { return m_adaptive && !write_batch::hold(m_nc); }
+
+void Connection::publish(std::string_view subject, std::string_view data, std::string_view reply) {
+    // The last guard (the builders of core/wire/subjects.hpp check names first): nats.c puts
+    // the subject on the protocol line as it is, so a CR/LF would smuggle in a command.
+    wire::require_sendable_subject(subject);
+    if (!reply.empty()) wire::require_sendable_subject(reply);
+    CString subj(subject), rep(reply);
+    if (write_now())
+        return publish_msg(m_nc, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data, {},
+                           true);
+    natsStatus s;
+    if (reply.empty()) {
+        s = natsConnection_Publish(m_nc, subj.c_str(), data.data(), static_cast<int>(data.size()));
+    } else {
+        s = natsConnection_PublishRequest(m_nc, subj.c_str(), rep.c_str(), data.data(),
+                                          static_cast<int>(data.size()));
+    }
+    if (s != NATS_OK) throw_status(s, "publish to '" + std::string(subject) + "'");
+}
 
 void Connection::publish(std::string_view subject, std::string_view data, const Headers& headers,
                          std::string_view reply) {
@@ -295,21 +311,22 @@ void Connection::publish(std::string_view subject, std::string_view data, const 
     refs.reserve(headers.size());
     for (const auto& [k, v] : headers) refs.push_back({k.c_str(), v.c_str()});
     CString subj(subject), rep(reply);
-    publish_with_headers(m_nc, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data, refs);
+    publish_msg(m_nc, subj.c_str(), rep.empty() ? nullptr : rep.c_str(), data, refs, write_now());
 }
 
 void Connection::reply(const Msg& request, std::string_view data,
                        std::span<const HeaderRef> headers) {
     const char* to = request ? natsMsg_GetReply(request.raw()) : nullptr;
     if (to == nullptr || *to == '\0') return;
-    if (headers.empty()) {
+    const bool now = write_now();
+    if (headers.empty() && !now) {
         if (natsStatus s = natsConnection_Publish(m_nc, to, data.data(),
                                                   static_cast<int>(data.size()));
             s != NATS_OK)
             throw_status(s, "publish to '" + std::string(to) + "'");
         return;
     }
-    publish_with_headers(m_nc, to, nullptr, data, headers);
+    publish_msg(m_nc, to, nullptr, data, headers, now);
 }
 
 Msg Connection::request(std::string_view subject, std::string_view data, milliseconds timeout,
@@ -341,7 +358,7 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
     wire::require_sendable_subject(subject);
     if (!queue.empty()) wire::require_sendable_subject(queue);
     std::string subj(subject), q(queue);
-    auto* box = new HandlerBox{std::move(handler)};
+    auto* box = new HandlerBox{std::move(handler), m_adaptive};
     natsSubscription* sub = nullptr;
     natsStatus s = q.empty()
                        ? natsConnection_Subscribe(&sub, m_nc, subj.c_str(), on_message, box)
@@ -353,6 +370,7 @@ Subscription Connection::subscribe(std::string_view subject, MessageHandler hand
     }
     natsSubscription_SetPendingLimits(sub, limits.messages, static_cast<int>(std::min<int64_t>(
         limits.bytes, std::numeric_limits<int>::max())));
+    if (m_adaptive) write_batch::write_pending(m_nc);  // the SUB goes out now, as with SendAsap
     if (natsSubscription_SetOnCompleteCB(sub, on_complete, box) != NATS_OK) {
         // Cannot happen on a fresh async subscription; keep the box alive rather than risk it.
     }
@@ -367,6 +385,7 @@ SyncSubscription Connection::subscribe_sync(std::string_view subject) {
     std::string subj(subject);
     natsSubscription* sub = nullptr;
     check(natsConnection_SubscribeSync(&sub, m_nc, subj.c_str()), "subscribe to '" + subj + "'");
+    if (m_adaptive) write_batch::write_pending(m_nc);
     SyncSubscription out;
     out.m_sub = sub;
     return out;
@@ -410,6 +429,8 @@ std::string Connection::new_inbox() const {
     natsInbox_Destroy(inbox);
     return out;
 }
+
+int Connection::buffered() const { return natsConnection_Buffered(m_nc); }
 
 void Connection::flush(milliseconds timeout) {
     check(natsConnection_FlushTimeout(m_nc, timeout.count()), "flush");
@@ -482,6 +503,10 @@ milliseconds Connection::rtt() const {
 }
 
 jsCtx* Connection::jetstream() {
+    // Several threads of one reader may ask first at once (explore reads the registry and the
+    // election buckets side by side): one context, created once. Rare: one lock for all.
+    static std::mutex creating;
+    std::lock_guard lock(creating);
     if (!m_js) {
         jsOptions o;
         jsOptions_Init(&o);

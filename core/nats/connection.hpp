@@ -44,6 +44,11 @@ struct ConnectOptions {
     int kv_replicas = 0;
     // Flush every publish at once: without it every hop waits for the flusher (~+1 ms).
     bool send_asap = true;
+    // Adaptive write coalescing (core/nats/write_batch.hpp): a publish is written at once,
+    // unless a delivery callback with more messages waiting made it; those go out together when
+    // the queue is empty (nats.c's flusher bounds the wait at ~1 ms). Overrides send_asap; with
+    // a nats.c other than 3.4 it is send_asap = true.
+    bool adaptive_writes = false;
     std::function<void()> on_disconnected;
     std::function<void()> on_reconnected;
     std::function<void()> on_closed;
@@ -121,6 +126,8 @@ public:
                            std::string_view queue = {}, PendingLimits limits = {});
     SyncSubscription subscribe_sync(std::string_view subject);
     std::string new_inbox() const;
+    // Bytes published but not yet written to the socket (nats.c's write buffer).
+    int buffered() const;
     void flush(milliseconds timeout = milliseconds(2000));
     // Drain every subscription and close (clean stop).
     void drain(milliseconds timeout = milliseconds(3000));
@@ -156,9 +163,12 @@ private:
     // natsConnection_Connect with `options` (a natsOptions*, consumed) under a hard deadline;
     // a nats.c status (NATS_TIMEOUT with m_nc null when the server stalled).
     static int connect_bounded(Connection& c, void* options, std::string* detail);
+    // An adaptive connection's publish that nothing holds back: write it at once.
+    bool write_now() const;
     struct Callbacks;
     ConnectOptions m_options;
     natsConnection* m_nc = nullptr;
+    bool m_adaptive = false;  // adaptive_writes, and this nats.c supports it
     jsCtx* m_js = nullptr;
     Callbacks* m_callbacks;  // shared with nats.c, see connection.cpp
     // Declared last: destroyed after the destructor body has closed the connection.

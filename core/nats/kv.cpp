@@ -10,6 +10,7 @@
 
 #include <nats/nats.h>
 
+#include "core/nats/kv_batch.hpp"
 #include "core/nats/status.hpp"
 #include "core/util/error.hpp"
 #include "core/wire/subjects.hpp"
@@ -63,7 +64,8 @@ KeyValue::KeyValue(std::shared_ptr<Connection> conn, kvStore* kv, std::string bu
 
 KeyValue::KeyValue(KeyValue&& o) noexcept
     : m_conn(std::move(o.m_conn)), m_kv(std::exchange(o.m_kv, nullptr)),
-      m_own_js(std::exchange(o.m_own_js, nullptr)), m_bucket(std::move(o.m_bucket)) {}
+      m_own_js(std::exchange(o.m_own_js, nullptr)), m_timeout(o.m_timeout),
+      m_bucket(std::move(o.m_bucket)) {}
 
 KeyValue& KeyValue::operator=(KeyValue&& o) noexcept {
     if (this != &o) {
@@ -72,6 +74,7 @@ KeyValue& KeyValue::operator=(KeyValue&& o) noexcept {
         m_conn = std::move(o.m_conn);
         m_kv = std::exchange(o.m_kv, nullptr);
         m_own_js = std::exchange(o.m_own_js, nullptr);
+        m_timeout = o.m_timeout;
         m_bucket = std::move(o.m_bucket);
     }
     return *this;
@@ -110,6 +113,7 @@ KeyValue KeyValue::open(const std::shared_ptr<Connection>& conn, const std::stri
     check(s, "open KV bucket '" + bucket + "'");
     KeyValue out(conn, kv, bucket);
     out.m_own_js = own;
+    if (own) out.m_timeout = timeout;
     return out;
 }
 
@@ -270,10 +274,18 @@ std::vector<KvEntry> KeyValue::entries(const std::string& prefix) const {
             if (key.starts_with(prefix)) keys.emplace_back(key);
         }
     }
+    const bool direct = si->Config && si->Config->AllowDirect;
     jsStreamInfo_Destroy(si);
     std::sort(keys.begin(), keys.end());
     std::vector<KvEntry> out;
     out.reserve(keys.size());
+    if (direct) {  // one round trip per k_kv_batch_window keys instead of one per key
+        auto got = kv_direct_get_last(*m_conn, m_bucket, keys,
+                                      m_timeout.value_or(m_conn->options().jetstream_timeout));
+        for (auto& e : got)
+            if (e && e->op == KvOp::put) out.push_back(std::move(*e));  // deleted since: skipped
+        return out;
+    }
     for (const auto& key : keys)
         if (auto e = get(key)) out.push_back(std::move(*e));  // deleted since: skipped
     return out;

@@ -86,7 +86,8 @@ public:
     void purge(const std::string& key);
     std::vector<std::string> keys() const;  // empty when the bucket holds none
     // Every live entry whose key starts with `prefix`, sorted by key: the keys from the stream's
-    // subject index, then one get each (no consumer: see kv.cpp).
+    // subject index, then their values by direct gets pipelined on one inbox (kv_batch.hpp), or
+    // one get each when the bucket allows no direct get (no consumer either way: see kv.cpp).
     std::vector<KvEntry> entries(const std::string& prefix = {}) const;
     BucketStatus status() const;
     const std::string& bucket() const noexcept { return m_bucket; }
@@ -106,6 +107,7 @@ private:
     std::shared_ptr<Connection> m_conn;
     kvStore* m_kv = nullptr;
     jsCtx* m_own_js = nullptr;  // set when opened with a timeout
+    std::optional<milliseconds> m_timeout;  // that timeout
     std::string m_bucket;
 };
 

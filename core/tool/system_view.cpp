@@ -231,12 +231,10 @@ SystemView::SystemView(std::shared_ptr<nats::Connection> conn)
 
 registry::Registry* SystemView::registry() {
     if (!m_registry) {
-        try {
-            nats::KeyValue::open(m_conn, wire::k_registry_bucket);  // NotFoundError when missing
-        } catch (const NotFoundError&) {
-            return nullptr;
-        }
-        m_registry = std::make_unique<registry::Registry>(m_conn);
+        // One look-up of the bucket (a JetStream round trip), not one to test and one to open.
+        auto existing = registry::Registry::open_existing(m_conn);
+        if (!existing) return nullptr;
+        m_registry = std::make_unique<registry::Registry>(std::move(*existing));
     }
     return m_registry.get();
 }
@@ -286,6 +284,10 @@ SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
         gathering = std::async(std::launch::async,
                                [conn = m_conn, g] { return client::srv_gather(*conn, g); });
     }
+    // The election buckets are read beside the registry: both are round trips to JetStream.
+    auto leading = std::async(std::launch::async, [conn = m_conn, service = o.service] {
+        return client::read_leaders(conn, service);
+    });
     registry::ListOptions lo;
     lo.service = o.service;
     lo.include_stale = true;
@@ -301,7 +303,7 @@ SystemSnapshot SystemView::snapshot(const SnapshotOptions& o) {
         std::lock_guard lock(expected->mutex);
         expected->ids = std::move(ids);
     }
-    auto leaders = client::read_leaders(m_conn, o.service);
+    auto leaders = leading.get();
     std::vector<client::SrvReply> replies =
         o.probe ? gathering.get() : std::vector<client::SrvReply>{};
     auto snap = join_snapshot(std::move(entries), std::move(leaders), replies, o,

@@ -81,6 +81,16 @@ TEST_CASE("aegis load spreads over two echo instances and reports every field") 
     CHECK(j["timeline"].size() == 2);
     CHECK(j["timeline"][0]["second"] == 1);
     CHECK(j["throughput_rps"].get<double>() > 50);
+    // The generator's own CPU: it did work, on this machine's cores, and a warm-up leaves the
+    // per-call figure out (the warm-up's calls are not counted).
+    const Json& g = j["generator"];
+    CHECK(g["cpu_s"].get<double>() > 0);
+    CHECK(g["cores"].get<double>() > 0);
+    CHECK(g["machine_cores"].get<int>() >= 1);
+    CHECK(g["busiest_thread"].get<double>() > 0);
+    CHECK(g["busiest_thread"].get<double>() <= 1.0);
+    CHECK(g["bound"].is_boolean());
+    CHECK(g["cpu_us_per_call"].is_null());
 }
 
 TEST_CASE("the open model shows a 1 s stall in its percentiles, the closed model hides it") {

@@ -13,6 +13,7 @@
 #include "core/load/recorder.hpp"
 #include "core/load/report.hpp"
 #include "core/load/schedule.hpp"
+#include "core/load/self_cpu.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 #include "core/util/histogram.hpp"
@@ -181,4 +182,40 @@ TEST_CASE("load report: refusals are counted as their own error classes") {
     CHECK(rec.errors().total() == 3);
     CHECK(rec.errors().remote.empty());
     CHECK(std::string(load::outcome_key(load::Outcome::overloaded)) == "overloaded");
+}
+
+TEST_CASE("generator CPU: a saturated thread or every core busy makes the generator the limit") {
+    using namespace std::chrono_literals;
+    load::CpuSample from, to;
+    from.at = std::chrono::steady_clock::time_point{} + 10s;
+    to.at = from.at + 2s;
+    from.process_s = 1.0;
+    to.process_s = 2.5;  // 1.5 s of CPU in 2 s: 0.75 cores
+    from.threads_s = {{100, 0.2}, {101, 0.3}};
+    to.threads_s = {{100, 1.0}, {101, 0.5}, {102, 0.4}};  // 102 started during the run
+    auto g = load::generator_cpu(from, to, 2);
+    CHECK(g.cpu_s == Approx(1.5));
+    CHECK(g.cores == Approx(0.75));
+    CHECK(g.busiest_thread == Approx(0.4));  // thread 100: 0.8 s of 2 s
+    CHECK_FALSE(g.bound);
+    to.threads_s[100] = 2.1;  // 1.9 s of 2 s: that thread cannot go faster
+    CHECK(load::generator_cpu(from, to, 2).bound);
+    CHECK(load::generator_cpu(from, to, 2).busiest_thread <= 1.0);
+    CHECK(load::generator_bound(0.5, 1.85, 2));   // both cores busy
+    CHECK_FALSE(load::generator_bound(0.5, 1.5, 2));
+    CHECK(load::generator_bound(0.2, 0.95, 1));
+    to.at = from.at;  // no time passed: nothing to divide by, nothing claimed
+    CHECK_FALSE(load::generator_cpu(from, to, 2).bound);
+}
+
+TEST_CASE("generator CPU: this process's sample sees its own busy thread") {
+    auto a = load::sample_cpu();
+    volatile double x = 0;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < until) x = x + 1;
+    auto b = load::sample_cpu();
+    CHECK(b.process_s > a.process_s);
+    CHECK_FALSE(b.threads_s.empty());
+    auto g = load::generator_cpu(a, b, 1);
+    CHECK(g.cpu_s > 0);
 }
