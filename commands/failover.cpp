@@ -18,6 +18,9 @@
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
+#include "commands/report_file.hpp"
+#include "core/report/picture.hpp"
+#include "core/report/reports_html.hpp"
 #include "core/scenario/failover_run.hpp"
 #include "core/scenario/failover_verdict.hpp"
 #include "core/util/command_line.hpp"
@@ -36,6 +39,7 @@ struct FailoverOpts {
     double max_failover_ms = 0;
     bool no_retry = false;
     std::string spawn_cmd;
+    std::string html;
 };
 
 // What a --spawn-cmd child needs to connect as we do, in its environment (the variables the
@@ -146,10 +150,13 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
         std::cerr << ctx.err_style().yellow("aegis: warning: " + output::visible(p)) << "\n";
     if (!report.log_dir.empty())
         std::cerr << ctx.err_style().dim("instance logs kept in " + report.log_dir) << "\n";
+    if (!o.html.empty())
+        write_report_file(o.html, report::failover_html(scenario::to_json(report)), "HTML report");
     if (ctx.global.json)
         ctx.print_json(scenario::to_json(report));
     else
-        ctx.print(render(report, ctx.out_style()));
+        ctx.print(render(report, ctx.out_style()) + "\n" +
+                  report::failover_pictures(report, report::picture_for(1, ctx.out_style())));
     if (report.interrupted) return exit_code::interrupted;
     return answer_is_no(ctx, o, report) ? exit_code::no : exit_code::ok;
 }
@@ -220,6 +227,7 @@ void setup_failover(CLI::App& root, Context& ctx) {
     app->add_option("--max-failover-ms", o->max_failover_ms,
                     "exit 1 when a trial's first success takes longer");
     app->add_flag("--keep-logs", r.keep_logs, "keep the spawned instances' logs");
+    app->add_option("--html", o->html, "also write a self-contained HTML report to FILE");
     app->add_flag("--take-over", r.take_over,
                   "--spawn even when a leader this run did not start holds the group: wait for it "
                   "to stop");

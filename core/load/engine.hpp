@@ -16,6 +16,7 @@
 #include "core/load/payload.hpp"
 #include "core/load/recorder.hpp"
 #include "core/load/schedule.hpp"
+#include "core/report/buckets.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -58,6 +59,7 @@ struct LoadReport {
     uint64_t requests = 0, ok = 0, unfinished = 0, not_active_retries = 0;
     Errors errors;
     util::Summary latency_ms;
+    std::vector<report::Bucket> histogram_ms;  // log-scaled, from the same histogram
     std::map<std::string, uint64_t> by_instance;
     std::vector<SecondRow> timeline;
     double throughput_rps = 0;  // completed calls (ok + errors) per second
