@@ -59,11 +59,12 @@ std::string scenario_section(const Json& d, size_t i) {
     const Json& steps = s.value("steps", Json::array());
     for (size_t k = 0; k < steps.size(); ++k) {
         const Json& st = steps[k];
-        out += fmt::format("<tr><td>{}</td><td>{}</td>{}{}<td><pre>{}</pre></td></tr>\n",
+        std::string message = text(st, "message");
+        out += fmt::format("<tr><td>{}</td><td>{}</td>{}{}<td>{}</td></tr>\n",
                            html_escape(text(st, "phase")), html_escape(text(st, "title")),
                            status_cell(text(st, "status")),
                            json_cell(d, fmt::format("scenarios.{}.steps.{}.duration_ms", i, k)),
-                           html_escape(text(st, "message")));
+                           message.empty() ? "" : "<pre>" + html_escape(message) + "</pre>");
     }
     return out + "</table>\n";
 }

@@ -130,7 +130,7 @@ TEST_CASE("html reports: load, failover and test, opened in a browser") {
         auto doc = Json::parse(r.out);
         REQUIRE(doc["histogram"].size() >= 1);
         CHECK(slurp(html).find("report-load-1") == std::string::npos);  // escaped
-        check_in_browser(html, doc, "load", {"p50", "p99", "ok", "calls"}, 5);
+        check_in_browser(html, doc, "load", {"p50", "p99", "ok", "calls"}, 4);
     }
     SECTION("aegis failover --html") {
         std::string html = dir.path() + "/failover.html";
