@@ -52,17 +52,22 @@ std::string failover_pictures(const scenario::FailoverReport& r, const Picture& 
     for (const auto& t : r.trials)
         for (const auto& v : {t.detect_ms, t.elected_ms, t.first_success_ms})
             if (v) span = std::max(span, *v);
-    // "trial 1  " + track + "  detect 812 · elected 830 · first ok 845 ms"
-    constexpr size_t k_text = 48;
-    size_t cols = p.width > k_text + 20 ? p.width - k_text : 20;
-    std::string out = p.style.bold("timeline") +
-                      p.style.dim(fmt::format(" (K kill, D detected, E elected, S first success;"
-                                              " {:.0f} ms across)", span)) + "\n";
-    for (const auto& t : r.trials)
-        out += fmt::format("trial {:<3} {}  ", t.number, track(t, span, cols, p)) +
-               p.style.dim(fmt::format("D {1} {0} E {2} {0} S {3} ms", p.glyphs.unicode ? "·" : "|",
+    // "trial N   " (10), the track, and the figures (up to ~36) when there is room for them.
+    bool figures = p.width >= 70;
+    size_t cols = figures ? p.width - 48 : (p.width > 22 ? p.width - 12 : 10);
+    std::string out =
+        p.style.bold("timeline") +
+        p.style.dim(figures ? fmt::format(" (K kill, D detected, E elected, S first success;"
+                                          " {:.0f} ms across)", span)
+                            : fmt::format(" (K, D, E, S; {:.0f} ms)", span)) + "\n";
+    for (const auto& t : r.trials) {
+        out += fmt::format("trial {:<3} {}", t.number, track(t, span, cols, p));
+        if (figures)
+            out += "  " + p.style.dim(fmt::format("D {1} {0} E {2} {0} S {3} ms", p.glyphs.unicode ? "·" : "|",
                                        ms_of(t.detect_ms), ms_of(t.elected_ms),
-                                       ms_of(t.first_success_ms))) + "\n";
+                                       ms_of(t.first_success_ms)));
+        out += "\n";
+    }
     return out;
 }
 

@@ -25,11 +25,11 @@ std::string histogram_bars(const load::LoadReport& r, const Picture& p) {
     for (const auto& b : r.histogram_ms) top = std::max(top, b.count), total += b.count;
     if (top == 0) return "";
     const auto& st = p.style;
-    std::string out = st.bold("latency") + st.dim(" (ms, log-scaled buckets; ") +
-                      st.dim(r.open_model ? "from the intended send time)" : "per call)") + "\n";
+    std::string out = st.bold("latency") + st.dim(" (ms, log-scaled)") + "\n";
     // "  0.15 – 0.2    ████▌            1,234  12.3%": labels, the bar, the count.
-    constexpr size_t k_label = 16, k_count = 18;
-    size_t bar_w = p.width > k_label + k_count + 10 ? p.width - k_label - k_count : 10;
+    // 16 columns of label, 2 of gap, the bar, 17 of count and share.
+    constexpr size_t k_fixed = 16 + 2 + 17;
+    size_t bar_w = p.width > k_fixed + 4 ? p.width - k_fixed : 4;
     for (const auto& b : r.histogram_ms) {
         std::string label = fmt::format("{:>7} – {:<6}", edge(b.from), edge(b.to));
         if (!p.glyphs.unicode) label = fmt::format("{:>7} - {:<6}", edge(b.from), edge(b.to));

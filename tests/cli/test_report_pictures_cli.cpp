@@ -36,7 +36,7 @@ TEST_CASE("load: a latency histogram and per-second sparklines under the numbers
                                {}, 60s);
     INFO(uni.out << uni.err);
     REQUIRE(uni.exit_code == 0);
-    CHECK(shows(uni.out, "latency (ms, log-scaled buckets"));
+    CHECK(shows(uni.out, "latency (ms, log-scaled)"));
     CHECK(shows(uni.out, "█"));
     CHECK(shows(uni.out, "per second (3 s"));
     CHECK(shows(uni.out, "throughput "));
