@@ -16,7 +16,7 @@
 #include "core/load/payload.hpp"
 #include "core/load/recorder.hpp"
 #include "core/load/schedule.hpp"
-#include "core/report/buckets.hpp"
+#include "core/output/latency_buckets.hpp"
 
 namespace aegis::nats {
 class Connection;

@@ -40,7 +40,9 @@ std::string chromium() {
 }
 
 fs::path artifacts() {
-    fs::path dir = fs::path(test::aegis_binary()).parent_path() / "tests" / "report-artifacts";
+    // build/tests/report-artifacts (the binary is build/app/aegis)
+    fs::path dir = fs::path(test::aegis_binary()).parent_path().parent_path() / "tests" /
+                   "report-artifacts";
     fs::create_directories(dir);
     return dir;
 }

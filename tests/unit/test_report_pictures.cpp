@@ -8,7 +8,7 @@
 
 #include "core/load/engine.hpp"
 #include "core/output/style.hpp"
-#include "core/report/buckets.hpp"
+#include "core/output/latency_buckets.hpp"
 #include "core/report/charts.hpp"
 #include "core/report/html.hpp"
 #include "core/report/picture.hpp"

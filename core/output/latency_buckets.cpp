@@ -1,4 +1,4 @@
-#include "core/report/buckets.hpp"
+#include "core/output/latency_buckets.hpp"
 
 #include <cmath>
 
