@@ -19,6 +19,9 @@
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
+#include "commands/report_file.hpp"
+#include "core/report/picture.hpp"
+#include "core/report/reports_html.hpp"
 #include "core/scenario/failover_run.hpp"
 #include "core/scenario/failover_verdict.hpp"
 #include "core/util/command_line.hpp"
@@ -37,6 +40,7 @@ struct FailoverOpts {
     double max_failover_ms = 0;
     bool no_retry = false;
     std::string spawn_cmd;
+    std::string html;
 };
 
 // What a --spawn-cmd child needs to connect as we do, in its environment (the variables the
@@ -151,10 +155,13 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
         std::cerr << ctx.err_style().yellow("aegis: warning: " + output::visible(p)) << "\n";
     if (!report.log_dir.empty())
         std::cerr << ctx.err_style().dim("instance logs kept in " + report.log_dir) << "\n";
+    if (!o.html.empty())
+        write_report_file(o.html, report::failover_html(scenario::to_json(report)), "HTML report");
     if (ctx.global.json)
         ctx.print_json(scenario::to_json(report));
     else
-        ctx.print(render(report, ctx.out_style()));
+        ctx.print(render(report, ctx.out_style()) + "\n" +
+                  report::failover_pictures(report, report::picture_for(1, ctx.out_style())));
     if (report.interrupted) return exit_code::interrupted;
     return answer_is_no(ctx, o, report) ? exit_code::no : exit_code::ok;
 }
@@ -231,6 +238,7 @@ void setup_failover(CLI::App& root, Context& ctx) {
                     "history file to record acknowledged calls to and check at the end (give "
                     "your instances the same AEGIS_HISTORY_FILE; default with --spawn: one in "
                     "the run's log directory)");
+    app->add_option("--html", o->html, "also write a self-contained HTML report to FILE");
     app->add_flag("--take-over", r.take_over,
                   "--spawn even when a leader this run did not start holds the group: wait for it "
                   "to stop");

@@ -16,6 +16,8 @@
 #include "commands/context.hpp"
 #include "commands/options.hpp"
 #include "commands/report_file.hpp"
+#include "core/report/picture.hpp"
+#include "core/report/reports_html.hpp"
 #include "core/tool/params.hpp"
 #include "core/load/report.hpp"
 #include "core/output/style.hpp"
@@ -27,7 +29,7 @@ namespace aegis::cmd {
 namespace {
 
 struct LoadOpts {
-    std::string service, method, data, out, format = "msgpack";
+    std::string service, method, data, out, html, format = "msgpack";
     std::vector<std::string> args;
     int concurrency = -1, connections = 1, retry_attempts = 10;  // -1: not given
     double rate = 0;
@@ -139,8 +141,11 @@ int run_load(Context& ctx, const LoadOpts& o) {
     auto th = load::check(report, o.thresholds);
     Json doc = load::to_json(report, th);
     if (!o.out.empty()) write_report_file(o.out, doc.dump(2) + "\n", "JSON report");
+    if (!o.html.empty()) write_report_file(o.html, report::load_html(doc), "HTML report");
     if (ctx.global.json) ctx.print_json(doc);
-    else ctx.print(load::render_text(report, th, ctx.out_style()));
+    else
+        ctx.print(load::render_text(report, th, ctx.out_style()) + "\n" +
+                  report::load_pictures(report, report::picture_for(1, ctx.out_style())));
     return verdict(report, th);
 }
 
@@ -193,6 +198,7 @@ void setup_load(CLI::App& root, Context& ctx) {
         ->check(CLI::IsMember({"msgpack", "json"}))
         ->capture_default_str();
     app->add_option("-o,--out", o->out, "also write the JSON report to FILE");
+    app->add_option("--html", o->html, "also write a self-contained HTML report to FILE");
     add_thresholds(app, *o);
     app->callback([o, &ctx, duration] {
         o->duration_given = duration->count() > 0;

@@ -15,6 +15,7 @@
 #include "commands/monitor_render.hpp"
 #include "commands/options.hpp"
 #include "core/tool/monitor.hpp"
+#include "core/output/resize.hpp"
 #include "core/output/terminal.hpp"
 #include "core/util/error.hpp"
 #include "core/util/signals.hpp"
@@ -62,6 +63,7 @@ bool handle_key(const output::Key& k, ScreenState& ui) {
         else if (k.code == KeyCode::escape) ui.editing_filter = false;
         else if (k.code == KeyCode::backspace && !ui.filter_draft.empty())
             ui.filter_draft.pop_back();
+        else if (k.code == KeyCode::ctrl && k.ctrl == 'u') ui.filter_draft.clear();
         else if (k.code == KeyCode::character) ui.filter_draft += k.text;
         return true;
     }
@@ -79,14 +81,20 @@ int run_screen(Run& r) {
     ui.sort = sort_key(r.o.sort);
     ui.filter = r.o.filter;
     auto st = r.ctx.out_style();
+    RateHistory history;
+    history.set_window(std::chrono::minutes(1), r.o.interval);
+    ui.history = &history;
+    ui.glyphs = report::glyphs_from_env();
     bool quit = false;
     {
+        output::ResizeWatch resize;
         output::AltScreen alt(STDOUT_FILENO);
         output::RawMode raw(STDIN_FILENO);  // Ctrl-C still raises SIGINT: the summary follows
         tool::MonitorFrame shown;
         while (!quit && !r.ended()) {
             auto next = Clock::now() + r.interval();
             auto frame = r.monitor.tick();
+            history.record(frame);  // while paused too: the sparklines stay true on resume
             if (!ui.paused) shown = std::move(frame);
             bool redraw = true;
             while (!quit && !r.ended() && Clock::now() < next) {
@@ -101,9 +109,12 @@ int run_screen(Run& r) {
                 using std::chrono::milliseconds;
                 auto left = std::chrono::duration_cast<milliseconds>(next - Clock::now());
                 auto k = output::read_key(STDIN_FILENO, std::min(left, milliseconds(250)));
-                redraw = k.code != output::KeyCode::none;
                 if (k.code == output::KeyCode::eof) std::this_thread::sleep_for(left);
-                if (redraw) quit = !handle_key(k, ui);
+                if (k.code != output::KeyCode::none) quit = !handle_key(k, ui);
+                // A key, a SIGWINCH, or a size that changed without one (a missed signal).
+                redraw = k.code != output::KeyCode::none || resize.resized() ||
+                         ui.width != output::terminal_width(STDOUT_FILENO) ||
+                         ui.height != output::terminal_height(STDOUT_FILENO);
             }
         }
     }
@@ -158,10 +169,10 @@ void setup_monitor(CLI::App& root, Context& ctx) {
     auto o = std::make_shared<MonitorOpts>();
     auto* app = root.add_subcommand("monitor");
     app->footer(
-        "On a terminal: a full-screen view refreshed every --interval. Keys: q quit, / filter,\n"
-        "s sort (name, req/s, err/s, avg ms), p pause. Elsewhere: one line per change (joined,\n"
-        "left, went stale, leader changed, events seen); --json prints one NDJSON snapshot per\n"
-        "refresh. Ctrl-C (or --duration) ends with a summary.");
+        "On a terminal: a full-screen view refreshed every --interval. Keys: q quit, / filter\n"
+        "(Ctrl-U clears it), s sort (name, requests, errors, latency), p pause. Elsewhere: one\n"
+        "line per change (joined, left, went stale, leader changed, events seen); --json prints\n"
+        "one NDJSON snapshot per refresh. Ctrl-C (or --duration) ends with a summary.");
     add_seconds_option(app, "-i,--interval", o->interval, "seconds between refreshes", {0.2, 60});
     add_seconds_option(app, "-d,--duration", o->duration, "stop after this many seconds (0: never)",
                        {0.001, 1e7, true});

@@ -1,10 +1,10 @@
 #include "commands/monitor_render.hpp"
-#include <vector>
+#include <algorithm>
+#include <array>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
-
-#include <cmath>
 
 #include "core/output/terminal.hpp"
 #include "core/output/visible.hpp"
@@ -55,11 +55,21 @@ std::string rpad(const std::string& s, size_t width) {
     return std::string(w < width ? width - w : 0, ' ') + s;
 }
 
-std::string rates(const RateSum& r) {
-    if (!r.has_rate) return rpad("-", 9) + rpad("-", 8) + rpad("-", 9);
-    return rpad(fmt::format("{:.1f}", r.requests_per_s), 9) +
-           rpad(fmt::format("{:.1f}", r.errors_per_s), 8) +
-           rpad(r.requests_per_s > 0 ? fmt::format("{:.2f}", r.avg_ms) : "-", 9);
+using Cells = std::array<std::string, 7>;  // indexed by MonitorColumn
+
+size_t at(MonitorColumn c) {
+    return static_cast<size_t>(c);
+}
+
+void put_rates(Cells& cells, const RateSum& r) {
+    if (!r.has_rate) {
+        cells[at(MonitorColumn::req)] = cells[at(MonitorColumn::err)] =
+            cells[at(MonitorColumn::avg)] = "-";
+        return;
+    }
+    cells[at(MonitorColumn::req)] = fmt::format("{:.1f}", r.requests_per_s);
+    cells[at(MonitorColumn::err)] = fmt::format("{:.1f}", r.errors_per_s);
+    cells[at(MonitorColumn::avg)] = r.requests_per_s > 0 ? fmt::format("{:.2f}", r.avg_ms) : "-";
 }
 
 std::string state_cell(const tool::InstanceView& v, const output::Style& st) {
@@ -72,11 +82,12 @@ std::string state_cell(const tool::InstanceView& v, const output::Style& st) {
     return st.dim(s);
 }
 
-// "group default: leader X · lease 120ms · 2 changes", on its own line under the service.
+// "group default: leader X · lease renewed 120ms ago · 2 changes", under the service.
 std::string leader_line(const tool::MonitorGroup& g, wire::SysTime now, const output::Style& st) {
     std::string out = "  group " + visible(g.view.group) + ": ";
     if (!g.view.leader) return out + st.red("no leader");
-    std::string lease = "lease " + tool::human_age(g.view.leader->lease_age_s(now));
+    std::string lease =
+        "lease renewed " + tool::human_age(g.view.leader->lease_age_s(now)) + " ago";
     if (g.view.lease_expired) lease = st.red(lease + " (expired)");
     return out + "leader " + st.cyan(visible(g.view.leader->instance_id)) + " · " + lease +
            fmt::format(" · {} change{}", g.leader_changes, g.leader_changes == 1 ? "" : "s");
@@ -86,42 +97,97 @@ std::string plural(size_t n, const char* noun) {
     return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
-constexpr size_t k_name = 36, k_role = 9, k_state = 13, k_hb = 8;
+// One table row: the name (indented, ellipsised to its column), the layout's columns, a note.
+struct RowMaker {
+    const MonitorLayout& layout;
+    std::string operator()(size_t indent, const std::string& name, std::string (*paint)(
+                               const output::Style&, std::string_view), const output::Style& st,
+                           const Cells& cells, const std::string& note = {}) const {
+        size_t room = layout.name > indent + 1 ? layout.name - indent - 1 : 1;
+        std::string out = pad(std::string(indent, ' ') + paint(st, report::ellipsise(name, room)),
+                              layout.name);
+        for (auto c : layout.columns) {
+            size_t w = column_width(c);
+            const auto& v = cells[at(c)];
+            if (right_aligned(c)) out += rpad(v, w);
+            else if (c == MonitorColumn::trend || c == MonitorColumn::hb) out += "  " + pad(v, w - 2);
+            else out += pad(v, w);
+        }
+        return out + note;
+    }
+};
 
-std::string row(const std::string& name, const std::string& role, const std::string& state,
-                const std::string& rate_cells, const std::string& hb,
-                const std::string& note = {}) {
-    return pad(name, k_name) + pad(role, k_role) + pad(state, k_state) + rate_cells + "  " +
-           pad(hb, k_hb) + note;
+std::string plain(const output::Style&, std::string_view t) {
+    return std::string(t);
+}
+std::string bold(const output::Style& st, std::string_view t) {
+    return st.bold(t);
+}
+std::string dim(const output::Style& st, std::string_view t) {
+    return st.dim(t);
 }
 
-std::vector<std::string> table_lines(const MonitorFrame& f, const output::Style& st) {
+std::string lane_note(const tool::EndpointRate& e, const output::Style& st) {
+    std::string note = e.last_error.empty() ? "" : st.dim("last error: " + visible(e.last_error));
+    // The lane: waiting now, and how many were shed or expired (since its start).
+    if (e.queued || e.shed || e.expired)
+        note = st.yellow(fmt::format("{} queued · {} shed · {} expired", e.queued, e.shed,
+                                     e.expired)) +
+               (note.empty() ? "" : "  " + note);
+    return note;
+}
+
+std::string trend(const ScreenState& ui, const std::string& s, const std::string& i,
+                  const std::string& e = {}) {
+    if (!ui.history) return "";
+    size_t w = column_width(MonitorColumn::trend) - 2;
+    return report::sparkline(ui.history->series(s, i, e), w, ui.glyphs);
+}
+
+std::vector<std::string> table_lines(const MonitorFrame& f, const MonitorLayout& l,
+                                     const ScreenState& ui, const output::Style& st) {
+    RowMaker row{l};
     std::vector<std::string> lines;
     for (const auto& s : f.services) {
-        lines.push_back(row(st.bold(visible(s.name)), s.single_active ? "single" : "balanced",
-                            plural(s.instances.size(), "instance"), rates(s.total), ""));
+        Cells c;
+        c[at(MonitorColumn::role)] = s.single_active ? "single" : "balanced";
+        c[at(MonitorColumn::state)] = plural(s.instances.size(), "instance");
+        put_rates(c, s.total);
+        lines.push_back(row(0, visible(s.name), bold, st, c));
         for (const auto& g : s.groups) lines.push_back(leader_line(g, f.at, st));
         for (const auto& i : s.instances) {
             const auto& v = i.view;
-            std::string hb = v.entry ? tool::human_age(v.entry->age_seconds) : "-";
-            lines.push_back(row("  " + visible(v.instance_id), v.role.empty() ? "-" : v.role,
-                                state_cell(v, st), rates(i.total), hb));
+            Cells ic;
+            ic[at(MonitorColumn::role)] = v.role.empty() ? "-" : v.role;
+            ic[at(MonitorColumn::state)] = state_cell(v, st);
+            ic[at(MonitorColumn::hb)] = v.entry ? tool::human_age(v.entry->age_seconds) : "-";
+            ic[at(MonitorColumn::trend)] = trend(ui, s.name, v.instance_id);
+            put_rates(ic, i.total);
+            lines.push_back(row(2, visible(v.instance_id), plain, st, ic));
             for (const auto& e : i.endpoints) {
                 RateSum one;
                 one.add(e);
-                std::string note =
-                    e.last_error.empty() ? "" : st.dim("last error: " + visible(e.last_error));
-                // The lane: waiting now, and how many were shed or expired (since its start).
-                if (e.queued || e.shed || e.expired)
-                    note = st.yellow(fmt::format("{} queued · {} shed · {} expired", e.queued,
-                                                 e.shed, e.expired)) +
-                           (note.empty() ? "" : "  " + note);
-                lines.push_back(
-                    row(st.dim("    " + visible(e.endpoint)), "", "", rates(one), "", note));
+                Cells ec;
+                put_rates(ec, one);
+                ec[at(MonitorColumn::trend)] = st.dim(trend(ui, s.name, v.instance_id, e.endpoint));
+                lines.push_back(row(4, visible(e.endpoint), dim, st, ec, lane_note(e, st)));
             }
         }
     }
     return lines;
+}
+
+size_t longest_name(const MonitorFrame& f) {
+    size_t n = 0;
+    for (const auto& s : f.services) {
+        n = std::max(n, output::display_width(visible(s.name)));
+        for (const auto& i : s.instances) {
+            n = std::max(n, 2 + output::display_width(visible(i.view.instance_id)));
+            for (const auto& e : i.endpoints)
+                n = std::max(n, 4 + output::display_width(visible(e.endpoint)));
+        }
+    }
+    return n;
 }
 
 }  // namespace
@@ -135,50 +201,75 @@ std::string render_happening(const tool::Happening& h, const output::Style& st) 
     return st.dim(wire::rfc3339_ms(h.at)) + "  " + kind + "  " + visible(h.text);
 }
 
-std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const output::Style& st) {
-    size_t width = static_cast<size_t>(std::max(40, ui.width));
-    size_t height = static_cast<size_t>(std::max(12, ui.height));
-    size_t instances = 0, leaders = 0;
-    for (const auto& s : f.services) {
-        instances += s.instances.size();
-        for (const auto& g : s.groups) leaders += g.view.leader ? 1 : 0;
-    }
-    std::vector<std::string> out;
+namespace {
+
+std::string title_line(const MonitorFrame& f, const ScreenState& ui, const output::Style& st) {
     std::string title = st.bold("aegis monitor") + "  " + ui.server + "  " +
                         wire::rfc3339_ms(f.at).substr(11, 8) + "Z  sort: " +
                         tool::sort_name(ui.sort);
     if (!ui.filter.empty()) title += "  filter: " + visible(ui.filter);
     if (ui.paused) title += "  " + st.yellow("PAUSED");
-    out.push_back(title);
-    out.push_back(st.dim(plural(f.services.size(), "service") + " · " +
-                         plural(instances, "instance") + " · " + plural(leaders, "leader") + " · " +
-                         fmt::format("{} events seen · STATS round {} ms", f.events_seen,
-                                     f.took.count())));
-    out.push_back(st.bold(row("SERVICE / INSTANCE / ENDPOINT", "ROLE", "STATE",
-                              rpad("REQ/S", 9) + rpad("ERR/S", 8) + rpad("AVG MS", 9), "HB AGE")));
-    size_t pane = std::min<size_t>(8, std::max<size_t>(3, height / 4));
-    size_t room = height - out.size() - pane - 2;
-    auto lines = table_lines(f, st);
+    return title;
+}
+
+std::string counts_line(const MonitorFrame& f, const output::Style& st) {
+    size_t instances = 0, leaders = 0;
+    for (const auto& s : f.services) {
+        instances += s.instances.size();
+        for (const auto& g : s.groups) leaders += g.view.leader ? 1 : 0;
+    }
+    return st.dim(plural(f.services.size(), "service") + " · " + plural(instances, "instance") +
+                  " · " + plural(leaders, "leader") + " · " +
+                  fmt::format("{} events seen · STATS round {} ms", f.events_seen,
+                              f.took.count()));
+}
+
+std::string header_line(const MonitorLayout& l, const output::Style& st) {
+    Cells titles;
+    for (auto c : l.columns) titles[at(c)] = column_title(c);
+    RowMaker row{l};
+    const char* name = l.name > 30 ? "SERVICE / INSTANCE / ENDPOINT" : "NAME";
+    return st.bold(row(0, name, plain, st, titles));
+}
+
+// Splits `room` lines between the table and the recent pane: the pane keeps a few lines (or
+// fewer when fewer happened), the table takes the rest; whatever the table leaves goes back to
+// the pane. Rows are hidden only when the screen is really full.
+std::pair<size_t, size_t> split_rows(size_t room, size_t table, size_t recent, size_t height) {
+    size_t pane_min = std::min(recent, std::min<size_t>(8, std::max<size_t>(3, height / 5)));
+    size_t table_rows = std::min(table, room - pane_min);
+    return {table_rows, std::min(recent, room - table_rows)};
+}
+
+}  // namespace
+
+std::string render_screen(const MonitorFrame& f, const ScreenState& ui, const output::Style& st) {
+    size_t width = static_cast<size_t>(std::max(40, ui.width));
+    size_t height = static_cast<size_t>(std::max(12, ui.height));
+    auto layout = layout_for(width, longest_name(f));
+    std::vector<std::string> out{title_line(f, ui, st), counts_line(f, st),
+                                 header_line(layout, st)};
+    auto lines = table_lines(f, layout, ui, st);
     if (lines.empty()) lines.push_back(st.dim("no services (yet)"));
-    if (lines.size() > room) {
-        size_t more = lines.size() - room + 1;
-        lines.resize(room - 1);
+    size_t room = height - out.size() - 2;  // less the pane's rule and the key line
+    auto [table_rows, pane_rows] = split_rows(room, lines.size(), f.recent.size(), height);
+    if (lines.size() > table_rows) {
+        size_t more = lines.size() - table_rows + 1;
+        lines.resize(table_rows - 1);
         lines.push_back(st.dim(fmt::format("… {} more rows (/ filters)", more)));
     }
     out.insert(out.end(), lines.begin(), lines.end());
-    while (out.size() < height - pane - 2) out.push_back("");
+    while (out.size() < height - 2 - pane_rows) out.push_back("");
     std::string rule = "── recent ";
     for (size_t i = 10; i < width; ++i) rule += "─";
     out.push_back(st.dim(rule));
-    size_t first = f.recent.size() > pane ? f.recent.size() - pane : 0;
-    for (size_t i = first; i < f.recent.size(); ++i) {
+    for (size_t i = f.recent.size() - pane_rows; i < f.recent.size(); ++i) {
         const auto& h = f.recent[i];
         out.push_back(st.dim(wire::rfc3339_ms(h.at).substr(11, 8)) + "  " + visible(h.text));
     }
-    while (out.size() < height - 1) out.push_back("");
-    out.push_back(ui.editing_filter
-                      ? "filter: " + visible(ui.filter_draft) + "_   (Enter applies, Esc cancels)"
-                      : st.dim("q quit   / filter   s sort   p pause"));
+    out.push_back(ui.editing_filter ? "filter: " + visible(ui.filter_draft) +
+                                          "_   (Enter applies, Esc cancels, Ctrl-U clears)"
+                                    : st.dim("q quit   / filter   s sort   p pause"));
     for (auto& line : out) line = clip(line, width);
     return output::repaint(out);
 }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "commands/monitor_layout.hpp"
+#include "core/report/charts.hpp"
 #include "core/tool/monitor.hpp"
 #include "core/output/style.hpp"
 
@@ -17,9 +19,13 @@ struct ScreenState {
     std::string filter_draft;
     int width = 100;
     int height = 30;
+    const RateHistory* history = nullptr;  // the last minute of rates, for the sparklines
+    report::Glyphs glyphs;
 };
 
-// The whole screen as text (cursor home, every line cleared to its end, rest of screen cleared).
+// The whole screen as text (cursor home, every line cleared to its end, rest of screen cleared),
+// exactly ui.height lines of at most ui.width columns: columns give way to a narrow terminal by
+// priority, rows use every line the recent-happenings pane does not need.
 std::string render_screen(const tool::MonitorFrame& frame, const ScreenState& ui,
                           const output::Style& st);
 // "2025-08-07T10:15:30.123Z  joined  echo-service/echo-service-1 (healthy)"

@@ -13,6 +13,7 @@
 #include "commands/context.hpp"
 #include "commands/options.hpp"
 #include "commands/report_file.hpp"
+#include "core/report/reports_html.hpp"
 #include "core/config/nats_url.hpp"
 #include "core/output/visible.hpp"
 #include "core/scenario/loader.hpp"
@@ -28,7 +29,7 @@ namespace {
 
 struct TestOpts {
     std::vector<std::string> names, tags, files, sets;
-    std::string junit;
+    std::string junit, html;
     bool junit_written = false;
     bool list = false, all = false, keep_going = false, local = false, keep_logs = false;
     std::chrono::milliseconds timeout{180000};
@@ -133,6 +134,8 @@ int run_chosen(Context& ctx, TestOpts& o, std::vector<scenario::ScenarioResult>&
     ro = {};
     ctx.release_nats();  // before --local's server stops: no "disconnected" warning
     write_junit(o, results);
+    if (!o.html.empty())
+        write_report_file(o.html, report::test_html(scenario::to_json(results)), "HTML report");
     if (ctx.global.json) ctx.print_json(scenario::to_json(results));
     else ctx.print(scenario::summary_table(results, ctx.out_style()));
     if (util::stop_requested()) return exit_code::interrupted;
@@ -177,6 +180,7 @@ void setup_test(CLI::App& root, Context& ctx) {
         ->type_name("TAG");
     app->add_option("-f,--file", o->files, "a scenario file of your own (repeatable)");
     app->add_option("--junit", o->junit, "write a JUnit XML report to FILE");
+    app->add_option("--html", o->html, "write a self-contained HTML report to FILE");
     app->add_flag("--keep-going", o->keep_going, "run the remaining scenarios after a failure");
     add_seconds_option(app, "--timeout", o->timeout,
                        "seconds a scenario may take (unless it sets one)", {1, 86400});

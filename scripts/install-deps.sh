@@ -5,9 +5,10 @@ set -euo pipefail
 
 # zsh and fish only let the completion tests try aegis's scripts in those shells.
 # libxml2-utils (xmllint) lets a test validate the JUnit XML of `aegis test` against its schema.
+# chromium (headless) lets a test open the HTML reports of load / failover / test in a browser.
 packages=(build-essential cmake pkg-config ccache libnats-dev libcli11-dev libfmt-dev
           nlohmann-json3-dev libyaml-cpp-dev libssl-dev catch2 nats-server zsh fish
-          libxml2-utils)
+          libxml2-utils chromium)
 
 missing=()
 for p in "${packages[@]}"; do

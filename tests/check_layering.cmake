@@ -62,6 +62,8 @@ set(rank_tool 5)
 set(rank_load 5)
 set(rank_quickstart 5)
 set(rank_history 5)
+# The report pictures and pages draw load, failover and scenario results.
+set(rank_report 7)
 foreach(f IN LISTS core_files)
   string(REGEX MATCH "/core/([a-z0-9_]+)/" _ "${f}")
   set(dir "${CMAKE_MATCH_1}")

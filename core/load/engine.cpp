@@ -261,6 +261,7 @@ LoadReport Run::report() {
                       &r.latency_ms.p999, &r.latency_ms.max, &r.latency_ms.mean})
         *v /= 1e6;
     r.by_instance = m_rec->by_instance();
+    r.histogram_ms = report::log_buckets(m_rec->latency(), 1e6);  // nanoseconds → ms
     r.timeline = m_rec->timeline();
     if (r.open_model)
         for (auto& row : r.timeline) row.target_rps = m_o.schedule->rate_at(row.second - 0.5);

@@ -17,6 +17,7 @@
 #include "core/load/recorder.hpp"
 #include "core/load/schedule.hpp"
 #include "core/load/self_cpu.hpp"
+#include "core/output/latency_buckets.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -59,6 +60,7 @@ struct LoadReport {
     uint64_t requests = 0, ok = 0, unfinished = 0, not_active_retries = 0;
     Errors errors;
     util::Summary latency_ms;
+    std::vector<report::Bucket> histogram_ms;  // log-scaled, from the same histogram
     std::map<std::string, uint64_t> by_instance;
     std::vector<SecondRow> timeline;
     double throughput_rps = 0;  // completed calls (ok + errors) per second

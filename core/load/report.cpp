@@ -97,6 +97,7 @@ Json to_json(const LoadReport& r, const std::vector<ThresholdResult>& thresholds
             {"latency_ms",
              {{"p50", r3(l.p50)}, {"p90", r3(l.p90)}, {"p99", r3(l.p99)}, {"p999", r3(l.p999)},
               {"max", r3(l.max)}, {"mean", r3(l.mean)}, {"min", r3(l.min)}}},
+            {"histogram", report::to_json(r.histogram_ms)},
             {"by_instance", by},
             {"timeline", timeline},
             {"interrupted", r.interrupted},

@@ -47,9 +47,10 @@ void RateSum::add(const EndpointRate& r) {
 
 const char* sort_name(SortKey k) {
     switch (k) {
-    case SortKey::requests: return "req/s";
-    case SortKey::errors: return "err/s";
-    case SortKey::latency: return "avg ms";
+    // The words of --sort, so the header and the flag say the same thing.
+    case SortKey::requests: return "requests";
+    case SortKey::errors: return "errors";
+    case SortKey::latency: return "latency";
     default: return "name";
     }
 }

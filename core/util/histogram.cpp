@@ -60,6 +60,15 @@ void Histogram::merge(const Histogram& o) {
     m_sum += o.m_sum;
 }
 
+uint64_t Histogram::count_below(double value) const {
+    double t = std::round(value * m_scale);
+    if (!(t > 0)) return 0;
+    size_t end = index_of(static_cast<uint64_t>(std::min(t, 1.8e19)));
+    uint64_t n = 0;
+    for (size_t i = 0; i < end; ++i) n += m_counts[i];
+    return n;
+}
+
 void Histogram::reset() {
     std::fill(m_counts.begin(), m_counts.end(), 0);
     m_count = 0;

@@ -30,6 +30,9 @@ public:
     double min() const;
     double max() const;
     double mean() const;
+    // How many recorded values lie in buckets wholly below `value` (in units): the difference
+    // of two calls counts a range, at the histogram's resolution (for drawing it).
+    uint64_t count_below(double value) const;
     double ticks_per_unit() const noexcept { return m_scale; }
 
     static constexpr int k_sub_bits = 7;  // 128 buckets per power of two above 256 ticks

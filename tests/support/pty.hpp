@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,8 +24,9 @@ using namespace std::chrono_literals;
 class Pty {
 public:
     Pty(const std::vector<std::string>& args,
-        const std::vector<std::pair<std::string, std::string>>& env) {
-        winsize ws{30, 110, 0, 0};
+        const std::vector<std::pair<std::string, std::string>>& env, unsigned short rows = 30,
+        unsigned short cols = 110) {
+        winsize ws{rows, cols, 0, 0};
         m_pid = forkpty(&m_fd, nullptr, nullptr, &ws);
         if (m_pid == 0) {
             for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
@@ -81,6 +83,13 @@ public:
         return -1;
     }
     const std::string& output() const { return m_out; }
+    // Reads whatever arrives within `d` without looking for anything.
+    void pump(std::chrono::milliseconds d) { expect("\x01never\x01", d); }
+    // The terminal changes size: the kernel sends SIGWINCH to the program.
+    void resize(unsigned short rows, unsigned short cols) {
+        winsize ws{rows, cols, 0, 0};
+        ioctl(m_fd, TIOCSWINSZ, &ws);
+    }
 
 private:
     // Reads what is left after the child exited (read() ends with EIO once the buffer is empty).
