@@ -158,6 +158,10 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     natsOptions_SetTimeout(g.o, c->m_options.connect_timeout.count());
     natsOptions_SetMaxReconnect(g.o, c->m_options.max_reconnect);
     natsOptions_SetSendAsap(g.o, c->m_options.send_asap);
+    if (c->m_options.ping_interval.count() > 0) {
+        natsOptions_SetPingInterval(g.o, c->m_options.ping_interval.count());
+        natsOptions_SetMaxPingsOut(g.o, 2);
+    }
     natsOptions_SetFailRequestsOnDisconnect(g.o, true);
     natsOptions_SetNoRandomize(g.o, false);
     auto* cb = c->m_callbacks;

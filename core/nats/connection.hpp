@@ -44,6 +44,9 @@ struct ConnectOptions {
     int kv_replicas = 0;
     // Flush every publish at once: without it every hop waits for the flusher (~+1 ms).
     bool send_asap = true;
+    // How often the client pings its server; two missed answers count as a lost connection.
+    // 0: nats.c's default (2 min). A partition is silent (no FIN, no RST): only this notices it.
+    milliseconds ping_interval{0};
     std::function<void()> on_disconnected;
     std::function<void()> on_reconnected;
     std::function<void()> on_closed;

@@ -17,6 +17,9 @@
 namespace aegis::nats {
 class Connection;
 }
+namespace aegis::netns {
+class NsCluster;
+}
 
 namespace aegis::scenario {
 
@@ -28,6 +31,8 @@ struct RunOptions {
     std::string binary = "/proc/self/exe";  // the aegis executable `spawn: {demo: ...}` runs
     std::vector<std::string> spawn_args;  // --config / --context / --creds of the caller
     LocalNats* local = nullptr;           // set with --local: stop_server / restart_server
+    // `requires: [netns]`: the namespaced cluster the run started (partition, heal, delay).
+    netns::NsCluster* cluster = nullptr;
     bool kubernetes = false;              // a cluster is configured (port-forward scenario)
     std::string kubernetes_reason;        // why not, for the skip message
     std::chrono::milliseconds timeout{180000};  // per scenario, unless it sets its own

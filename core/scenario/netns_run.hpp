@@ -1,0 +1,31 @@
+#pragma once
+// The cluster a scenario that `requires: [netns]` runs against: three real nats-servers in
+// network namespaces of its own (core/netns), started before the scenario's setup and removed
+// after its sweep, so a node can be cut from its peers (partition, heal, delay with a node).
+#include <memory>
+
+#include "core/scenario/model.hpp"
+#include "core/scenario/run_state.hpp"
+
+namespace aegis::netns {
+class NsCluster;
+}
+
+namespace aegis::scenario {
+
+class ScenarioCluster {
+public:
+    ScenarioCluster();
+    ~ScenarioCluster();
+    ScenarioCluster(const ScenarioCluster&) = delete;
+    ScenarioCluster& operator=(const ScenarioCluster&) = delete;
+
+    // Starts the cluster and points `o` at it (connection, server URLs, cluster); the result
+    // says how long that took, or why it failed.
+    StepResult start(RunOptions& o);
+
+private:
+    std::unique_ptr<netns::NsCluster> m_cluster;
+};
+
+}  // namespace aegis::scenario
