@@ -28,4 +28,8 @@ private:
     std::unique_ptr<netns::NsCluster> m_cluster;
 };
 
+// Heals every node a step left cut and waits until it has rejoined, so the sweep finds a whole
+// cluster (steps_cluster_fault.cpp). StepFailed when one does not rejoin.
+void heal_before_sweep(RunState& s);
+
 }  // namespace aegis::scenario

@@ -147,6 +147,16 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& o) {
     RunState s(ro, sc, out.run_id);
     bool ok = run_phase(s, sc.setup, "setup", out) && run_phase(s, sc.steps, "steps", out);
     ok = run_phase(s, sc.cleanup, "cleanup", out) && ok;
+    if (ro.cluster) {
+        try {
+            heal_before_sweep(s);
+        } catch (const std::exception& e) {
+            StepResult r{.phase = "cleanup", .kind = "heal", .title = "heal every cut node",
+                         .status = Status::failed, .message = e.what()};
+            if (o.on_step) o.on_step(r);
+            out.steps.push_back(r);
+        }
+    }
     finish(s, out);
     out.interrupted = util::stop_requested();
     for (const auto& st : out.steps) ok = ok && st.status != Status::failed;

@@ -10,6 +10,7 @@
 
 #include "core/client/client.hpp"
 #include "core/client/sticky_retry.hpp"
+#include "core/nats/js_admin.hpp"
 #include "core/nats/jetstream.hpp"
 #include "core/netns/ns_cluster.hpp"
 #include "core/scenario/loader.hpp"
@@ -57,6 +58,7 @@ int target_node(RunState& s, const Json& a, const char* step) {
 struct Probe {
     int ok = 0, failed = 0;
     double longest_gap_ms = 0;
+    double last_failure_ms = 0;  // since the cut: when calls were last seen failing
 };
 
 Probe probe_calls(RunState& s, const Json& p, milliseconds span) {
@@ -82,6 +84,7 @@ Probe probe_calls(RunState& s, const Json& p, milliseconds span) {
             last_ok = now;
         } else {
             ++r.failed;
+            r.last_failure_ms = util::millis(now - start);
             s.wait_until([] { return false; }, milliseconds(50));
         }
     }
@@ -89,7 +92,25 @@ Probe probe_calls(RunState& s, const Json& p, milliseconds span) {
     return r;
 }
 
-// Heals node i and waits until every node has a route to every other one again.
+// Every stream has a leader and every replica has caught up with it: the healed node is a
+// member again, not only connected.
+bool streams_current(RunState& s, const netns::NsCluster& c) {
+    try {
+        for (const auto& name : nats::stream_names(*s.conn())) {
+            auto info = nats::stream_info(*s.conn(), name);
+            if (!info || info->leader.empty()) return false;
+            if (static_cast<int>(info->peers.size()) != info->config.replicas - 1) return false;
+            for (const auto& p : info->peers)
+                if (!p.current || p.offline) return false;
+        }
+        return c.size() > 0;
+    } catch (const std::exception&) {
+        return false;  // no meta leader to ask yet
+    }
+}
+
+// Heals node i and waits until every node has a route to every other one again, and every
+// stream's replicas are current.
 double heal_and_wait(RunState& s, int i, milliseconds timeout) {
     auto& c = *s.options.cluster;
     c.fabric().undelay(i);
@@ -99,11 +120,12 @@ double heal_and_wait(RunState& s, int i, milliseconds timeout) {
         [&] {
             for (int n = 0; n < c.size(); ++n)
                 if (c.routes(n, milliseconds(500)) != c.size() - 1) return false;
-            return true;
+            return streams_current(s, c);
         },
         timeout, milliseconds(200));
     if (!back)
-        throw StepFailed(fmt::format("{} did not rejoin its peers within {} ms of the heal",
+        throw StepFailed(fmt::format("{} did not rejoin its peers (routes and stream replicas) "
+                                     "within {} ms of the heal",
                                      c.server_name(i), timeout.count()));
     return util::millis(Clock::now() - t0);
 }
@@ -116,6 +138,22 @@ void step_partition(RunState& s, const Json& raw, StepResult& out) {
     s.vars[prefix + ".node"] = c.server_name(i);
     c.cut(i);
     out.title = fmt::format("partition {} (kernel: its bridge port down)", c.server_name(i));
+    // The run's own connection on that node notices through its pings (1 s) and moves on: the
+    // steps after this one call through the others, as any client of the cluster would.
+    auto conn = s.conn();
+    if (conn->connected_url().find("//" + c.fabric().node_address(i) + ":") != std::string::npos) {
+        auto t0 = Clock::now();
+        bool moved = s.wait_until(
+            [&] {
+                return conn->is_connected() &&
+                       conn->connected_url().find("//" + c.fabric().node_address(i) + ":") ==
+                           std::string::npos;
+            },
+            milliseconds(15000), milliseconds(50));
+        if (!moved) throw StepFailed("the run's connection did not leave the cut node in 15 s");
+        out.title += fmt::format("; the run's connection moved off it in {:.0f} ms",
+                                 util::millis(Clock::now() - t0));
+    }
     if (!a.contains("duration")) return;  // until a heal step, or the end of the scenario
     milliseconds span = parse_duration(a["duration"]);
     if (a.contains("probe")) {
@@ -123,8 +161,11 @@ void step_partition(RunState& s, const Json& raw, StepResult& out) {
         s.record(out, prefix, "calls_ok", p.ok);
         s.record(out, prefix, "calls_failed", p.failed);
         s.record(out, prefix, "unavailable_ms", p.longest_gap_ms);
-        out.title += fmt::format(" for {} ms: {} calls ok, {} failed, unavailable {:.0f} ms",
-                                 span.count(), p.ok, p.failed, p.longest_gap_ms);
+        s.record(out, prefix, "last_failure_ms", p.last_failure_ms);
+        out.title += fmt::format(
+            " for {} ms: {} calls ok, {} failed (the last {:.0f} ms after the cut), longest "
+            "without a success {:.0f} ms",
+            span.count(), p.ok, p.failed, p.last_failure_ms, p.longest_gap_ms);
     } else {
         s.wait_until([] { return false; }, span);
         out.title += fmt::format(" for {} ms", span.count());
@@ -170,6 +211,12 @@ void step_delay(RunState& s, const Json& raw, StepResult& out) {
 }
 
 }  // namespace
+
+void heal_before_sweep(RunState& s) {
+    auto& c = *s.options.cluster;
+    for (int i = 0; i < c.size(); ++i)
+        if (c.fabric().is_cut(i)) heal_and_wait(s, i, milliseconds(30000));
+}
 
 StepFn cluster_fault_step(const std::string& kind) {
     if (kind == "partition") return step_partition;
