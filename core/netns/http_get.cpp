@@ -6,7 +6,7 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "core/netns/ns_cluster.hpp"
+#include "core/netns/http_get.hpp"
 #include "core/util/net.hpp"
 
 namespace aegis::netns {

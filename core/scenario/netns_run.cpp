@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/nats/connection.hpp"
-#include "core/netns/ns_cluster.hpp"
+#include "core/scenario/ns_cluster.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
 
@@ -19,7 +19,7 @@ StepResult ScenarioCluster::start(RunOptions& o) {
     r.kind = "netns";
     auto t0 = std::chrono::steady_clock::now();
     try {
-        m_cluster = std::make_unique<netns::NsCluster>();
+        m_cluster = std::make_unique<NsCluster>();
         nats::ConnectOptions co;
         co.servers = m_cluster->url_list();
         co.name = "aegis test";

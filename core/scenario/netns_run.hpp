@@ -7,9 +7,6 @@
 #include "core/scenario/model.hpp"
 #include "core/scenario/run_state.hpp"
 
-namespace aegis::netns {
-class NsCluster;
-}
 
 namespace aegis::scenario {
 
@@ -25,7 +22,7 @@ public:
     StepResult start(RunOptions& o);
 
 private:
-    std::unique_ptr<netns::NsCluster> m_cluster;
+    std::unique_ptr<NsCluster> m_cluster;
 };
 
 // Heals every node a step left cut and waits until it has rejoined, so the sweep finds a whole

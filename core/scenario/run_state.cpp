@@ -12,7 +12,7 @@
 #include <fstream>
 #include <thread>
 
-#include "core/netns/ns_cluster.hpp"
+#include "core/scenario/ns_cluster.hpp"
 #include "core/util/child_groups.hpp"
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"

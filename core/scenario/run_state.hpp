@@ -17,13 +17,11 @@
 namespace aegis::nats {
 class Connection;
 }
-namespace aegis::netns {
-class NsCluster;
-}
 
 namespace aegis::scenario {
 
 class LocalNats;
+class NsCluster;
 
 struct RunOptions {
     std::shared_ptr<nats::Connection> conn;
@@ -32,7 +30,7 @@ struct RunOptions {
     std::vector<std::string> spawn_args;  // --config / --context / --creds of the caller
     LocalNats* local = nullptr;           // set with --local: stop_server / restart_server
     // `requires: [netns]`: the namespaced cluster the run started (partition, heal, delay).
-    netns::NsCluster* cluster = nullptr;
+    NsCluster* cluster = nullptr;
     bool kubernetes = false;              // a cluster is configured (port-forward scenario)
     std::string kubernetes_reason;        // why not, for the skip message
     std::chrono::milliseconds timeout{180000};  // per scenario, unless it sets its own

@@ -12,7 +12,7 @@
 #include "core/client/sticky_retry.hpp"
 #include "core/nats/js_admin.hpp"
 #include "core/nats/jetstream.hpp"
-#include "core/netns/ns_cluster.hpp"
+#include "core/scenario/ns_cluster.hpp"
 #include "core/scenario/loader.hpp"
 #include "core/scenario/run_state.hpp"
 #include "core/util/duration.hpp"
@@ -26,7 +26,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-netns::NsCluster& cluster_of(RunState& s, const char* step) {
+NsCluster& cluster_of(RunState& s, const char* step) {
     if (!s.options.cluster)
         throw StepFailed(fmt::format("'{}' of a node needs the scenario's own cluster in network "
                                      "namespaces: add 'requires: [netns]'",
@@ -94,7 +94,7 @@ Probe probe_calls(RunState& s, const Json& p, milliseconds span) {
 
 // Every stream has a leader and every replica has caught up with it: the healed node is a
 // member again, not only connected.
-bool streams_current(RunState& s, const netns::NsCluster& c) {
+bool streams_current(RunState& s, const NsCluster& c) {
     try {
         for (const auto& name : nats::stream_names(*s.conn())) {
             auto info = nats::stream_info(*s.conn(), name);
@@ -130,6 +130,22 @@ double heal_and_wait(RunState& s, int i, milliseconds timeout) {
     return util::millis(Clock::now() - t0);
 }
 
+// The run's own connection on node i notices the cut through its pings (1 s) and moves on: the
+// steps after a partition call through the others, as any client of the cluster would.
+void leave_cut_node(RunState& s, int i, StepResult& out) {
+    auto& c = *s.options.cluster;
+    auto conn = s.conn();
+    std::string at = "//" + c.fabric().node_address(i) + ":";
+    if (conn->connected_url().find(at) == std::string::npos) return;
+    auto t0 = Clock::now();
+    bool moved = s.wait_until(
+        [&] { return conn->is_connected() && conn->connected_url().find(at) == std::string::npos; },
+        milliseconds(15000), milliseconds(50));
+    if (!moved) throw StepFailed("the run's connection did not leave the cut node in 15 s");
+    out.title += fmt::format("; the run's connection moved off it in {:.0f} ms",
+                             util::millis(Clock::now() - t0));
+}
+
 void step_partition(RunState& s, const Json& raw, StepResult& out) {
     Json a = s.subst(raw);
     auto& c = cluster_of(s, "partition");
@@ -138,23 +154,10 @@ void step_partition(RunState& s, const Json& raw, StepResult& out) {
     s.vars[prefix + ".node"] = c.server_name(i);
     c.cut(i);
     out.title = fmt::format("partition {} (kernel: its bridge port down)", c.server_name(i));
-    // The run's own connection on that node notices through its pings (1 s) and moves on: the
-    // steps after this one call through the others, as any client of the cluster would.
-    auto conn = s.conn();
-    if (conn->connected_url().find("//" + c.fabric().node_address(i) + ":") != std::string::npos) {
-        auto t0 = Clock::now();
-        bool moved = s.wait_until(
-            [&] {
-                return conn->is_connected() &&
-                       conn->connected_url().find("//" + c.fabric().node_address(i) + ":") ==
-                           std::string::npos;
-            },
-            milliseconds(15000), milliseconds(50));
-        if (!moved) throw StepFailed("the run's connection did not leave the cut node in 15 s");
-        out.title += fmt::format("; the run's connection moved off it in {:.0f} ms",
-                                 util::millis(Clock::now() - t0));
+    if (!a.contains("duration")) {  // cut until a heal step, or the end of the scenario
+        leave_cut_node(s, i, out);
+        return;
     }
-    if (!a.contains("duration")) return;  // until a heal step, or the end of the scenario
     milliseconds span = parse_duration(a["duration"]);
     if (a.contains("probe")) {
         Probe p = probe_calls(s, a["probe"], span);

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/netns/ns_cluster.hpp"
+#include "core/scenario/ns_cluster.hpp"
 #include "core/util/process.hpp"
 #include "tests/support/helpers.hpp"
 
@@ -38,19 +38,19 @@ TEST_CASE("a node cut from a namespaced cluster loses its routes and rejoins whe
     if (!netns_here()) return;
     std::string id;
     {
-        netns::NsCluster cluster;
+        scenario::NsCluster cluster;
         id = cluster.fabric().id();
         for (int i = 0; i < 3; ++i) CHECK(cluster.routes(i) == 2);
         auto& fab = cluster.fabric();
         std::string n3 = fab.node_address(2);
-        REQUIRE(fab.reaches(0, n3, netns::k_route_port, 2s));
+        REQUIRE(fab.reaches(0, n3, scenario::k_route_port, 2s));
         cluster.cut(2);
         // Unreachable from its peers' namespaces and from the host, silently (a connect times
         // out: no RST), though it still runs.
-        CHECK_FALSE(fab.reaches(0, n3, netns::k_route_port, 1s));
-        CHECK_FALSE(fab.reaches(1, n3, netns::k_route_port, 1s));
-        CHECK_FALSE(fab.reaches(2, fab.node_address(0), netns::k_route_port, 1s));
-        CHECK(fab.reaches(0, fab.node_address(1), netns::k_route_port, 2s));
+        CHECK_FALSE(fab.reaches(0, n3, scenario::k_route_port, 1s));
+        CHECK_FALSE(fab.reaches(1, n3, scenario::k_route_port, 1s));
+        CHECK_FALSE(fab.reaches(2, fab.node_address(0), scenario::k_route_port, 1s));
+        CHECK(fab.reaches(0, fab.node_address(1), scenario::k_route_port, 2s));
         CHECK(cluster.routes(2, 500ms) == -1);
         CHECK(util::alive(cluster.pid(2)));
         // A peer that is not sending to it drops its route after two missed pings (1 s apart);
@@ -60,7 +60,7 @@ TEST_CASE("a node cut from a namespaced cluster loses its routes and rejoins whe
             FAIL("routes after the cut: n1 " << cluster.routes(0) << ", n2 "
                                             << cluster.routes(1));
         cluster.heal(2);
-        CHECK(fab.reaches(0, n3, netns::k_route_port, 2s));
+        CHECK(fab.reaches(0, n3, scenario::k_route_port, 2s));
         bool rejoined = eventually(
             [&] {
                 for (int i = 0; i < 3; ++i)

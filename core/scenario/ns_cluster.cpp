@@ -1,4 +1,4 @@
-#include "core/netns/ns_cluster.hpp"
+#include "core/scenario/ns_cluster.hpp"
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,13 +12,14 @@
 
 #include "core/nats/connection.hpp"
 #include "core/nats/jetstream.hpp"
+#include "core/netns/http_get.hpp"
 #include "core/util/error.hpp"
 #include "core/util/net.hpp"
 #include "core/util/paths.hpp"
 #include "core/util/process.hpp"
 #include "core/wire/codec.hpp"
 
-namespace aegis::netns {
+namespace aegis::scenario {
 
 namespace fs = std::filesystem;
 
@@ -73,7 +74,7 @@ bool can_place(const std::vector<std::string>& urls) {
 }  // namespace
 
 NsCluster::NsCluster(NsClusterOptions o)
-    : m_fabric(std::make_unique<Fabric>(FabricOptions{o.nodes, false})), m_options(std::move(o)) {
+    : m_fabric(std::make_unique<netns::Fabric>(netns::FabricOptions{o.nodes, false})), m_options(std::move(o)) {
     m_own_dir = m_options.dir.empty();
     m_dir = m_own_dir ? temp_dir() : m_options.dir;
     try {
@@ -172,7 +173,7 @@ std::string NsCluster::log(int i) const {
 }
 
 int NsCluster::routes(int i, std::chrono::milliseconds timeout) const {
-    std::string body = http_get(m_fabric->node_address(i), k_monitor_port, "/routez", timeout);
+    std::string body = netns::http_get(m_fabric->node_address(i), k_monitor_port, "/routez", timeout);
     if (body.empty()) return -1;
     try {
         return wire::from_json(body).at("num_routes").get<int>();
@@ -181,4 +182,4 @@ int NsCluster::routes(int i, std::chrono::milliseconds timeout) const {
     }
 }
 
-}  // namespace aegis::netns
+}  // namespace aegis::scenario

@@ -13,7 +13,7 @@
 
 #include "core/netns/fabric.hpp"
 
-namespace aegis::netns {
+namespace aegis::scenario {
 
 inline constexpr int k_client_port = 4222;
 inline constexpr int k_route_port = 6222;
@@ -35,7 +35,7 @@ public:
     NsCluster& operator=(const NsCluster&) = delete;
 
     int size() const { return static_cast<int>(m_pids.size()); }
-    Fabric& fabric() { return *m_fabric; }
+    netns::Fabric& fabric() { return *m_fabric; }
     std::string server_name(int i) const { return "n" + std::to_string(i + 1); }
     // The node whose server name is `name` (n1, n2, ...), -1 when none.
     int index_of(const std::string& name) const;
@@ -53,15 +53,11 @@ public:
 private:
     pid_t spawn_node(int i) const;
     void wait_ready();
-    std::unique_ptr<Fabric> m_fabric;
+    std::unique_ptr<netns::Fabric> m_fabric;
     NsClusterOptions m_options;
     std::string m_dir;
     bool m_own_dir = false;
     std::vector<pid_t> m_pids;
 };
 
-// GET http://host:port/path on a private address, the body; empty on any failure or timeout.
-std::string http_get(const std::string& host, int port, const std::string& path,
-                     std::chrono::milliseconds timeout);
-
-}  // namespace aegis::netns
+}  // namespace aegis::scenario
