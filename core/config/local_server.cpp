@@ -10,7 +10,6 @@
 
 #include "core/config/local_server_internal.hpp"
 
-#include "core/netns/fabric.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/util/net.hpp"
@@ -32,7 +31,7 @@ int LocalServer::nodes_running() const {
 namespace local_detail {
 
 Json node_json(const LocalNode& n) {
-    return {{"name", n.name},         {"pid", n.pid},           {"port", n.port}, {"host", n.host},
+    return {{"name", n.name},         {"pid", n.pid},           {"port", n.port},
             {"cluster_port", n.cluster_port}, {"data_dir", n.data_dir}, {"log_file", n.log_file},
             {"started_at", n.started_at}, {"start_time", n.start_time}, {"cmdline", n.cmdline}};
 }
@@ -44,7 +43,6 @@ void save(const LocalServer& s) {
               {"start_time", s.start_time}, {"cmdline", s.cmdline}};
     if (s.clustered()) {
         j["cluster"] = s.cluster_name;
-        if (!s.netns_id.empty()) j["netns"] = s.netns_id;
         j["nodes"] = Json::array();
         for (auto& n : s.nodes) j["nodes"].push_back(node_json(n));
     }
@@ -70,13 +68,11 @@ std::optional<LocalServer> load() {
         s.start_time = j.value("start_time", 0ULL);
         s.cmdline = j.value("cmdline", "");
         s.cluster_name = j.value("cluster", "");
-        s.netns_id = j.value("netns", "");
         for (auto& n : j.value("nodes", Json::array())) {
             LocalNode node;
             node.name = n.at("name").get<std::string>();
             node.pid = n.at("pid").get<pid_t>();
             node.port = n.at("port").get<int>();
-            node.host = n.value("host", "127.0.0.1");
             node.cluster_port = n.value("cluster_port", 0);
             node.data_dir = n.value("data_dir", "");
             node.log_file = n.value("log_file", "");
@@ -125,9 +121,9 @@ void port_must_be_free(int port) {
 }
 
 // Polls until `port` answers like a NATS server; stops `pid` and throws when it does not.
-void wait_ready(pid_t pid, int port, const std::string& log_file, const std::string& host) {
+void wait_ready(pid_t pid, int port, const std::string& log_file) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!util::probe_nats(host, port, std::chrono::milliseconds(200))) {
+    while (!util::probe_nats("127.0.0.1", port, std::chrono::milliseconds(200))) {
         if (!util::alive(pid)) throw UnavailableError("nats-server exited at start", "see " + log_file);
         if (std::chrono::steady_clock::now() > deadline) {
             util::terminate(pid);
@@ -197,7 +193,7 @@ std::optional<LocalServer> local_server_status() {
         s->running = is_ours(*s) && util::probe_nats("127.0.0.1", s->port);
         return s;
     }
-    for (auto& n : s->nodes) n.running = is_ours(n) && util::probe_nats(n.host, n.port);
+    for (auto& n : s->nodes) n.running = is_ours(n) && util::probe_nats("127.0.0.1", n.port);
     s->running = s->nodes_running() > 0;
     return s;
 }
@@ -243,9 +239,6 @@ bool local_server_down() {
         for (pid_t p : ours) ::kill(p, SIGTERM);
         for (pid_t p : ours) util::terminate(p, std::chrono::milliseconds(5000));
         was_running = !ours.empty();
-        // A node of another aegis up (a pid reused) is never inside our namespaces.
-        if (!s->netns_id.empty() && netns::remove_fabric(s->netns_id))
-            log::info("removed the network namespaces netns{}-*", s->netns_id);
     } else if (is_ours(*s)) {
         util::terminate(s->pid, std::chrono::milliseconds(5000));
         was_running = true;

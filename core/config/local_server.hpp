@@ -13,7 +13,6 @@ namespace aegis::config {
 struct LocalNode {
     std::string name;  // server name: aegis-local-1, ...
     pid_t pid = 0;
-    std::string host = "127.0.0.1";  // its address (in a network namespace: a private one)
     int port = 0;          // client port
     int cluster_port = 0;  // route listener
     std::string data_dir;  // its own JetStream store
@@ -39,9 +38,6 @@ struct LocalServer {
     // A cluster: its name and nodes (pid / port above are the first node's). Empty: one server.
     std::string cluster_name;
     std::vector<LocalNode> nodes;
-    // `--netns`: the id of the network namespaces the nodes run in (netns<id>-n1, ...); empty:
-    // on loopback.
-    std::string netns_id;
     bool clustered() const { return !nodes.empty(); }
     int nodes_running() const;
 };
@@ -51,9 +47,6 @@ struct UpOptions {
     std::string data_dir;  // default <state dir>/jetstream (a cluster: <state dir>/cluster)
     int cluster = 0;       // 0: one server; N >= 3: a JetStream cluster of N nodes
     bool port_given = true;  // false: the default port, so a server running elsewhere will do
-    // A cluster in network namespaces (root only), so a node can be cut from its peers; where
-    // they cannot be made, the cluster runs on loopback and a warning says why.
-    bool netns = false;
 };
 
 inline constexpr const char* k_local_cluster_name = "aegis-local";

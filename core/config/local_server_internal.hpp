@@ -22,8 +22,7 @@ bool proven_ours(pid_t pid, unsigned long long start_time, const std::string& cm
 void record_identity(pid_t pid, unsigned long long& start_time, std::string& cmdline);
 void warn_not_ours(pid_t pid);
 void port_must_be_free(int port);
-void wait_ready(pid_t pid, int port, const std::string& log_file,
-                const std::string& host = "127.0.0.1");
+void wait_ready(pid_t pid, int port, const std::string& log_file);
 std::string nats_server_exe();
 
 }  // namespace local_detail
