@@ -84,9 +84,8 @@ std::string free_subnet() {
     throw UnavailableError("no free 10.x.y.0/24 subnet for the namespaces");
 }
 
-std::string new_id(bool persistent) {
+std::string new_id() {
     static std::atomic<int> seq{0};
-    if (persistent) return "u" + std::to_string(::getpid());
     return std::to_string(::getpid()) + "x" + std::to_string(seq++ % 100);
 }
 
@@ -109,11 +108,11 @@ std::string unavailable_reason() {
 }
 
 Fabric::Fabric(FabricOptions o)
-    : m_id(new_id(o.persistent)), m_nodes(o.nodes), m_persistent(o.persistent),
+    : m_id(new_id()), m_nodes(o.nodes),
       m_cut(static_cast<size_t>(o.nodes), false) {
     if (auto why = unavailable_reason(); !why.empty()) throw UnavailableError(why);
     sweep_dead_fabrics();
-    remove_all(m_id, m_nodes);  // a persistent id reused after a crash
+    remove_all(m_id, m_nodes);  // an id reused after a crash (same pid, same count)
     try {
         m_subnet = free_subnet();
         std::string br = bridge_ns(m_id);
@@ -141,9 +140,7 @@ Fabric::Fabric(FabricOptions o)
     log::debug("network namespaces {}-* on {}0/24", k_prefix + m_id, m_subnet);
 }
 
-Fabric::~Fabric() {
-    if (!m_persistent) remove();
-}
+Fabric::~Fabric() { remove(); }
 
 std::string Fabric::node_namespace(int i) const { return node_ns(m_id, i); }
 std::string Fabric::node_address(int i) const { return m_subnet + std::to_string(i + 2); }
@@ -199,10 +196,6 @@ void Fabric::remove() {
     m_removed = true;
     remove_all(m_id, m_nodes);
 }
-
-std::string node_namespace(const std::string& id, int i) { return node_ns(id, i); }
-
-void set_node_link(const std::string& id, int i, bool up) { set_port(id, i, up); }
 
 bool remove_fabric(const std::string& id) {
     bool found = false;

@@ -1,6 +1,6 @@
 #pragma once
-// A private network of network namespaces for a local cluster (`aegis up --cluster 3 --netns`,
-// the partition scenarios, the tests): one namespace holding a bridge, one namespace per node
+// A private network of network namespaces for a local cluster (the partition scenarios, the
+// tests): one namespace holding a bridge, one namespace per node
 // joined to the bridge by a veth pair, and a veth from the host into the bridge so clients on the
 // host reach the nodes. All on a private 10.x.y.0/24 chosen free of the host's routes.
 //
@@ -22,16 +22,13 @@ std::string unavailable_reason();
 
 struct FabricOptions {
     int nodes = 3;
-    // Kept past this object (`aegis up` daemons): the destructor leaves it, `remove_fabric`
-    // ends it. Otherwise everything is removed at destruction.
-    bool persistent = false;
 };
 
 class Fabric {
 public:
     // Builds the network; UnavailableError when namespaces cannot be made (with the reason).
     explicit Fabric(FabricOptions options);
-    ~Fabric();  // removes it unless persistent
+    ~Fabric();  // removes it
     Fabric(const Fabric&) = delete;
     Fabric& operator=(const Fabric&) = delete;
 
@@ -58,19 +55,14 @@ public:
 private:
     std::string m_id, m_subnet;  // m_subnet: "10.x.y."
     int m_nodes = 0;
-    bool m_persistent = false;
     bool m_removed = false;
     std::vector<bool> m_cut;
 };
 
-// The namespace of node i (0-based) of the fabric `id` (a persistent one recorded by `aegis up`).
-std::string node_namespace(const std::string& id, int i);
-// Cuts (up = false) or heals node i of the fabric `id`.
-void set_node_link(const std::string& id, int i, bool up);
-// Removes what a persistent fabric created (`aegis down`); false when nothing was there.
+// Removes what the fabric `id` created; false when nothing was there.
 bool remove_fabric(const std::string& id);
 // Namespaces and links left by runs that ended without cleaning up (their creator, named in the
-// id, no longer runs): removed. Persistent fabrics are never touched.
+// id, no longer runs): removed.
 void sweep_dead_fabrics();
 
 }  // namespace aegis::netns

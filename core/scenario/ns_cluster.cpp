@@ -74,7 +74,7 @@ bool can_place(const std::vector<std::string>& urls) {
 }  // namespace
 
 NsCluster::NsCluster(NsClusterOptions o)
-    : m_fabric(std::make_unique<netns::Fabric>(netns::FabricOptions{o.nodes, false})), m_options(std::move(o)) {
+    : m_fabric(std::make_unique<netns::Fabric>(netns::FabricOptions{o.nodes})), m_options(std::move(o)) {
     m_own_dir = m_options.dir.empty();
     m_dir = m_own_dir ? temp_dir() : m_options.dir;
     try {

@@ -80,7 +80,7 @@ TEST_CASE("a fabric is removed at destruction and a dead run's leftovers are swe
     if (!netns_here()) return;
     std::string id;
     {
-        netns::Fabric f({2, false});
+        netns::Fabric f({2});
         id = f.id();
         CHECK(f.node_address(0) != f.node_address(1));
         CHECK(traces_of(id) == "namespaces link");
