@@ -49,6 +49,7 @@ endforeach()
 # (docs/architecture.md, "Layers"). A new folder must be given a rank here.
 set(rank_util 0)
 set(rank_wire 1)
+set(rank_netns 1)
 set(rank_nats 2)
 set(rank_k8s 2)
 set(rank_output 2)

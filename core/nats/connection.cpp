@@ -168,6 +168,10 @@ std::shared_ptr<Connection> Connection::connect(const ConnectOptions& options) {
     c->m_adaptive = c->m_options.adaptive_writes && write_batch::available();
     natsOptions_SetSendAsap(g.o, c->m_adaptive ? false : (c->m_options.send_asap ||
                                                           c->m_options.adaptive_writes));
+    if (c->m_options.ping_interval.count() > 0) {
+        natsOptions_SetPingInterval(g.o, c->m_options.ping_interval.count());
+        natsOptions_SetMaxPingsOut(g.o, 2);
+    }
     natsOptions_SetFailRequestsOnDisconnect(g.o, true);
     natsOptions_SetNoRandomize(g.o, false);
     auto* cb = c->m_callbacks;

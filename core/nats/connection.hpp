@@ -49,6 +49,9 @@ struct ConnectOptions {
     // the queue is empty (nats.c's flusher bounds the wait at ~1 ms). Overrides send_asap; with
     // a nats.c other than 3.4 it is send_asap = true.
     bool adaptive_writes = false;
+    // How often the client pings its server; two missed answers count as a lost connection.
+    // 0: nats.c's default (2 min). A partition is silent (no FIN, no RST): only this notices it.
+    milliseconds ping_interval{0};
     std::function<void()> on_disconnected;
     std::function<void()> on_reconnected;
     std::function<void()> on_closed;

@@ -295,8 +295,9 @@ void load_field(const Where& w, Scenario& sc, const YAML::Node& k, const YAML::N
     } else if (key == "requires") {
         sc.needs = string_list(w, v, "requires");
         for (const auto& r : sc.needs)
-            if (r != "local" && r != "kubernetes")
-                w.fail(v, fmt::format("'requires' knows 'local' and 'kubernetes', not '{}'", r));
+            if (r != "local" && r != "kubernetes" && r != "netns")
+                w.fail(v, fmt::format("'requires' knows 'local', 'kubernetes' and 'netns', not "
+                                      "'{}'", r));
     } else if (key == "vars") {
         if (!v.IsMap()) w.fail(v, "'vars' must be a mapping of names to values");
         sc.vars = to_json(w, v);

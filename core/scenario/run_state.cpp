@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/scenario/ns_cluster.hpp"
 #include "core/util/child_groups.hpp"
 #include "core/util/error.hpp"
 #include "core/util/process.hpp"
@@ -26,6 +27,9 @@ RunState::RunState(const RunOptions& o, const Scenario& sc, std::string id)
     vars["run"] = run_id;
     vars["scenario"] = sc.name;
     vars["server"] = o.server;
+    if (o.cluster)  // `requires: [netns]`: each node's URL, for a spawn pinned to one node
+        for (int i = 0; i < o.cluster->size(); ++i)
+            vars["node" + std::to_string(i + 1)] = o.cluster->url(i);
     for (const auto& [k, v] : sc.vars.items()) vars[k] = v;
     for (const auto& [k, v] : o.overrides.items()) vars[k] = v;
     namespace fs = std::filesystem;

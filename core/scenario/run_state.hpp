@@ -21,6 +21,7 @@ class Connection;
 namespace aegis::scenario {
 
 class LocalNats;
+class NsCluster;
 
 struct RunOptions {
     std::shared_ptr<nats::Connection> conn;
@@ -28,6 +29,8 @@ struct RunOptions {
     std::string binary = "/proc/self/exe";  // the aegis executable `spawn: {demo: ...}` runs
     std::vector<std::string> spawn_args;  // --config / --context / --creds of the caller
     LocalNats* local = nullptr;           // set with --local: stop_server / restart_server
+    // `requires: [netns]`: the namespaced cluster the run started (partition, heal, delay).
+    NsCluster* cluster = nullptr;
     bool kubernetes = false;              // a cluster is configured (port-forward scenario)
     std::string kubernetes_reason;        // why not, for the skip message
     std::chrono::milliseconds timeout{180000};  // per scenario, unless it sets its own

@@ -4,10 +4,13 @@
 #include <vector>
 #include <string>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "core/history/checker.hpp"
+#include "core/netns/fabric.hpp"
+#include "core/scenario/netns_run.hpp"
 #include "core/scenario/sweep.hpp"
 #include "core/util/duration.hpp"
 #include "core/util/error.hpp"
@@ -24,9 +27,11 @@ StepFn rpc_step(const std::string& kind);
 StepFn event_step(const std::string& kind);
 StepFn wait_step(const std::string& kind);
 StepFn failover_step(const std::string& kind);
+StepFn cluster_fault_step(const std::string& kind);
 
 StepFn step_function(const std::string& kind) {
-    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step})
+    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step,
+                   cluster_fault_step})
         if (StepFn fn = f(kind)) return fn;
     return nullptr;
 }
@@ -131,6 +136,9 @@ std::string unmet(const Scenario& sc, const RunOptions& o) {
         if (r == "local" && !o.local)
             return "needs a nats-server of its own to stop and restart: run with --local";
         if (r == "kubernetes" && !o.kubernetes) return o.kubernetes_reason;
+        if (r == "netns")
+            if (auto why = netns::unavailable_reason(); !why.empty())
+                return "needs a cluster in network namespaces: " + why;
     }
     return {};
 }
@@ -152,9 +160,31 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& o) {
     }
     if (o.on_scenario) o.on_scenario(sc, out.run_id);
     auto t0 = Clock::now();
-    RunState s(o, sc, out.run_id);
+    // Declared before the run state: the cluster outlives the processes and the connection.
+    ScenarioCluster cluster;
+    RunOptions ro = o;
+    if (std::find(sc.needs.begin(), sc.needs.end(), "netns") != sc.needs.end()) {
+        out.steps.push_back(cluster.start(ro));
+        if (o.on_step) o.on_step(out.steps.back());
+        if (out.steps.back().status == Status::failed) {  // nothing ran, nothing to sweep
+            out.status = Status::failed;
+            out.duration_ms = util::millis(Clock::now() - t0);
+            return out;
+        }
+    }
+    RunState s(ro, sc, out.run_id);
     bool ok = run_phase(s, sc.setup, "setup", out) && run_phase(s, sc.steps, "steps", out);
     ok = run_phase(s, sc.cleanup, "cleanup", out) && ok;
+    if (ro.cluster) {
+        try {
+            heal_before_sweep(s);
+        } catch (const std::exception& e) {
+            StepResult r{.phase = "cleanup", .kind = "heal", .title = "heal every cut node",
+                         .status = Status::failed, .message = e.what()};
+            if (o.on_step) o.on_step(r);
+            out.steps.push_back(r);
+        }
+    }
     try {
         check_history(s, out);
     } catch (const Error& e) {  // an unreadable file: said, not fatal to the run

@@ -32,6 +32,13 @@ const std::vector<ArgSpec> k_expect_keys = {
     {"spread_over", T::string},
     {.key = "fairness", .type = T::number, .needs = "spread_over"},
 };
+// partition's `probe`: the calls made while the node is cut (docs/scenarios.md).
+const std::vector<ArgSpec> k_probe_keys = {
+    {"service", T::string, req},
+    {"method", T::string, req},
+    {"params", T::mapping},
+    {"timeout", T::duration},
+};
 }  // namespace
 
 const std::vector<KindSpec>& step_kinds() {
@@ -39,7 +46,7 @@ const std::vector<KindSpec>& step_kinds() {
         {"spawn", Shape::mapping,
          {{"demo", T::string}, {"command", T::list}, {"service", T::string},
           {"count", T::integer}, {"as", T::string}, {"args", T::list}, {"ready", T::string},
-          {"ready_log", T::string}, {"timeout", T::duration}}},
+          {"ready_log", T::string}, {"timeout", T::duration}, {"server", T::string}}},
         {"call", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
           {"count", T::integer}, {"timeout", T::duration}, {"attempts", T::integer},
@@ -83,6 +90,17 @@ const std::vector<KindSpec>& step_kinds() {
         {"assert", Shape::list, {}},
         {"sleep", Shape::scalar, {}},
         {"leftovers", Shape::optional_mapping, {{"sweep", T::boolean}}},
+        // Node faults of a cluster in network namespaces (steps_cluster_fault.cpp).
+        {"partition", Shape::mapping,
+         {{"node", T::integer}, {"stream_leader", T::string}, {"duration", T::duration},
+          {"probe", T::mapping, false, &k_probe_keys}, {"timeout", T::duration},
+          {"record", T::string}}},
+        {"heal", Shape::optional_mapping,
+         {{"node", T::integer}, {"stream_leader", T::string}, {"timeout", T::duration},
+          {"record", T::string}}},
+        {"delay", Shape::mapping,
+         {{"node", T::integer}, {"stream_leader", T::string}, {"by", T::duration, req},
+          {"duration", T::duration}}},
     };
     return kinds;
 }

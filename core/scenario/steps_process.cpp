@@ -42,7 +42,8 @@ std::vector<std::string> spawn_argv(RunState& s, const Json& a, const Json& raw,
                                     const Instance& inst) {
     std::vector<std::string> argv;
     if (a.contains("demo")) {
-        argv = {s.options.binary, "demo", s.str(a, "demo"), "--server", s.options.server,
+        argv = {s.options.binary, "demo", s.str(a, "demo"), "--server",
+                s.str(a, "server", s.options.server),
                 "--service", inst.service, "--instance-id", inst.id, "--instance",
                 std::to_string(inst.index)};
         argv.insert(argv.end(), s.options.spawn_args.begin(), s.options.spawn_args.end());

@@ -26,15 +26,23 @@ namespace {
 
 void wait_leader(RunState& s, const Json& a, StepResult& out, milliseconds timeout) {
     std::string service = s.str(a, "leader"), not_id = s.str(a, "not");
-    std::string group = s.str(a, "group", "default"), who;
+    std::string group = s.str(a, "group", "default"), who, last_error;
     bool ok = s.wait_until([&] {
-        auto h = lease_holder(s.conn(), service, group);
-        if (h && *h != not_id) who = *h;
+        try {
+            auto h = lease_holder(s.conn(), service, group);
+            if (h && *h != not_id) who = *h;
+        } catch (const TimeoutError& e) {
+            // A read that timed out is "not yet": while a node is cut its peers may still
+            // route a request to it until they notice. The step's own timeout bounds the wait.
+            last_error = e.what();
+        }
         return !who.empty();
     }, timeout, milliseconds(10));
     out.title = fmt::format("wait for a leader of {}{}", service,
                             not_id.empty() ? "" : " other than " + not_id);
-    if (!ok) throw StepFailed(fmt::format("no leader within {} ms", timeout.count()));
+    if (!ok)
+        throw StepFailed(fmt::format("no leader within {} ms{}", timeout.count(),
+                                     last_error.empty() ? "" : " (last read: " + last_error + ")"));
     s.vars["leader"] = who;
     out.title += ": " + who;
 }

@@ -49,6 +49,10 @@ int connect_with_timeout(const std::string& host, int port, std::chrono::millise
 
 }  // namespace
 
+int connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout) {
+    return connect_with_timeout(host, port, timeout);
+}
+
 bool port_open(const std::string& host, int port, std::chrono::milliseconds timeout) {
     int fd = connect_with_timeout(host, port, timeout);
     if (fd < 0) return false;

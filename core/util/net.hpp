@@ -11,6 +11,8 @@ bool probe_nats(const std::string& host, int port,
 // True when something accepts TCP connections on host:port.
 bool port_open(const std::string& host, int port,
                std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+// A connected TCP socket (non-blocking, close-on-exec) to host:port, or -1 after `timeout`.
+int connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout);
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int free_port();
 

@@ -3,8 +3,10 @@
 // Ctrl-C); the JUnit report validates against the JUnit schema.
 #include <catch2/catch.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -63,12 +65,12 @@ TEST_CASE("test: --list names every built-in scenario with its tags, one line ea
     for (const char* name : {"connectivity", "discovery", "rpc-load-balancing", "failover",
                              "sticky-active", "events-compete", "events-broadcast",
                              "events-exclusive", "registry-lifecycle", "commands",
-                             "nats-restart", "port-forward", "cleanup"})
+                             "nats-restart", "port-forward", "cleanup", "partition-cluster-node"})
         CHECK(contains("\n" + r.out, std::string("\n") + name + " "));
     CHECK(contains(r.out, "[single-active,failover]"));
-    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 13);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 14);
     auto j = scenario_json({"test", "--list", "--json"}, 0);
-    CHECK(j.size() == 13);
+    CHECK(j.size() == 14);
 }
 
 TEST_CASE("test: every built-in scenario passes against a healthy server and leaves nothing") {
@@ -81,11 +83,11 @@ TEST_CASE("test: every built-in scenario passes against a healthy server and lea
     std::string xml = dir.path() + "/out.xml";
     auto j = scenario_json({"test", "--all", "--keep-going", "--json", "--junit", xml, "--server",
                        server.url()}, 0, 240s);
-    REQUIRE(j["scenarios"].size() == 13);
+    REQUIRE(j["scenarios"].size() == 14);
     for (const auto& sc : j["scenarios"]) {
         INFO(sc.dump(2));
         std::string name = sc["name"];
-        if (name == "nats-restart" || name == "port-forward") {
+        if (name == "nats-restart" || name == "port-forward" || name == "partition-cluster-node") {
             CHECK(sc["status"] == "skipped");
             CHECK(sc["skip_reason"].get<std::string>().size() > 10);
         } else {
@@ -176,6 +178,60 @@ TEST_CASE("test: --local runs nats-restart on a server of its own, and stops it"
     CHECK(std::find(kinds.begin(), kinds.end(), "restart_server") != kinds.end());
     auto r = run_aegis({"test", "nats-restart", "--local", "--set", "heartbeat=60"}, {}, {}, 90s);
     CHECK(r.exit_code == 1);
+}
+
+// Needs root (network namespaces); CI runs as root. Elsewhere it is skipped, and says why.
+TEST_CASE("test: partition-cluster-node cuts the leader's node in namespaces, heals, leaves none") {
+    auto j = scenario_json({"test", "partition-cluster-node", "--local", "--json"},
+                           0, 110s);
+    REQUIRE(j["scenarios"].size() == 1);
+    const auto& sc = j["scenarios"][0];
+    INFO(sc.dump(2));
+    if (::geteuid() != 0) {
+        CHECK(sc["status"] == "skipped");
+        CHECK(contains(sc["skip_reason"].get<std::string>(), "network namespaces need root"));
+        return;
+    }
+    CHECK(sc["status"] == "passed");
+    std::vector<std::string> kinds;
+    for (const auto& s : sc["steps"]) kinds.push_back(s["kind"]);
+    for (const char* k : {"netns", "partition", "heal"})
+        CHECK(std::find(kinds.begin(), kinds.end(), k) != kinds.end());
+    // Every namespace the run made (named in its first line: netns<pid>x<n>-*) is gone; other
+    // tests may have namespaces of their own meanwhile.
+    std::string title = sc["steps"][0]["title"];
+    auto at = title.find("network namespaces netns");
+    REQUIRE(at != std::string::npos);
+    std::string prefix = title.substr(at + 19, title.find("-*", at) - at - 19) + "-";
+    CHECK(prefix.size() > 7);
+    CHECK_FALSE(contains(aegis::test::run_program({"ip", "netns", "list"}).out, prefix));
+}
+
+TEST_CASE("test: node faults need a namespaced cluster, and delay needs netem") {
+    aegis::test::NatsServer server;
+    auto r = run_aegis({"test", "-f", scenario_data("partition-no-netns.yaml"), "--server",
+                        server.url()}, {}, {}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "'partition' of a node needs the scenario's own cluster in network "
+                          "namespaces: add 'requires: [netns]'"));
+    if (::geteuid() != 0) return;
+    r = run_aegis({"test", "-f", scenario_data("delay-node.yaml"), "--local"}, {}, {}, 90s);
+    INFO(r.err);
+    // Where the kernel has netem the delay holds; where not (this CI's), the step says so.
+    std::error_code ec;
+    std::string release = aegis::test::run_program({"uname", "-r"}).out;
+    release.erase(release.find_last_not_of(" \n") + 1);
+    bool netem = std::filesystem::exists("/sys/module/sch_netem", ec);
+    for (const char* ext : {".ko", ".ko.xz", ".ko.zst"})
+        netem = netem || std::filesystem::exists(
+                             "/lib/modules/" + release + "/kernel/net/sched/sch_netem" + ext, ec);
+    if (netem) {
+        CHECK(r.exit_code == 0);
+    } else {
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "cannot delay a namespaced node: tc netem failed"));
+    }
 }
 
 TEST_CASE("test: a user's scenario file written from docs/scenarios.md works") {
