@@ -38,7 +38,7 @@ _aegis_options() {
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
         'aegis up') REPLY='-h --help -p --port --url --data --status --cluster' ;;
         'aegis down') REPLY='-h --help' ;;
-        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
+        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --k8s --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
         'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
         'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --prune --dry-run --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
@@ -183,6 +183,7 @@ _aegis_option_value() {
         'aegis failover --spawn') REPLY='text' ;;
         'aegis failover --demo') REPLY='=echo-single,order,inventory' ;;
         'aegis failover --spawn-cmd') REPLY='text' ;;
+        'aegis failover --k8s') REPLY='flag' ;;
         'aegis failover --kill') REPLY='=crash,stop' ;;
         'aegis failover --policy') REPLY='=aggressive,balanced,conservative' ;;
         'aegis failover --kill-after') REPLY='text' ;;

@@ -1,6 +1,6 @@
 #pragma once
 // `aegis failover SERVICE`: drive open-model exclusive calls at a single-active service, make
-// (--spawn) or wait for (external) leader failovers, and measure each one
+// (--spawn, --k8s) or wait for (external) leader failovers, and measure each one
 // (failover_analysis.hpp defines the figures).
 #include <chrono>
 #include <memory>
@@ -9,6 +9,7 @@
 
 #include "core/client/sticky_retry.hpp"
 #include "core/scenario/failover_analysis.hpp"
+#include "core/scenario/pod_kill.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -53,6 +54,10 @@ struct FailoverOptions {
     // stop at once; true = spawn anyway and wait (max_wait) for that leader to go away (stopped
     // by its owner), then measure the spawned instances.
     bool take_over = false;
+    // Kubernetes (spawn 0): each trial deletes the leader's pod (found from its registry
+    // metadata) with kubectl — --force for crash, the grace period for stop — and measures.
+    bool k8s = false;
+    KubeTarget kube;
 };
 
 struct FailoverReport {

@@ -128,6 +128,11 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         so.stderr_path = "=stdout";
         so.die_with_parent = true;  // a crashed runner leaves no instance behind
         so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"}};
+        // A program of the user's connects and names itself as a demo would (quick_setup reads
+        // these): the run's server, the id `ready: registered` looks for.
+        if (!demo) so.env.insert(so.env.end(), {{"AEGIS_NATS_URL", s.options.server},
+                                                {"AEGIS_INSTANCE_ID", inst.id}});
+        so.env.insert(so.env.end(), s.options.spawn_env.begin(), s.options.spawn_env.end());
         inst.pid = util::spawn(so);
         ids.push_back(inst.id);
         s.instances.push_back(inst);
