@@ -111,7 +111,7 @@ TEST_CASE("failover --k8s: a registry pod name that is not a Kubernetes name nev
     CHECK(fleet.pods[0]->running());
 }
 
-TEST_CASE("failover --k8s: a leader without pod metadata is exit 65; with --spawn exit 2") {
+TEST_CASE("failover --k8s: a leader without pod metadata is exit 65, with --spawn exit 2") {
     NatsServer nats;
     FakeK8s k8s = cluster();
     Background plain({"demo", "echo-single", "--service", "fo-k8s-plain", "--server", nats.url()},
