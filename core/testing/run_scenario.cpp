@@ -100,12 +100,14 @@ std::string TestResults::report() const {
     return out;
 }
 
+// The last step's value, as `assert` sees a figure recorded twice.
 double TestResults::figure(const std::string& name) const {
+    double found = std::nan("");
     for (const auto& sc : scenarios)
         for (const auto& st : sc.steps)
             for (const auto& [k, v] : st.figures)
-                if (k == name || st.kind + "." + k == name) return v;
-    return std::nan("");
+                if (k == name || st.kind + "." + k == name) found = v;
+    return found;
 }
 
 }  // namespace aegis::testing

@@ -6,7 +6,8 @@
 //   o.program = "/path/to/my-service";               // ${program} in the scenario
 //   auto r = aegis::testing::run_scenario(R"(name: answers
 //   steps:
-//     - spawn: {command: ["${program}"], service: my-service, ready: registered}
+//     - spawn: {command: ["${program}", --instance-id, "${instance_id}"],
+//               service: my-service, ready: registered}
 //     - call: {service: my-service, method: echo, params: {message: hi},
 //              expect: {result: {echo: hi}}}
 //   )", o);
@@ -84,7 +85,8 @@ struct TestResults {
     std::vector<std::string> failures() const;
     // A human report: one line per step, ✓ / ✗, then the failures (for INFO / a log).
     std::string report() const;
-    // A figure a step recorded ("call.ok", "kill.new_leader_ms"); NaN when none did.
+    // A figure a step recorded ("call.ok", "kill.new_leader_ms": kind.figure), the last step's
+    // when several did; NaN when none did.
     double figure(const std::string& name) const;
 };
 

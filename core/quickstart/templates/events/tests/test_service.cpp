@@ -12,7 +12,7 @@ TEST_CASE("{{name}} handles order events") {
     options.program = PROGRAM;
     auto results = aegis::testing::run_scenario(R"(name: {{name}}-events
 steps:
-  - spawn: {command: ["${program}", --quiet], service: {{name}}, ready: registered}
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, ready: registered}
   - publish: {domain: orders, type: created, payload: {order_id: 1}}
   - call: {service: {{name}}, method: stats, until: 15s, expect: {result: {orders: 1}}}
 )", options);

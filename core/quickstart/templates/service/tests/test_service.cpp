@@ -12,7 +12,7 @@ TEST_CASE("{{name}} answers echo and add") {
     options.program = PROGRAM;  // ${program}: this project's service binary
     auto results = aegis::testing::run_scenario(R"(name: {{name}}-answers
 steps:
-  - spawn: {command: ["${program}", --quiet], service: {{name}}, count: 2, ready: registered}
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, count: 2, ready: registered}
   - call: {service: {{name}}, method: echo, params: {message: hello},
            expect: {result: {echo: hello}}}
   - call: {service: {{name}}, method: add, params: {a: 2, b: 3}, count: 20,

@@ -12,7 +12,7 @@ TEST_CASE("{{name}}: one leader runs the exclusive method, a standby takes over"
     options.program = PROGRAM;
     auto results = aegis::testing::run_scenario(R"(name: {{name}}-takes-over
 steps:
-  - spawn: {command: ["${program}", --quiet], service: {{name}}, as: pair, count: 2,
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, as: pair, count: 2,
             ready: leader}
   - wait_for: {leader: {{name}}, timeout: 15s}
   - call: {service: {{name}}, method: process, params: {item: 1}, count: 5, attempts: 5,
