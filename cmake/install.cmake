@@ -71,6 +71,12 @@ install(FILES ${PROJECT_SOURCE_DIR}/core/include/aegis/aegis.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/aegis COMPONENT sdk)
 install(TARGETS aegis_sdk EXPORT aegisTargets
         ARCHIVE DESTINATION ${AEGIS_INSTALL_LIBDIR} COMPONENT sdk)
+# aegis::testing (<aegis/testing.hpp>) and the tool library it runs scenarios with; no header of
+# the tool is installed.
+install(FILES ${PROJECT_SOURCE_DIR}/core/include/aegis/testing.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/aegis COMPONENT sdk)
+install(TARGETS aegis_tool aegis_testing EXPORT aegisTargets
+        ARCHIVE DESTINATION ${AEGIS_INSTALL_LIBDIR} COMPONENT sdk)
 install(EXPORT aegisTargets NAMESPACE aegis:: DESTINATION ${AEGIS_INSTALL_LIBDIR}/cmake/aegis
         COMPONENT sdk)
 

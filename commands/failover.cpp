@@ -1,7 +1,8 @@
 // aegis failover SERVICE: measure how a single-active service fails over — detection, election,
 // first success from the new leader, calls ok / retried / failed / lost, duplicates and
 // split-brain per trial, then percentiles over trials. --spawn N starts the instances and kills
-// the leader itself; without it, the command waits for failovers made by someone else.
+// the leader itself; --k8s deletes the leader's pod with kubectl; without either, the command
+// waits for failovers made by someone else.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "commands/context.hpp"
 #include "commands/options.hpp"
 #include "core/history/checker.hpp"
+#include "core/config/sdk_config.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
@@ -78,7 +80,7 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
                            ? fmt::format("{} instances, {}, kill ", r.instances,
                                          r.policy.empty() ? "their own policy"
                                                           : "policy " + r.policy)
-                           : "",
+                           : r.mode == "k8s" ? "the leader's pod deleted, " : "",
                        r.kill, s.trials, s.trials == 1 ? "" : "s", r.rate, r.method);
     output::Table p({"", "min", "p50", "p90", "max"});
     auto row = [&](const char* name, const scenario::Percentiles& q) {
@@ -129,7 +131,8 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     scenario::check_failover_names(r);
     if (!o.data.empty()) r.params = tool::params_from_data(o.data, std::cin);
     if (!r.params.is_object()) throw UsageError("--data must be a JSON object");
-    r.duration = o.duration.count() > 0 ? o.duration : milliseconds(r.spawn > 0 ? 3000 : 60000);
+    bool per_trial = r.spawn > 0 || r.k8s;
+    r.duration = o.duration.count() > 0 ? o.duration : milliseconds(per_trial ? 3000 : 60000);
     r.kill_after = o.kill_after;
     r.attempt_timeout = o.timeout;
     r.max_wait = o.max_wait;
@@ -137,7 +140,7 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     r.retry.retry_timeouts = true;  // the probe methods are idempotent per message id
     if (o.no_retry) r.retry.attempts = 1;
     r.retry.validate();
-    if (r.kill_after >= r.duration && r.spawn > 0)
+    if (r.kill_after >= r.duration && per_trial)
         throw UsageError("--kill-after must be shorter than --duration");
     r.server = ctx.nats_url();
     const auto& g = ctx.global;
@@ -148,6 +151,10 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
         if (r.spawn == 0) throw UsageError("--spawn-cmd needs --spawn N");
         r.spawn_command = util::split_command(o.spawn_cmd);
         r.spawn_env = child_connection_env(ctx);
+    }
+    if (r.k8s) {  // kubectl as `aegis discover` runs it: the config's program and context
+        const auto& k = ctx.config().k8s;
+        r.kube = {k.kubectl, k.context, k.namespace_name};
     }
     scenario::check_failover_names(r);  // exit 2 before connecting
     auto report = scenario::run_failover(ctx.nats("aegis failover"), r);
@@ -211,6 +218,10 @@ void setup_failover(CLI::App& root, Context& ctx) {
                     "shell, never run by one; {id} {n} = instance id, number; it gets "
                     "AEGIS_INSTANCE_ID and the connection in AEGIS_NATS_URL, ...)")
         ->excludes(app->get_option("--demo"));
+    app->add_flag("--k8s", r.k8s,
+                  "delete the leader's pod with kubectl each trial (pod from its registry "
+                  "metadata; crash = --grace-period=0 --force)")
+        ->excludes(app->get_option("--spawn"));
     app->add_option("--kill", r.kill, "crash = SIGKILL, stop = SIGTERM (clean hand-over)")
         ->capture_default_str()
         ->check(CLI::IsMember({"crash", "stop"}));

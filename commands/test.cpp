@@ -12,6 +12,7 @@
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
+#include "core/config/sdk_config.hpp"
 #include "commands/report_file.hpp"
 #include "core/report/reports_html.hpp"
 #include "core/config/nats_url.hpp"
@@ -73,6 +74,8 @@ scenario::RunOptions run_options(Context& ctx, const TestOpts& o, scenario::Loca
     for (auto [flag, value] : {std::pair{"--config", &g.config_file}, {"--context", &g.context},
                                {"--creds", &g.creds}})
         if (!value->empty()) r.spawn_args.insert(r.spawn_args.end(), {flag, *value});
+    const auto& k = ctx.config().k8s;
+    r.kube = {k.kubectl, k.context, k.namespace_name};
     r.kubernetes = !local && ctx.resolution().port_forward != nullptr;
     r.kubernetes_reason = local ? "--local runs its own server, not a cluster's"
                                 : "no Kubernetes cluster configured (NATS found via " +

@@ -217,17 +217,21 @@ void forget_killed(registry::Registry& reg, const std::string& service, const st
     }
 }
 
+// A random extra 0–500 ms puts the kill at a random point of the leader's renewal cycle;
+// without it, trials phase-lock onto the cycle and measure one point of it every time.
+bool sleep_to_kill(Run& r, const TrialWindow& w) {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    auto jitter = milliseconds(std::uniform_int_distribution<int>(0, 499)(rng));
+    return sleep_until(w.start + r.o.kill_after + jitter);
+}
+
 // One trial: steady traffic, kill the leader, wait for a new one, replace the killed instance.
 bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
     TrialWindow w;
     w.number = n;
     w.kill = r.o.kill;
     w.start = Clock::now();
-    // A random extra 0–500 ms puts the kill at a random point of the leader's renewal cycle;
-    // without it, trials phase-lock onto the cycle and measure one point of it every time.
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    auto jitter = milliseconds(std::uniform_int_distribution<int>(0, 499)(rng));
-    if (!sleep_until(w.start + r.o.kill_after + jitter)) return false;
+    if (!sleep_to_kill(r, w)) return false;
     auto old = r.observer.holder();
     if (!old || !fleet.ours(*old)) {
         r.report.problems.push_back(fmt::format(
@@ -313,6 +317,54 @@ void run_spawned(Run& r) {
     r.report.log_dir = dir;
 }
 
+// The group's leader, once it has answered a call (the trial's "before" state).
+std::optional<std::string> await_serving_leader(Run& r) {
+    auto deadline = Clock::now() + r.o.max_wait;
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        auto h = r.observer.holder();
+        auto s = r.driver.last_success();
+        if (h && s && s->instance == *h) return h;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    return std::nullopt;
+}
+
+// One trial in a cluster: delete the leader's pod (Kubernetes starts another), measure.
+bool pod_trial(Run& r, int n) {
+    TrialWindow w;
+    w.number = n;
+    w.kill = r.o.kill;
+    w.start = Clock::now();
+    if (!sleep_to_kill(r, w)) return false;
+    auto old = await_serving_leader(r);
+    if (!old) {
+        r.report.problems.push_back(fmt::format("trial {}: no leader answered", n));
+        return false;
+    }
+    auto pod = pod_of_instance(r.conn, r.o.service, *old, r.o.kube.default_namespace);
+    w.old_leader = *old;
+    log::info("trial {}/{}: deleting pod '{}' of the leader '{}'", n, r.o.trials, pod.pod, *old);
+    w.trigger = Clock::now();
+    delete_pod(r.o.kube, pod, r.o.kill == "crash");
+    auto first = await_new_leader(r, w.trigger, *old);
+    close_trial(r, w, first, w.start + r.o.duration);
+    return first.has_value();
+}
+
+void run_k8s(Run& r) {
+    r.observer.start(milliseconds(2000));
+    require_method(r);
+    r.driver.start();
+    if (!await_serving_leader(r))
+        throw UnavailableError(fmt::format("no leader of '{}' answered within {} s", r.o.service,
+                                           r.o.max_wait.count() / 1000),
+                               "is the service running in the cluster? 'aegis explore " +
+                                   r.o.service + "'");
+    for (int n = 1; n <= r.o.trials && !util::stop_requested(); ++n)
+        if (!pod_trial(r, n)) break;
+    r.driver.stop_issuing();
+}
+
 void run_external(Run& r) {
     r.observer.start(milliseconds(2000));
     if (!start_driving(r)) drive(r, unchecked_failover_method(r.o.method));
@@ -375,8 +427,9 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     r.report.service = o.service;
     r.report.group = o.group;
     r.report.method = o.method;
-    r.report.mode = o.spawn > 0 ? "spawn" : "external";
-    r.report.kill = o.spawn > 0 ? o.kill : "external";
+    if (o.k8s && o.spawn > 0) throw UsageError("--k8s and --spawn exclude each other");
+    r.report.mode = o.spawn > 0 ? "spawn" : o.k8s ? "k8s" : "external";
+    r.report.kill = o.spawn > 0 || o.k8s ? o.kill : "external";
     r.report.policy = o.spawn > 0 && o.spawn_command.empty() ? o.policy : "";
     r.report.instances = o.spawn;
     r.report.rate = o.rate;
@@ -386,6 +439,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     }
     if (o.spawn > 0)
         run_spawned(r);
+    else if (o.k8s)
+        run_k8s(r);
     else
         run_external(r);
     r.report.interrupted = util::stop_requested();

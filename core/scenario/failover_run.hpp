@@ -1,6 +1,6 @@
 #pragma once
 // `aegis failover SERVICE`: drive open-model exclusive calls at a single-active service, make
-// (--spawn) or wait for (external) leader failovers, and measure each one
+// (--spawn, --k8s) or wait for (external) leader failovers, and measure each one
 // (failover_analysis.hpp defines the figures).
 #include <chrono>
 #include <memory>
@@ -11,6 +11,7 @@
 #include "core/client/sticky_retry.hpp"
 #include "core/history/checker.hpp"
 #include "core/scenario/failover_analysis.hpp"
+#include "core/scenario/pod_kill.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -61,6 +62,10 @@ struct FailoverOptions {
     // in the run's log directory (the instances get it as AEGIS_HISTORY_FILE); without, none.
     // Given without spawn, the instances someone else runs should record to the same file.
     std::string history_file;
+    // Kubernetes (spawn 0): each trial deletes the leader's pod (found from its registry
+    // metadata) with kubectl — --force for crash, the grace period for stop — and measures.
+    bool k8s = false;
+    KubeTarget kube;
 };
 
 struct FailoverReport {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/scenario/model.hpp"
+#include "core/scenario/pod_kill.hpp"
 
 namespace aegis::nats {
 class Connection;
@@ -28,11 +29,13 @@ struct RunOptions {
     std::string server;                   // URL spawned instances connect to
     std::string binary = "/proc/self/exe";  // the aegis executable `spawn: {demo: ...}` runs
     std::vector<std::string> spawn_args;  // --config / --context / --creds of the caller
+    std::vector<std::pair<std::string, std::string>> spawn_env;  // more for every spawned one
     LocalNats* local = nullptr;           // set with --local: stop_server / restart_server
     // `requires: [netns]`: the namespaced cluster the run started (partition, heal, delay).
     NsCluster* cluster = nullptr;
     bool kubernetes = false;              // a cluster is configured (port-forward scenario)
     std::string kubernetes_reason;        // why not, for the skip message
+    KubeTarget kube;                      // kubectl, context and namespace of kill_pod
     std::chrono::milliseconds timeout{180000};  // per scenario, unless it sets its own
     Json overrides = Json::object();      // --set NAME=VALUE
     bool keep_logs = false;

@@ -171,6 +171,7 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         so.env = {{"NO_COLOR", "1"}, {"AEGIS_LOG", "info"},
                   {service::k_history_env, s.history_file()}};
         if (cmd) add_command_env(s, inst, so.env);
+        so.env.insert(so.env.end(), s.options.spawn_env.begin(), s.options.spawn_env.end());
         inst.pid = util::spawn(so);
         ids.push_back(inst.id);
         s.instances.push_back(inst);

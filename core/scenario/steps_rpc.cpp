@@ -112,6 +112,15 @@ void step_call(RunState& s, const Json& raw, StepResult& out) {
     CallTally t;
     for (int n = 0; n < count && !s.out_of_time(); ++n)
         judge_one(expect, client.call_raw(service, method, a.value("params", Json::object()), co), t);
+    if (a.contains("until")) {  // asked again while the answer is not yet the expected one
+        if (count != 1) throw StepFailed("call.until needs count 1");
+        s.wait_until([&] {
+            if (t.wrong == 0) return true;
+            t = {};
+            judge_one(expect, client.call_raw(service, method, a.value("params", Json::object()), co), t);
+            return t.wrong == 0;
+        }, parse_duration(a["until"]), milliseconds(100));
+    }
     std::string prefix = s.str(a, "record", "call");
     s.record(out, prefix, "ok", t.ok);
     s.record(out, prefix, "failed", t.failed);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "core/registry/prune.hpp"
+#include "core/service/host_metadata.hpp"
 #include "core/service/service_impl.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -107,6 +108,10 @@ void Service::start() {
         std::lock_guard lock(m->instance_mutex);
         m->instance.metadata["start_time"] = wire::iso_timestamp(m->started_at);
         m->instance.metadata["sdk"] = "aegis-cpp";
+        // Host and pod names: where to find this instance (aegis failover --k8s kills its pod).
+        Json host = service::host_metadata();  // kept: items() does not own what it walks
+        for (auto& [key, value] : host.items())
+            if (!m->instance.metadata.contains(key)) m->instance.metadata[key] = value;
         // Declared so that readers judge this instance's heartbeats by its own rhythm.
         m->instance.metadata["heartbeat_interval_ms"] =
             std::chrono::duration_cast<std::chrono::milliseconds>(m->options.heartbeat_interval)

@@ -37,12 +37,16 @@ TEST_CASE("quickstart writes a project for the installed SDK and prints the next
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     for (const char* f : {"CMakeLists.txt", "src/main.cpp", "tests/test_service.cpp",
-                          "tests/harness.hpp", "README.md", "Dockerfile",
-                          "deploy/kubernetes.yaml", ".gitignore"})
+                          "README.md", "Dockerfile", "deploy/kubernetes.yaml", ".gitignore"})
         CHECK(fs::exists(fs::path(dir) / f));
+    // The test is a scenario of aegis::testing, not a harness of the project's own.
+    CHECK(!fs::exists(fs::path(dir) / "tests/harness.hpp"));
+    CHECK(contains(test::read_file(dir + "/tests/test_service.cpp"),
+                   "aegis::testing::run_scenario"));
     auto cmake = test::read_file(dir + "/CMakeLists.txt");
     CHECK(contains(cmake, "find_package(aegis REQUIRED)"));
     CHECK(contains(cmake, "aegis::sdk"));
+    CHECK(contains(cmake, "aegis::testing"));
     auto main_cpp = test::read_file(dir + "/src/main.cpp");
     CHECK(contains(main_cpp, "quick_setup_single_active(\"my-svc\""));
     CHECK(contains(main_cpp, "exclusive_rpc"));

@@ -87,9 +87,15 @@ end=$(date +%s.%N)
 cat out.txt
 awk -v t="$tpl" -v s="$start" -v e="$end" 'BEGIN { printf "time to first success (%s): quickstart -> answered call: %.1f s\n", t, e - s }'
 
-# The project's own test (a real nats-server and the program, through Catch2), once.
-if [ "$tpl" = service ] && [ -f /usr/include/catch2/catch.hpp ]; then
+# The project's own test: a scenario of aegis::testing (<aegis/testing.hpp>, installed with the
+# SDK) that starts its own nats-server and the program. It must run, not skip.
+if [ -f /usr/include/catch2/catch.hpp ]; then
   cmake -S "$name" -B "$name/build" -DBUILD_TESTING=ON >/dev/null
   cmake --build "$name/build" -j2 >build.log 2>&1 || { cat build.log; exit 1; }
-  ctest --test-dir "$name/build" --output-on-failure
+  ctest --test-dir "$name/build" --output-on-failure -V >test.log 2>&1 || { cat test.log; exit 1; }
+  grep -q "100% tests passed" test.log || { cat test.log; exit 1; }
+  if grep -q "skipped" test.log; then cat test.log; echo "the project's test skipped"; exit 1; fi
+  grep -o "All tests passed ([0-9]* assertion[s]* in [0-9]* test case)" test.log
+else
+  echo "catch2 is not installed: the project's own test was not built"
 fi

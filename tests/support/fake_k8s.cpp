@@ -39,6 +39,24 @@ void FakeK8s::add_nats(const std::string& context, int backend_port, int ready,
         {"ready", ready}};
 }
 
+void FakeK8s::add_pod(const std::string& context, const std::string& name, pid_t pid,
+                      const std::string& ns, const nlohmann::json& labels) {
+    if (!m_state["contexts"].contains(context)) add_context(context);
+    m_state["contexts"][context]["namespaces"][ns]["pods"][name] = {
+        {"pid", pid}, {"labels", labels}, {"phase", "Running"}};
+}
+
+std::vector<std::string> FakeK8s::pods(const std::string& context, const std::string& ns) const {
+    std::ifstream in(m_dir.path() + "/state.json");
+    auto st = nlohmann::json::parse(in, nullptr, false);
+    std::vector<std::string> out;
+    if (st.is_discarded()) return out;
+    auto p = nlohmann::json::json_pointer("/contexts/" + context + "/namespaces/" + ns + "/pods");
+    if (st.contains(p))
+        for (auto& [name, v] : st[p].items()) out.push_back(name);
+    return out;
+}
+
 void FakeK8s::set_current(const std::string& context) {
     if (context.empty()) m_state.erase("current_context");
     else m_state["current_context"] = context;

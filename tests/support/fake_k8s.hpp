@@ -26,6 +26,13 @@ public:
                   const std::string& service = "aegis-trader-nats");
     void add_context(const std::string& context, bool reachable = true,
                      const std::string& server = "https://127.0.0.1:6443");
+    // A pod in `ns` standing for the test's process `pid`: `kubectl delete pod` kills it.
+    void add_pod(const std::string& context, const std::string& name, pid_t pid,
+                 const std::string& ns = "aegis-trader",
+                 const nlohmann::json& labels = nlohmann::json::object());
+    // The pods state.json still lists (a deleted pod is gone).
+    std::vector<std::string> pods(const std::string& context,
+                                  const std::string& ns = "aegis-trader") const;
     void set_current(const std::string& context);  // "" = not set
     void write() const;                            // state.json + kubeconfig
     nlohmann::json& state() { return m_state; }

@@ -1,6 +1,8 @@
 // A fake `kubectl` for tests (never installed): answers config current-context / view /
-// get-contexts, version, get namespace / service / endpoints -o json, and port-forward, with
-// kubectl's real output lines and errors. port-forward really forwards to a nats-server on
+// get-contexts, version, get namespace / service / endpoints / pods -o json, delete pod, and
+// port-forward, with kubectl's real output lines and errors. A pod stands for a process of the
+// test's (its "pid"): deleting the pod kills it (SIGKILL with --grace-period=0 --force, else
+// SIGTERM), as the kubelet would stop the container. port-forward really forwards to a nats-server on
 // loopback. Driven by $FAKE_KUBECTL_DIR/state.json (written by tests/support/fake_k8s.cpp);
 // every call is appended to calls.log; a port-forward writes pf-<pid> and dies on SIGUSR1 the way
 // kubectl dies when its pod restarts ("lost connection to pod").
@@ -31,7 +33,9 @@ std::string g_pidfile;
 std::atomic<bool> g_die{false};
 
 struct Args {
-    std::string context, ns = "default", output;
+    std::string context, ns = "default", output, selector;
+    bool force = false;
+    std::string grace;  // --grace-period=N, "" when not given
     std::vector<std::string> positional;
 };
 
@@ -46,6 +50,9 @@ Args parse(int argc, char** argv) {
         else if (s.rfind("--context=", 0) == 0) a.context = s.substr(10);
         else if (s == "-n" || s == "--namespace") value(a.ns);
         else if (s == "-o" || s == "--output") value(a.output);
+        else if (s == "-l" || s == "--selector") value(a.selector);
+        else if (s == "--force" || s == "--force=true") a.force = true;
+        else if (s.rfind("--grace-period=", 0) == 0) a.grace = s.substr(15);
         else if (s.rfind("--request-timeout", 0) == 0 || s == "--minify" || s == "--client") {
         } else if (s.rfind("-", 0) == 0) {
         } else a.positional.push_back(s);
@@ -161,6 +168,98 @@ Json endpoints_json(const std::string& ns, const std::string& name, const Json& 
     return out;
 }
 
+const Json* pods_of(const Json& ctx, const std::string& ns) {
+    if (!ctx.contains("namespaces") || !ctx["namespaces"].contains(ns)) return nullptr;
+    const Json& n = ctx["namespaces"][ns];
+    return n.contains("pods") ? &n["pods"] : nullptr;
+}
+
+// A pod as `kubectl get pod NAME -o json` prints it (the fields a reader looks at).
+Json pod_json(const std::string& ns, const std::string& name, const Json& p) {
+    Json labels = p.value("labels", Json::object());
+    std::string phase = p.value("phase", "Running");
+    return {{"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata",
+             {{"name", name}, {"namespace", ns}, {"labels", labels},
+              {"uid", "0b1c2d3e-0000-4000-8000-" + std::to_string(100000000000 + p.value("pid", 0))}}},
+            {"spec", {{"containers", {{{"name", "app"}, {"image", "aegis:latest"}}}},
+                      {"nodeName", p.value("node", "kind-control-plane")}}},
+            {"status",
+             {{"phase", phase},
+              {"podIP", p.value("ip", "10.244.0.20")},
+              {"containerStatuses",
+               {{{"name", "app"}, {"ready", phase == "Running"}, {"restartCount", 0},
+                 {"state", {{phase == "Running" ? "running" : "waiting", Json::object()}}}}}}}}};
+}
+
+bool selector_matches(const std::string& selector, const Json& p) {
+    if (selector.empty()) return true;
+    auto eq = selector.find('=');
+    if (eq == std::string::npos) return false;
+    Json labels = p.value("labels", Json::object());
+    std::string key = selector.substr(0, eq), want = selector.substr(eq + 1);
+    return labels.contains(key) && labels[key] == want;
+}
+
+int cmd_get_pods(const Json& ctx, const Args& a, const std::string& name) {
+    const Json* pods = pods_of(ctx, a.ns);
+    if (!name.empty()) {
+        if (!pods || !pods->contains(name))
+            return fail("Error from server (NotFound): pods \"" + name + "\" not found");
+        std::cout << pod_json(a.ns, name, (*pods)[name]).dump(4) << "\n";
+        return 0;
+    }
+    Json items = Json::array();
+    if (pods)
+        for (auto& [n, p] : pods->items())
+            if (selector_matches(a.selector, p)) items.push_back(pod_json(a.ns, n, p));
+    if (a.output != "json") {  // the table kubectl prints without -o
+        if (items.empty()) return fail("No resources found in " + a.ns + " namespace.", 0);
+        std::cout << "NAME                READY   STATUS    RESTARTS   AGE\n";
+        for (auto& i : items)
+            std::cout << i["metadata"]["name"].get<std::string>() << "   1/1     "
+                      << i["status"]["phase"].get<std::string>() << "   0          1m\n";
+        return 0;
+    }
+    std::cout << Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items},
+                      {"metadata", {{"resourceVersion", ""}}}}.dump(4)
+              << "\n";
+    return 0;
+}
+
+// kubectl delete pod NAME -n NS [--grace-period=0 --force]: the pod's process gets SIGKILL
+// (forced) or SIGTERM (its grace period), and the pod leaves state.json.
+int cmd_delete(Json st, const Args& a) {
+    int code = 0;
+    const Json* ctx = context_of(st, a, &code);
+    if (!ctx) return code;
+    std::string kind = a.positional.size() > 1 ? a.positional[1] : "";
+    std::string name = a.positional.size() > 2 ? a.positional[2] : "";
+    if (kind.rfind("pod/", 0) == 0) {
+        name = kind.substr(4);
+        kind = "pod";
+    }
+    if (kind != "pod" && kind != "pods" && kind != "po")
+        return fail("error: the server doesn't have a resource type \"" + kind + "\"");
+    if (name.empty()) return fail("error: resource(s) were provided, but no name was specified");
+    std::string context = a.context.empty() ? st.value("current_context", "") : a.context;
+    Json& pods = st["contexts"][context]["namespaces"][a.ns]["pods"];
+    if (!pods.is_object() || !pods.contains(name))
+        return fail("Error from server (NotFound): pods \"" + name + "\" not found");
+    int pid = pods[name].value("pid", 0);
+    bool forced = a.force;  // aegis always gives --grace-period=0 with it
+    if (forced)
+        std::cerr << "Warning: Immediate deletion does not wait for confirmation that the running "
+                     "resource has been terminated. The resource may continue to run on the "
+                     "cluster indefinitely.\n";
+    if (pid > 0) kill(pid, forced ? SIGKILL : SIGTERM);
+    pods.erase(name);
+    std::ofstream(g_dir + "/state.json") << st.dump(2);
+    std::cout << "pod \"" << name << "\" " << (forced ? "force deleted" : "deleted") << "\n";
+    return 0;
+}
+
 int cmd_get(const Json& st, const Args& a) {
     int code = 0;
     const Json* ctx = context_of(st, a, &code);
@@ -176,6 +275,7 @@ int cmd_get(const Json& st, const Args& a) {
                   << "\n";
         return 0;
     }
+    if (kind == "pod" || kind == "pods" || kind == "po") return cmd_get_pods(*ctx, a, name);
     bool svc = kind == "service" || kind == "services" || kind == "svc";
     bool ep = kind == "endpoints" || kind == "ep";
     if (!svc && !ep)
@@ -317,5 +417,6 @@ int main(int argc, char** argv) {
     }
     if (cmd == "get") return cmd_get(st, a);
     if (cmd == "port-forward") return cmd_port_forward(st, a);
+    if (cmd == "delete") return cmd_delete(st, a);
     return fail("error: unknown command \"" + cmd + "\" for \"kubectl\"");
 }

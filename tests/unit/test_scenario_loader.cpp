@@ -51,8 +51,8 @@ TEST_CASE("scenario loader: steps keep their kind, options and position") {
 TEST_CASE("scenario loader: errors name file, line and column") {
     CHECK(load_error("name: a\nsteps:\n  - sleep: 1s\n  - nap: 1s\n") ==
           "f.yaml:4:5: unknown step kind 'nap' (kinds: spawn, call, load, publish, expect_events, "
-          "kill, stop_server, restart_server, wait_for, failover, command, check, assert, sleep, "
-          "leftovers, partition, heal, delay)");
+          "kill, kill_pod, stop_server, restart_server, wait_for, failover, command, check, assert, "
+          "sleep, leftovers, partition, heal, delay)");
     CHECK(load_error("name: a\nsteps: [\n").rfind("f.yaml:3:1: ", 0) == 0);
     CHECK(load_error("name: a\nsteps:\n  - wait_for: {timeout: fast}\n") ==
           "f.yaml:3:25: 'wait_for.timeout' must be a duration (500ms, 2s, 1m or seconds)");

@@ -1,18 +1,18 @@
-// Starts a real nats-server and a small echo-service, then runs the client against them.
+// A small echo-service in this test, on a nats-server of the test's own (aegis::testing), then
+// the client program against them: it must say what it found and what echo-service answered.
 #include <aegis/aegis.hpp>
+#include <aegis/testing.hpp>
 #include <string>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
 
-#include "harness.hpp"
-
 TEST_CASE("{{name}} discovers and calls echo-service") {
-    if (!harness::on_path("nats-server")) {
+    if (!aegis::testing::LocalNats::available()) {
         WARN("nats-server is not on PATH: skipped");
         return;
     }
-    harness::NatsServer nats;
+    aegis::testing::LocalNats nats;
     aegis::QuickOptions options;
     options.server = nats.url();
     auto echo = aegis::quick_setup("echo-service", options);

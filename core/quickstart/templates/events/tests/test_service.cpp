@@ -1,20 +1,21 @@
-// Starts a real nats-server and the service, publishes an event and sees it handled.
-#include <aegis/aegis.hpp>
+// Runs the service against a nats-server of the test's own, publishes an order event and sees it
+// counted (aegis::testing, the language of `aegis test`).
+#include <aegis/testing.hpp>
 #include <catch2/catch.hpp>
 
-#include "harness.hpp"
-
 TEST_CASE("{{name}} handles order events") {
-    if (!harness::on_path("nats-server")) {
+    if (!aegis::testing::LocalNats::available()) {
         WARN("nats-server is not on PATH: skipped");
         return;
     }
-    harness::NatsServer nats;
-    harness::Child service({PROGRAM, "--server", nats.url(), "--quiet"});
-    auto conn = aegis::connect_nats(nats.url(), "{{name}}-test");
-    aegis::Client client(conn);
-    REQUIRE(harness::eventually([&] { return client.call("{{name}}", "stats", {}).is_object(); }));
-    aegis::EventPublisher publisher(conn);
-    publisher.publish("orders", "created", {{"order_id", 1}});
-    CHECK(harness::eventually([&] { return client.call("{{name}}", "stats", {})["orders"] == 1; }));
+    aegis::testing::ScenarioOptions options;
+    options.program = PROGRAM;
+    auto results = aegis::testing::run_scenario(R"(name: {{name}}-events
+steps:
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, ready: registered}
+  - publish: {domain: orders, type: created, payload: {order_id: 1}}
+  - call: {service: {{name}}, method: stats, until: 15s, expect: {result: {orders: 1}}}
+)", options);
+    INFO(results.report());
+    CHECK(results.ok());
 }

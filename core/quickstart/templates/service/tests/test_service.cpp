@@ -1,22 +1,24 @@
-// Starts a real nats-server and the service, and calls it as any client would.
-#include <aegis/aegis.hpp>
+// Runs the service against a nats-server of the test's own and calls it, as a scenario of
+// aegis::testing (<aegis/testing.hpp>; the language of `aegis test`, docs/scenarios.md).
+#include <aegis/testing.hpp>
 #include <catch2/catch.hpp>
 
-#include "harness.hpp"
-
 TEST_CASE("{{name}} answers echo and add") {
-    if (!harness::on_path("nats-server")) {
+    if (!aegis::testing::LocalNats::available()) {
         WARN("nats-server is not on PATH: skipped");
         return;
     }
-    harness::NatsServer nats;
-    harness::Child service({PROGRAM, "--server", nats.url(), "--quiet"});
-    aegis::Client client(aegis::connect_nats(nats.url(), "{{name}}-test"));
-    aegis::Json reply;
-    REQUIRE(harness::eventually([&] {
-        reply = client.call("{{name}}", "echo", {{"message", "hello"}});
-        return true;
-    }));
-    CHECK(reply["echo"] == "hello");
-    CHECK(client.call("{{name}}", "add", {{"a", 2}, {"b", 3}})["sum"] == 5.0);
+    aegis::testing::ScenarioOptions options;
+    options.program = PROGRAM;  // ${program}: this project's service binary
+    auto results = aegis::testing::run_scenario(R"(name: {{name}}-answers
+steps:
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, count: 2, ready: registered}
+  - call: {service: {{name}}, method: echo, params: {message: hello},
+           expect: {result: {echo: hello}}}
+  - call: {service: {{name}}, method: add, params: {a: 2, b: 3}, count: 20,
+           expect: {result: {sum: 5}, instances: 2}}
+)", options);
+    INFO(results.report());
+    CHECK(results.ok());
+    CHECK(results.figure("call.ok") == 20);
 }

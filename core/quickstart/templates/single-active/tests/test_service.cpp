@@ -1,24 +1,27 @@
-// Starts a real nats-server and two instances; the exclusive method is answered by the leader.
-#include <aegis/aegis.hpp>
+// Two instances against a nats-server of the test's own: one leader runs the exclusive method,
+// and when it is killed the other takes over (aegis::testing, the language of `aegis test`).
+#include <aegis/testing.hpp>
 #include <catch2/catch.hpp>
 
-#include "harness.hpp"
-
-TEST_CASE("{{name}}: one leader runs the exclusive method") {
-    if (!harness::on_path("nats-server")) {
+TEST_CASE("{{name}}: one leader runs the exclusive method, a standby takes over") {
+    if (!aegis::testing::LocalNats::available()) {
         WARN("nats-server is not on PATH: skipped");
         return;
     }
-    harness::NatsServer nats;
-    harness::Child first({PROGRAM, "--server", nats.url(), "--quiet"});
-    harness::Child second({PROGRAM, "--server", nats.url(), "--quiet"});
-    aegis::Client client(aegis::connect_nats(nats.url(), "{{name}}-test"));
-    aegis::Json reply;
-    REQUIRE(harness::eventually([&] {
-        reply = aegis::unwrap_exclusive(client.call("{{name}}", "process", {{"item", 1}}));
-        return reply.contains("leader");
-    }));
-    CHECK(reply["item"] == 1);
-    auto again = aegis::unwrap_exclusive(client.call("{{name}}", "process", {{"item", 2}}));
-    CHECK(again["leader"] == reply["leader"]);
+    aegis::testing::ScenarioOptions options;
+    options.program = PROGRAM;
+    auto results = aegis::testing::run_scenario(R"(name: {{name}}-takes-over
+steps:
+  - spawn: {command: ["${program}", --quiet, --instance-id, "${instance_id}"], service: {{name}}, as: pair, count: 2,
+            ready: leader}
+  - wait_for: {leader: {{name}}, timeout: 15s}
+  - call: {service: {{name}}, method: process, params: {item: 1}, count: 5, attempts: 5,
+           expect: {instance: "${leader}"}}
+  - kill: {leader: {{name}}, expect_new_leader: 20s}
+  - call: {service: {{name}}, method: process, params: {item: 2}, attempts: 8,
+           retry_timeouts: true, expect: {instance: "${new_leader}"}}
+)", options);
+    INFO(results.report());
+    CHECK(results.ok());
+    CHECK(results.figure("kill.new_leader_ms") > 0);
 }
