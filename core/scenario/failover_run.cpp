@@ -353,8 +353,7 @@ bool pod_trial(Run& r, int n) {
 
 void run_k8s(Run& r) {
     r.observer.start(milliseconds(2000));
-    require_method(r);
-    r.driver.start();
+    if (!start_driving(r)) drive(r, unchecked_failover_method(r.o.method));
     if (!await_serving_leader(r))
         throw UnavailableError(fmt::format("no leader of '{}' answered within {} s", r.o.service,
                                            r.o.max_wait.count() / 1000),

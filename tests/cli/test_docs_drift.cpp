@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/helpers.hpp"
+#include "tests/support/nats_server.hpp"
 #include "tests/support/run_process.hpp"
 
 using aegis::test::contains;
