@@ -38,7 +38,7 @@ _aegis_options() {
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
         'aegis up') REPLY='-h --help -p --port --url --data --status --cluster' ;;
         'aegis down') REPLY='-h --help' ;;
-        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
+        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --fault --fault-duration --latency --jitter --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
         'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
         'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --prune --dry-run --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
@@ -184,6 +184,10 @@ _aegis_option_value() {
         'aegis failover --demo') REPLY='=echo-single,order,inventory' ;;
         'aegis failover --spawn-cmd') REPLY='text' ;;
         'aegis failover --kill') REPLY='=crash,stop' ;;
+        'aegis failover --fault') REPLY='=kill,term,stop,partition,latency,flap,slow-close' ;;
+        'aegis failover --fault-duration') REPLY='text' ;;
+        'aegis failover --latency') REPLY='text' ;;
+        'aegis failover --jitter') REPLY='text' ;;
         'aegis failover --policy') REPLY='=aggressive,balanced,conservative' ;;
         'aegis failover --kill-after') REPLY='text' ;;
         'aegis failover --timeout') REPLY='text' ;;
@@ -266,7 +270,7 @@ _aegis_option_value() {
         'aegis test -h'|'aegis test --help') REPLY='flag' ;;
         'aegis test --list') REPLY='flag' ;;
         'aegis test --all') REPLY='flag' ;;
-        'aegis test --tag') REPLY='=cleanup,commands,events,failover,kubernetes,nats,registry,resilience,rpc,single-active,smoke' ;;
+        'aegis test --tag') REPLY='=cleanup,commands,events,failover,kubernetes,nats,network,registry,resilience,rpc,single-active,smoke' ;;
         'aegis test -f'|'aegis test --file') REPLY='text' ;;
         'aegis test --junit') REPLY='text' ;;
         'aegis test --keep-going') REPLY='flag' ;;
@@ -300,7 +304,7 @@ _aegis_positionals() {
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
-        'aegis test') REPLY='scenario:cleanup,commands,connectivity,discovery,events-broadcast,events-compete,events-exclusive,failover,nats-restart,port-forward,registry-lifecycle,rpc-load-balancing,sticky-active+' ;;
+        'aegis test') REPLY='scenario:cleanup,commands,connectivity,discovery,events-broadcast,events-compete,events-exclusive,failover,nats-restart,partition-leader,port-forward,registry-lifecycle,rpc-load-balancing,sticky-active+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
         'aegis help') REPLY='text+' ;;
         'aegis quickstart') REPLY='text' ;;

@@ -18,6 +18,7 @@
 #include "core/registry/registry.hpp"
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
+#include "core/scenario/failover_faults.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_watch.hpp"
 #include "core/util/error.hpp"
@@ -72,7 +73,9 @@ void close_trial(Run& r, TrialWindow w, const std::optional<Reply>& first, Mono 
     if (first)
         log::info("trial {}: '{}' → '{}': first success {:.0f} ms after the {}", w.number,
                   w.old_leader, first->instance, util::millis(first->at - w.trigger),
-                  w.kill == "external" ? "old leader's last reply" : "kill");
+                  w.kill == "external" ? "old leader's last reply" : "fault");
+    else if (!w.expect_failover)
+        log::info("trial {}: '{}' kept its lease through the fault", w.number, w.old_leader);
     else
         r.report.problems.push_back(fmt::format("trial {}: no other instance answered within {} ms",
                                                 w.number, r.o.max_wait.count()));
@@ -163,11 +166,63 @@ void forget_killed(registry::Registry& reg, const std::string& service, const st
     }
 }
 
+// Waits up to 5 s after the heal for the old leader's own LeaderLost to arrive: it is back on
+// NATS and knows it is a standby (nothing to wait for when it kept the lease).
+void await_rejoin(Run& r, const TrialWindow& w) {
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        if (r.observer.holder() == w.old_leader) return;
+        for (const auto& e : r.observer.events())
+            if (e.kind == LeaseEvent::Kind::lost_event && e.own && e.instance == w.old_leader &&
+                e.arrived >= w.trigger)
+                return;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    log::warn("trial {}: the old leader '{}' did not report its lost lease within 5 s of the heal",
+              w.number, w.old_leader);
+}
+
+// A cut trial: freeze or cut off the leader for a while, measure the failover, heal, and watch
+// the old leader come back as a standby (it stays in the fleet).
+bool cut_trial(Run& r, Fleet& fleet, TrialWindow& w, const std::string& fault) {
+    auto length = pick_fault_length(r.o);
+    w.expect_failover = failover_expected(r.o, fault, length);
+    log::info("trial {}/{}: {} on the leader '{}' (pid {}) for {} ms", w.number, r.o.trials, fault,
+              w.old_leader, fleet.pid(w.old_leader), length.count());
+    w.trigger = Clock::now();
+    begin_fault(fleet, w.old_leader, r.o, fault, length);
+    const Mono heal_at = w.trigger + length;
+    const Mono deadline = w.trigger + std::max<milliseconds>(r.o.max_wait, length);
+    std::optional<Reply> first;
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        Mono now = Clock::now();
+        if (!w.heal && now >= heal_at) {  // a network fault heals itself then; SIGCONT a stop
+            end_fault(fleet, w.old_leader, fault);
+            w.heal = now;
+        }
+        if (!first) first = r.driver.first_success_after(w.trigger, w.old_leader);
+        if (first && w.heal) break;
+        // A fault that need not cost the lease: once healed, the old leader may simply keep it.
+        if (!first && w.heal && !w.expect_failover && now > *w.heal + milliseconds(1000) &&
+            r.observer.holder() == w.old_leader)
+            break;
+        std::this_thread::sleep_for(milliseconds(5));
+    }
+    if (!w.heal) {
+        end_fault(fleet, w.old_leader, fault);
+        w.heal = Clock::now();
+    }
+    if (first) await_rejoin(r, w);
+    close_trial(r, w, first, std::max(w.start + r.o.duration, *w.heal + r.o.settle));
+    return first.has_value() || !w.expect_failover;
+}
+
 // One trial: steady traffic, kill the leader, wait for a new one, replace the killed instance.
 bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
+    const std::string fault = effective_fault(r.o);
     TrialWindow w;
     w.number = n;
-    w.kill = r.o.kill;
+    w.kill = r.o.fault.empty() ? r.o.kill : fault;
     w.start = Clock::now();
     // A random extra 0–500 ms puts the kill at a random point of the leader's renewal cycle;
     // without it, trials phase-lock onto the cycle and measure one point of it every time.
@@ -181,7 +236,8 @@ bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
         return false;
     }
     w.old_leader = *old;
-    int sig = r.o.kill == "stop" ? SIGTERM : SIGKILL;
+    if (is_cut_fault(fault)) return cut_trial(r, fleet, w, fault);
+    int sig = fault == "term" ? SIGTERM : SIGKILL;
     log::info("trial {}/{}: {} to the leader '{}' (pid {})", n, r.o.trials,
               sig == SIGKILL ? "SIGKILL" : "SIGTERM", *old, fleet.pid(*old));
     w.trigger = Clock::now();
@@ -222,6 +278,7 @@ void run_spawned(Run& r) {
     fo.service = r.o.service;
     fo.policy = r.o.policy;
     fo.log_dir = dir;
+    fo.proxied = is_network_fault(effective_fault(r.o));
     if (!r.o.spawn_command.empty()) {
         fo.command = r.o.spawn_command;
         fo.env = r.o.spawn_env;
@@ -304,6 +361,11 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     // --spawn 1 is refused by the command; the scenario step allows it to show that a group
     // without a standby does not fail over.
     if (o.kill != "crash" && o.kill != "stop") throw UsageError("--kill must be crash or stop");
+    const std::string fault = effective_fault(o);
+    if (o.spawn == 0 && !o.fault.empty())
+        throw UsageError("--fault needs --spawn N: faults are made on instances this run starts");
+    if (is_cut_fault(fault) && (o.fault_min.count() <= 0 || o.fault_max < o.fault_min))
+        throw UsageError("the fault duration must be positive (MIN or MIN-MAX seconds)");
     DriverOptions d;
     d.service = o.service;
     d.method = o.method;
@@ -317,7 +379,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     r.report.group = o.group;
     r.report.method = o.method;
     r.report.mode = o.spawn > 0 ? "spawn" : "external";
-    r.report.kill = o.spawn > 0 ? o.kill : "external";
+    r.report.kill = o.spawn > 0 ? (o.fault.empty() ? o.kill : fault) : "external";
+    r.report.fault = o.spawn > 0 ? fault : "external";
     r.report.policy = o.spawn > 0 && o.spawn_command.empty() ? o.policy : "";
     r.report.instances = o.spawn;
     r.report.rate = o.rate;
@@ -354,6 +417,7 @@ Json to_json(const FailoverReport& r) {
                 {"method", r.method},
                 {"mode", r.mode},
                 {"kill", r.kill},
+                {"fault", r.fault},
                 {"policy", r.policy.empty() ? Json() : Json(r.policy)},
                 {"instances", r.instances},
                 {"rate", r.rate},

@@ -22,9 +22,10 @@ StepFn rpc_step(const std::string& kind);
 StepFn event_step(const std::string& kind);
 StepFn wait_step(const std::string& kind);
 StepFn failover_step(const std::string& kind);
+StepFn network_step(const std::string& kind);
 
 StepFn step_function(const std::string& kind) {
-    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step})
+    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step, network_step})
         if (StepFn fn = f(kind)) return fn;
     return nullptr;
 }

@@ -413,6 +413,13 @@ void Election::lose(std::unique_lock<std::mutex>& lk, std::string reason) {
     c.term = m_hold.term();
     if (m_lost_to && !m_lost_to->empty()) c.new_leader = *m_lost_to;
     c.at = std::chrono::system_clock::now();
+    // A leader cut off from NATS learns of its loss only when a renewal in flight returns (up
+    // to the KV timeout), but it stopped counting as leader at its fence deadline: that is
+    // when it lost, and what its LeaderLost says.
+    auto now = Clock::now();
+    auto fence = m_hold.last_sent() + m_options.policy.fence_after;
+    if (m_hold.holding() && fence < now)
+        c.at -= std::chrono::duration_cast<std::chrono::system_clock::duration>(now - fence);
     m_hold.released();
     m_lost_to.reset();
     lk.unlock();
