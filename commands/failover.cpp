@@ -15,6 +15,7 @@
 
 #include "commands/context.hpp"
 #include "commands/options.hpp"
+#include "core/history/checker.hpp"
 #include "core/tool/params.hpp"
 #include "core/output/table.hpp"
 #include "core/output/visible.hpp"
@@ -146,6 +147,10 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
         s.duplicates ? st.red(std::to_string(s.duplicates)) : "0", s.duplicates == 1 ? "" : "s",
         runs, s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
     if (cut) out += render_cut(r, st);
+    if (r.history) {  // counts only: no remote text in this line
+        std::string line = history::verdict_line(*r.history);
+        out += (r.history->ok() ? line : st.red(line)) + "\n";
+    }
     return out;
 }
 
@@ -219,9 +224,13 @@ void setup_failover(CLI::App& root, Context& ctx) {
         "finds the leader in the election bucket, kills it (--spawn N) or waits for someone else\n"
         "to, and reports per trial: detect / elected / first-success times, calls ok / retried /\n"
         "failed / lost, duplicates and split-brain; then percentiles over trials.\n"
+        "With --spawn the instances record every exclusive execution and lease event, and the\n"
+        "history checker reports overlaps, executions on a lost lease, lost acknowledged calls\n"
+        "and duplicate orders (the 'history:' line; docs/single-active.md).\n"
         "Exit codes: 0 ok, 1 no call succeeded, a call was lost, split-brain, a failover did not\n"
-        "complete or took longer than --max-failover-ms, 2 usage, 65 the service has no such\n"
-        "--method, 69 NATS or the service unavailable, 130 Ctrl-C.");
+        "complete or took longer than --max-failover-ms, the history checker found a violation,\n"
+        "2 usage, 65 the service has no such --method, 69 NATS or the service unavailable,\n"
+        "130 Ctrl-C.");
     auto& r = o->run;
     // 8 attempts, backoff capped at 1 s: 4.5 s of retry budget, more than a conservative
     // crash failover needs (docs/single-active.md).

@@ -14,6 +14,7 @@
 
 #include "commands/demos/demo.hpp"
 #include "core/service/declared_params.hpp"
+#include "core/service/history_recorder.hpp"
 #include "core/service/params.hpp"
 #include "commands/demos/single_active_demo.hpp"
 #include "core/nats/kv.hpp"
@@ -58,6 +59,8 @@ struct Orders {
     int instance = 1;
     std::function<bool()> is_leader;
     std::atomic<int> created{0};
+    std::string service;
+    service::HistoryRecorder* history = nullptr;  // the service's, when it records
 
     std::optional<Json> find(const std::string& id) {
         auto e = kv.get("order." + id);
@@ -94,6 +97,12 @@ struct Orders {
             return answer_for(get(id), false);
         }
         ++created;
+        if (history)  // for the history checker: each order id must be created once
+            history->record(Json{{"kind", "order"},
+                                 {"service", service},
+                                 {"order_id", id},
+                                 {"instance", instance_id},
+                                 {"t_us", service::history_now_us()}});
         log::info("📝 #{} ({}) created order {} for {}", instance, instance_id, id,
                   order["customer_id"].get<std::string>());
         return answer_for(order, true);
@@ -179,6 +188,8 @@ int run_order(Context& ctx, const SingleDemoOptions& o) {
     auto orders = std::make_shared<Orders>(nats::KeyValue::open_or_create(svc->connection(), cfg),
                                            svc->instance_id(), o.instance);
     orders->is_leader = [s = svc.get()] { return s->is_leader(); };
+    orders->service = svc->name();
+    orders->history = svc->history();
     svc->exclusive_rpc("create_order",
                        accepts({"order_id", "customer_id", "total_amount", "items", "customer",
                                 "amount"},

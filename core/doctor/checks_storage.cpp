@@ -79,6 +79,14 @@ void registry_bucket(Run& r) {
         r.add("buckets", name, Status::ok, msg);
 }
 
+// A lease is the one-leader guarantee: in a bucket with one replica it is lost with the node that
+// holds it (or with that node's unsynced writes, docs/single-active.md), and a second instance
+// can then take the lead while the first still believes it leads.
+const char* k_election_replicas_fix =
+    "delete the bucket while no instance of its service runs and let them create it again with "
+    "kv_replicas (default auto: 3 on a cluster); what each fault can do to a lease: "
+    "docs/single-active.md";
+
 void election_buckets(Run& r) {
     auto names = nats::kv_bucket_names(*r.conn, "election_");
     if (names.empty()) {
@@ -88,23 +96,32 @@ void election_buckets(Run& r) {
     std::string listed, short_ttl, single;
     for (auto& n : names) {
         auto st = nats::KeyValue::open(r.conn, n).status();
-        listed += (listed.empty() ? "" : ", ") + n + fmt::format(" (R{})", st.replicas);
-        if (under_replicated(r, st.replicas)) single += (single.empty() ? "" : ", ") + n;
+        std::string entry = n + fmt::format(" (R{})", st.replicas);
+        listed += (listed.empty() ? "" : ", ") + entry;
+        if (under_replicated(r, st.replicas)) single += (single.empty() ? "" : ", ") + entry;
         // A leader value the bucket expires before its lease would vanish without a watch event.
         if (st.ttl.count() > 0 && st.ttl < std::chrono::seconds(10))
             short_ttl += (short_ttl.empty() ? "" : ", ") + n + " (" + ttl_text(st.ttl) + ")";
     }
-    if (!short_ttl.empty())
-        r.add("buckets", "election_*", Status::warn,
-              "TTL shorter than a leader lease: " + short_ttl,
-              "recreate without a TTL (the election renews and releases leases itself)");
-    else if (!single.empty())
-        r.add("buckets", "election_*", Status::warn,
-              fmt::format("one replica on a {}-node cluster: {}", r.cluster_size, single),
-              k_replicas_fix);
-    else
+    std::string why, fix;
+    auto add = [](std::string& to, const std::string& what) {
+        to += (to.empty() ? "" : "; ") + what;
+    };
+    if (!single.empty()) {
+        add(why, fmt::format("too few replicas on a {}-node cluster, a lease is lost with one "
+                             "node: {}",
+                             r.cluster_size, single));
+        add(fix, k_election_replicas_fix);
+    }
+    if (!short_ttl.empty()) {
+        add(why, "TTL shorter than a leader lease: " + short_ttl);
+        add(fix, "recreate without a TTL (the election renews and releases leases itself)");
+    }
+    if (why.empty())
         r.add("buckets", "election_*", Status::ok,
               std::to_string(names.size()) + ": " + listed);
+    else
+        r.add("buckets", "election_*", Status::warn, why, fix);
 }
 
 void stream(Run& r, const std::string& name, const std::string& subject,

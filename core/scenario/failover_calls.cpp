@@ -162,9 +162,11 @@ void CallDriver::on_reply(nats::Msg& msg) {
     std::from_chars(subject.data() + dot2 + 1, subject.data() + subject.size(), attempt);
     AttemptOutcome outcome = AttemptOutcome::no_responders;
     std::string error = "no responders";
+    Json reply;
     if (!msg.is_no_responders()) {
         try {
-            outcome = classify_reply(wire::decode(msg.data()), m_options.retry);
+            reply = wire::decode(msg.data());
+            outcome = classify_reply(reply, m_options.retry);
             error = outcome_name(outcome);
         } catch (const std::exception& e) {
             outcome = AttemptOutcome::remote_error;
@@ -180,6 +182,7 @@ void CallDriver::on_reply(nats::Msg& msg) {
         rec.successes.push_back(r);
         m_successes.push_back(r);
         if (rec.state == CallState::pending) {
+            record_ack(rec, reply);
             rec.state = rec.attempts > 1 ? CallState::retried : CallState::ok;
             rec.finished = now;
             live.waiting = false;
@@ -191,6 +194,29 @@ void CallDriver::on_reply(nats::Msg& msg) {
     // A late failure of an older attempt changes nothing: only the attempt in flight counts.
     if (rec.state != CallState::pending || live.attempt != attempt || !live.waiting) return;
     settle(call, attempt, outcome, error);
+}
+
+void CallDriver::record_to(std::shared_ptr<service::HistoryRecorder> history) {
+    std::lock_guard lk(m_mutex);
+    m_options.history = std::move(history);
+}
+
+void CallDriver::record_ack(const CallRecord& rec, const Json& reply) noexcept {
+    if (!m_options.history) return;
+    try {
+        Json ack{{"kind", "ack"},
+                 {"service", m_options.service},
+                 {"msg_id", rec.message_id},
+                 {"t_us", service::history_now_us()}};
+        // The reply is remote data: only a string order_id of a result object is taken.
+        const Json* result = reply.is_object() && reply.contains("result") ? &reply["result"]
+                                                                            : nullptr;
+        if (result && result->is_object() && result->contains("order_id") &&
+            (*result)["order_id"].is_string())
+            ack["order_id"] = (*result)["order_id"];
+        m_options.history->record(ack);
+    } catch (...) {
+    }
 }
 
 std::vector<CallRecord> CallDriver::snapshot() const {

@@ -18,6 +18,7 @@
 #include "core/client/sticky_retry.hpp"
 #include "core/nats/connection.hpp"
 #include "core/scenario/failover_analysis.hpp"
+#include "core/service/history_recorder.hpp"
 
 namespace aegis::scenario {
 
@@ -29,6 +30,9 @@ struct DriverOptions {
     std::chrono::milliseconds timeout{1000};  // per attempt
     RetryPolicy retry;
     wire::Format format = wire::Format::msgpack;
+    // When set, every call's first successful reply is recorded as an "ack" (with the reply's
+    // order_id, when it has one) for the history checker.
+    std::shared_ptr<service::HistoryRecorder> history;
 };
 
 class CallDriver {
@@ -38,6 +42,8 @@ public:
     CallDriver(const CallDriver&) = delete;
     CallDriver& operator=(const CallDriver&) = delete;
 
+    // Records acknowledged calls to `history` from now on (call before start()).
+    void record_to(std::shared_ptr<service::HistoryRecorder> history);
     void start();
     void stop_issuing();
     // Waits until no call is pending (false when `max_wait` passed first).
@@ -69,6 +75,7 @@ private:
     void send(size_t call, int attempt);
     void on_reply(nats::Msg& msg);
     void settle(size_t call, int attempt, AttemptOutcome outcome, const std::string& error);
+    void record_ack(const CallRecord& rec, const Json& reply) noexcept;
 
     std::shared_ptr<nats::Connection> m_conn;
     DriverOptions m_options;

@@ -21,6 +21,7 @@
 #include "core/scenario/failover_faults.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_watch.hpp"
+#include "core/service/history_recorder.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/util/signals.hpp"
@@ -286,6 +287,11 @@ void run_spawned(Run& r) {
     }
     // Spawned instances report every exclusive call they start: duplicates on the service side.
     fo.env.emplace_back(wire::k_audit_env, r.executions.start());
+    // ... and record their executions and lease events, and we our acknowledged calls, in one
+    // history for the checker.
+    r.report.history_file = (fs::path(dir) / "history.jsonl").string();
+    fo.env.emplace_back(service::k_history_env, r.report.history_file);
+    r.driver.record_to(service::HistoryRecorder::for_path(r.report.history_file));
     Fleet fleet(fo);
     registry::Registry reg(r.conn);
     if (fo.command.empty())
@@ -400,12 +406,15 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     for (const auto& w : r.windows)
         r.report.trials.push_back(analyse_trial(w, calls, events, runs));
     r.report.summary = summarise(r.report.trials);
+    if (!r.report.history_file.empty())
+        r.report.history = history::check_history(history::read_history(r.report.history_file));
     bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
-                r.report.summary.split_brain > 0;
+                r.report.summary.split_brain > 0 || (r.report.history && !r.report.history->ok());
     if (!r.report.log_dir.empty() && !keep) {
         std::error_code ec;
         std::filesystem::remove_all(r.report.log_dir, ec);
         r.report.log_dir.clear();
+        r.report.history_file.clear();
     }
     return std::move(r.report);
 }
@@ -426,7 +435,9 @@ Json to_json(const FailoverReport& r) {
                 {"summary", to_json(r.summary)},
                 {"problems", r.problems},
                 {"interrupted", r.interrupted},
-                {"log_dir", r.log_dir.empty() ? Json() : Json(r.log_dir)}};
+                {"log_dir", r.log_dir.empty() ? Json() : Json(r.log_dir)},
+                {"history", r.history ? history::to_json(*r.history) : Json()},
+                {"history_file", r.history_file.empty() ? Json() : Json(r.history_file)}};
 }
 
 }  // namespace aegis::scenario

@@ -4,10 +4,12 @@
 // (failover_analysis.hpp defines the figures).
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/client/sticky_retry.hpp"
+#include "core/history/checker.hpp"
 #include "core/scenario/failover_analysis.hpp"
 
 namespace aegis::nats {
@@ -73,6 +75,10 @@ struct FailoverReport {
     std::string log_dir;  // set when the instances' logs were kept
     bool interrupted = false;
     std::vector<std::string> problems;  // e.g. a trial without a new leader
+    // With spawn: the history checker's verdict on what the instances and the calls recorded
+    // (AEGIS_HISTORY_FILE in the run's log directory); a failed verdict keeps that directory.
+    std::optional<history::Verdict> history;
+    std::string history_file;  // set while the file is kept
 };
 
 // Throws InvalidNameError when the service, method or group cannot be part of a subject or key

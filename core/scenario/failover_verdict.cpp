@@ -26,6 +26,9 @@ std::vector<std::string> failover_verdict(const FailoverReport& r, const Failove
         s.first_success_ms.max > *b.max_first_success_ms)
         why.push_back(fmt::format("first success after {:.0f} ms (at most {:.0f} ms)",
                                   s.first_success_ms.max, *b.max_first_success_ms));
+    // What the instances and the calls recorded: one leader at a time, each order once.
+    if (r.history)
+        for (auto& p : r.history->problems()) why.push_back(std::move(p));
     return why;
 }
 

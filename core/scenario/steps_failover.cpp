@@ -80,6 +80,16 @@ void step_failover(RunState& s, const Json& raw, StepResult& out) {
         leaders.empty() ? "no trial" : leaders,
         sum.first_success_ms.n ? fmt::format("{:.0f}", sum.first_success_ms.max) : "-", sum.calls,
         sum.lost, sum.duplicates, sum.split_brain);
+    if (r.history) {
+        const auto& h = *r.history;
+        out.title += "; " + history::verdict_line(h);
+        s.record(out, prefix, "history_ok", static_cast<double>(h.ok()));
+        s.record(out, prefix, "history_executions", static_cast<double>(h.executions));
+        s.record(out, prefix, "history_overlaps", static_cast<double>(h.overlaps.count));
+        s.record(out, prefix, "history_stale", static_cast<double>(h.stale.count));
+        s.record(out, prefix, "history_lost_acks", static_cast<double>(h.lost_acks.count));
+        s.record(out, prefix, "history_duplicate_orders", static_cast<double>(h.duplicate_orders.count));
+    }
     FailoverBounds b;
     if (a.contains("max_first_success_ms")) b.max_first_success_ms = a["max_first_success_ms"].get<double>();
     b.max_lost = a.value("max_lost", 0);

@@ -386,6 +386,7 @@ void Election::renew(std::unique_lock<std::mutex>& lk) {
         if (!m_lost_to) m_lost_to = std::string();
     } else {
         note_error("renew the lease", std::runtime_error(failure.value_or("")));
+        if (m_options.renew_failed) m_options.renew_failed(m_hold.term());
         m_next_renew = Clock::now() + std::max(milliseconds(10), p.renew_interval / 4);
     }
 }

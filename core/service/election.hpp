@@ -49,6 +49,9 @@ struct ElectionOptions {
     // This instance answers $SRV.PING.<service>.<instance_id> (its Services API responder is
     // subscribed before start()): the leader value says so and standbys may probe it.
     bool probe = false;
+    // Called (on the election thread, under its lock: keep it short) when a renewal failed for
+    // a reason other than a lost race, with the term held.
+    std::function<void(uint64_t term)> renew_failed;
 };
 
 // The leader value's metadata key announcing the liveness probe, and the subject a standby

@@ -18,6 +18,7 @@
 #include "core/nats/connection.hpp"
 #include "core/registry/instance.hpp"
 #include "core/service/election.hpp"
+#include "core/service/history_recorder.hpp"
 #include "core/service/sticky_events.hpp"
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
@@ -94,6 +95,36 @@ Json wrap_success(Json r) {
         {"success", true}, {"error", nullptr}, {"message", nullptr}, {"result", std::move(r)}};
 }
 
+// TEST ONLY: AEGIS_TEST_UNFENCED=1 together with AEGIS_TEST_ALLOW_UNSAFE=1 turns fencing off —
+// a leader that lost its lease keeps its exclusive subscriptions and keeps running exclusive
+// calls under the last term it held. It exists so that the history checker can be shown to
+// catch an unfenced leader (tests/integration/test_history_checker.cpp). Either variable alone
+// is ignored (with a warning), so a stray export cannot make a service unsafe.
+bool unfenced_for_tests() {
+    auto set = [](const char* name) {
+        const char* v = std::getenv(name);
+        return v && std::string(v) == "1";
+    };
+    bool want = set("AEGIS_TEST_UNFENCED"), allowed = set("AEGIS_TEST_ALLOW_UNSAFE");
+    if (want && allowed)
+        log::warn("AEGIS_TEST_UNFENCED: fencing is OFF (test only): this leader keeps running "
+                  "exclusive calls after it loses its lease");
+    else if (want)
+        log::warn("AEGIS_TEST_UNFENCED ignored: it needs AEGIS_TEST_ALLOW_UNSAFE=1 as well");
+    return want && allowed;
+}
+
+const char* lease_event_of(const service::LeadershipChange& c) {
+    if (c.leader) return "acquired";
+    if (c.reason == "Lease expired") return "fenced";
+    if (c.reason == "Another instance elected") return "lost";
+    return "released";  // a clean stop ("Leadership released", "Stopped")
+}
+
+int64_t micros(wire::SysTime t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
 }  // namespace single_active_detail
 
 using namespace single_active_detail;
@@ -110,6 +141,10 @@ struct SingleActiveService::State {
     Notifier notifier;
     std::unique_ptr<EventPublisher> events;
     std::atomic<uint64_t> dropped{0};  // exclusive calls refused while fenced
+    std::shared_ptr<service::HistoryRecorder> history;  // null: not recording
+    bool unfenced = false;                 // test only (unfenced_for_tests)
+    std::atomic<uint64_t> last_term{0};    // the term last held (for the unfenced test mode)
+    std::atomic<uint64_t> released_term{0};  // a release in progress (recorded once done)
 };
 
 SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
@@ -119,6 +154,10 @@ SingleActiveService::SingleActiveService(std::shared_ptr<nats::Connection> conn,
     single.policy.validate();
     if (single.audit_subject.empty())
         if (const char* env = std::getenv(wire::k_audit_env)) single.audit_subject = env;
+    m_sa->history = single.history_file.empty()
+                        ? service::HistoryRecorder::from_env()
+                        : service::HistoryRecorder::for_path(single.history_file);
+    m_sa->unfenced = unfenced_for_tests();
     m_sa->options = std::move(single);
 }
 
@@ -147,8 +186,17 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
     const std::string id = instance_id();
     RpcHandlerEx wrapped = [this, st, parity, id, method, h = std::move(handler)](
                                const Json& p, const RpcContext& ctx) {
+        // The start is taken before the leadership check: an execution recorded as started at
+        // t was allowed by a check made after t, so the history never shows it early.
+        const int64_t start_us = service::history_now_us();
         service::Election* e = st->election.load();
-        if (!e || !e->is_leader()) {
+        uint64_t term = e ? e->term() : 0;
+        bool lead = e && e->is_leader();
+        if (!lead && st->unfenced && st->last_term.load() > 0) {  // test only: run anyway
+            lead = true;
+            term = st->last_term.load();
+        }
+        if (!lead) {
             // Only a leader subscribes, so a request reaching a non-leader came to a fenced or
             // frozen old leader, and another instance (subscribed without a queue group) may
             // serve it now: neither run nor answer it — a NOT_ACTIVE answer would make the
@@ -159,15 +207,20 @@ SingleActiveService& SingleActiveService::exclusive_rpc(const std::string& metho
                 throw std::runtime_error("NOT_ACTIVE: " + na["message"].get<std::string>());
             return na;
         }
-        const uint64_t term = e->term();
         audit(method, ctx, term, "start");
         struct Done {  // also when the handler throws
             SingleActiveService* svc;
             const std::string& method;
             const RpcContext& ctx;
             uint64_t term;
-            ~Done() { svc->audit(method, ctx, term, "done"); }
-        } done{this, method, ctx, term};
+            int64_t start_us;
+            int exceptions = std::uncaught_exceptions();
+            ~Done() {
+                svc->audit(method, ctx, term, "done");
+                svc->record_exec(method, ctx, term, start_us,
+                                 std::uncaught_exceptions() == exceptions);
+            }
+        } done{this, method, ctx, term, start_us};
         if (!parity) return h(p, ctx);
         try {
             return wrap_success(h(p, ctx));
@@ -220,6 +273,43 @@ void SingleActiveService::audit(const std::string& method, const RpcContext& ctx
     } catch (...) {
     }
 }
+
+void SingleActiveService::record_exec(const std::string& method, const RpcContext& ctx,
+                                      uint64_t term, int64_t start_us, bool ok) noexcept {
+    auto* h = m_sa->history.get();
+    if (!h) return;
+    try {
+        const auto& hd = ctx.request.header;
+        h->record(Json{{"kind", "exec"},
+                       {"service", name()},
+                       {"group", group()},
+                       {"method", method},
+                       {"instance", instance_id()},
+                       {"term", term},
+                       {"start_us", start_us},
+                       {"end_us", service::history_now_us()},
+                       {"msg_id", hd.message_id},
+                       {"outcome", ok ? "ok" : "error"}});
+    } catch (...) {
+    }
+}
+
+void SingleActiveService::record_lease(const char* event, uint64_t term, int64_t t_us) noexcept {
+    auto* h = m_sa->history.get();
+    if (!h) return;
+    try {
+        h->record(Json{{"kind", "lease"},
+                       {"service", name()},
+                       {"group", group()},
+                       {"instance", instance_id()},
+                       {"term", term},
+                       {"event", event},
+                       {"t_us", t_us}});
+    } catch (...) {
+    }
+}
+
+service::HistoryRecorder* SingleActiveService::history() const { return m_sa->history.get(); }
 
 SingleActiveService& SingleActiveService::on_leadership(std::function<void(bool)> callback) {
     std::lock_guard lk(m_sa->mutex);
@@ -291,6 +381,10 @@ void SingleActiveService::after_start() {
     eo.policy = st->options.policy;
     eo.metadata = [this] { return metadata(); };
     eo.probe = options().services_api;  // $SRV.PING.<service>.<id> is subscribed by now
+    if (st->history)
+        eo.renew_failed = [this](uint64_t term) {
+            record_lease("renewed-failed", term, service::history_now_us());
+        };
     if (st->options.publish_events && !st->events)
         st->events = std::make_unique<EventPublisher>(connection());
     st->notifier.start();
@@ -316,6 +410,8 @@ void SingleActiveService::after_start() {
 
 void SingleActiveService::before_stop() {
     if (service::Election* e = m_sa->election.load()) e->stop(true);
+    if (uint64_t t = m_sa->released_term.exchange(0))
+        record_lease("released", t, service::history_now_us());
     m_sa->notifier.stop();
 }
 
@@ -328,7 +424,15 @@ void SingleActiveService::on_change(const service::LeadershipChange& c) {
         methods = st->exclusive;
     }
     const bool released = c.reason == "Leadership released";
-    if (!st->options.python_parity) {
+    if (c.leader) st->last_term = c.term;
+    // A release calls us while still leader, to drain: calls may start until Election::stop
+    // returns, so the release is recorded then (before_stop), not now.
+    if (released)
+        st->released_term = c.term;
+    else
+        record_lease(lease_event_of(c), c.term, micros(c.at));
+    // Test only: an unfenced leader keeps its subscriptions after a loss (unfenced_for_tests).
+    if (!st->options.python_parity && (c.leader || !st->unfenced || released)) {
         for (auto& m : methods) {
             if (c.leader)
                 subscribe_endpoint(m);

@@ -21,6 +21,7 @@ namespace aegis {
 namespace service {
 struct LeadershipChange;
 struct StickyIds;
+class HistoryRecorder;
 }  // namespace service
 
 struct SingleActiveOptions {
@@ -40,6 +41,10 @@ struct SingleActiveOptions {
     // executions on the service side (`aegis failover` does). Empty: the
     // environment variable AEGIS_AUDIT_SUBJECT, if set; otherwise off.
     std::string audit_subject;
+    // When set, every exclusive execution and every lease event of this instance is appended to
+    // this file as one JSON line, for the history checker (core/service/history_recorder.hpp).
+    // Empty: the environment variable AEGIS_HISTORY_FILE, if set; otherwise off.
+    std::string history_file;
 };
 
 
@@ -64,6 +69,9 @@ public:
     uint64_t term() const;  // the lease revision of the current leadership, 0 when standby
     const std::string& group() const;
     const FailoverPolicy& policy() const;
+    // The history this instance records to (null when not recording): the order demo adds its
+    // order records to it.
+    service::HistoryRecorder* history() const;
     // Local status in the shape of Python's SingleActiveService.get_status().
     Json single_active_status() const;
 
@@ -82,6 +90,9 @@ private:
     [[noreturn]] void drop_fenced(const std::string& method);
     void audit(const std::string& method, const RpcContext& ctx, uint64_t term,
                const char* phase) noexcept;
+    void record_exec(const std::string& method, const RpcContext& ctx, uint64_t term,
+                     int64_t start_us, bool ok) noexcept;
+    void record_lease(const char* event, uint64_t term, int64_t t_us) noexcept;
     std::unique_ptr<State> m_sa;
 };
 
