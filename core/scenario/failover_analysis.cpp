@@ -155,7 +155,7 @@ TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& c
     std::map<std::string, RunCount> counts;
     execution_counts(w, executions, r, counts);
     call_counts(w, calls, counts, r);
-    if (w.heal) analyse_cut(w, calls, events, executions, r);
+    if (w.heal) analyse_cut(w, calls, events, r);
     return r;
 }
 

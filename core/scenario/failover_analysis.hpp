@@ -17,13 +17,14 @@
 // Cut trials (--fault stop | partition | latency | flap | slow-close: the old leader keeps
 // running, frozen or cut off from NATS, and comes back at the heal), failover_cut.cpp:
 //   cut_ms        how long the fault lasted (trigger to heal);
-//   believed_ms   how long the cut-off leader believed it led: from the trigger to the moment
-//                 it judged its own lease lost (its own LeaderLost event's lost_at);
+//   believed_ms   how long the cut-off leader believed it led: from the trigger to the end of
+//                 its leadership in the history (its own lost / fenced event; core/history),
+//                 else to the moment its own LeaderLost event names;
 //   rejoin_ms     from the heal to that event reaching us: the old leader is back on NATS and
 //                 knows it is a standby;
-//   after_loss    exclusive calls the old leader started (by its own clock, audit record `at`)
-//                 after another instance was elected — fencing says 0; they count as
-//                 split-brain too;
+//   after_loss    exclusive calls the old leader started after it was superseded or after its
+//                 own loss, as the history shows (LeaderSpan::ran_after_loss) — fencing says 0
+//                 (the history verdict fails the run on them as stale-lease executions);
 //   late_replies  replies of the old leader that arrived after the trigger: replies the link
 //                 held, to calls it ran before the cut (not split-brain by themselves: the
 //                 service side says whether it ran anything after its loss).
@@ -68,7 +69,6 @@ struct Execution {
     std::string message_id, instance;
     uint64_t term = 0;
     bool done = false;  // false: the call started; true: it finished
-    std::optional<Mono> ran_at;  // when the instance says it started it (its record's `at`)
 };
 
 struct LeaseEvent {
@@ -86,6 +86,7 @@ struct TrialWindow {
     Mono start{}, trigger{}, end{};
     std::string old_leader;
     std::optional<Mono> heal;  // cut trials: when the fault ended (the old leader came back)
+    int64_t trigger_us = 0;    // the trigger on the realtime clock (the history's clock)
     bool expect_failover = true;  // false for latency: a slow leader may keep its lease
 };
 
@@ -124,8 +125,7 @@ TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& c
                           const std::vector<Execution>& executions = {});
 // failover_cut.cpp: the figures of a cut trial (w.heal set).
 void analyse_cut(const TrialWindow& w, const std::vector<CallRecord>& calls,
-                 const std::vector<LeaseEvent>& events, const std::vector<Execution>& executions,
-                 TrialReport& r);
+                 const std::vector<LeaseEvent>& events, TrialReport& r);
 // Nearest-rank percentiles of the values present.
 Percentiles percentiles(std::vector<double> values);
 FailoverSummary summarise(const std::vector<TrialReport>& trials);

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "core/wire/codec.hpp"
-#include "core/wire/timefmt.hpp"
 
 namespace aegis::scenario {
 
@@ -36,10 +35,6 @@ void ExecutionLog::on_record(nats::Msg& msg) {
         e.instance = j.at("instance_id").get<std::string>();
         e.term = j.at("term").get<uint64_t>();
         e.done = j.value("phase", "start") == "done";
-        // The instance's own time, mapped onto our monotonic clock (one machine, one clock).
-        auto wall = std::chrono::system_clock::now();
-        if (auto t = wire::parse_timestamp(j.value("at", "")); t && *t <= wall)
-            e.ran_at = e.at - std::chrono::duration_cast<Mono::duration>(wall - *t);
     } catch (const std::exception&) {
         return;
     }

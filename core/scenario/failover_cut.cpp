@@ -4,22 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "core/scenario/failover_analysis.hpp"
+#include "core/scenario/failover_cut.hpp"
 #include "core/util/duration.hpp"
 
 namespace aegis::scenario {
 
 namespace {
-
-// The moment another instance was first seen holding the lease after the trigger.
-std::optional<Mono> elected_at(const TrialWindow& w, const std::vector<LeaseEvent>& events) {
-    std::optional<Mono> at;
-    for (const auto& e : events)
-        if (e.kind == LeaseEvent::Kind::held && e.at >= w.trigger && e.at <= w.end &&
-            e.instance != w.old_leader && (!at || e.at < *at))
-            at = e.at;
-    return at;
-}
 
 // The old leader's own LeaderLost: when it judged its lease lost, and when that reached us.
 const LeaseEvent* own_loss(const TrialWindow& w, const std::vector<LeaseEvent>& events) {
@@ -33,8 +23,7 @@ const LeaseEvent* own_loss(const TrialWindow& w, const std::vector<LeaseEvent>& 
 }  // namespace
 
 void analyse_cut(const TrialWindow& w, const std::vector<CallRecord>& calls,
-                 const std::vector<LeaseEvent>& events, const std::vector<Execution>& executions,
-                 TrialReport& r) {
+                 const std::vector<LeaseEvent>& events, TrialReport& r) {
     r.cut = true;
     r.expect_failover = w.expect_failover;
     r.cut_ms = util::millis(*w.heal - w.trigger);
@@ -46,18 +35,25 @@ void analyse_cut(const TrialWindow& w, const std::vector<CallRecord>& calls,
         for (const auto& s : c.successes)
             if (s.instance == w.old_leader && s.at >= w.trigger && s.at <= w.end)
                 ++r.late_replies;
-    auto elected = elected_at(w, events);
-    if (!elected) return;  // it never lost the lease: whatever it ran, it ran as the leader
-    Mono until = w.end;  // or until it won a new election
-    for (const auto& e : events)
-        if (e.kind == LeaseEvent::Kind::held && e.instance == w.old_leader && e.at > *elected &&
-            e.at < until)
-            until = e.at;
-    for (const auto& e : executions)
-        if (!e.done && e.instance == w.old_leader && e.ran_at && *e.ran_at > *elected &&
-            *e.ran_at <= until)
-            ++r.after_loss;
-    r.split_brain += r.after_loss;
+}
+
+void apply_leader_spans(std::vector<TrialReport>& trials, const std::vector<TrialWindow>& windows,
+                        const std::vector<history::LeaderSpan>& spans) {
+    for (size_t i = 0; i < trials.size() && i < windows.size(); ++i) {
+        TrialReport& t = trials[i];
+        const TrialWindow& w = windows[i];
+        if (!t.cut || w.trigger_us == 0) continue;
+        // The old leader's leadership in force at the trigger: the latest acquired before it.
+        const history::LeaderSpan* span = nullptr;
+        for (const auto& s : spans)
+            if (s.instance == w.old_leader && s.acquired_us <= w.trigger_us &&
+                (!span || s.acquired_us > span->acquired_us))
+                span = &s;
+        if (!span) continue;
+        t.after_loss = static_cast<int>(span->ran_after_loss);
+        if (span->ended_us && *span->ended_us >= w.trigger_us)
+            t.believed_ms = static_cast<double>(*span->ended_us - w.trigger_us) / 1000.0;
+    }
 }
 
 }  // namespace aegis::scenario

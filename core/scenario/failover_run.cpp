@@ -18,6 +18,7 @@
 #include "core/registry/registry.hpp"
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
+#include "core/scenario/failover_cut.hpp"
 #include "core/scenario/failover_faults.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_watch.hpp"
@@ -191,6 +192,9 @@ bool cut_trial(Run& r, Fleet& fleet, TrialWindow& w, const std::string& fault) {
     log::info("trial {}/{}: {} on the leader '{}' (pid {}) for {} ms", w.number, r.o.trials, fault,
               w.old_leader, fleet.pid(w.old_leader), length.count());
     w.trigger = Clock::now();
+    w.trigger_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
     begin_fault(fleet, w.old_leader, r.o, fault, length);
     const Mono heal_at = w.trigger + length;
     const Mono deadline = w.trigger + std::max<milliseconds>(r.o.max_wait, length);
@@ -405,9 +409,12 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     auto runs = r.executions.records();
     for (const auto& w : r.windows)
         r.report.trials.push_back(analyse_trial(w, calls, events, runs));
+    if (!r.report.history_file.empty()) {
+        auto h = history::read_history(r.report.history_file);
+        r.report.history = history::check_history(h);
+        apply_leader_spans(r.report.trials, r.windows, history::leader_spans(h));
+    }
     r.report.summary = summarise(r.report.trials);
-    if (!r.report.history_file.empty())
-        r.report.history = history::check_history(history::read_history(r.report.history_file));
     bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
                 r.report.summary.split_brain > 0 || (r.report.history && !r.report.history->ok());
     if (!r.report.log_dir.empty() && !keep) {

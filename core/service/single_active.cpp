@@ -23,7 +23,6 @@
 #include "core/util/error.hpp"
 #include "core/util/log.hpp"
 #include "core/wire/codec.hpp"
-#include "core/wire/timefmt.hpp"
 #include "core/wire/names.hpp"
 
 namespace aegis {
@@ -264,9 +263,7 @@ void SingleActiveService::audit(const std::string& method, const RpcContext& ctx
                {"instance_id", instance_id()},
                {"method", method},
                {"term", term},
-               {"phase", phase},
-               // Its own clock: a record held by a slow or cut link still says when it ran.
-               {"at", wire::iso_now()}};
+               {"phase", phase}};
         connection()->publish(subject, wire::to_json(j));
     } catch (const std::exception& e) {
         log::debug("execution audit to '{}' failed: {}", subject, e.what());

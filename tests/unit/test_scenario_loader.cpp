@@ -23,7 +23,7 @@ std::string load_error(const std::string& text) {
 
 TEST_CASE("scenario loader: every built-in scenario loads, with a description and tags") {
     const auto& all = builtin_scenarios();
-    REQUIRE(all.size() == 13);
+    REQUIRE(all.size() == 14);
     for (const auto& sc : all) {
         INFO(sc.name);
         CHECK(sc.builtin);
@@ -51,8 +51,8 @@ TEST_CASE("scenario loader: steps keep their kind, options and position") {
 TEST_CASE("scenario loader: errors name file, line and column") {
     CHECK(load_error("name: a\nsteps:\n  - sleep: 1s\n  - nap: 1s\n") ==
           "f.yaml:4:5: unknown step kind 'nap' (kinds: spawn, call, load, publish, expect_events, "
-          "kill, stop_server, restart_server, wait_for, failover, command, check, assert, sleep, "
-          "leftovers)");
+          "kill, partition, delay, heal, stop_server, restart_server, wait_for, failover, command, "
+          "check, assert, sleep, leftovers)");
     CHECK(load_error("name: a\nsteps: [\n").rfind("f.yaml:3:1: ", 0) == 0);
     CHECK(load_error("name: a\nsteps:\n  - wait_for: {timeout: fast}\n") ==
           "f.yaml:3:25: 'wait_for.timeout' must be a duration (500ms, 2s, 1m or seconds)");
