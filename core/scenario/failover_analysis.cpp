@@ -103,6 +103,9 @@ void execution_counts(const TrialWindow& w, const std::vector<Execution>& runs, 
         ++counts[e.message_id].started;
         bool in = e.at >= w.start && e.at <= w.end;
         if (in) ++r.executions;
+        // A cut-off old leader's records arrive when the link heals, after its successor's:
+        // their order says nothing (the history, with the instances' own times, judges them).
+        if (w.heal && e.instance == w.old_leader) continue;
         if (e.term >= newest) {
             newest = e.term;
             newest_by = e.instance;

@@ -15,6 +15,7 @@
 
 #include "core/client/leaders.hpp"
 #include "core/client/presence.hpp"
+#include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
@@ -270,6 +271,29 @@ void await_calls(Run& r) {
         if (r.driver.wait_idle(milliseconds(50))) return;
 }
 
+// The orders the order demo holds at the end, as the history's final listing: an order whose
+// write landed although its writer gave up waiting (its lease ran out) is then not taken for
+// lost when a retry found it and acknowledged it.
+void record_final_orders(Run& r, const std::string& history_file) {
+    if (r.o.demo != "order" || !r.o.spawn_command.empty() || history_file.empty()) return;
+    std::string bucket = r.o.service;
+    for (char& c : bucket)
+        if (c == '-') c = '_';
+    try {
+        auto kv = nats::KeyValue::open(r.conn, bucket + "_orders");
+        Json ids = Json::array();
+        for (const auto& k : kv.keys())
+            if (k.rfind("order.", 0) == 0) ids.push_back(k.substr(6));
+        service::HistoryRecorder::for_path(history_file)
+            ->record(Json{{"kind", "final"},
+                          {"service", r.o.service},
+                          {"order_ids", ids},
+                          {"t_us", service::history_now_us()}});
+    } catch (const std::exception& e) {
+        log::warn("could not list the orders for the history: {}", e.what());
+    }
+}
+
 void run_spawned(Run& r) {
     namespace fs = std::filesystem;
     refuse_foreign_leader(r);
@@ -318,6 +342,7 @@ void run_spawned(Run& r) {
         if (!spawned_trial(r, fleet, reg, n)) break;
     r.driver.stop_issuing();
     await_calls(r);  // calls still retrying need the instances
+    record_final_orders(r, r.report.history_file);
     fleet.stop_all();
     r.report.log_dir = dir;
 }

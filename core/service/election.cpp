@@ -156,6 +156,14 @@ bool Election::is_leader() const {
            m_conn->is_connected() && m_conn->reconnects() == m_generation.load();
 }
 
+std::chrono::milliseconds Election::lease_left() const {
+    if (!is_leader()) return milliseconds(0);
+    const auto& p = m_options.policy;
+    auto end = Mono(Clock::duration(m_fence_deadline.load())) - p.fence_after + p.lease;
+    return std::max(milliseconds(0),
+                    std::chrono::duration_cast<milliseconds>(end - Clock::now()));
+}
+
 std::optional<std::string> Election::leader_id() const {
     std::lock_guard lk(m_mutex);
     if (!m_view.held()) return std::nullopt;
