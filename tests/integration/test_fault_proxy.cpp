@@ -10,6 +10,7 @@
 
 #include "core/fault/proxy.hpp"
 #include "core/nats/connection.hpp"
+#include "core/nats/kv.hpp"
 #include "core/util/error.hpp"
 #include "tests/support/helpers.hpp"
 #include "tests/support/nats_server.hpp"
@@ -174,4 +175,27 @@ TEST_CASE("slow-close: the server sees the client leave, the client learns at th
 
 TEST_CASE("the fault proxy refuses a server that is not on loopback", "[fault]") {
     CHECK_THROWS_AS(FaultProxy("nats://192.0.2.1:4222"), UsageError);
+}
+
+// What lets a cut-off leader's call end with its lease: a create that waits only as long as it
+// is told, however long the link stays silent.
+TEST_CASE("create_within gives up at its wait while the link is cut, creates otherwise",
+          "[fault]") {
+    test::NatsServer server;
+    FaultProxy proxy(server.url());
+    auto c = connect_via(proxy, "writer");
+    nats::BucketConfig cfg;
+    cfg.name = "fp_orders";
+    auto kv = nats::KeyValue::open_or_create(c, cfg);
+    CHECK(kv.create_within("order.a", "1", 2000ms) > 0);
+    CHECK_THROWS_AS(kv.create_within("order.a", "2", 2000ms), ConflictError);
+    proxy.apply({FaultKind::partition, 5000ms});
+    auto t0 = Clock::now();
+    CHECK_THROWS_AS(kv.create_within("order.b", "1", 300ms), TimeoutError);
+    CHECK(Clock::now() - t0 < 2000ms);
+    CHECK_THROWS_AS(kv.create_within("order.c", "1", 0ms), TimeoutError);
+    proxy.heal();
+    // The held write lands at the heal: the order exists once, and a retry finds it.
+    REQUIRE(eventually([&] { return kv.get("order.b").has_value(); }, 5s));
+    CHECK_THROWS_AS(kv.create_within("order.b", "again", 2000ms), ConflictError);
 }
