@@ -24,6 +24,7 @@
 #include "commands/report_file.hpp"
 #include "core/report/picture.hpp"
 #include "core/report/reports_html.hpp"
+#include "core/scenario/failover_faults.hpp"
 #include "core/scenario/failover_run.hpp"
 #include "core/scenario/failover_verdict.hpp"
 #include "core/util/command_line.hpp"
@@ -43,7 +44,30 @@ struct FailoverOpts {
     bool no_retry = false;
     std::string spawn_cmd;
     std::string html;
+    std::string fault_duration = "2";  // seconds, or MIN-MAX
+    double latency_ms = 200, jitter_ms = 0;
 };
+
+// "2" or "1-5" (seconds): how long a fault lasts, a random length in the range per trial.
+void parse_fault_duration(const std::string& text, scenario::FailoverOptions& r) {
+    auto seconds = [&](const std::string& part) {
+        try {
+            size_t used = 0;
+            double v = std::stod(part, &used);
+            if (used == part.size() && v > 0 && v <= 3600)
+                return std::chrono::milliseconds(static_cast<long>(v * 1000));
+        } catch (const std::exception&) {
+        }
+        throw UsageError("--fault-duration '" + output::visible(text) +
+                             "' is not SECONDS or MIN-MAX seconds (0 < s ≤ 3600)",
+                         "e.g. --fault-duration 2 or --fault-duration 1-5");
+    };
+    auto dash = text.find('-');
+    r.fault_min = seconds(text.substr(0, dash));
+    r.fault_max = dash == std::string::npos ? r.fault_min : seconds(text.substr(dash + 1));
+    if (r.fault_max < r.fault_min)
+        throw UsageError("--fault-duration '" + output::visible(text) + "': MIN is above MAX");
+}
 
 // What a --spawn-cmd child needs to connect as we do, in its environment (the variables the
 // SDK's configuration reads) — never on its command line, where `ps` shows it.
@@ -64,22 +88,46 @@ std::string short_id(const std::string& id, const std::string& service) {
 
 std::string ms(const std::optional<double>& v) { return v ? fmt::format("{:.0f}", *v) : "-"; }
 
+// The cut-off leader (--fault stop and the network faults), one line.
+std::string render_cut(const scenario::FailoverReport& r, const output::Style& st) {
+    const auto& s = r.summary;
+    auto q = [](const scenario::Percentiles& p) {
+        return p.n ? fmt::format("p50 {:.0f} ms, max {:.0f} ms", p.p50, p.max) : "-";
+    };
+    return fmt::format(
+        "cut-off leader: believed it led {} after the cut; ran {} after losing the lease; "
+        "rejoined {} after the heal; {} late repl{} (held by the link)\n",
+        q(s.believed_ms), s.after_loss ? st.red(fmt::format("{} calls", s.after_loss)) : "nothing",
+        q(s.rejoin_ms), s.late_replies, s.late_replies == 1 ? "y" : "ies");
+}
+
 std::string render(const scenario::FailoverReport& r, const output::Style& st) {
-    output::Table t({"trial", "kill", "old leader", "new leader", "detect ms", "elected ms",
-                     "first ok ms", "calls", "ok", "retried", "failed", "lost", "dup", "split"});
-    for (const auto& x : r.trials)
-        t.add({std::to_string(x.number), x.kill, short_id(x.old_leader, r.service),
-               short_id(x.new_leader, r.service), ms(x.detect_ms), ms(x.elected_ms),
-               ms(x.first_success_ms), std::to_string(x.calls), std::to_string(x.ok),
-               std::to_string(x.retried), std::to_string(x.failed), std::to_string(x.lost),
-               std::to_string(x.duplicates), std::to_string(x.split_brain)});
+    const bool cut = scenario::is_cut_fault(r.fault);
+    std::vector<std::string> head{"trial", cut ? "fault" : "kill", "old leader", "new leader",
+                                  "detect ms", "elected ms", "first ok ms", "calls", "ok",
+                                  "retried", "failed", "lost", "dup", "split"};
+    if (cut) head.insert(head.end(), {"cut ms", "led ms", "rejoin ms", "after loss"});
+    output::Table t(head);
+    for (const auto& x : r.trials) {
+        std::vector<std::string> row{
+            std::to_string(x.number), x.kill, short_id(x.old_leader, r.service),
+            short_id(x.new_leader, r.service), ms(x.detect_ms), ms(x.elected_ms),
+            ms(x.first_success_ms), std::to_string(x.calls), std::to_string(x.ok),
+            std::to_string(x.retried), std::to_string(x.failed), std::to_string(x.lost),
+            std::to_string(x.duplicates), std::to_string(x.split_brain)};
+        if (cut)
+            row.insert(row.end(), {ms(x.cut_ms), ms(x.believed_ms), ms(x.rejoin_ms),
+                                   std::to_string(x.after_loss)});
+        t.add(row);
+    }
     const auto& s = r.summary;
     std::string out = t.render();
     out += fmt::format("\nfailover of '{}' ({}{}, {} trial{}, {} calls/s to '{}'):\n", r.service,
                        r.mode == "spawn"
-                           ? fmt::format("{} instances, {}, kill ", r.instances,
+                           ? fmt::format("{} instances, {}, {} ", r.instances,
                                          r.policy.empty() ? "their own policy"
-                                                          : "policy " + r.policy)
+                                                          : "policy " + r.policy,
+                                         cut ? "fault" : "kill")
                            : r.mode == "k8s" ? "the leader's pod deleted, " : "",
                        r.kill, s.trials, s.trials == 1 ? "" : "s", r.rate, r.method);
     output::Table p({"", "min", "p50", "p90", "max"});
@@ -104,6 +152,7 @@ std::string render(const scenario::FailoverReport& r, const output::Style& st) {
         s.lost ? st.red(fmt::format("{} lost", s.lost)) : "0 lost",
         s.duplicates ? st.red(std::to_string(s.duplicates)) : "0", s.duplicates == 1 ? "" : "s",
         runs, s.split_brain ? st.red(std::to_string(s.split_brain)) : st.green("none"));
+    if (cut) out += render_cut(r, st);
     if (r.history) {  // counts only: no remote text in this line
         std::string line = history::verdict_line(*r.history);
         out += (r.history->ok() ? line : st.red(line)) + "\n";
@@ -140,6 +189,11 @@ int run_failover_cmd(Context& ctx, FailoverOpts& o) {
     r.retry.retry_timeouts = true;  // the probe methods are idempotent per message id
     if (o.no_retry) r.retry.attempts = 1;
     r.retry.validate();
+    parse_fault_duration(o.fault_duration, r);
+    r.latency = milliseconds(static_cast<long>(o.latency_ms));
+    r.jitter = milliseconds(static_cast<long>(o.jitter_ms));
+    if (!r.fault.empty() && r.spawn == 0)
+        throw UsageError("--fault needs --spawn N", "faults are made on instances this run starts");
     if (r.kill_after >= r.duration && per_trial)
         throw UsageError("--kill-after must be shorter than --duration");
     r.server = ctx.nats_url();
@@ -222,9 +276,26 @@ void setup_failover(CLI::App& root, Context& ctx) {
                   "delete the leader's pod with kubectl each trial (pod from its registry "
                   "metadata; crash = --grace-period=0 --force)")
         ->excludes(app->get_option("--spawn"));
-    app->add_option("--kill", r.kill, "crash = SIGKILL, stop = SIGTERM (clean hand-over)")
+    auto* kill = app->add_option("--kill", r.kill,
+                                 "older spelling: crash = --fault kill, stop = --fault term")
+                     ->capture_default_str()
+                     ->check(CLI::IsMember({"crash", "stop"}));
+    app->add_option("--fault", r.fault,
+                    "with --spawn: kill = SIGKILL, term = SIGTERM (clean hand-over), stop = "
+                    "SIGSTOP until the heal; partition, latency, flap, slow-close = network faults "
+                    "between the leader and NATS (a proxy per instance, loopback only)")
+        ->check(CLI::IsMember(
+            {"kill", "term", "stop", "partition", "latency", "flap", "slow-close"}))
+        ->excludes(kill);
+    app->add_option("--fault-duration", o->fault_duration,
+                    "seconds a stop or network fault lasts, or MIN-MAX for a random length")
+        ->capture_default_str();
+    app->add_option("--latency", o->latency_ms, "--fault latency: delay each way, ms")
         ->capture_default_str()
-        ->check(CLI::IsMember({"crash", "stop"}));
+        ->check(CLI::Range(0.0, 60000.0));
+    app->add_option("--jitter", o->jitter_ms, "--fault latency: up to this many ms more, random")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 60000.0));
     app->add_option("--policy", r.policy, "failover policy of spawned instances")
         ->capture_default_str()
         ->check(CLI::IsMember({"aggressive", "balanced", "conservative"}));

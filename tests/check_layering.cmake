@@ -44,7 +44,7 @@ foreach(f IN LISTS sdk_files)
   endforeach()
 endforeach()
 # Every folder of core/ has a rank and includes only folders of a lower rank (and itself):
-#   0 util < 1 wire < 2 nats, k8s, output < 3 config, registry < 4 client
+#   0 util < 1 wire, netns, fault < 2 nats, k8s, output < 3 config, registry < 4 client
 #   < 5 service, doctor, tool, load, quickstart, history < 6 scenario (it drives load steps)
 #   < 7 testing (<aegis/testing.hpp> over the scenario runner; it alone includes that header),
 #     report
@@ -52,6 +52,7 @@ endforeach()
 set(rank_util 0)
 set(rank_wire 1)
 set(rank_netns 1)
+set(rank_fault 1)
 set(rank_nats 2)
 set(rank_k8s 2)
 set(rank_output 2)

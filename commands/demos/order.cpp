@@ -58,6 +58,7 @@ struct Orders {
     std::string instance_id;
     int instance = 1;
     std::function<bool()> is_leader;
+    std::function<std::chrono::milliseconds()> lease_left;
     std::atomic<int> created{0};
     std::string service;
     service::HistoryRecorder* history = nullptr;  // the service's, when it records
@@ -90,7 +91,16 @@ struct Orders {
                       {"created_by", instance_id},
                       {"message_id", ctx.request.header.message_id}};
         try {
-            kv.create("order." + id, wire::to_json(order));  // atomic: exactly once per id
+            // Atomic: exactly once per id. Bounded by the lease: cut off from NATS, the write
+            // would block until the heal and this call would still run beside the successor's.
+            // Unanswered then, the client retries on the new leader, which finds the order if
+            // the held write landed after all.
+            kv.create_within("order." + id, wire::to_json(order), lease_left());
+        } catch (const TimeoutError&) {
+            log::warn("#{} ({}) order {}: the lease ran out before the store answered: not "
+                      "answered, the caller retries",
+                      instance, instance_id, id);
+            throw NoReply();
         } catch (const ConflictError&) {
             log::info("♻️  #{} ({}) order {} exists already: a retried or duplicated request",
                       instance, instance_id, id);
@@ -188,6 +198,7 @@ int run_order(Context& ctx, const SingleDemoOptions& o) {
     auto orders = std::make_shared<Orders>(nats::KeyValue::open_or_create(svc->connection(), cfg),
                                            svc->instance_id(), o.instance);
     orders->is_leader = [s = svc.get()] { return s->is_leader(); };
+    orders->lease_left = [s = svc.get()] { return s->lease_left(); };
     orders->service = svc->name();
     orders->history = svc->history();
     svc->exclusive_rpc("create_order",

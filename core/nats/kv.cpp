@@ -192,6 +192,27 @@ uint64_t KeyValue::create(const std::string& key, std::string_view value) {
     return rev;
 }
 
+uint64_t KeyValue::create_within(const std::string& key, std::string_view value,
+                                 milliseconds wait) {
+    wire::require_kv_key(key);
+    if (wait.count() <= 0) throw TimeoutError("no time left to create " + where(m_bucket, key));
+    // kvStore_Create waits the context's JetStream timeout: a publish to the key's subject
+    // with "no message yet" expected is the same create with a wait of its own.
+    jsPubOptions o;
+    jsPubOptions_Init(&o);
+    o.MaxWait = wait.count();
+    o.ExpectNoMessage = true;
+    const std::string subject = "$KV." + m_bucket + "." + key;
+    jsPubAck* ack = nullptr;
+    jsErrCode err = static_cast<jsErrCode>(0);
+    natsStatus s = js_Publish(&ack, js(), subject.c_str(), value.data(),
+                              static_cast<int>(value.size()), &o, &err);
+    uint64_t rev = ack ? ack->Sequence : 0;
+    jsPubAck_Destroy(ack);
+    check(s, "create " + where(m_bucket, key));
+    return rev;
+}
+
 uint64_t KeyValue::update(const std::string& key, std::string_view value, uint64_t last_revision) {
     wire::require_kv_key(key);
     uint64_t rev = 0;

@@ -71,6 +71,10 @@ public:
     uint64_t put(const std::string& key, std::string_view value);
     // Fails with ConflictError when the key holds a value (a deleted key may be re-created).
     uint64_t create(const std::string& key, std::string_view value);
+    // create, waiting at most `wait` for the server's answer (TimeoutError after it): for work
+    // that must end by a deadline (an exclusive call must end before its lease can be taken
+    // over). A key with a delete marker counts as present here (ConflictError).
+    uint64_t create_within(const std::string& key, std::string_view value, milliseconds wait);
     // Fails with ConflictError unless the key's last revision is `last_revision`.
     uint64_t update(const std::string& key, std::string_view value, uint64_t last_revision);
     // Read-modify-write with optimistic concurrency: reads `key`, passes its value to `change`

@@ -72,6 +72,7 @@ void reply_times(const TrialWindow& w, const std::vector<CallRecord>& calls, Tri
             if (s.instance != w.old_leader) ++r.split_brain;
             continue;
         }
+        if (w.heal && s.instance == w.old_leader) continue;  // a held reply: failover_cut.cpp
         if (!first_new) {
             if (s.instance == w.old_leader) continue;  // in flight when the trigger came
             first_new = s.at;
@@ -102,6 +103,9 @@ void execution_counts(const TrialWindow& w, const std::vector<Execution>& runs, 
         ++counts[e.message_id].started;
         bool in = e.at >= w.start && e.at <= w.end;
         if (in) ++r.executions;
+        // A cut-off old leader's records arrive when the link heals, after its successor's:
+        // their order says nothing (the history, with the instances' own times, judges them).
+        if (w.heal && e.instance == w.old_leader) continue;
         if (e.term >= newest) {
             newest = e.term;
             newest_by = e.instance;
@@ -154,6 +158,7 @@ TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& c
     std::map<std::string, RunCount> counts;
     execution_counts(w, executions, r, counts);
     call_counts(w, calls, counts, r);
+    if (w.heal) analyse_cut(w, calls, events, r);
     return r;
 }
 
@@ -171,7 +176,7 @@ Percentiles percentiles(std::vector<double> v) {
 
 FailoverSummary summarise(const std::vector<TrialReport>& trials) {
     FailoverSummary s;
-    std::vector<double> detect, elected, first;
+    std::vector<double> detect, elected, first, believed, rejoin;
     for (const auto& t : trials) {
         ++s.trials;
         if (t.completed()) ++s.completed;
@@ -188,7 +193,13 @@ FailoverSummary summarise(const std::vector<TrialReport>& trials) {
         s.service_duplicates += t.service_duplicates;
         s.reruns += t.reruns;
         s.executions += t.executions;
+        s.after_loss += t.after_loss;
+        s.late_replies += t.late_replies;
+        if (t.believed_ms) believed.push_back(*t.believed_ms);
+        if (t.rejoin_ms) rejoin.push_back(*t.rejoin_ms);
     }
+    s.believed_ms = percentiles(believed);
+    s.rejoin_ms = percentiles(rejoin);
     s.detect_ms = percentiles(detect);
     s.elected_ms = percentiles(elected);
     s.first_success_ms = percentiles(first);
@@ -218,7 +229,12 @@ Json to_json(const TrialReport& t) {
                 {"service_duplicates", t.service_duplicates},
                 {"reruns", t.reruns},
                 {"executions", t.executions},
-                {"max_attempts", t.max_attempts}};
+                {"max_attempts", t.max_attempts},
+                {"cut_ms", opt(t.cut_ms)},
+                {"believed_ms", opt(t.believed_ms)},
+                {"rejoin_ms", opt(t.rejoin_ms)},
+                {"after_loss", t.cut ? Json(t.after_loss) : Json()},
+                {"late_replies", t.cut ? Json(t.late_replies) : Json()}};
 }
 
 Json to_json(const Percentiles& p) {
@@ -242,7 +258,11 @@ Json to_json(const FailoverSummary& s) {
                 {"service_duplicates", s.service_duplicates},
                 {"reruns", s.reruns},
                 {"executions", s.executions},
-                {"split_brain", s.split_brain}};
+                {"split_brain", s.split_brain},
+                {"after_loss", s.after_loss},
+                {"late_replies", s.late_replies},
+                {"believed_ms", to_json(s.believed_ms)},
+                {"rejoin_ms", to_json(s.rejoin_ms)}};
 }
 
 }  // namespace aegis::scenario

@@ -14,6 +14,20 @@
 // calls they run (failover_audit.hpp) — run to completion more than once on the service side
 // (service_duplicates counts those alone; reruns counts calls started again after a run that
 // never finished, i.e. interrupted by the kill and retried);
+// Cut trials (--fault stop | partition | latency | flap | slow-close: the old leader keeps
+// running, frozen or cut off from NATS, and comes back at the heal), failover_cut.cpp:
+//   cut_ms        how long the fault lasted (trigger to heal);
+//   believed_ms   how long the cut-off leader believed it led: from the trigger to the end of
+//                 its leadership in the history (its own lost / fenced event; core/history),
+//                 else to the moment its own LeaderLost event names;
+//   rejoin_ms     from the heal to that event reaching us: the old leader is back on NATS and
+//                 knows it is a standby;
+//   after_loss    exclusive calls the old leader started after it was superseded or after its
+//                 own loss, as the history shows (LeaderSpan::ran_after_loss) — fencing says 0
+//                 (the history verdict fails the run on them as stale-lease executions);
+//   late_replies  replies of the old leader that arrived after the trigger: replies the link
+//                 held, to calls it ran before the cut (not split-brain by themselves: the
+//                 service side says whether it ran anything after its loss).
 // split_brain = successful replies from an instance other than the leader of the moment: before
 // the trigger from anyone but the old leader, after the new leader's first success from anyone
 // but the new leader; plus, on the service side, a call started under an older leadership term
@@ -62,6 +76,8 @@ struct LeaseEvent {
     Kind kind = Kind::held;
     Mono at{};
     std::string instance;  // holder (held), the instance named by the event
+    Mono arrived{};        // when it reached us (events: `at` may be the moment they name)
+    bool own = false;      // lost_event: the instance said so itself (not its successor)
 };
 
 struct TrialWindow {
@@ -69,6 +85,9 @@ struct TrialWindow {
     std::string kill;  // crash | stop | external
     Mono start{}, trigger{}, end{};
     std::string old_leader;
+    std::optional<Mono> heal;  // cut trials: when the fault ended (the old leader came back)
+    int64_t trigger_us = 0;    // the trigger on the realtime clock (the history's clock)
+    bool expect_failover = true;  // false for latency: a slow leader may keep its lease
 };
 
 struct TrialReport {
@@ -79,7 +98,11 @@ struct TrialReport {
     int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
     int service_duplicates = 0, reruns = 0, executions = 0;
     int max_attempts = 0;
-    bool completed() const { return first_success_ms.has_value(); }
+    bool cut = false;  // a cut trial (see above)
+    bool expect_failover = true;
+    std::optional<double> cut_ms, believed_ms, rejoin_ms;
+    int after_loss = 0, late_replies = 0;
+    bool completed() const { return first_success_ms.has_value() || !expect_failover; }
 };
 
 struct Percentiles {
@@ -93,11 +116,16 @@ struct FailoverSummary {
     int calls = 0, ok = 0, retried = 0, failed = 0, lost = 0, duplicates = 0, split_brain = 0;
     // executions: runs started in the trials; 0 = the service reported none
     int service_duplicates = 0, reruns = 0, executions = 0;
+    int after_loss = 0, late_replies = 0;
+    Percentiles believed_ms, rejoin_ms;
 };
 
 TrialReport analyse_trial(const TrialWindow& w, const std::vector<CallRecord>& calls,
                           const std::vector<LeaseEvent>& events,
                           const std::vector<Execution>& executions = {});
+// failover_cut.cpp: the figures of a cut trial (w.heal set).
+void analyse_cut(const TrialWindow& w, const std::vector<CallRecord>& calls,
+                 const std::vector<LeaseEvent>& events, TrialReport& r);
 // Nearest-rank percentiles of the values present.
 Percentiles percentiles(std::vector<double> values);
 FailoverSummary summarise(const std::vector<TrialReport>& trials);

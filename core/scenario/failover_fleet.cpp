@@ -37,6 +37,12 @@ std::string Fleet::spawn() {
     // child gets the same from the caller's m_options.env.)
     if (m_options.command.empty()) so.env.emplace_back("AEGIS_NATS_URL", m_options.server);
     so.env.insert(so.env.end(), m_options.env.begin(), m_options.env.end());
+    if (m_options.proxied) {
+        auto p = std::make_unique<fault::FaultProxy>(m_options.server);
+        std::erase_if(so.env, [](const auto& kv) { return kv.first == "AEGIS_NATS_URL"; });
+        so.env.emplace_back("AEGIS_NATS_URL", p->url());
+        m_proxies[id] = std::move(p);
+    }
     m_children[id] = util::spawn(so);
     return id;
 }
@@ -77,6 +83,11 @@ pid_t Fleet::pid(const std::string& id) const {
     return it == m_children.end() ? 0 : it->second;
 }
 
+fault::FaultProxy* Fleet::proxy(const std::string& id) const {
+    auto it = m_proxies.find(id);
+    return it == m_proxies.end() ? nullptr : it->second.get();
+}
+
 void Fleet::signal(const std::string& id, int sig) {
     if (pid_t p = pid(id)) util::signal_group(p, sig);
 }
@@ -91,13 +102,16 @@ int Fleet::reap(const std::string& id, std::chrono::milliseconds wait) {
     }
     util::stop_group(p, std::chrono::milliseconds(1000));  // what a --spawn-cmd child started
     m_children.erase(id);
+    m_proxies.erase(id);
     return status.value_or(-1);
 }
 
 void Fleet::stop_all() {
     for (auto& [id, p] : m_children) util::signal_group(p, SIGTERM);
+    for (auto& [id, p] : m_children) util::signal_group(p, SIGCONT);  // a frozen one, too
     for (auto& [id, p] : m_children) util::terminate(p, std::chrono::milliseconds(3000));
     m_children.clear();
+    m_proxies.clear();  // after the children: a proxy gone first would cut them off
 }
 
 std::vector<std::string> Fleet::ids() const {

@@ -6,8 +6,11 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "core/fault/proxy.hpp"
 
 namespace aegis::scenario {
 
@@ -25,6 +28,9 @@ struct FleetOptions {
     // AEGIS_INSTANCE. Connection settings come through `env`.
     std::vector<std::string> command;
     std::vector<std::pair<std::string, std::string>> env;  // added to every child's environment
+    // Each child connects through a fault proxy of its own (core/fault/proxy.hpp) to `server`,
+    // so that one instance can be cut off alone. `server` must then be one loopback URL.
+    bool proxied = false;
 };
 
 class Fleet {
@@ -38,6 +44,8 @@ public:
     bool ours(const std::string& id) const;
     pid_t pid(const std::string& id) const;  // 0 when not ours
     void signal(const std::string& id, int sig);
+    // The child's fault proxy (null unless proxied).
+    fault::FaultProxy* proxy(const std::string& id) const;
     // Waits for the child to exit and forgets it; its exit status, or -1 if it is still running
     // after `wait` (it is then SIGKILLed).
     int reap(const std::string& id, std::chrono::milliseconds wait);
@@ -52,6 +60,7 @@ private:
     std::vector<std::string> demo_argv(const std::string& id, int number) const;
     FleetOptions m_options;
     std::map<std::string, pid_t> m_children;
+    std::map<std::string, std::unique_ptr<fault::FaultProxy>> m_proxies;
     int m_spawned = 0;
 };
 

@@ -11,13 +11,17 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "core/client/leaders.hpp"
 #include "core/client/presence.hpp"
+#include "core/nats/kv.hpp"
 #include "core/registry/registry.hpp"
 #include "core/scenario/failover_audit.hpp"
 #include "core/scenario/failover_calls.hpp"
+#include "core/scenario/failover_cut.hpp"
+#include "core/scenario/failover_faults.hpp"
 #include "core/scenario/failover_fleet.hpp"
 #include "core/scenario/failover_method.hpp"
 #include "core/scenario/failover_watch.hpp"
@@ -74,7 +78,9 @@ void close_trial(Run& r, TrialWindow w, const std::optional<Reply>& first, Mono 
     if (first)
         log::info("trial {}: '{}' → '{}': first success {:.0f} ms after the {}", w.number,
                   w.old_leader, first->instance, util::millis(first->at - w.trigger),
-                  w.kill == "external" ? "old leader's last reply" : "kill");
+                  w.kill == "external" ? "old leader's last reply" : "fault");
+    else if (!w.expect_failover)
+        log::info("trial {}: '{}' kept its lease through the fault", w.number, w.old_leader);
     else
         r.report.problems.push_back(fmt::format("trial {}: no other instance answered within {} ms",
                                                 w.number, r.o.max_wait.count()));
@@ -223,13 +229,67 @@ bool sleep_to_kill(Run& r, const TrialWindow& w) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto jitter = milliseconds(std::uniform_int_distribution<int>(0, 499)(rng));
     return sleep_until(w.start + r.o.kill_after + jitter);
+// Waits up to 5 s after the heal for the old leader's own LeaderLost to arrive: it is back on
+// NATS and knows it is a standby (nothing to wait for when it kept the lease).
+void await_rejoin(Run& r, const TrialWindow& w) {
+    auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        if (r.observer.holder() == w.old_leader) return;
+        for (const auto& e : r.observer.events())
+            if (e.kind == LeaseEvent::Kind::lost_event && e.own && e.instance == w.old_leader &&
+                e.arrived >= w.trigger)
+                return;
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    log::warn("trial {}: the old leader '{}' did not report its lost lease within 5 s of the heal",
+              w.number, w.old_leader);
+}
+
+// A cut trial: freeze or cut off the leader for a while, measure the failover, heal, and watch
+// the old leader come back as a standby (it stays in the fleet).
+bool cut_trial(Run& r, Fleet& fleet, TrialWindow& w, const std::string& fault) {
+    auto length = pick_fault_length(r.o);
+    w.expect_failover = failover_expected(r.o, fault, length);
+    log::info("trial {}/{}: {} on the leader '{}' (pid {}) for {} ms", w.number, r.o.trials, fault,
+              w.old_leader, fleet.pid(w.old_leader), length.count());
+    w.trigger = Clock::now();
+    w.trigger_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    begin_fault(fleet, w.old_leader, r.o, fault, length);
+    const Mono heal_at = w.trigger + length;
+    const Mono deadline = w.trigger + std::max<milliseconds>(r.o.max_wait, length);
+    std::optional<Reply> first;
+    while (Clock::now() < deadline && !util::stop_requested()) {
+        Mono now = Clock::now();
+        if (!w.heal && now >= heal_at) {  // a network fault heals itself then; SIGCONT a stop
+            end_fault(fleet, w.old_leader, fault);
+            w.heal = now;
+        }
+        if (!first) first = r.driver.first_success_after(w.trigger, w.old_leader);
+        if (first && w.heal) break;
+        // A fault that need not cost the lease: once healed, the old leader may simply keep it.
+        if (!first && w.heal && !w.expect_failover && now > *w.heal + milliseconds(1000) &&
+            r.observer.holder() == w.old_leader)
+            break;
+        std::this_thread::sleep_for(milliseconds(5));
+    }
+    if (!w.heal) {
+        end_fault(fleet, w.old_leader, fault);
+        w.heal = Clock::now();
+    }
+    // A half-open connection loses what the old leader said on it: no LeaderLost to wait for.
+    if (first && fault != "slow-close") await_rejoin(r, w);
+    close_trial(r, w, first, std::max(w.start + r.o.duration, *w.heal + r.o.settle));
+    return first.has_value() || !w.expect_failover;
 }
 
 // One trial: steady traffic, kill the leader, wait for a new one, replace the killed instance.
 bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
+    const std::string fault = effective_fault(r.o);
     TrialWindow w;
     w.number = n;
-    w.kill = r.o.kill;
+    w.kill = r.o.fault.empty() ? r.o.kill : fault;
     w.start = Clock::now();
     if (!sleep_to_kill(r, w)) return false;
     auto old = r.observer.holder();
@@ -239,7 +299,8 @@ bool spawned_trial(Run& r, Fleet& fleet, registry::Registry& reg, int n) {
         return false;
     }
     w.old_leader = *old;
-    int sig = r.o.kill == "stop" ? SIGTERM : SIGKILL;
+    if (is_cut_fault(fault)) return cut_trial(r, fleet, w, fault);
+    int sig = fault == "term" ? SIGTERM : SIGKILL;
     log::info("trial {}/{}: {} to the leader '{}' (pid {})", n, r.o.trials,
               sig == SIGKILL ? "SIGKILL" : "SIGTERM", *old, fleet.pid(*old));
     w.trigger = Clock::now();
@@ -266,6 +327,41 @@ void await_calls(Run& r) {
         if (r.driver.wait_idle(milliseconds(50))) return;
 }
 
+// The orders the order demo holds at the end, as the history's final listing: an order whose
+// write landed although its writer gave up waiting (its lease ran out) is then not taken for
+// lost when a retry found it and acknowledged it.
+void record_final_orders(Run& r, const std::string& history_file) {
+    if (r.o.demo != "order" || !r.o.spawn_command.empty() || history_file.empty()) return;
+    std::string bucket = r.o.service;
+    for (char& c : bucket)
+        if (c == '-') c = '_';
+    try {
+        auto kv = nats::KeyValue::open(r.conn, bucket + "_orders");
+        // The checker takes a final listing as the whole truth, so it names every order the
+        // callers were told of that the store holds (not the whole bucket: earlier runs'
+        // orders would not fit the history's bound on a line, 1 MiB).
+        std::set<std::string> keys;
+        for (auto& k : kv.keys())
+            if (k.rfind("order.", 0) == 0) keys.insert(k.substr(6));
+        std::set<std::string> acked;
+        for (const auto& a : history::read_history(history_file).acks)
+            if (a.service == r.o.service && keys.count(a.order_id)) acked.insert(a.order_id);
+        Json line{{"kind", "final"},
+                  {"service", r.o.service},
+                  {"order_ids", Json(acked)},
+                  {"t_us", service::history_now_us()}};
+        if (line.dump().size() >= 1000000) {
+            log::warn("the order listing is too long for the history ({} orders): an order "
+                      "whose writer gave up and whose write landed may be counted as lost",
+                      acked.size());
+            return;
+        }
+        service::HistoryRecorder::for_path(history_file)->record(line);
+    } catch (const std::exception& e) {
+        log::warn("could not list the orders for the history: {}", e.what());
+    }
+}
+
 void run_spawned(Run& r) {
     namespace fs = std::filesystem;
     refuse_foreign_leader(r);
@@ -280,6 +376,7 @@ void run_spawned(Run& r) {
     fo.service = r.o.service;
     fo.policy = r.o.policy;
     fo.log_dir = dir;
+    fo.proxied = is_network_fault(effective_fault(r.o));
     if (!r.o.spawn_command.empty()) {
         fo.command = r.o.spawn_command;
         fo.env = r.o.spawn_env;
@@ -313,6 +410,7 @@ void run_spawned(Run& r) {
         if (!spawned_trial(r, fleet, reg, n)) break;
     r.driver.stop_issuing();
     await_calls(r);  // calls still retrying need the instances
+    record_final_orders(r, r.report.history_file);
     fleet.stop_all();
     r.report.log_dir = dir;
 }
@@ -414,6 +512,11 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     // --spawn 1 is refused by the command; the scenario step allows it to show that a group
     // without a standby does not fail over.
     if (o.kill != "crash" && o.kill != "stop") throw UsageError("--kill must be crash or stop");
+    const std::string fault = effective_fault(o);
+    if (o.spawn == 0 && !o.fault.empty())
+        throw UsageError("--fault needs --spawn N: faults are made on instances this run starts");
+    if (is_cut_fault(fault) && (o.fault_min.count() <= 0 || o.fault_max < o.fault_min))
+        throw UsageError("the fault duration must be positive (MIN or MIN-MAX seconds)");
     DriverOptions d;
     d.service = o.service;
     d.method = o.method;
@@ -428,7 +531,8 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     r.report.method = o.method;
     if (o.k8s && o.spawn > 0) throw UsageError("--k8s and --spawn exclude each other");
     r.report.mode = o.spawn > 0 ? "spawn" : o.k8s ? "k8s" : "external";
-    r.report.kill = o.spawn > 0 || o.k8s ? o.kill : "external";
+    r.report.kill = o.spawn > 0 ? (o.fault.empty() ? o.kill : fault) : o.k8s ? o.kill : "external";
+    r.report.fault = o.spawn > 0 ? fault : o.k8s ? "pod-delete" : "external";
     r.report.policy = o.spawn > 0 && o.spawn_command.empty() ? o.policy : "";
     r.report.instances = o.spawn;
     r.report.rate = o.rate;
@@ -452,9 +556,12 @@ FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
     auto runs = r.executions.records();
     for (const auto& w : r.windows)
         r.report.trials.push_back(analyse_trial(w, calls, events, runs));
+    if (!r.report.history_file.empty()) {
+        auto h = history::read_history(r.report.history_file);
+        r.report.history = history::check_history(h);
+        apply_leader_spans(r.report.trials, r.windows, history::leader_spans(h));
+    }
     r.report.summary = summarise(r.report.trials);
-    if (!r.report.history_file.empty())
-        r.report.history = history::check_history(history::read_history(r.report.history_file));
     bool keep = o.keep_logs || !r.report.problems.empty() || r.report.summary.lost > 0 ||
                 r.report.summary.split_brain > 0 || (r.report.history && !r.report.history->ok());
     if (!r.report.log_dir.empty() && !keep) {
@@ -474,6 +581,7 @@ Json to_json(const FailoverReport& r) {
                 {"method", r.method},
                 {"mode", r.mode},
                 {"kill", r.kill},
+                {"fault", r.fault},
                 {"policy", r.policy.empty() ? Json() : Json(r.policy)},
                 {"instances", r.instances},
                 {"rate", r.rate},

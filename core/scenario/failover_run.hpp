@@ -35,7 +35,15 @@ struct FailoverOptions {
     int trials = 1;
     int spawn = 0;  // 0: wait for external failovers
     std::string demo = "echo-single";
-    std::string kill = "crash";  // crash (SIGKILL) | stop (SIGTERM)
+    std::string kill = "crash";  // crash (SIGKILL) | stop (SIGTERM): the older spelling of fault
+    // kill (SIGKILL) | term (SIGTERM) | stop (SIGSTOP, SIGCONT at the heal) | partition |
+    // latency | flap | slow-close (through a fault proxy per instance, core/fault/); empty: as
+    // `kill` says. Every fault but kill and term lasts a random time in
+    // [fault_min, fault_max] and then heals: the old leader comes back (failover_cut.cpp).
+    std::string fault;
+    std::chrono::milliseconds fault_min{2000}, fault_max{2000};
+    std::chrono::milliseconds latency{200}, jitter{0};    // --fault latency
+    std::chrono::milliseconds flap_cut{1000}, flap_heal{500};  // --fault flap: one cycle
     std::string policy = "balanced";
     std::chrono::milliseconds kill_after{1000};
     std::chrono::milliseconds settle{500};      // traffic after the new leader's first success
@@ -70,6 +78,7 @@ struct FailoverOptions {
 
 struct FailoverReport {
     std::string service, group, mode, kill, policy, method;
+    std::string fault;  // kill | term | stop | partition | latency | flap | slow-close | external
     int instances = 0;
     double rate = 0;
     std::vector<TrialReport> trials;
@@ -86,6 +95,9 @@ struct FailoverReport {
 // Throws InvalidNameError when the service, method or group cannot be part of a subject or key
 // (run_failover checks them first; the command checks them before it connects).
 void check_failover_names(const FailoverOptions& o);
+// The fault a run makes (kill, term, ...: `fault`, or what the older `kill` says); UsageError for
+// an unknown one.
+std::string effective_fault(const FailoverOptions& o);
 FailoverReport run_failover(const std::shared_ptr<nats::Connection>& conn,
                             const FailoverOptions& options);
 Json to_json(const FailoverReport& r);

@@ -60,6 +60,7 @@ void LeaseObserver::start(std::chrono::milliseconds wait) {
         if (!ev.entry) return;
         LeaseEvent e;
         e.at = Clock::now();
+        e.arrived = e.at;
         if (ev.entry->op == nats::KvOp::put) {
             e.kind = LeaseEvent::Kind::held;
             e.instance = holder_of(ev.entry->value);
@@ -93,8 +94,12 @@ void LeaseObserver::on_event(nats::Msg& msg) {
         LeaseEvent e;
         e.instance = p.value("instance_id", "");
         e.at = now_mono;
+        e.arrived = now_mono;
         if (ev.event_type == "LeaderLost") {
             e.kind = LeaseEvent::Kind::lost_event;
+            // A successor reporting a dead leader's loss names itself in detected_by.
+            const Json& meta = p.value("metadata", Json::object());
+            e.own = !(meta.is_object() && meta.contains("detected_by"));
             // The moment the loss was judged (a standby's verdict for a crashed leader), mapped
             // onto our monotonic clock.
             if (auto t = wire::parse_timestamp(p.value("lost_at", "")); t && *t < now_wall)

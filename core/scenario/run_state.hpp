@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fault/proxy.hpp"
 #include "core/scenario/model.hpp"
 #include "core/scenario/pod_kill.hpp"
 
@@ -49,12 +50,20 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+class RunState;
+
 struct Instance {
     std::string id, service, group, log;
     int index = 0;  // 1-based within its group
     pid_t pid = 0;
     bool running = true;
+    // spawn with fault_proxy: the instance connects through it (partition, delay, heal).
+    std::shared_ptr<fault::FaultProxy> proxy;
 };
+
+// The instance a kill, partition, delay or heal step names: `leader: SERVICE` (the lease holder
+// now), `instance: ID`, or `group: NAME` + `index: N` (steps_process.cpp).
+Instance* kill_target(RunState& s, const Json& a, std::string& what);
 
 class RunState {
 public:

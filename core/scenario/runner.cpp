@@ -27,12 +27,12 @@ StepFn rpc_step(const std::string& kind);
 StepFn event_step(const std::string& kind);
 StepFn wait_step(const std::string& kind);
 StepFn failover_step(const std::string& kind);
-StepFn cluster_fault_step(const std::string& kind);
+StepFn fault_step(const std::string& kind);
 StepFn k8s_step(const std::string& kind);
 
 StepFn step_function(const std::string& kind) {
-    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step,
-                   cluster_fault_step, k8s_step})
+    for (auto f : {process_step, rpc_step, event_step, wait_step, failover_step, fault_step,
+                   k8s_step})
         if (StepFn fn = f(kind)) return fn;
     return nullptr;
 }

@@ -46,6 +46,7 @@ const std::vector<KindSpec>& step_kinds() {
         {"spawn", Shape::mapping,
          {{"demo", T::string}, {"command", T::list}, {"service", T::string},
           {"count", T::integer}, {"as", T::string}, {"args", T::list}, {"ready", T::string},
+          {"fault_proxy", T::boolean},
           {"ready_log", T::string}, {"timeout", T::duration}, {"server", T::string}}},
         {"call", Shape::mapping,
          {{"service", T::string, req}, {"method", T::string, req}, {"params", T::mapping},
@@ -82,7 +83,9 @@ const std::vector<KindSpec>& step_kinds() {
           {"timeout", T::duration}, {"record", T::string}}},
         {"failover", Shape::mapping,
          {{"service", T::string, req}, {"spawn", T::integer}, {"demo", T::string},
-          {"kill", T::string}, {"trials", T::integer}, {"policy", T::string},
+          {"kill", T::string}, {"fault", T::string}, {"fault_duration", T::duration},
+          {"latency", T::duration}, {"jitter", T::duration}, {"method", T::string},
+          {"params", T::mapping}, {"trials", T::integer}, {"policy", T::string},
           {"rate", T::number}, {"duration", T::duration}, {"max_wait", T::duration},
           {"max_first_success_ms", T::number}, {"max_lost", T::integer},
           {"max_duplicates", T::integer}, {"max_split_brain", T::integer},
@@ -96,16 +99,24 @@ const std::vector<KindSpec>& step_kinds() {
         {"sleep", Shape::scalar, {}},
         {"leftovers", Shape::optional_mapping, {{"sweep", T::boolean}}},
         // Node faults of a cluster in network namespaces (steps_cluster_fault.cpp).
+        // Network faults: on a NATS node of the scenario's namespaced cluster (`node`,
+        // `stream_leader`: steps_cluster_fault.cpp), or on a spawned instance's link to NATS
+        // through its fault proxy (aimed as kill is: leader, instance, or group + index;
+        // steps_network.cpp). steps_faults.cpp sends each step to one or the other.
         {"partition", Shape::mapping,
          {{"node", T::integer}, {"stream_leader", T::string}, {"duration", T::duration},
           {"probe", T::mapping, false, &k_probe_keys}, {"timeout", T::duration},
-          {"record", T::string}}},
+          {"record", T::string}, {"leader", T::string}, {"group", T::string},
+          {"instance", T::string}, {"index", T::integer}}},
         {"heal", Shape::optional_mapping,
          {{"node", T::integer}, {"stream_leader", T::string}, {"timeout", T::duration},
-          {"record", T::string}}},
+          {"record", T::string}, {"leader", T::string}, {"group", T::string},
+          {"instance", T::string}, {"index", T::integer}}},
         {"delay", Shape::mapping,
-         {{"node", T::integer}, {"stream_leader", T::string}, {"by", T::duration, req},
-          {"duration", T::duration}}},
+         {{"node", T::integer}, {"stream_leader", T::string}, {"by", T::duration},
+          {"duration", T::duration}, {"leader", T::string}, {"group", T::string},
+          {"instance", T::string}, {"index", T::integer}, {"latency", T::duration},
+          {"jitter", T::duration}}},
     };
     return kinds;
 }

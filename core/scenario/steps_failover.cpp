@@ -1,6 +1,7 @@
 // The failover step: the measurement of `aegis failover --spawn N` (failover_run.hpp) on the
 // run's own instances, judged by failover_verdict with the step's bounds.
 #include "core/scenario/failover_verdict.hpp"
+#include "core/scenario/failover_faults.hpp"
 #include <fmt/format.h>
 #include <chrono>
 #include <string>
@@ -17,10 +18,20 @@ FailoverOptions failover_options(RunState& s, const Json& a) {
     o.spawn = a.value("spawn", 3);
     if (o.spawn < 1 || o.spawn > 20) throw StepFailed("failover.spawn must be 1–20");
     o.demo = s.str(a, "demo", "echo-single");
-    o.method = "echo";  // the step spawns demos: echo is theirs (it takes no method option)
-    o.method_hint = "the failover step calls '" + o.method + "': spawn a demo that serves it";
+    o.method = "echo";  // the step spawns demos: echo is theirs unless `method` says otherwise
     o.kill = s.str(a, "kill", "crash");
     if (o.kill != "crash" && o.kill != "stop") throw StepFailed("failover.kill is crash or stop");
+    o.fault = s.str(a, "fault", "");
+    if (a.contains("kill") && !o.fault.empty())
+        throw StepFailed("failover: give 'kill' or 'fault', not both");
+    if (a.contains("fault_duration"))
+        o.fault_min = o.fault_max = parse_duration(a["fault_duration"]);
+    if (a.contains("latency")) o.latency = parse_duration(a["latency"]);
+    if (a.contains("jitter")) o.jitter = parse_duration(a["jitter"]);
+    o.method = s.str(a, "method", o.method);
+    if (a.contains("params")) o.params = a["params"];
+    o.method_hint = "the failover step calls '" + o.method + "': spawn a demo that serves it, "
+                    "or name another with 'method'";
     o.trials = a.value("trials", 1);
     o.policy = s.str(a, "policy", "balanced");
     o.rate = a.value("rate", 50.0);
@@ -48,6 +59,12 @@ void step_failover(RunState& s, const Json& raw, StepResult& out) {
     s.record(out, prefix, "lost", sum.lost);
     s.record(out, prefix, "duplicates", sum.duplicates);
     s.record(out, prefix, "split_brain", sum.split_brain);
+    if (is_cut_fault(r.fault)) {
+        s.record(out, prefix, "after_loss", sum.after_loss);
+        s.record(out, prefix, "late_replies", sum.late_replies);
+        if (sum.believed_ms.n > 0) s.record(out, prefix, "believed_ms", sum.believed_ms.max);
+        if (sum.rejoin_ms.n > 0) s.record(out, prefix, "rejoin_ms", sum.rejoin_ms.max);
+    }
     if (sum.first_success_ms.n > 0) {
         s.record(out, prefix, "first_success_ms", sum.first_success_ms.max);
         s.record(out, prefix, "detect_ms", sum.detect_ms.max);
@@ -59,7 +76,8 @@ void step_failover(RunState& s, const Json& raw, StepResult& out) {
     out.title = fmt::format(
         "failover of {} ({} × {}, {}, {} trial(s)): {}; first success {} ms, {} calls, {} lost, "
         "{} duplicates, split-brain {}",
-        o.service, o.spawn, o.demo, o.kill == "crash" ? "SIGKILL" : "SIGTERM", sum.trials,
+        o.service, o.spawn, o.demo,
+        r.fault == "kill" ? "SIGKILL" : r.fault == "term" ? "SIGTERM" : r.fault, sum.trials,
         leaders.empty() ? "no trial" : leaders,
         sum.first_success_ms.n ? fmt::format("{:.0f}", sum.first_success_ms.max) : "-", sum.calls,
         sum.lost, sum.duplicates, sum.split_brain);

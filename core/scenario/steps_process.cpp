@@ -43,7 +43,7 @@ std::vector<std::string> spawn_argv(RunState& s, const Json& a, const Json& raw,
     std::vector<std::string> argv;
     if (a.contains("demo")) {
         argv = {s.options.binary, "demo", s.str(a, "demo"), "--server",
-                s.str(a, "server", s.options.server),
+                inst.proxy ? inst.proxy->url() : s.str(a, "server", s.options.server),
                 "--service", inst.service, "--instance-id", inst.id, "--instance",
                 std::to_string(inst.index)};
         argv.insert(argv.end(), s.options.spawn_args.begin(), s.options.spawn_args.end());
@@ -163,6 +163,8 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
         inst.index = first + n;
         inst.id = (service.empty() ? group : service) + "-" + util::random_hex(4);
         inst.log = s.log_dir + "/" + inst.id + ".log";
+        if (a.value("fault_proxy", false))
+            inst.proxy = std::make_shared<fault::FaultProxy>(s.options.server);
         util::SpawnOptions so;
         so.argv = spawn_argv(s, a, raw, inst);
         so.stdout_path = inst.log;
@@ -172,6 +174,7 @@ void step_spawn(RunState& s, const Json& raw, StepResult& out) {
                   {service::k_history_env, s.history_file()}};
         if (cmd) add_command_env(s, inst, so.env);
         so.env.insert(so.env.end(), s.options.spawn_env.begin(), s.options.spawn_env.end());
+        if (inst.proxy) so.env.emplace_back("AEGIS_NATS_URL", inst.proxy->url());
         inst.pid = util::spawn(so);
         ids.push_back(inst.id);
         s.instances.push_back(inst);
@@ -201,32 +204,6 @@ int signal_number(const std::string& name) {
     throw StepFailed("kill.signal is KILL, TERM, INT, STOP or CONT, not '" + name + "'");
 }
 
-Instance* kill_target(RunState& s, const Json& a, std::string& what) {
-    if (a.contains("leader")) {
-        std::string service = s.str(a, "leader");
-        auto holder = lease_holder(s.conn(), service);
-        if (!holder) throw StepFailed("service '" + service + "' has no leader to kill");
-        Instance* i = s.find_instance(*holder);
-        if (!i) throw StepFailed("the leader of '" + service + "' is " + *holder +
-                                 ", which this run did not start");
-        what = "leader";
-        return i;
-    }
-    if (a.contains("instance")) {
-        Instance* i = s.find_instance(s.str(a, "instance"));
-        if (!i) throw StepFailed("no instance '" + s.str(a, "instance") + "' in this run");
-        what = "instance";
-        return i;
-    }
-    auto g = s.group(s.str(a, "group"));
-    int index = a.value("index", 1);
-    if (g.empty()) throw StepFailed("kill needs 'leader', 'instance' or 'group' (+ 'index')");
-    if (index < 1 || index > static_cast<int>(g.size()))
-        throw StepFailed(fmt::format("group '{}' has {} instances, no #{}", s.str(a, "group"),
-                                     g.size(), index));
-    what = "instance";
-    return g[index - 1];
-}
 
 void step_kill(RunState& s, const Json& raw, StepResult& out) {
     Json a = s.subst(raw);
@@ -291,6 +268,33 @@ void step_sleep(RunState& s, const Json& raw, StepResult& out) {
 }
 
 }  // namespace
+
+Instance* kill_target(RunState& s, const Json& a, std::string& what) {
+    if (a.contains("leader")) {
+        std::string service = s.str(a, "leader");
+        auto holder = lease_holder(s.conn(), service);
+        if (!holder) throw StepFailed("service '" + service + "' has no leader to kill");
+        Instance* i = s.find_instance(*holder);
+        if (!i) throw StepFailed("the leader of '" + service + "' is " + *holder +
+                                 ", which this run did not start");
+        what = "leader";
+        return i;
+    }
+    if (a.contains("instance")) {
+        Instance* i = s.find_instance(s.str(a, "instance"));
+        if (!i) throw StepFailed("no instance '" + s.str(a, "instance") + "' in this run");
+        what = "instance";
+        return i;
+    }
+    auto g = s.group(s.str(a, "group"));
+    int index = a.value("index", 1);
+    if (g.empty()) throw StepFailed("kill needs 'leader', 'instance' or 'group' (+ 'index')");
+    if (index < 1 || index > static_cast<int>(g.size()))
+        throw StepFailed(fmt::format("group '{}' has {} instances, no #{}", s.str(a, "group"),
+                                     g.size(), index));
+    what = "instance";
+    return g[index - 1];
+}
 
 StepFn process_step(const std::string& kind) {
     if (kind == "spawn") return step_spawn;

@@ -156,6 +156,14 @@ bool Election::is_leader() const {
            m_conn->is_connected() && m_conn->reconnects() == m_generation.load();
 }
 
+std::chrono::milliseconds Election::lease_left() const {
+    if (!is_leader()) return milliseconds(0);
+    const auto& p = m_options.policy;
+    auto end = Mono(Clock::duration(m_fence_deadline.load())) - p.fence_after + p.lease;
+    return std::max(milliseconds(0),
+                    std::chrono::duration_cast<milliseconds>(end - Clock::now()));
+}
+
 std::optional<std::string> Election::leader_id() const {
     std::lock_guard lk(m_mutex);
     if (!m_view.held()) return std::nullopt;
@@ -414,6 +422,13 @@ void Election::lose(std::unique_lock<std::mutex>& lk, std::string reason) {
     c.term = m_hold.term();
     if (m_lost_to && !m_lost_to->empty()) c.new_leader = *m_lost_to;
     c.at = std::chrono::system_clock::now();
+    // A leader cut off from NATS learns of its loss only when a renewal in flight returns (up
+    // to the KV timeout), but it stopped counting as leader at its fence deadline: that is
+    // when it lost, and what its LeaderLost says.
+    auto now = Clock::now();
+    auto fence = m_hold.last_sent() + m_options.policy.fence_after;
+    if (m_hold.holding() && fence < now)
+        c.at -= std::chrono::duration_cast<std::chrono::system_clock::duration>(now - fence);
     m_hold.released();
     m_lost_to.reset();
     lk.unlock();

@@ -93,6 +93,10 @@ public:
 
     // Holds the lease and is not fenced — checked at call time by exclusive methods.
     bool is_leader() const;
+    // How long this leader's lease is sure to be its own: until its last successful renewal
+    // (as sent) + the lease, the earliest moment a standby may take it over. Exclusive work
+    // that ends before then cannot overlap a successor's. 0 when not the leader.
+    std::chrono::milliseconds lease_left() const;
     std::optional<std::string> leader_id() const;  // as last seen in the bucket
     uint64_t term() const;
     const std::string& key() const noexcept { return m_key; }

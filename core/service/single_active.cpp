@@ -342,6 +342,11 @@ uint64_t SingleActiveService::term() const {
     return e ? e->term() : 0;
 }
 
+std::chrono::milliseconds SingleActiveService::lease_left() const {
+    service::Election* e = m_sa->election.load();
+    return e ? e->lease_left() : std::chrono::milliseconds(0);
+}
+
 const std::string& SingleActiveService::group() const { return m_sa->options.group; }
 const FailoverPolicy& SingleActiveService::policy() const { return m_sa->options.policy; }
 

@@ -67,6 +67,11 @@ public:
     bool is_leader() const;
     std::optional<std::string> leader_id() const;  // as last seen in the election bucket
     uint64_t term() const;  // the lease revision of the current leadership, 0 when standby
+    // How long the lease is sure to stay this leader's (0 when standby): the time an exclusive
+    // call may still take without overlapping a successor's — bound its waits by it (a leader
+    // cut off from NATS otherwise blocks in a write until the link heals, long after a standby
+    // took over). See docs/single-active.md.
+    std::chrono::milliseconds lease_left() const;
     const std::string& group() const;
     const FailoverPolicy& policy() const;
     // The history this instance records to (null when not recording): the order demo adds its

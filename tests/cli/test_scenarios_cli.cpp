@@ -65,7 +65,8 @@ TEST_CASE("test: --list names every built-in scenario with its tags, one line ea
     for (const char* name : {"connectivity", "discovery", "rpc-load-balancing", "failover",
                              "sticky-active", "events-compete", "events-broadcast",
                              "events-exclusive", "registry-lifecycle", "commands",
-                             "nats-restart", "port-forward", "cleanup", "partition-cluster-node"})
+                             "nats-restart", "port-forward", "cleanup", "partition-cluster-node",
+                             "partition-leader"})
         CHECK(contains("\n" + r.out, std::string("\n") + name + " "));
     CHECK(contains(r.out, "[single-active,failover]"));
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 14);
@@ -95,7 +96,7 @@ TEST_CASE("test: every built-in scenario passes against a healthy server and lea
             CHECK(sc["leftovers"].empty());
         }
     }
-    CHECK(j["passed"] == 11);
+    CHECK(j["passed"] == 12);
     // Nothing of any run id remains: the same names, keys and message counts, except the shared
     // streams the SDK creates on first use (EVENTS, COMMANDS, the registry bucket), whose
     // messages of the run were purged.
@@ -133,6 +134,7 @@ TEST_CASE("test: each built-in scenario fails against a broken setup, naming the
         {"events-broadcast", "mode=compete", "expected exactly 20"},
         {"events-exclusive", "mode=broadcast", "60 events processed in total, expected exactly 20"},
         {"failover", "instances=1", "no other instance answered"},
+        {"partition-leader", "instances=1", "no other instance answered"},
         {"sticky-active", "instances=1", "failed: no responders"},
         // Only the leader serves echo-single: calls before its election find no responder,
         // calls after it all go to the leader. Which one a run sees first depends on timing.
@@ -414,4 +416,36 @@ TEST_CASE("test: a call step retries a timed-out attempt only with retry_timeout
     INFO(without.out << without.err);
     CHECK(without.exit_code == 1);
     CHECK(contains(without.err, "timed out after 500 ms"));
+}
+
+// The network steps act on one instance's own link: delay slows its calls, heal ends it; an
+// instance spawned without a fault proxy cannot be partitioned, and the step says why.
+TEST_CASE("test: partition, delay and heal steps act on an instance's own link") {
+    aegis::test::NatsServer server;
+    aegis::test::TempDir dir;
+    std::string path = dir.path() + "/net.yaml";
+    std::ofstream(path) << R"(name: net-steps
+steps:
+  - spawn: {demo: echo-single, service: "ns-${run}", count: 2, as: e, fault_proxy: true,
+            args: [--policy, conservative]}
+  - wait_for: {leader: "${e}", timeout: 10s}
+  - delay: {leader: "${e}", latency: 250ms, duration: 20s}
+  - call: {service: "${e}", method: echo, params: {message: slow}, timeout: 5s, record: slow}
+  - heal:
+  - call: {service: "${e}", method: echo, params: {message: fast}, record: fast}
+  - assert: ["slow.p50_ms >= 500", "fast.p50_ms < 400"]
+  - partition: {leader: "${e}", duration: 20s}
+  - wait_for: {leader: "${e}", not: "${partitioned}", timeout: 15s}
+  - heal:
+  - spawn: {demo: echo-single, service: "nx-${run}", as: plain}
+  - partition: {group: plain}
+)";
+    auto r = run_aegis({"test", "-f", path, "--server", server.url()}, {}, {}, 90s);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);  // the last step
+    CHECK(contains(r.err, "✓ delay leader"));
+    CHECK(contains(r.err, "✓ assert"));
+    CHECK(contains(r.err, "✓ wait for a leader of ns-"));
+    CHECK(contains(r.err, "does not connect through a fault proxy: spawn it with 'fault_proxy: "
+                          "true'"));
 }
