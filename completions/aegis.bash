@@ -38,8 +38,8 @@ _aegis_options() {
         'aegis demo health-monitor') REPLY='-h --help --interval --heartbeat-interval --grace --stale-after --once' ;;
         'aegis up') REPLY='-h --help -p --port --url --data --status --cluster' ;;
         'aegis down') REPLY='-h --help' ;;
-        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --kill --fault --fault-duration --latency --jitter --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --take-over' ;;
-        'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --max-p99-ms --max-error-rate --min-rps' ;;
+        'aegis failover') REPLY='-h --help --method -d --data --group --rate --duration --trials --spawn --demo --spawn-cmd --k8s --kill --fault --fault-duration --latency --jitter --policy --kill-after --timeout --attempts --max-delay --no-retry --max-wait --max-failover-ms --keep-logs --history --html --take-over' ;;
+        'aegis load') REPLY='-h --help -d --data -c --concurrency -r --rate --ramp --steps --spike -z --duration -n --requests --warmup -t --timeout --connections --payload-bytes --retry-attempts --no-retry-not-active --format -o --out --html --max-p99-ms --max-error-rate --min-rps' ;;
         'aegis explore') REPLY='-h --help --tree -w --watch -a --all --no-probe --prune --dry-run --wait --stale-after --interval' ;;
         'aegis monitor') REPLY='-h --help -i --interval -d --duration -f --filter --sort --no-events --stale-after' ;;
         'aegis config') REPLY='-h --help' ;;
@@ -52,7 +52,7 @@ _aegis_options() {
         'aegis events tail') REPLY='-h --help -n --count --duration --since --last --no-payload --width' ;;
         'aegis command') REPLY='-h --help' ;;
         'aegis command send') REPLY='-h --help -d --data -t --timeout --priority --max-retries --no-wait --format' ;;
-        'aegis test') REPLY='-h --help --list --all --tag -f --file --junit --keep-going --timeout --local --set --keep-logs' ;;
+        'aegis test') REPLY='-h --help --list --all --tag -f --file --junit --html --keep-going --timeout --local --set --keep-logs' ;;
         'aegis completion') REPLY='-h --help' ;;
         'aegis help') REPLY='-h --help' ;;
         'aegis quickstart') REPLY='-h --help -t --template --list --dir --nats -y --yes' ;;
@@ -183,6 +183,7 @@ _aegis_option_value() {
         'aegis failover --spawn') REPLY='text' ;;
         'aegis failover --demo') REPLY='=echo-single,order,inventory' ;;
         'aegis failover --spawn-cmd') REPLY='text' ;;
+        'aegis failover --k8s') REPLY='flag' ;;
         'aegis failover --kill') REPLY='=crash,stop' ;;
         'aegis failover --fault') REPLY='=kill,term,stop,partition,latency,flap,slow-close' ;;
         'aegis failover --fault-duration') REPLY='text' ;;
@@ -197,6 +198,8 @@ _aegis_option_value() {
         'aegis failover --max-wait') REPLY='text' ;;
         'aegis failover --max-failover-ms') REPLY='text' ;;
         'aegis failover --keep-logs') REPLY='flag' ;;
+        'aegis failover --history') REPLY='text' ;;
+        'aegis failover --html') REPLY='text' ;;
         'aegis failover --take-over') REPLY='flag' ;;
         'aegis load -h'|'aegis load --help') REPLY='flag' ;;
         'aegis load -d'|'aegis load --data') REPLY='@file' ;;
@@ -215,6 +218,7 @@ _aegis_option_value() {
         'aegis load --no-retry-not-active') REPLY='flag' ;;
         'aegis load --format') REPLY='=msgpack,json' ;;
         'aegis load -o'|'aegis load --out') REPLY='text' ;;
+        'aegis load --html') REPLY='text' ;;
         'aegis load --max-p99-ms') REPLY='text' ;;
         'aegis load --max-error-rate') REPLY='text' ;;
         'aegis load --min-rps') REPLY='text' ;;
@@ -270,9 +274,10 @@ _aegis_option_value() {
         'aegis test -h'|'aegis test --help') REPLY='flag' ;;
         'aegis test --list') REPLY='flag' ;;
         'aegis test --all') REPLY='flag' ;;
-        'aegis test --tag') REPLY='=cleanup,commands,events,failover,kubernetes,nats,network,registry,resilience,rpc,single-active,smoke' ;;
+        'aegis test --tag') REPLY='=cleanup,commands,events,failover,kubernetes,nats,netns,network,registry,resilience,rpc,single-active,smoke' ;;
         'aegis test -f'|'aegis test --file') REPLY='text' ;;
         'aegis test --junit') REPLY='text' ;;
+        'aegis test --html') REPLY='text' ;;
         'aegis test --keep-going') REPLY='flag' ;;
         'aegis test --timeout') REPLY='text' ;;
         'aegis test --local') REPLY='flag' ;;
@@ -304,7 +309,7 @@ _aegis_positionals() {
         'aegis events publish') REPLY='text text text+' ;;
         'aegis events tail') REPLY='text+' ;;
         'aegis command send') REPLY='service text text+' ;;
-        'aegis test') REPLY='scenario:cleanup,commands,connectivity,discovery,events-broadcast,events-compete,events-exclusive,failover,nats-restart,partition-leader,port-forward,registry-lifecycle,rpc-load-balancing,sticky-active+' ;;
+        'aegis test') REPLY='scenario:cleanup,commands,connectivity,discovery,events-broadcast,events-compete,events-exclusive,failover,nats-restart,partition-cluster-node,partition-leader,port-forward,registry-lifecycle,rpc-load-balancing,sticky-active+' ;;
         'aegis completion') REPLY='=bash,zsh,fish' ;;
         'aegis help') REPLY='text+' ;;
         'aegis quickstart') REPLY='text' ;;

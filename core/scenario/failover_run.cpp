@@ -229,6 +229,8 @@ bool sleep_to_kill(Run& r, const TrialWindow& w) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto jitter = milliseconds(std::uniform_int_distribution<int>(0, 499)(rng));
     return sleep_until(w.start + r.o.kill_after + jitter);
+}
+
 // Waits up to 5 s after the heal for the old leader's own LeaderLost to arrive: it is back on
 // NATS and knows it is a standby (nothing to wait for when it kept the lease).
 void await_rejoin(Run& r, const TrialWindow& w) {
