@@ -46,8 +46,9 @@ void fault_delay(RunState& s, const Json& a, StepResult& out) {
 void fault_heal(RunState& s, const Json& a, StepResult& out) {
     check_target("heal", a);
     if (aims_at_node(a)) return cluster_fault_step("heal")(s, a, out);
-    network_step("heal")(s, a, out);
-    if (!aims_at_instance(a) && s.options.cluster) cluster_fault_step("heal")(s, a, out);
+    if (aims_at_instance(a)) return network_step("heal")(s, a, out);
+    network_step("heal")(s, Json::object(), out);  // every instance's link
+    if (s.options.cluster) cluster_fault_step("heal")(s, a, out);  // and every node
 }
 
 }  // namespace

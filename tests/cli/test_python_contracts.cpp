@@ -125,6 +125,18 @@ TEST_CASE("python contracts: order_client.py's calls against the order demo") {
     REQUIRE(eventually([&] { return test::lease_holder(conn, "order-processor").has_value(); },
                        20s));
     Client client(conn);
+    // The lease is won before the leader subscribes its exclusive methods: ready once one answers
+    // (a call in between meets no responders, as a Python client started that early would).
+    REQUIRE(eventually(
+        [&] {
+            try {
+                client.call("order-processor", "get_statistics", Json::object());
+                return true;
+            } catch (const NoRespondersError&) {
+                return false;
+            }
+        },
+        20s));
     Json items = Json::array({{{"product_id", "PROD-1"}, {"quantity", 2}}});
     Json created = client.call("order-processor", "create_order",
                                {{"customer_id", "CUST-42"}, {"total_amount", 99.5},

@@ -69,9 +69,9 @@ TEST_CASE("test: --list names every built-in scenario with its tags, one line ea
                              "partition-leader"})
         CHECK(contains("\n" + r.out, std::string("\n") + name + " "));
     CHECK(contains(r.out, "[single-active,failover]"));
-    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 14);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 15);
     auto j = scenario_json({"test", "--list", "--json"}, 0);
-    CHECK(j.size() == 14);
+    CHECK(j.size() == 15);
 }
 
 TEST_CASE("test: every built-in scenario passes against a healthy server and leaves nothing") {
@@ -84,7 +84,7 @@ TEST_CASE("test: every built-in scenario passes against a healthy server and lea
     std::string xml = dir.path() + "/out.xml";
     auto j = scenario_json({"test", "--all", "--keep-going", "--json", "--junit", xml, "--server",
                        server.url()}, 0, 240s);
-    REQUIRE(j["scenarios"].size() == 14);
+    REQUIRE(j["scenarios"].size() == 15);
     for (const auto& sc : j["scenarios"]) {
         INFO(sc.dump(2));
         std::string name = sc["name"];

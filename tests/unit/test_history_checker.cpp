@@ -197,7 +197,7 @@ TEST_CASE("acknowledged orders missing from the final listing are lost", "[histo
     CHECK(x.lost_acks.count == 1);
 }
 
-TEST_CASE("acknowledged calls never executed are lost; unrecorded services are not accused",
+TEST_CASE("acknowledged calls never executed are lost and unrecorded services are not accused",
           "[history]") {
     auto ack = [](const std::string& service, const std::string& msg) {
         return Json{{"kind", "ack"}, {"service", service}, {"msg_id", msg}, {"t_us", 5}}.dump();

@@ -23,7 +23,7 @@ std::string load_error(const std::string& text) {
 
 TEST_CASE("scenario loader: every built-in scenario loads, with a description and tags") {
     const auto& all = builtin_scenarios();
-    REQUIRE(all.size() == 14);
+    REQUIRE(all.size() == 15);
     for (const auto& sc : all) {
         INFO(sc.name);
         CHECK(sc.builtin);
