@@ -36,4 +36,5 @@ trap 'apt_get remove -y aegis || true' EXIT
 apt_get install -y --no-install-recommends "$deb"
 /usr/bin/aegis --version
 /usr/bin/aegis --version | grep -q '^aegis '
-/usr/bin/aegis quickstart --list | grep -q single-active
+# Read whole, then searched: under pipefail, grep -q closing the pipe early fails the line.
+grep -q single-active <<<"$(/usr/bin/aegis quickstart --list)"

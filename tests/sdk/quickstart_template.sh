@@ -36,7 +36,8 @@ start=$(date +%s.%N)
 cmake -S "$name" -B "$name/build" -DCMAKE_PREFIX_PATH="$prefix" -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$name/build" -j2 >build.log 2>&1 || { cat build.log; exit 1; }
 bin=$name/build/$name
-"$bin" --help | grep -q "usage: $name"
+# Read whole, then searched: under pipefail, grep -q closing the pipe early fails the line.
+grep -q "usage: $name" <<<"$("$bin" --help)"
 
 # `aegis call` is expected to fail with exit code $1; its stderr is left in err.txt.
 fails_with() {
