@@ -1,4 +1,5 @@
 #include "core/fault/proxy.hpp"
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
